@@ -1,0 +1,452 @@
+"""The ``Layer``: a computation with weights that can be called on tensors.
+
+Calling a layer on symbolic tensors (``Dense(32)(x)`` with ``x = Input(...)``) builds
+its weights once from the input shape, checks the input, works out the output shape
+and records a ``Node``. Calling it on arrays runs ``call`` and returns numbers.
+"""
+import inspect
+
+import numpy as np
+
+from .. import backend, initializers
+from ..ops.tensor import Tensor, Variable, convert_to_tensor
+from .node import Node
+from .tensor import KerasTensor
+
+_ALLOWED_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "dtype", "name",
+                   "trainable", "weights", "input_dim", "autocast"}
+
+
+class InputSpec:
+    """What a layer accepts: a rank (``ndim``/``min_ndim``/``max_ndim``) and fixed axis sizes."""
+
+    def __init__(self, dtype=None, shape=None, ndim=None, max_ndim=None, min_ndim=None, axes=None):
+        self.dtype, self.shape, self.max_ndim, self.min_ndim = dtype, shape, max_ndim, min_ndim
+        self.ndim = len(shape) if shape is not None else ndim
+        self.axes = dict(axes or {})
+
+    def __repr__(self):
+        fields = {k: v for k, v in vars(self).items() if v not in (None, {})}
+        return "InputSpec(" + ", ".join(f"{k}={v}" for k, v in fields.items()) + ")"
+
+
+def flatten(structure):
+    """Tensors of a nested list/tuple/dict, in order (dicts by insertion order)."""
+    if isinstance(structure, (list, tuple)):
+        return [t for item in structure for t in flatten(item)]
+    if isinstance(structure, dict):
+        return [t for item in structure.values() for t in flatten(item)]
+    return [structure]
+
+
+def pack_like(structure, flat):
+    """Inverse of ``flatten``: put ``flat`` items back into the shape of ``structure``."""
+    items = iter(flat)
+
+    def rebuild(s):
+        if isinstance(s, (list, tuple)):
+            return type(s)(rebuild(x) for x in s)
+        if isinstance(s, dict):
+            return {k: rebuild(v) for k, v in s.items()}
+        return next(items)
+    return rebuild(structure)
+
+
+def unpack_singleton(x):
+    return x[0] if isinstance(x, list) and len(x) == 1 else x
+
+
+class Layer:
+    """Base class of every layer. Subclasses override ``build``, ``call`` and
+    ``compute_output_shape`` (optional: when absent the output shape is found by running
+    ``call`` on symbolic tensors), and ``get_config``."""
+
+    def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
+        unknown = set(kwargs) - _ALLOWED_KWARGS
+        if unknown:
+            raise TypeError(f"Keyword argument not understood: {sorted(unknown)[0]!r} "
+                            f"(layer class {type(self).__name__}).")
+        self._tracked_layers = []
+        if not name:
+            prefix = type(self).__name__
+            name = backend.to_snake_case(prefix) + "_" + str(backend.get_uid(prefix))
+        self.name = name
+        self._trainable = trainable
+        self.dtype = backend.standardize_dtype(dtype.get("config", {}).get("name") if isinstance(dtype, dict) else dtype)
+        self.built = False
+        self.input_spec = None
+        self.supports_masking = False
+        self._own_trainable = []
+        self._own_non_trainable = []
+        self._inbound_nodes = []
+        self._outbound_nodes = []
+        self._call_losses = []
+        self._initial_weights = kwargs.get("weights")
+
+        batch_input_shape = kwargs.get("batch_input_shape")
+        if batch_input_shape is None and ("input_shape" in kwargs or "input_dim" in kwargs):
+            input_shape = kwargs.get("input_shape")
+            if input_shape is None:
+                input_shape = (kwargs["input_dim"],)
+            batch_input_shape = (kwargs.get("batch_size"),) + tuple(input_shape)
+        self._batch_input_shape = tuple(batch_input_shape) if batch_input_shape is not None else None
+
+    # -- attribute tracking: sublayers assigned in __init__ contribute their weights
+    def __setattr__(self, name, value):
+        if isinstance(value, Layer) and name != "_outer" and hasattr(self, "_tracked_layers"):
+            if value not in self._tracked_layers:
+                self._tracked_layers.append(value)
+        elif isinstance(value, (list, tuple)) and hasattr(self, "_tracked_layers") \
+                and name not in ("_tracked_layers", "_layers", "_inbound_nodes", "_outbound_nodes"):
+            for item in value:
+                if isinstance(item, Layer) and item not in self._tracked_layers:
+                    self._tracked_layers.append(item)
+        object.__setattr__(self, name, value)
+
+    def _sublayers(self):
+        return self._tracked_layers
+
+    # -------------------------------------------------------------------- weights
+    def add_weight(self, name=None, shape=None, dtype=None, initializer="glorot_uniform",
+                   regularizer=None, trainable=True, constraint=None, **kwargs):
+        """Create a weight of ``shape`` owned by this layer (Keras's ``add_weight``)."""
+        if shape is None:
+            shape = ()
+        shape = tuple(int(d) for d in shape)
+        dtype = backend.standardize_dtype(dtype or self.dtype)
+        init = initializers.get(initializer)
+        value = init(shape, dtype=dtype) if init is not None else np.zeros(shape, dtype)
+        name = name or f"variable_{len(self._own_trainable) + len(self._own_non_trainable)}"
+        var = Variable(value, name=name, trainable=trainable, dtype=dtype, path=f"{self.name}/{name}")
+        var.initializer = init
+        var.regularizer = _get_regularizer(regularizer)
+        var.constraint = constraint
+        (self._own_trainable if trainable else self._own_non_trainable).append(var)
+        return var
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+        for layer in self._sublayers():
+            layer.trainable = value
+
+    @property
+    def trainable_weights(self):
+        if not self.trainable:
+            return []
+        weights = list(self._own_trainable)
+        for layer in self._sublayers():
+            weights += layer.trainable_weights
+        return _unique(weights)
+
+    @property
+    def non_trainable_weights(self):
+        weights = list(self._own_non_trainable) if self.trainable else self._own_trainable + self._own_non_trainable
+        for layer in self._sublayers():
+            weights += layer.non_trainable_weights if self.trainable else layer.weights
+        return _unique(weights)
+
+    @property
+    def weights(self):
+        """Every weight, layer by layer (own weights first, trainable before non-trainable)."""
+        weights = self._own_trainable + self._own_non_trainable
+        for layer in self._sublayers():
+            weights += layer.weights
+        return _unique(weights)
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+    variables = weights
+
+    def get_weights(self):
+        return [w.value.copy() for w in self.weights]
+
+    def set_weights(self, weights):
+        params = self.weights
+        if len(weights) != len(params):
+            raise ValueError(
+                f"Layer {self.name} expects {len(params)} weight arrays "
+                f"({', '.join(str(p.shape) for p in params) or 'none'}), but received "
+                f"{len(weights)} arrays.")
+        for p, w in zip(params, weights):
+            w = np.asarray(w)
+            if w.shape != p.shape:
+                raise ValueError(
+                    f"Layer {self.name} weight '{p.name}' has shape {p.shape}, but the array "
+                    f"provided has shape {w.shape}.")
+        for p, w in zip(params, weights):
+            p.assign(w)
+
+    def count_params(self):
+        if not self.built:
+            raise ValueError(
+                f"You tried to call `count_params` on layer {self.name}, but the layer isn't built. "
+                f"You can build it manually via: `{self.name}.build(batch_input_shape)`.")
+        return int(sum(int(np.prod(w.shape)) for w in self.weights))
+
+    @property
+    def losses(self):
+        """Regularization penalties of this layer's weights (and sublayers'), plus add_loss values."""
+        from .. import ops
+        out = list(self._call_losses)
+        for w in self._own_trainable + self._own_non_trainable:
+            if w.regularizer is not None:
+                out.append(w.regularizer(w))
+        for layer in self._sublayers():
+            out += layer.losses
+        return out
+
+    def add_loss(self, loss):
+        self._call_losses.append(loss)
+
+    # -------------------------------------------------------------------- building and calling
+    def build(self, input_shape):
+        self.built = True
+
+    def _maybe_build(self, input_shapes):
+        if self.built:
+            return
+        self.build(unpack_singleton(input_shapes) if isinstance(input_shapes, list) else input_shapes)
+        self.built = True
+        if self._initial_weights is not None:
+            self.set_weights(self._initial_weights)
+            self._initial_weights = None
+
+    def call(self, inputs, **kwargs):
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        """Output shape for ``input_shape``. The base class finds it by a symbolic run of ``call``."""
+        inputs = _structure_map(lambda s: KerasTensor(s, self.dtype), input_shape)
+        outputs = self._symbolic_call(inputs, {})
+        return _structure_map(lambda t: t.shape, outputs, leaf=KerasTensor)
+
+    def compute_mask(self, inputs, mask=None):
+        return mask if self.supports_masking else None
+
+    def __call__(self, inputs, *args, **kwargs):
+        flat = flatten(inputs)
+        symbolic = [isinstance(t, KerasTensor) for t in flat]
+        if any(symbolic):
+            if not all(symbolic):
+                raise ValueError(
+                    f"Layer {self.name} was called with a mix of symbolic tensors (from Input) and "
+                    "arrays. Pass all inputs as tensors made from keras.Input, or all as arrays.")
+            return self._functional_call(inputs, args, kwargs)
+        return self._eager_call(inputs, args, kwargs)
+
+    def _eager_call(self, inputs, args, kwargs):
+        inputs = _structure_map(convert_to_tensor, inputs, leaf=(Tensor, np.ndarray, float, int, np.generic))
+        shapes = _structure_map(lambda t: t.shape, inputs, leaf=Tensor)
+        self._maybe_build(shapes)
+        self.assert_input_compatibility(inputs)
+        return self.call(inputs, *args, **self._call_kwargs(kwargs))
+
+    def _functional_call(self, inputs, args, kwargs):
+        self.assert_input_compatibility(inputs)
+        if not self.built:
+            self._maybe_build(_structure_map(lambda t: t.shape, inputs, leaf=KerasTensor))
+            self.assert_input_compatibility(inputs)
+        outputs = self._symbolic_call(inputs, kwargs, args)
+        flat_in = flatten(inputs)
+        flat_out = flatten(outputs)
+        arguments = dict(kwargs)
+        if args:
+            arguments["args"] = args
+        Node(self, flat_in, flat_out, arguments, input_structure=inputs)
+        masks = [getattr(t, "_keras_mask", None) for t in flat_in]
+        out_mask = self.compute_mask(unpack_singleton(list(flat_in)), unpack_singleton(masks))
+        for t, m in zip(flat_out, flatten(out_mask) if isinstance(out_mask, list) else [out_mask] * len(flat_out)):
+            if t._keras_mask is None:
+                t._keras_mask = m
+        for i, t in enumerate(flat_out):
+            t.name = self.name if len(flat_out) == 1 else f"{self.name}:{i}"
+        return outputs
+
+    def _symbolic_call(self, inputs, kwargs, args=()):
+        """Output KerasTensors: from ``compute_output_shape`` if the class defines it, else by
+        running ``call`` on symbolic inputs (the ops work out shapes)."""
+        if type(self).compute_output_shape is not Layer.compute_output_shape:
+            in_shapes = _structure_map(lambda t: t.shape, inputs, leaf=KerasTensor)
+            out_shapes = self.compute_output_shape(in_shapes)
+            return _shapes_to_tensors(out_shapes, self.dtype)
+        try:
+            outputs = self.call(inputs, *args, **self._call_kwargs(kwargs))
+        except (NotImplementedError, TypeError) as e:
+            raise type(e)(
+                f"Could not infer the output shape of layer {self.name} ({type(self).__name__}) "
+                f"by running its call() on symbolic inputs: {e}. Use minikeras.ops inside call(), "
+                "or define compute_output_shape(input_shape).") from e
+        return _structure_map(lambda t: KerasTensor(t.shape, t.dtype), outputs, leaf=KerasTensor)
+
+    def _call_kwargs(self, kwargs):
+        """Drop ``training``/``mask`` if this layer's ``call`` does not take them."""
+        accepted = _call_arguments(type(self))
+        if "**" in accepted:
+            return kwargs
+        return {k: v for k, v in kwargs.items() if k in accepted or k not in ("training", "mask")}
+
+    def assert_input_compatibility(self, inputs):
+        """Raise a clear error when an input's rank or fixed axes do not match ``input_spec``."""
+        if self.input_spec is None:
+            return
+        specs = self.input_spec if isinstance(self.input_spec, list) else [self.input_spec]
+        flat = flatten(inputs)
+        if len(flat) != len(specs) and len(specs) > 1:
+            raise ValueError(f"Layer {self.name} expects {len(specs)} inputs, but it received "
+                             f"{len(flat)} input tensors.")
+        for i, (x, spec) in enumerate(zip(flat, specs)):
+            if spec is None:
+                continue
+            shape = tuple(x.shape)
+            ndim = len(shape)
+            where = f"Input {i} of layer {self.name} ({type(self).__name__}) is incompatible with the layer"
+            if spec.ndim is not None and ndim != spec.ndim:
+                raise ValueError(f"{where}: expected ndim={spec.ndim}, found ndim={ndim}. "
+                                 f"Full shape received: {shape}.{_batch_hint(shape, spec.ndim)}")
+            if spec.min_ndim is not None and ndim < spec.min_ndim:
+                raise ValueError(f"{where}: expected min_ndim={spec.min_ndim}, found ndim={ndim}. "
+                                 f"Full shape received: {shape}.")
+            if spec.max_ndim is not None and ndim > spec.max_ndim:
+                raise ValueError(f"{where}: expected max_ndim={spec.max_ndim}, found ndim={ndim}. "
+                                 f"Full shape received: {shape}.")
+            for axis, value in spec.axes.items():
+                got = shape[axis] if -ndim <= axis < ndim else None
+                if value is not None and got not in (value, None):
+                    raise ValueError(f"{where}: expected axis {axis} of the input shape to have value "
+                                     f"{value}, but received input with shape {shape}.")
+
+    # -------------------------------------------------------------------- nodes
+    def _node_attribute(self, attr, index, what):
+        if not self._inbound_nodes:
+            raise AttributeError(f"The layer {self.name} has never been called and thus has no "
+                                 f"defined {what}.")
+        if index >= len(self._inbound_nodes):
+            raise ValueError(f"Asked to get {what} at node {index}, but the layer {self.name} has only "
+                             f"{len(self._inbound_nodes)} inbound nodes.")
+        return unpack_singleton(getattr(self._inbound_nodes[index], attr))
+
+    def get_input_at(self, node_index):
+        return self._node_attribute("input_tensors", node_index, "input")
+
+    def get_output_at(self, node_index):
+        return self._node_attribute("output_tensors", node_index, "output")
+
+    def get_input_shape_at(self, node_index):
+        return self._node_attribute("input_shapes", node_index, "input shape")
+
+    def get_output_shape_at(self, node_index):
+        return self._node_attribute("output_shapes", node_index, "output shape")
+
+    def _single_node_attribute(self, attr, what):
+        if len(self._inbound_nodes) > 1:
+            raise AttributeError(
+                f"Layer {self.name} has multiple inbound nodes, hence the notion of \"layer {what}\" "
+                f"is ill-defined. Use `get_{what}_at(node_index)` instead.")
+        return self._node_attribute(attr, 0, what)
+
+    @property
+    def input(self):
+        return self._single_node_attribute("input_tensors", "input")
+
+    @property
+    def output(self):
+        return self._single_node_attribute("output_tensors", "output")
+
+    def _shape_over_nodes(self, attr, what):
+        if not self._inbound_nodes:
+            raise AttributeError(f"The layer {self.name} has never been called and thus has no "
+                                 f"defined {what}.")
+        shapes = {repr(getattr(n, attr)) for n in self._inbound_nodes}
+        if len(shapes) > 1:
+            raise AttributeError(
+                f"The layer {self.name} has multiple inbound nodes, with different {what}s. Hence "
+                f"the notion of \"{what}\" is ill-defined for the layer. Use "
+                f"`get_{what.replace(' ', '_')}_at(node_index)` instead.")
+        return unpack_singleton(getattr(self._inbound_nodes[0], attr))
+
+    @property
+    def input_shape(self):
+        return self._shape_over_nodes("input_shapes", "input shape")
+
+    @property
+    def output_shape(self):
+        return self._shape_over_nodes("output_shapes", "output shape")
+
+    # -------------------------------------------------------------------- config
+    def get_config(self):
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        if self._batch_input_shape is not None:
+            config["batch_input_shape"] = list(self._batch_input_shape)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _unique(items):
+    seen, out = set(), []
+    for item in items:
+        if id(item) not in seen:
+            seen.add(id(item))
+            out.append(item)
+    return out
+
+
+def _structure_map(fn, structure, leaf=None):
+    if isinstance(structure, (list, tuple)) and not (leaf and isinstance(structure, leaf)) \
+            and not _is_shape(structure):
+        return type(structure)(_structure_map(fn, s, leaf) for s in structure)
+    if isinstance(structure, dict):
+        return {k: _structure_map(fn, v, leaf) for k, v in structure.items()}
+    return fn(structure)
+
+
+def _is_shape(x):
+    return isinstance(x, tuple) and all(d is None or isinstance(d, (int, np.integer)) for d in x)
+
+
+def _shapes_to_tensors(shapes, dtype):
+    if _is_shape(shapes):
+        return KerasTensor(shapes, dtype)
+    if isinstance(shapes, list) and shapes and all(isinstance(s, (tuple, list)) for s in shapes):
+        return [_shapes_to_tensors(tuple(s) if isinstance(s, list) and _is_shape(tuple(s)) else s, dtype)
+                for s in shapes]
+    if isinstance(shapes, dict):
+        return {k: _shapes_to_tensors(v, dtype) for k, v in shapes.items()}
+    return KerasTensor(tuple(shapes), dtype)
+
+
+_CALL_ARGS = {}
+
+
+def _call_arguments(cls):
+    if cls not in _CALL_ARGS:
+        params = inspect.signature(cls.call).parameters.values()
+        names = {p.name for p in params}
+        if any(p.kind == p.VAR_KEYWORD for p in params):
+            names.add("**")
+        _CALL_ARGS[cls] = names
+    return _CALL_ARGS[cls]
+
+
+def _batch_hint(shape, expected_ndim):
+    if len(shape) == expected_ndim + 1:
+        return (" Did you include the batch size in `input_shape`? `input_shape` is the shape of one "
+                "sample; the batch axis is added for you.")
+    return ""
+
+
+def _get_regularizer(regularizer):
+    if regularizer is None:
+        return None
+    from .. import regularizers
+    return regularizers.get(regularizer)

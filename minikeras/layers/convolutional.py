@@ -1,0 +1,274 @@
+"""Convolution layers (channels last): Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D,
+SeparableConv2D. A 1D convolution runs as a 2D one over a height of 1."""
+import numpy as np
+
+from .. import activations, initializers, ops, regularizers
+from ..engine.layer import InputSpec, Layer
+
+
+def normalize_tuple(value, n, name, layer_name="layer"):
+    """``3`` -> ``(3, 3)``; checks that a tuple has ``n`` positive integers."""
+    if isinstance(value, (int, np.integer)):
+        value = (int(value),) * n
+    value = tuple(value)
+    if len(value) != n or not all(isinstance(v, (int, np.integer)) and v > 0 for v in value):
+        raise ValueError(f"Layer {layer_name}: the `{name}` argument must be a tuple of {n} positive "
+                         f"integers, received {name}={value!r}.")
+    return tuple(int(v) for v in value)
+
+
+def normalize_padding(value, layer_name, allowed=("valid", "same")):
+    padding = str(value).lower()
+    if padding not in allowed:
+        raise ValueError(f"Layer {layer_name}: `padding` must be one of {allowed}, received {value!r}.")
+    return padding
+
+
+def conv_output_length(length, kernel, padding, stride, dilation=1):
+    """Output size along one axis (None stays None)."""
+    if length is None:
+        return None
+    span = (kernel - 1) * dilation + 1
+    if padding == "same" or padding == "causal":
+        out = length
+    else:
+        out = length - span + 1
+    return (out + stride - 1) // stride
+
+
+def deconv_output_length(length, kernel, padding, stride, output_padding=None, dilation=1):
+    if length is None:
+        return None
+    kernel = (kernel - 1) * dilation + 1
+    if output_padding is None:
+        if padding == "valid":
+            return length * stride + max(kernel - stride, 0)
+        return length * stride
+    pad = kernel // 2 if padding == "same" else 0
+    return (length - 1) * stride + kernel - 2 * pad + output_padding
+
+
+class Conv(Layer):
+    """Shared code of the N-d convolutions; ``rank`` is the number of spatial axes."""
+
+    rank = 2
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, groups=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(**kwargs)
+        if data_format not in (None, "channels_last"):
+            raise ValueError(f"Layer {self.name}: minikeras supports data_format='channels_last' only, "
+                             f"received {data_format!r}.")
+        if filters is not None and (not isinstance(filters, (int, np.integer)) or filters <= 0):
+            raise ValueError(f"Layer {self.name}: `filters` must be a positive integer, "
+                             f"received filters={filters!r}.")
+        self.filters = filters
+        self.kernel_size = normalize_tuple(kernel_size, self.rank, "kernel_size", self.name)
+        self.strides = normalize_tuple(strides, self.rank, "strides", self.name)
+        self.padding = normalize_padding(padding, self.name, ("valid", "same", "causal") if self.rank == 1
+                                         else ("valid", "same"))
+        self.dilation_rate = normalize_tuple(dilation_rate, self.rank, "dilation_rate", self.name)
+        self.groups = int(groups)
+        self.data_format = "channels_last"
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.input_spec = InputSpec(ndim=self.rank + 2)
+
+    def _input_channels(self, input_shape):
+        channels = input_shape[-1]
+        if channels is None:
+            raise ValueError(f"Layer {self.name}: the channel axis (last) of its input must be known, "
+                             f"received input shape {tuple(input_shape)}.")
+        return channels
+
+    def build(self, input_shape):
+        channels = self._input_channels(input_shape)
+        if channels % self.groups or self.filters % self.groups:
+            raise ValueError(f"Layer {self.name}: input channels ({channels}) and filters "
+                             f"({self.filters}) must both be divisible by groups={self.groups}.")
+        shape = self.kernel_size + (channels // self.groups, self.filters)
+        self.kernel = self.add_weight("kernel", shape, initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer)
+        self.bias = self.add_weight("bias", (self.filters,), initializer=self.bias_initializer,
+                                    regularizer=self.bias_regularizer) if self.use_bias else None
+        self.input_spec = InputSpec(ndim=self.rank + 2, axes={-1: channels})
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        spatial = [conv_output_length(n, k, self.padding, s, d) for n, k, s, d in
+                   zip(input_shape[1:-1], self.kernel_size, self.strides, self.dilation_rate)]
+        for n, out in zip(input_shape[1:-1], spatial):
+            if out is not None and out <= 0:
+                raise ValueError(
+                    f"Layer {self.name}: the input is too small for the kernel. Input shape "
+                    f"{tuple(input_shape)}, kernel_size={self.kernel_size}, strides={self.strides}, "
+                    f"padding='{self.padding}' would give an output of size {out}.")
+        return (input_shape[0],) + tuple(spatial) + (self.filters,)
+
+    def call(self, inputs):
+        return ops.nn.conv(inputs, self.kernel, self.bias, strides=self.strides, padding=self.padding,
+                           dilation_rate=self.dilation_rate, groups=self.groups,
+                           activation=self.activation)
+
+    def get_config(self):
+        return {**super().get_config(), "filters": self.filters, "kernel_size": list(self.kernel_size),
+                "strides": list(self.strides), "padding": self.padding, "data_format": self.data_format,
+                "dilation_rate": list(self.dilation_rate), "groups": self.groups,
+                "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "activity_regularizer": None, "kernel_constraint": None, "bias_constraint": None}
+
+
+class Conv1D(Conv):
+    rank = 1
+
+
+class Conv2D(Conv):
+    rank = 2
+
+
+class Conv2DTranspose(Conv):
+    """The gradient of a convolution, run forward: it upsamples. Kernel (kh, kw, filters, channels)."""
+
+    rank = 2
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", output_padding=None,
+                 **kwargs):
+        super().__init__(filters, kernel_size, strides=strides, padding=padding, **kwargs)
+        self.output_padding = None if output_padding is None else normalize_tuple(
+            output_padding, 2, "output_padding", self.name) if output_padding != 0 else (0, 0)
+
+    def build(self, input_shape):
+        channels = self._input_channels(input_shape)
+        self.kernel = self.add_weight("kernel", self.kernel_size + (self.filters, channels),
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer)
+        self.bias = self.add_weight("bias", (self.filters,), initializer=self.bias_initializer,
+                                    regularizer=self.bias_regularizer) if self.use_bias else None
+        self.input_spec = InputSpec(ndim=4, axes={-1: channels})
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        pads = self.output_padding or (None, None)
+        spatial = [deconv_output_length(n, k, self.padding, s, p, d) for n, k, s, p, d in
+                   zip(input_shape[1:3], self.kernel_size, self.strides, pads, self.dilation_rate)]
+        return (input_shape[0],) + tuple(spatial) + (self.filters,)
+
+    def call(self, inputs):
+        out_shape = self.compute_output_shape(tuple(inputs.shape))
+        return ops.nn.conv_transpose(inputs, self.kernel, self.bias, out_shape[1:3],
+                                     strides=self.strides, padding=self.padding,
+                                     dilation_rate=self.dilation_rate, activation=self.activation)
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("groups")
+        config["output_padding"] = None if self.output_padding is None else list(self.output_padding)
+        return config
+
+
+class DepthwiseConv2D(Conv):
+    """One filter (or ``depth_multiplier`` filters) per input channel; kernel (kh, kw, c, m)."""
+
+    rank = 2
+
+    def __init__(self, kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1,
+                 depthwise_initializer="glorot_uniform", depthwise_regularizer=None,
+                 depthwise_constraint=None, **kwargs):
+        kwargs.pop("filters", None)
+        super().__init__(None, kernel_size, strides=strides, padding=padding,
+                         kernel_initializer=depthwise_initializer,
+                         kernel_regularizer=depthwise_regularizer, **kwargs)
+        self.depth_multiplier = int(depth_multiplier)
+
+    def build(self, input_shape):
+        channels = self._input_channels(input_shape)
+        self.filters = channels * self.depth_multiplier
+        self.depthwise_kernel = self.add_weight(
+            "depthwise_kernel", self.kernel_size + (channels, self.depth_multiplier),
+            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer)
+        self.bias = self.add_weight("bias", (self.filters,), initializer=self.bias_initializer,
+                                    regularizer=self.bias_regularizer) if self.use_bias else None
+        self.input_spec = InputSpec(ndim=4, axes={-1: channels})
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        self.filters = None if input_shape[-1] is None else input_shape[-1] * self.depth_multiplier
+        return super().compute_output_shape(input_shape)
+
+    def call(self, inputs):
+        return ops.nn.depthwise_conv(inputs, self.depthwise_kernel, self.bias, strides=self.strides,
+                                     padding=self.padding, dilation_rate=self.dilation_rate,
+                                     activation=self.activation)
+
+    def get_config(self):
+        config = super().get_config()
+        for key in ("filters", "groups", "kernel_initializer", "kernel_regularizer", "kernel_constraint"):
+            config.pop(key, None)
+        config.update(depth_multiplier=self.depth_multiplier,
+                      depthwise_initializer=initializers.serialize(self.kernel_initializer),
+                      depthwise_regularizer=regularizers.serialize(self.kernel_regularizer),
+                      depthwise_constraint=None)
+        return config
+
+
+class SeparableConv2D(Conv):
+    """A depthwise convolution followed by a 1x1 pointwise convolution."""
+
+    rank = 2
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1,
+                 depthwise_initializer="glorot_uniform", pointwise_initializer="glorot_uniform",
+                 depthwise_regularizer=None, pointwise_regularizer=None, depthwise_constraint=None,
+                 pointwise_constraint=None, **kwargs):
+        super().__init__(filters, kernel_size, strides=strides, padding=padding, **kwargs)
+        self.depth_multiplier = int(depth_multiplier)
+        self.depthwise_initializer = initializers.get(depthwise_initializer)
+        self.pointwise_initializer = initializers.get(pointwise_initializer)
+        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
+        self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
+
+    def build(self, input_shape):
+        channels = self._input_channels(input_shape)
+        self.depthwise_kernel = self.add_weight(
+            "depthwise_kernel", self.kernel_size + (channels, self.depth_multiplier),
+            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer)
+        self.pointwise_kernel = self.add_weight(
+            "pointwise_kernel", (1, 1, channels * self.depth_multiplier, self.filters),
+            initializer=self.pointwise_initializer, regularizer=self.pointwise_regularizer)
+        self.bias = self.add_weight("bias", (self.filters,), initializer=self.bias_initializer,
+                                    regularizer=self.bias_regularizer) if self.use_bias else None
+        self.input_spec = InputSpec(ndim=4, axes={-1: channels})
+        self.built = True
+
+    def call(self, inputs):
+        x = ops.nn.depthwise_conv(inputs, self.depthwise_kernel, None, strides=self.strides,
+                                  padding=self.padding, dilation_rate=self.dilation_rate)
+        return ops.nn.conv(x, self.pointwise_kernel, self.bias, strides=(1, 1), padding="valid",
+                           dilation_rate=(1, 1), activation=self.activation)
+
+    def get_config(self):
+        config = super().get_config()
+        for key in ("groups", "kernel_initializer", "kernel_regularizer", "kernel_constraint"):
+            config.pop(key, None)
+        config.update(depth_multiplier=self.depth_multiplier,
+                      depthwise_initializer=initializers.serialize(self.depthwise_initializer),
+                      pointwise_initializer=initializers.serialize(self.pointwise_initializer),
+                      depthwise_regularizer=regularizers.serialize(self.depthwise_regularizer),
+                      pointwise_regularizer=regularizers.serialize(self.pointwise_regularizer),
+                      depthwise_constraint=None, pointwise_constraint=None)
+        return config
+
+
+Convolution1D, Convolution2D, Conv2DTranspose, Deconvolution2D = Conv1D, Conv2D, Conv2DTranspose, Conv2DTranspose
+SeparableConvolution2D = SeparableConv2D

@@ -1,0 +1,175 @@
+"""Recurrent layers: SimpleRNN, LSTM, GRU.
+
+Weights follow Keras: ``kernel`` (input_dim, gates*units), ``recurrent_kernel``
+(units, gates*units) and ``bias``, gates side by side (LSTM: i, f, c, o; GRU: z, r, h).
+The whole sequence runs as one fused operation (``ops.nn.rnn``): one GEMM projects every
+time step's input, then a numba loop walks through time.
+"""
+from .. import activations, initializers, ops, regularizers
+from ..engine.layer import InputSpec, Layer
+
+
+class RNNBase(Layer):
+    cell_type = "simple"
+    gates = 1
+
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", kernel_regularizer=None, recurrent_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 recurrent_constraint=None, bias_constraint=None, dropout=0.0, recurrent_dropout=0.0,
+                 return_sequences=False, return_state=False, go_backwards=False, stateful=False,
+                 unroll=False, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(units, int) or units <= 0:
+            raise ValueError(f"Layer {self.name}: `units` must be a positive integer, received {units!r}.")
+        if stateful:
+            raise ValueError(f"Layer {self.name}: stateful=True is not supported by minikeras.")
+        self.units = units
+        self.activation = activations.get(activation)
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.recurrent_initializer = initializers.get(recurrent_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.dropout, self.recurrent_dropout = float(dropout), float(recurrent_dropout)
+        self.return_sequences, self.return_state = return_sequences, return_state
+        self.go_backwards, self.stateful, self.unroll = go_backwards, stateful, unroll
+        self.seed = seed
+        self.input_spec = InputSpec(ndim=3)
+        self.supports_masking = True
+
+    @property
+    def state_count(self):
+        return 2 if self.cell_type == "lstm" else 1
+
+    def __call__(self, inputs, initial_state=None, **kwargs):
+        # Initial states become extra inputs of the node, so the graph knows where they come from.
+        if initial_state is not None:
+            states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
+            inputs = [inputs] + states
+        return super().__call__(inputs, **kwargs)
+
+    def assert_input_compatibility(self, inputs):
+        sequence = inputs[0] if isinstance(inputs, (list, tuple)) else inputs
+        super().assert_input_compatibility(sequence)
+
+    def _bias_shape(self):
+        return (self.gates * self.units,)
+
+    def build(self, input_shape):
+        seq_shape = input_shape[0] if isinstance(input_shape, list) else input_shape
+        input_dim = seq_shape[-1]
+        if input_dim is None:
+            raise ValueError(f"Layer {self.name}: the feature axis (last) of its input must be known, "
+                             f"received input shape {tuple(seq_shape)}.")
+        width = self.gates * self.units
+        self.kernel = self.add_weight("kernel", (input_dim, width), initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer)
+        self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, width),
+                                                initializer=self.recurrent_initializer,
+                                                regularizer=self.recurrent_regularizer)
+        if self.use_bias:
+            self.bias = self.add_weight("bias", self._bias_shape(), initializer=self._bias_init(),
+                                        regularizer=self.bias_regularizer)
+        else:
+            self.bias = None
+        self.input_spec = InputSpec(ndim=3, axes={-1: input_dim})
+        self.built = True
+
+    def _bias_init(self):
+        return self.bias_initializer
+
+    def compute_output_shape(self, input_shape):
+        seq_shape = input_shape[0] if isinstance(input_shape, list) else input_shape
+        batch, steps = seq_shape[0], seq_shape[1]
+        output = (batch, steps, self.units) if self.return_sequences else (batch, self.units)
+        if self.return_state:
+            return [output] + [(batch, self.units)] * self.state_count
+        return output
+
+    def compute_mask(self, inputs, mask=None):
+        mask = mask[0] if isinstance(mask, list) else mask
+        out = mask if self.return_sequences else None
+        return [out] + [None] * self.state_count if self.return_state else out
+
+    def call(self, inputs, mask=None, training=None, initial_state=None):
+        if isinstance(inputs, (list, tuple)):
+            inputs, initial_state = inputs[0], list(inputs[1:])
+        if isinstance(mask, list):
+            mask = mask[0]
+        outputs, states = ops.nn.rnn(
+            self.cell_type, inputs, self.kernel, self.recurrent_kernel, self.bias,
+            initial_state=initial_state, mask=mask, go_backwards=self.go_backwards,
+            return_sequences=self.return_sequences, activation=self.activation,
+            recurrent_activation=self.recurrent_activation, reset_after=getattr(self, "reset_after", True),
+            units=self.units)
+        return [outputs] + list(states) if self.return_state else outputs
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units,
+                "activation": activations.serialize(self.activation),
+                "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "activity_regularizer": None, "kernel_constraint": None,
+                "recurrent_constraint": None, "bias_constraint": None,
+                "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout,
+                "return_sequences": self.return_sequences, "return_state": self.return_state,
+                "go_backwards": self.go_backwards, "stateful": self.stateful, "unroll": self.unroll,
+                "seed": self.seed}
+
+
+class SimpleRNN(RNNBase):
+    cell_type, gates = "simple", 1
+
+    def get_config(self):
+        return super().get_config()
+
+
+class LSTM(RNNBase):
+    cell_type, gates = "lstm", 4
+
+    def __init__(self, units, unit_forget_bias=True, **kwargs):
+        super().__init__(units, **kwargs)
+        self.unit_forget_bias = unit_forget_bias
+
+    def _bias_init(self):
+        if not self.unit_forget_bias:
+            return self.bias_initializer
+        units, base = self.units, self.bias_initializer
+
+        def forget_bias_one(shape, dtype=None):
+            # Keras starts the forget gate's bias at 1, so early gradients are not forgotten.
+            value = base((shape[0],), dtype=dtype)
+            value[units:2 * units] = 1
+            return value
+        return forget_bias_one
+
+    def get_config(self):
+        return {**super().get_config(), "unit_forget_bias": self.unit_forget_bias,
+                "recurrent_activation": activations.serialize(self.recurrent_activation)}
+
+
+class GRU(RNNBase):
+    """Gated recurrent unit. ``reset_after=True`` (Keras 3's default) has two bias rows."""
+
+    cell_type, gates = "gru", 3
+
+    def __init__(self, units, reset_after=True, **kwargs):
+        super().__init__(units, **kwargs)
+        self.reset_after = reset_after
+
+    def _bias_shape(self):
+        return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
+
+    def get_config(self):
+        return {**super().get_config(), "reset_after": self.reset_after,
+                "recurrent_activation": activations.serialize(self.recurrent_activation)}

@@ -1,0 +1,114 @@
+"""Wrappers: TimeDistributed (apply a layer to every time step) and Bidirectional."""
+from .. import ops
+from ..engine.layer import InputSpec, Layer
+
+
+class Wrapper(Layer):
+    def __init__(self, layer, **kwargs):
+        if not isinstance(layer, Layer):
+            raise ValueError(f"Please initialize `{type(self).__name__}` layer with a `Layer` "
+                             f"instance. Received: {layer!r}")
+        super().__init__(**kwargs)
+        self.layer = layer
+
+    def get_config(self):
+        from ..saving.serialization import serialize_layer
+        return {**super().get_config(), "layer": serialize_layer(self.layer)}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from ..saving.serialization import deserialize_layer
+        config = dict(config)
+        layer = deserialize_layer(config.pop("layer"), custom_objects)
+        return cls(layer, **config)
+
+
+class TimeDistributed(Wrapper):
+    """Apply ``layer`` to each slice along axis 1: (batch, time, ...) -> (batch, time, ...)."""
+
+    def __init__(self, layer, **kwargs):
+        super().__init__(layer, **kwargs)
+        self.supports_masking = True
+        self.input_spec = InputSpec(min_ndim=3)
+
+    def build(self, input_shape):
+        if not self.layer.built:
+            self.layer._maybe_build((input_shape[0],) + tuple(input_shape[2:]))
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        inner = self.layer.compute_output_shape((input_shape[0],) + tuple(input_shape[2:]))
+        return (inner[0], input_shape[1]) + tuple(inner[1:])
+
+    def call(self, inputs, training=None, mask=None):
+        batch, steps = inputs.shape[0], inputs.shape[1]
+        flat = ops.reshape(inputs, (batch * steps,) + tuple(inputs.shape[2:]))
+        kwargs = {"training": training} if training is not None else {}
+        out = self.layer.call(flat, **self.layer._call_kwargs(kwargs))
+        return ops.reshape(out, (batch, steps) + tuple(out.shape[1:]))
+
+
+class Bidirectional(Wrapper):
+    """Run an RNN forwards and a copy of it backwards; merge their outputs (default: concat)."""
+
+    def __init__(self, layer, merge_mode="concat", backward_layer=None, weights=None, **kwargs):
+        super().__init__(layer, **kwargs)
+        if merge_mode not in ("concat", "sum", "mul", "ave", None):
+            raise ValueError(f"Layer {self.name}: invalid merge_mode {merge_mode!r}. Merge mode should "
+                             "be one of {'sum', 'mul', 'ave', 'concat', None}.")
+        config = layer.get_config()
+        self.forward_layer = type(layer).from_config({**config, "name": "forward_" + layer.name})
+        if backward_layer is None:
+            backward_layer = type(layer).from_config(
+                {**config, "name": "backward_" + layer.name, "go_backwards": not layer.go_backwards})
+        self.backward_layer = backward_layer
+        self._tracked_layers = [self.forward_layer, self.backward_layer]
+        self.merge_mode = merge_mode
+        self.return_sequences = layer.return_sequences
+        self.return_state = layer.return_state
+        self.supports_masking = True
+        self.input_spec = InputSpec(ndim=3)
+
+    def build(self, input_shape):
+        self.forward_layer._maybe_build(input_shape)
+        self.backward_layer._maybe_build(input_shape)
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        out = self.forward_layer.compute_output_shape(input_shape)
+        states = []
+        if self.return_state:
+            out, states = out[0], out[1:]
+        if self.merge_mode == "concat":
+            out = tuple(out[:-1]) + (out[-1] * 2,)
+        elif self.merge_mode is None:
+            out = [out, out]
+        if self.return_state:
+            return (out if isinstance(out, list) else [out]) + states * 2
+        return out
+
+    def call(self, inputs, mask=None, training=None):
+        fw = self.forward_layer.call(inputs, mask=mask)
+        bw = self.backward_layer.call(inputs, mask=mask)
+        fw_states = bw_states = []
+        if self.return_state:
+            fw, fw_states = fw[0], fw[1:]
+            bw, bw_states = bw[0], bw[1:]
+        if self.return_sequences:
+            bw = ops.flip(bw, 1)  # the backward layer emits its sequence in reverse time
+        if self.merge_mode == "concat":
+            out = ops.concatenate([fw, bw], axis=-1)
+        elif self.merge_mode == "sum":
+            out = ops.add(fw, bw)
+        elif self.merge_mode == "ave":
+            out = ops.multiply(ops.add(fw, bw), 0.5)
+        elif self.merge_mode == "mul":
+            out = ops.multiply(fw, bw)
+        else:
+            out = [fw, bw]
+        if self.return_state:
+            return (out if isinstance(out, list) else [out]) + list(fw_states) + list(bw_states)
+        return out
+
+    def get_config(self):
+        return {**super().get_config(), "merge_mode": self.merge_mode}

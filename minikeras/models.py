@@ -1,0 +1,18 @@
+"""``minikeras.models``: Model, Sequential, and loading."""
+from .engine.functional import Functional, Model
+from .engine.sequential import Sequential
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    from .saving import load_model as _load
+    return _load(filepath, custom_objects=custom_objects, compile=compile)
+
+
+def model_from_json(json_string, custom_objects=None):
+    from .saving import model_from_json as _from_json
+    return _from_json(json_string, custom_objects=custom_objects)
+
+
+def clone_model(model, input_tensors=None, clone_function=None):
+    from .saving import clone_model as _clone
+    return _clone(model, input_tensors=input_tensors, clone_function=clone_function)

@@ -1,0 +1,136 @@
+"""Eager values: ``Tensor`` (numbers plus, under a tape, how they were made) and ``Variable``.
+
+A Tensor wraps a numpy array. When a ``GradientTape`` is recording and an operation
+reads a Variable or a watched Tensor, the result remembers its parents and a closure
+that sends the gradient back to them (see ``tape.py``). Outside a tape nothing is kept.
+"""
+import numpy as np
+
+from .. import backend
+
+
+class Tensor:
+    __slots__ = ("value", "_parents", "_backward", "_watched", "__weakref__")
+
+    def __init__(self, value):
+        self.value = value
+        self._parents = None
+        self._backward = None
+        self._watched = False
+
+    shape = property(lambda self: self.value.shape)
+    dtype = property(lambda self: self.value.dtype.name)
+    ndim = property(lambda self: self.value.ndim)
+    size = property(lambda self: self.value.size)
+
+    def numpy(self):
+        return self.value
+
+    def __array__(self, dtype=None, copy=None):
+        return self.value if dtype is None else self.value.astype(dtype)
+
+    def __len__(self):
+        return len(self.value)
+
+    def __float__(self):
+        return float(self.value)
+
+    def __int__(self):
+        return int(self.value)
+
+    def __bool__(self):
+        return bool(self.value)
+
+    def __repr__(self):
+        return f"<Tensor shape={self.shape}, dtype={self.dtype}, numpy=\n{self.value!r}>"
+
+    def _op(name):
+        def method(self, *others):
+            from . import core
+            return getattr(core, name)(self, *others)
+        return method
+
+    def _rop(name):
+        def method(self, other):
+            from . import core
+            return getattr(core, name)(other, self)
+        return method
+
+    __add__, __radd__ = _op("add"), _rop("add")
+    __sub__, __rsub__ = _op("subtract"), _rop("subtract")
+    __mul__, __rmul__ = _op("multiply"), _rop("multiply")
+    __truediv__, __rtruediv__ = _op("divide"), _rop("divide")
+    __matmul__, __rmatmul__ = _op("matmul"), _rop("matmul")
+    __pow__ = _op("power")
+    __neg__ = _op("negative")
+    __getitem__ = _op("getitem")
+    __gt__, __lt__ = _op("greater"), _op("less")
+    __ge__, __le__ = _op("greater_equal"), _op("less_equal")
+    T = property(_op("transpose"))
+    del _op, _rop
+
+
+class Variable(Tensor):
+    """A weight: a Tensor whose value the optimizer changes in place."""
+
+    __slots__ = ("name", "path", "trainable", "regularizer", "constraint", "initializer")
+
+    def __init__(self, value, name="variable", trainable=True, dtype=None, path=None):
+        dtype = backend.standardize_dtype(dtype or getattr(value, "dtype", None))
+        super().__init__(np.array(value, dtype=dtype))
+        self.name = name
+        self.path = path or name
+        self.trainable = trainable
+        self.regularizer = None
+        self.constraint = None
+        self.initializer = None
+
+    def assign(self, value):
+        value = np.asarray(value)
+        if value.shape != self.value.shape:
+            raise ValueError(
+                f"Cannot assign a value of shape {value.shape} to variable '{self.path}' "
+                f"of shape {self.value.shape}.")
+        self.value[...] = value
+        return self
+
+    def assign_add(self, delta):
+        self.value += np.asarray(delta, dtype=self.value.dtype)
+        return self
+
+    def assign_sub(self, delta):
+        self.value -= np.asarray(delta, dtype=self.value.dtype)
+        return self
+
+    def __repr__(self):
+        return f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}, value=\n{self.value!r}>"
+
+    __hash__ = object.__hash__
+    __eq__ = object.__eq__
+
+
+def convert_to_tensor(x, dtype=None):
+    """Return ``x`` as a Tensor (a Tensor passes through; arrays and numbers are wrapped).
+
+    Python floats and float64 arrays become floatx, so that a learner's ``np.random.rand``
+    data does not silently switch the whole model to float64.
+    """
+    if isinstance(x, Tensor):
+        if dtype is not None and x.dtype != np.dtype(dtype).name:
+            from . import core
+            return core.cast(x, dtype)
+        return x
+    value = np.asarray(x)
+    if dtype is not None:
+        value = value.astype(dtype, copy=False)
+    elif value.dtype.kind == "f" and value.dtype.name != backend.floatx():
+        value = value.astype(backend.floatx())
+    elif value.dtype.kind == "b" or value.dtype.kind in "iu":
+        pass
+    elif value.dtype.kind not in "fc":
+        raise TypeError(f"Cannot convert {type(x).__name__} with dtype {value.dtype} to a tensor.")
+    return Tensor(value)
+
+
+def to_numpy(x):
+    return x.value if isinstance(x, Tensor) else np.asarray(x)

@@ -1,0 +1,38 @@
+"""Utilities: plot_model, model_to_dot, to_categorical, set_random_seed."""
+import numpy as np
+
+
+def to_categorical(y, num_classes=None, dtype="float32"):
+    """One-hot encode integer class labels: [0, 2] -> [[1, 0, 0], [0, 0, 1]]."""
+    y = np.asarray(y, dtype="int64")
+    shape = y.shape
+    if shape and shape[-1] == 1 and len(shape) > 1:
+        shape = shape[:-1]
+    y = y.reshape(-1)
+    if num_classes is None:
+        num_classes = int(y.max()) + 1
+    if y.size and (y.min() < 0 or y.max() >= num_classes):
+        raise ValueError(f"to_categorical: labels must be in [0, {num_classes}), received values from "
+                         f"{y.min()} to {y.max()}.")
+    out = np.zeros((y.size, num_classes), dtype=dtype)
+    out[np.arange(y.size), y] = 1
+    return out.reshape(shape + (num_classes,))
+
+
+def set_random_seed(seed):
+    """Seed Python's, numpy's and minikeras's random generators, so a run repeats exactly."""
+    import random
+    from .. import initializers
+    random.seed(seed)
+    np.random.seed(seed)
+    initializers.set_seed(seed)
+
+
+def plot_model(model, to_file="model.png", **kwargs):
+    from .plot import plot_model as _plot
+    return _plot(model, to_file=to_file, **kwargs)
+
+
+def model_to_dot(model, **kwargs):
+    from .plot import model_to_dot as _to_dot
+    return _to_dot(model, **kwargs)

@@ -1,0 +1,12 @@
+import minikeras as keras
+shared_embedding = keras.layers.Embedding(10000, 128)
+input_a = keras.Input(shape=(100,), name='input_a')
+input_b = keras.Input(shape=(100,), name='input_b')
+embedded_a = shared_embedding(input_a)
+embedded_b = shared_embedding(input_b)
+lstm = keras.layers.LSTM(64)
+features_a = lstm(embedded_a)
+features_b = lstm(embedded_b)
+x = keras.layers.concatenate([features_a, features_b])
+output = keras.layers.Dense(1, activation='sigmoid')(x)
+model = keras.Model(inputs=[input_a, input_b], outputs=output)

@@ -1,0 +1,11 @@
+import minikeras as keras
+inputs = keras.Input(shape=(224, 224, 3))
+x = keras.layers.Conv2D(64, 3, activation='relu')(inputs)
+x = keras.layers.MaxPooling2D()(x)
+x = keras.layers.Conv2D(128, 3, activation='relu')(x)
+x = keras.layers.MaxPooling2D()(x)
+x = keras.layers.Conv2D(256, 3, activation='relu')(x)
+x = keras.layers.GlobalAveragePooling2D()(x)
+class_output = keras.layers.Dense(10, activation='softmax', name='class')(x)
+bbox_output = keras.layers.Dense(4, activation='sigmoid', name='bbox')(x)
+model = keras.Model(inputs=inputs, outputs=[class_output, bbox_output])
