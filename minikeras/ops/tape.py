@@ -81,7 +81,9 @@ class GradientTape:
             for parent, parent_grad in zip(t._parents, t._backward(g[1])):
                 if parent_grad is not None and isinstance(parent, Tensor):
                     _accumulate(grads, parent, parent_grad)
-        result = [None if id(s) not in grads else Tensor(grads[id(s)][1]) for s in source_list]
+        # As in TensorFlow, a tensor the tape did not watch (e.g. a frozen Variable) gets None.
+        result = [Tensor(grads[id(s)][1]) if id(s) in grads and _needs_grad(s) else None
+                  for s in source_list]
         return result[0] if single else result
 
 

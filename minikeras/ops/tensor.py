@@ -76,8 +76,10 @@ class Variable(Tensor):
     __slots__ = ("name", "path", "trainable", "regularizer", "constraint", "initializer")
 
     def __init__(self, value, name="variable", trainable=True, dtype=None, path=None):
-        dtype = backend.standardize_dtype(dtype or getattr(value, "dtype", None))
-        super().__init__(np.array(value, dtype=dtype))
+        if dtype is None:
+            kind = np.asarray(value).dtype.kind
+            dtype = backend.floatx() if kind == "f" else np.asarray(value).dtype
+        super().__init__(np.array(value, dtype=backend.standardize_dtype(dtype)))
         self.name = name
         self.path = path or name
         self.trainable = trainable

@@ -1,0 +1,145 @@
+"""minikeras.ops: every differentiable operation against finite differences, the tape's rules,
+and symbolic shape inference."""
+import numpy as np
+import pytest
+
+from minikeras import ops
+from minikeras.engine.tensor import KerasTensor
+from tests.conftest import numeric_gradient
+
+rng = np.random.default_rng(0)
+
+
+def _check(fn, *shapes, positive=False, atol=1e-6):
+    """Compare tape gradients of sum(fn(*xs) * weights) with central differences, in float64."""
+    xs = [rng.uniform(0.5, 2.0, s) if positive else rng.normal(size=s) for s in shapes]
+    out_shape = np.shape(np.asarray(fn(*[ops.convert_to_tensor(x) for x in xs])))
+    weights = rng.normal(size=out_shape)
+
+    def loss():
+        return float(np.sum(np.asarray(fn(*[ops.convert_to_tensor(x) for x in xs])) * weights))
+
+    tensors = [ops.convert_to_tensor(x) for x in xs]
+    with ops.GradientTape() as tape:
+        tape.watch(tensors)
+        y = ops.sum(ops.multiply(fn(*tensors), weights))
+    grads = tape.gradient(y, tensors)
+    for x, g in zip(xs, grads):
+        np.testing.assert_allclose(np.asarray(g), numeric_gradient(loss, x), atol=atol, rtol=1e-5)
+
+
+UNARY = [ops.exp, ops.tanh, ops.sigmoid, ops.relu, ops.square, ops.negative, ops.softplus, ops.softsign,
+         ops.elu, ops.selu, ops.silu, ops.gelu, ops.sin, ops.cos, lambda x: ops.softmax(x, axis=-1),
+         lambda x: ops.log_softmax(x, axis=0), lambda x: ops.leaky_relu(x, 0.1), ops.hard_sigmoid]
+
+
+@pytest.mark.parametrize("fn", UNARY)
+def test_unary_gradients(fn, float64):
+    _check(fn, (3, 4))
+
+
+@pytest.mark.parametrize("fn", [ops.log, ops.sqrt])
+def test_positive_domain_gradients(fn, float64):
+    _check(fn, (3, 4), positive=True)
+
+
+@pytest.mark.parametrize("fn", [ops.add, ops.subtract, ops.multiply, ops.maximum, ops.minimum])
+def test_broadcasting_binary_gradients(fn, float64):
+    _check(fn, (2, 3, 4), (3, 1))
+
+
+def test_divide_and_power_gradients(float64):
+    _check(ops.divide, (3, 4), (4,), positive=True)
+    _check(lambda a, b: ops.power(a, b), (3, 4), (3, 4), positive=True)
+
+
+@pytest.mark.parametrize("shapes", [((3, 4), (4, 5)), ((2, 3, 4), (4, 2)), ((2, 3, 4), (2, 4, 5))])
+def test_matmul_gradients(shapes, float64):
+    _check(ops.matmul, *shapes)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x: ops.sum(x, axis=1), lambda x: ops.mean(x, axis=(0, 2), keepdims=True),
+    lambda x: ops.max(x, axis=-1), lambda x: ops.min(x, axis=0), lambda x: ops.reshape(x, (6, 4)),
+    lambda x: ops.transpose(x, (2, 0, 1)), lambda x: ops.expand_dims(x, 1), lambda x: x[:, 1:, ::2],
+    lambda x: ops.flip(x, 1), lambda x: ops.repeat(x, 2, axis=1), lambda x: ops.tile(x, (1, 2, 1)),
+    lambda x: ops.pad(x, ((0, 0), (1, 2), (0, 1))), lambda x: ops.clip(x, -0.5, 0.5),
+    lambda x: ops.concatenate([x, ops.square(x)], axis=1), lambda x: ops.stack([x, x], axis=0),
+    lambda x: ops.split(x, 2, axis=2)[1], lambda x: ops.broadcast_to(x[:, :1], (2, 3, 4)),
+])
+def test_shape_and_reduction_gradients(fn, float64):
+    _check(fn, (2, 3, 4))
+
+
+def test_take_gradient_adds_repeated_rows(float64):
+    table = ops.Variable(rng.normal(size=(5, 3)), dtype="float64")
+    with ops.GradientTape() as tape:
+        y = ops.sum(ops.take(table, np.array([[1, 1], [4, 0]])))
+    g = np.asarray(tape.gradient(y, table))
+    np.testing.assert_allclose(g[:, 0], [1, 2, 0, 0, 1])
+
+
+def test_variables_are_watched_and_constants_are_not():
+    w = ops.Variable(np.ones((2, 2)), name="w")
+    frozen = ops.Variable(np.ones((2,)), name="f", trainable=False)
+    x = np.ones((3, 2), dtype="float32")
+    with ops.GradientTape() as tape:
+        y = ops.sum(ops.matmul(x, w) + frozen)
+    gw, gf = tape.gradient(y, [w, frozen])
+    np.testing.assert_allclose(np.asarray(gw), np.full((2, 2), 3.0))
+    assert gf is None
+
+
+def test_nothing_is_recorded_outside_a_tape():
+    w = ops.Variable(np.ones((2, 2)))
+    y = ops.matmul(np.ones((1, 2)), w)
+    assert y._backward is None and y._parents is None
+
+
+def test_tape_is_single_use_unless_persistent():
+    w = ops.Variable(np.ones(3))
+    with ops.GradientTape() as tape:
+        y = ops.sum(ops.square(w))
+    tape.gradient(y, w)
+    with pytest.raises(RuntimeError, match="persistent"):
+        tape.gradient(y, w)
+    with ops.GradientTape(persistent=True) as tape:
+        y = ops.sum(ops.square(w))
+    assert np.allclose(tape.gradient(y, w), 2) and np.allclose(tape.gradient(y, w), 2)
+
+
+def test_diamond_graph_sums_gradients():
+    w = ops.Variable(np.array([2.0]))
+    with ops.GradientTape() as tape:
+        a = w * 3.0
+        y = ops.sum(a * a + a)
+    np.testing.assert_allclose(np.asarray(tape.gradient(y, w)), [2 * 9 * 2 + 3])
+
+
+def test_watch_requires_a_tensor():
+    with ops.GradientTape() as tape, pytest.raises(TypeError, match="convert_to_tensor"):
+        tape.watch(np.ones(2))
+
+
+def test_stable_sigmoid_and_softmax_for_large_logits():
+    x = np.array([-1000.0, 0.0, 1000.0], dtype="float32")
+    assert np.all(np.isfinite(np.asarray(ops.sigmoid(x))))
+    np.testing.assert_allclose(np.asarray(ops.softmax(x)), [0, 0, 1])
+    assert np.all(np.isfinite(np.asarray(ops.log_softmax(x))))
+
+
+def test_symbolic_shapes():
+    x = KerasTensor((None, 5, 3))
+    assert ops.matmul(x, np.ones((3, 7), "float32")).shape == (None, 5, 7)
+    assert ops.add(x, KerasTensor((None, 1, 3))).shape == (None, 5, 3)
+    assert ops.sum(x, axis=1).shape == (None, 3)
+    assert ops.reshape(x, (-1, 15)).shape == (None, 15)
+    assert ops.concatenate([x, x], axis=1).shape == (None, 10, 3)
+    assert x[:, 0].shape == (None, 3)
+    with pytest.raises(ValueError, match="cannot be broadcast"):
+        ops.add(x, KerasTensor((None, 4)))
+
+
+def test_python_floats_become_floatx():
+    assert ops.convert_to_tensor(np.ones(2)).dtype == "float32"
+    assert ops.convert_to_tensor(np.ones(2, dtype="int32")).dtype == "int32"
