@@ -6,10 +6,12 @@ elementary operation keeps the Python overhead per training step small.
 """
 import numpy as np
 
+from ..kernels import conv as conv_kernels
 from ..kernels import dense as dense_kernels
-from ..kernels.activations import LINEAR, RELU, SIGMOID, TANH
+from ..kernels.activations import LINEAR, RELU, SIGMOID, TANH, bias_activation_backward
 from . import activations as activation_ops
 from .core import apply
+from .core import reshape as reshape_op
 
 # Activations the kernels fuse with the bias add; others run as a separate op.
 _FUSED_CODES = {None: LINEAR, "linear": LINEAR, "relu": RELU, "sigmoid": SIGMOID, "tanh": TANH}
@@ -54,3 +56,192 @@ def dense(x, kernel, bias=None, activation=None):
         from .. import activations
         out = activations.get(activation)(out)
     return out
+
+
+def _activation_tail(out, activation, code):
+    """Apply an activation the kernel could not fuse."""
+    if code is None:
+        from .. import activations
+        return activations.get(activation)(out)
+    return out
+
+
+def conv(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, groups=1, activation=None):
+    """N-d convolution (N = 1 or 2, channels last) + bias + activation, one operation.
+
+    A 1D convolution runs as a 2D one over a height of 1; 'causal' pads the start only.
+    """
+    rank = kernel.ndim - 2
+    code = fused_activation_code(activation)
+    strides = _tuple(strides, rank)
+    dilation = _tuple(dilation_rate, rank)
+    if rank == 1:
+        pads = padding
+        if padding == "causal":
+            pads = ((0, 0), ((kernel.shape[0] - 1) * dilation[0], 0))
+        out = _conv2d(_insert_height(x), reshape_op(kernel, (1,) + tuple(kernel.shape)), bias, (1,) + strides, pads,
+                      (1,) + dilation, groups, code)
+        out = reshape_op(out, _drop_height_shape(out))
+    else:
+        out = _conv2d(x, kernel, bias, strides, padding, dilation, groups, code)
+    return _activation_tail(out, activation, code)
+
+
+def _conv2d(x, kernel, bias, strides, padding, dilation, groups, code):
+    kernel_code = LINEAR if code is None else code
+
+    def forward(x, kernel, *bias_arg):
+        b = bias_arg[0] if bias_arg else None
+        y = conv_kernels.conv2d_forward(x, kernel, strides, padding, dilation, groups, b, kernel_code)
+
+        def backward(g):
+            dz, db = bias_activation_backward(y, g, kernel_code, b is not None)
+            dx, dk = conv_kernels.conv2d_backward(x, kernel, dz, strides, padding, dilation, groups)
+            return (dx, dk) + ((db,) if b is not None else ())
+        return y, backward
+
+    args = (x, kernel) + ((bias,) if bias is not None else ())
+    return apply(forward, *args, shape_rule=_conv_shape_rule(strides, padding, dilation))
+
+
+def _conv_shape_rule(strides, padding, dilation):
+    def rule(x_shape, k_shape, *bias_shape):
+        spatial = []
+        for n, k, s, d, i in zip(x_shape[1:3], k_shape[:2], strides, dilation, range(2)):
+            if n is None:
+                spatial.append(None)
+                continue
+            span = (k - 1) * d + 1
+            if isinstance(padding, str):
+                out = n if padding == "same" else n - span + 1
+            else:
+                out = n + sum(padding[i]) - span + 1
+            spatial.append((out + s - 1) // s if padding == "same" else (out - 1) // s + 1)
+        return (x_shape[0],) + tuple(spatial) + (k_shape[-1],)
+    return rule
+
+
+def conv_transpose(x, kernel, bias, output_hw, strides=(1, 1), padding="valid", dilation_rate=(1, 1),
+                   activation=None):
+    """Keras Conv2DTranspose: kernel (kh, kw, filters, channels); ``output_hw`` fixes the size."""
+    strides, dilation = _tuple(strides, 2), _tuple(dilation_rate, 2)
+
+    def forward(x, kernel, *bias_arg):
+        b = bias_arg[0] if bias_arg else None
+        output_padding = _output_padding(x.shape[1:3], kernel.shape[:2], strides, padding, dilation, output_hw)
+        y = conv_kernels.conv2d_transpose_forward(x, kernel, strides, padding, output_padding, dilation)
+        if b is not None:
+            y = y + b
+
+        def backward(g):
+            dx, dk = conv_kernels.conv2d_transpose_backward(x, kernel, g, strides, padding, output_padding,
+                                                            dilation)
+            return (dx, dk) + ((g.sum(axis=(0, 1, 2)),) if b is not None else ())
+        return y, backward
+
+    def rule(x_shape, k_shape, *bias_shape):
+        return (x_shape[0],) + tuple(output_hw) + (k_shape[2],)
+
+    args = (x, kernel) + ((bias,) if bias is not None else ())
+    out = apply(forward, *args, shape_rule=rule)
+    from .. import activations
+    return activations.get(activation)(out) if activation is not None else out
+
+
+def _output_padding(in_hw, kernel_hw, strides, padding, dilation, output_hw):
+    """The output_padding that makes the transposed convolution produce ``output_hw``."""
+    natural = [conv_kernels.conv_transpose_output_length(n, k, s, d, padding, None)
+               for n, k, s, d in zip(in_hw, kernel_hw, strides, dilation)]
+    if list(natural) == list(output_hw):
+        return None
+    pads = []
+    for n, k, s, d, out in zip(in_hw, kernel_hw, strides, dilation, output_hw):
+        span = (k - 1) * d + 1
+        pad = span // 2 if padding == "same" else 0
+        pads.append(out - ((n - 1) * s + span - 2 * pad))
+    return tuple(pads)
+
+
+def depthwise_conv(x, depthwise_kernel, bias=None, strides=(1, 1), padding="valid", dilation_rate=(1, 1),
+                   activation=None):
+    """Depthwise 2D convolution: kernel (kh, kw, channels, multiplier)."""
+    strides, dilation = _tuple(strides, 2), _tuple(dilation_rate, 2)
+
+    def forward(x, dk, *bias_arg):
+        b = bias_arg[0] if bias_arg else None
+        y = conv_kernels.depthwise_conv2d_forward(x, dk, strides, padding, dilation)
+        if b is not None:
+            y += b
+
+        def backward(g):
+            dx, ddk = conv_kernels.depthwise_conv2d_backward(x, dk, g, strides, padding, dilation)
+            return (dx, ddk) + ((g.sum(axis=(0, 1, 2)),) if b is not None else ())
+        return y, backward
+
+    def rule(x_shape, k_shape, *bias_shape):
+        out = _conv_shape_rule(strides, padding, dilation)(x_shape, k_shape[:2] + (1, k_shape[2] * k_shape[3]))
+        return out
+
+    args = (x, depthwise_kernel) + ((bias,) if bias is not None else ())
+    out = apply(forward, *args, shape_rule=rule)
+    from .. import activations
+    return activations.get(activation)(out) if activation is not None else out
+
+
+def _tuple(value, n):
+    return (int(value),) * n if np.isscalar(value) else tuple(int(v) for v in value)
+
+
+def _insert_height(x):
+    return reshape_op(x, (x.shape[0], 1) + tuple(x.shape[1:]))
+
+
+def _drop_height_shape(y):
+    return (-1,) + tuple(y.shape[2:])
+
+
+def batch_normalization(x, gamma, beta, moving_mean, moving_variance, axis=-1, epsilon=1e-3,
+                        momentum=0.99, training=False):
+    """Normalise along every axis but ``axis``. In training, use the batch's mean and (biased)
+    variance and move the moving statistics towards them, as Keras 3 does; otherwise use the
+    moving statistics. gamma/beta may be None (scale=False / center=False)."""
+
+    def forward(x, *params):
+        params = list(params)
+        g = params.pop(0) if gamma is not None else None
+        b = params.pop(0) if beta is not None else None
+        channel = axis % x.ndim
+        reduce_axes = tuple(i for i in range(x.ndim) if i != channel)
+        shape = [1] * x.ndim
+        shape[channel] = x.shape[channel]
+        if training:
+            mean = x.mean(axis=reduce_axes)
+            var = x.var(axis=reduce_axes)
+            moving_mean.assign(moving_mean.value * momentum + mean * (1 - momentum))
+            moving_variance.assign(moving_variance.value * momentum + var * (1 - momentum))
+        else:
+            mean, var = moving_mean.value, moving_variance.value
+        inv = (1.0 / np.sqrt(var + epsilon)).astype(x.dtype)
+        xhat = (x - mean.reshape(shape)) * inv.reshape(shape)
+        y = xhat * g.reshape(shape) if g is not None else xhat.copy()
+        if b is not None:
+            y += b.reshape(shape)
+
+        def backward(dy):
+            dxhat = dy * g.reshape(shape) if g is not None else dy
+            if training:
+                n = x.size // x.shape[channel]
+                dx = inv.reshape(shape) / n * (n * dxhat - dxhat.sum(axis=reduce_axes, keepdims=True)
+                                               - xhat * (dxhat * xhat).sum(axis=reduce_axes, keepdims=True))
+            else:
+                dx = dxhat * inv.reshape(shape)
+            grads = [dx]
+            if g is not None:
+                grads.append((dy * xhat).sum(axis=reduce_axes))
+            if b is not None:
+                grads.append(dy.sum(axis=reduce_axes))
+            return tuple(grads)
+        return y, backward
+
+    args = [x] + [p for p in (gamma, beta) if p is not None]
+    return apply(forward, *args, shape_rule=lambda s, *rest: s)
