@@ -235,12 +235,25 @@ class Model(Trainer, Layer):
             if missing:
                 raise ValueError(f"Model {self.name}: no data for input(s) {missing}. The dict keys "
                                  f"given are {list(inputs)}; expected {keys}.")
-            return [convert_to_tensor(inputs[k]) for k in keys]
-        flat = flatten(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+            unknown = [k for k in inputs if k not in keys]
+            if unknown:
+                raise ValueError(f"Model {self.name}: the input dict has key(s) {unknown} that match no "
+                                 f"input. The model's inputs are {keys}.")
+            flat = [inputs[k] for k in keys]
+        else:
+            flat = flatten(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
         if len(flat) != len(self.inputs):
             raise ValueError(f"Model {self.name} expects {len(self.inputs)} input(s) "
                              f"({self.input_names}), but it received {len(flat)}.")
-        return [convert_to_tensor(x) for x in flat]
+        tensors = [convert_to_tensor(x, dtype=None) for x in flat]
+        for tensor, ref, name in zip(tensors, self.inputs, self.input_names):
+            shape = tensor.shape
+            if len(shape) != len(ref.shape) or any(
+                    r is not None and r != d for r, d in zip(ref.shape[1:], shape[1:])):
+                raise ValueError(
+                    f"Input '{name}' of model {self.name} expects data of shape {ref.shape} (any batch "
+                    f"size in place of None), but received an array of shape {tuple(shape)}.")
+        return tensors
 
     def _symbolic_call(self, inputs, kwargs, args=()):
         if not self._is_graph_network:
