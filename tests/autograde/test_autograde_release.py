@@ -1,0 +1,109 @@
+import io
+import shutil
+
+import pytest
+
+from minikeras.autograde.grade import grade
+from minikeras.autograde.release import MARK, layout_problems, main, make_release, verify_release
+
+
+def release(tree, out=None, *extra):
+    out = out or tree.tmp / "release"
+    return main([str(out), "--exercises", str(tree.exercises), *extra]), out
+
+
+def test_release_has_stubs_and_public_tests_only(tree):
+    code, out = release(tree)
+    assert code == 0
+    files = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()}
+    assert files == {
+        "conftest.py", "README.md", MARK,
+        "ch01_basics/arith.py", "ch01_basics/text.py",
+        "ch01_basics/tests/test_ch01_arith.py", "ch01_basics/tests/test_ch01_text.py",
+    }
+    assert (out / "ch01_basics" / "arith.py").read_text() == (tree.exercises / "ch01_basics" / "arith.py").read_text()
+    assert verify_release(out, tree.exercises) == []
+
+
+def test_grading_a_fresh_release_gives_zero_without_hidden_tests_leaking(tree):
+    _, out = release(tree)
+    data = grade(out, out, out=io.StringIO(), warmup=False)  # a student self-grading
+    assert data["score"] == 0
+    assert all("hidden" not in e["name"] for e in data["tests"])
+
+
+def test_solution_body_in_a_stub_is_caught_and_the_release_deleted(tree, capsys):
+    stub = tree.exercises / "ch01_basics" / "arith.py"
+    stub.write_text(stub.read_text() + "\n\ndef helper(x, y):\n    total = x + y  # spelled differently\n"
+                    "    return total\n\n\ndef _ref(a, b):\n    total = a + b\n    return total\n")
+    code, out = release(tree)
+    assert code == 1 and not out.exists()
+    assert "contains the body of add()" in capsys.readouterr().err
+
+
+def test_solution_code_in_a_public_test_or_readme_is_caught(tree):
+    test = tree.exercises / "ch01_basics" / "tests" / "test_ch01_text.py"
+    test.write_text(test.read_text() + "\n\ndef expected(s):\n    return s.upper() + '!'\n")
+    readme = tree.exercises / "ch01_basics" / "README.md"
+    readme.write_text("Hint:\n\n```python\nproduct = a * b\nreturn product\n```\n")
+    out = tree.tmp / "release"
+    make_release(tree.exercises, out)
+    problems = verify_release(out, tree.exercises)
+    assert any("test_ch01_text.py contains the body of shout()" in p for p in problems)
+    assert any("README.md contains the body of mul()" in p for p in problems)
+
+
+def test_copied_solution_file_and_hidden_folder_are_caught(tree):
+    out = tree.tmp / "release"
+    make_release(tree.exercises, out)
+    shutil.copy(tree.solutions / "ch01_basics" / "text.py", out / "ch01_basics" / "answers.py")
+    (out / "ch01_basics" / "hidden").mkdir()
+    problems = verify_release(out, tree.exercises)
+    assert any("answers.py is a copy of" in p for p in problems)
+    assert any("should not be released" in p for p in problems)
+
+
+def test_provided_code_and_trivial_bodies_are_not_leaks(tree):
+    for root in (tree.exercises, tree.solutions):
+        path = root / "ch01_basics" / "text.py"
+        path.write_text(path.read_text() + "\n\ndef helper(s):\n    cleaned = s.strip().lower()\n"
+                        "    return cleaned\n\n\ndef ident(s):\n    return s\n")
+    (tree.exercises / "ch01_basics" / "README.md").write_text("`return s` is not a solution\n")
+    assert release(tree)[0] == 0
+
+
+def test_layout_problems(tree):
+    assert layout_problems(tree.exercises) == []
+    (tree.solutions / "ch01_basics" / "orphan.py").write_text("x = 1\n")
+    (tree.exercises / "ch02_more" / "tests").mkdir(parents=True)
+    (tree.exercises / "ch02_more" / "arith.py").write_text("")
+    (tree.exercises / "ch02_more" / "tests" / "test_ch01_text.py").write_text("")
+    problems = "\n".join(layout_problems(tree.exercises))
+    assert "orphan.py: no stub" in problems
+    assert "student module name arith.py is used twice" in problems
+    assert "test file name test_ch01_text.py is used twice" in problems
+    assert release(tree)[0] == 1
+
+
+def test_out_dir_must_be_empty_or_an_earlier_release(tree):
+    other = tree.tmp / "other"
+    other.mkdir()
+    (other / "keep.txt").write_text("mine")
+    assert release(tree, other)[0] == 2
+    assert release(tree, other, "--force")[0] == 2 and (other / "keep.txt").exists()
+    code, out = release(tree)
+    assert code == 0
+    assert release(tree, out)[0] == 2
+    assert release(tree, out, "--force")[0] == 0
+    with pytest.raises(ValueError):
+        make_release(tree.exercises, tree.exercises / "release")
+
+
+def test_real_exercise_tree_releases_cleanly(tmp_path, repo):
+    exercises = repo / "exercises"
+    assert layout_problems(exercises) == []
+    out = tmp_path / "release"
+    assert main([str(out), "--exercises", str(exercises)]) == 0
+    assert not list(out.rglob("hidden")) and not list(out.rglob("solutions"))
+    assert (out / "ch00_warmup" / "activations.py").is_file()
+    assert verify_release(out, exercises) == []
