@@ -1,0 +1,50 @@
+"""Dense (fully connected) layer: y = act(x @ kernel + bias).
+
+The matrix product is the whole cost, so it goes to numpy's BLAS; the bias and the
+activation are applied afterwards in one fused numba pass over y (see
+``activations.py``), instead of one numpy pass each. Backward mirrors it: one fused
+pass turns dy into dz = dy * act'(y) and sums the bias gradient at the same time,
+then two GEMMs give dx and dkernel.
+
+Activation codes come from ``activations.activation_code``; an activation without a
+code (softmax...) is the layer's business: call these with LINEAR and apply it after.
+"""
+import numpy as np
+
+from .activations import (LINEAR, activation_grad_from_output_reference, apply_activation_reference,
+                          bias_activation_backward, bias_activation_inplace)
+
+__all__ = ["dense_forward", "dense_backward", "dense_forward_reference", "dense_backward_reference", "LINEAR"]
+
+
+def dense_forward(x2d, kernel, bias, code):
+    """y = act(x2d @ kernel + bias); x2d (batch, in), kernel (in, units), bias (units,) or None."""
+    x2d = np.ascontiguousarray(x2d)
+    kernel = np.ascontiguousarray(kernel, dtype=x2d.dtype)
+    y = x2d @ kernel
+    return bias_activation_inplace(y, bias, code)
+
+
+def dense_backward(x2d, kernel, y, dy, code, has_bias, need_dx=True):
+    """Gradients of dense_forward from its input x2d, its output y and dL/dy.
+
+    Returns (dx or None if not need_dx, dkernel, dbias or None).
+    """
+    x2d = np.ascontiguousarray(x2d)
+    kernel = np.ascontiguousarray(kernel, dtype=x2d.dtype)
+    dz, dbias = bias_activation_backward(y, np.ascontiguousarray(dy, dtype=x2d.dtype), code, has_bias)
+    dkernel = x2d.T @ dz  # the transposed view costs nothing: BLAS takes a transpose flag
+    dx = dz @ kernel.T if need_dx else None
+    return dx, dkernel, dbias
+
+
+def dense_forward_reference(x2d, kernel, bias, code):
+    z = x2d @ kernel
+    if bias is not None:
+        z = z + bias
+    return apply_activation_reference(z, code)
+
+
+def dense_backward_reference(x2d, kernel, y, dy, code, has_bias):
+    dz = activation_grad_from_output_reference(y, dy, code)
+    return dz @ kernel.T, x2d.T @ dz, (dz.sum(axis=0) if has_bias else None)
