@@ -2,7 +2,7 @@
 
 ``import minikeras as keras`` and Keras code runs unchanged.
 """
-from . import backend, initializers, regularizers, activations, ops, layers, models, utils
+from . import backend, initializers, regularizers, activations, ops, layers, models, utils, saving
 from .engine.input_layer import Input
 from .engine.functional import Model
 from .engine.sequential import Sequential

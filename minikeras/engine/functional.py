@@ -309,6 +309,24 @@ class Model(Trainer, Layer):
         from ..saving.serialization import functional_from_config
         return functional_from_config(config, custom_objects=custom_objects, cls=cls)
 
+    # -------------------------------------------------------------------- files (minikeras.saving)
+    def save(self, filepath, overwrite=True, **kwargs):
+        """Save to ``.keras`` (Keras 3's zip) or ``.h5`` (Keras 2's HDF5)."""
+        from ..saving import save_model
+        save_model(self, filepath, overwrite=overwrite, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True):
+        from ..saving import save_weights
+        save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, skip_mismatch=False, **kwargs):
+        from ..saving import load_weights
+        load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
+
+    def to_json(self, **kwargs):
+        from ..saving import model_to_json
+        return model_to_json(self, **kwargs)
+
 
 Functional = Model
 

@@ -29,8 +29,8 @@ class InputLayer(Layer):
         Node(self, [], [tensor])
 
     def get_config(self):
-        return {"batch_input_shape": list(self._batch_input_shape), "dtype": self.dtype,
-                "sparse": self.sparse, "name": self.name}
+        return {"batch_shape": list(self._batch_input_shape), "dtype": self.dtype,
+                "sparse": self.sparse, "ragged": False, "name": self.name, "optional": False}
 
     @classmethod
     def from_config(cls, config):

@@ -379,10 +379,11 @@ class Layer:
 
     # -------------------------------------------------------------------- config
     def get_config(self):
-        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
-        if self._batch_input_shape is not None:
-            config["batch_input_shape"] = list(self._batch_input_shape)
-        return config
+        """Keras 3's base config. An ``input_shape`` given to the layer is not part of it:
+        a Sequential writes it as an InputLayer, as Keras 3 does."""
+        policy = {"module": "keras", "class_name": "DTypePolicy", "config": {"name": self.dtype},
+                  "registered_name": None}
+        return {"name": self.name, "trainable": self.trainable, "dtype": policy}
 
     @classmethod
     def from_config(cls, config):
