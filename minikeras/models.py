@@ -5,7 +5,7 @@ from .engine.sequential import Sequential
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     from .saving import load_model as _load
-    return _load(filepath, custom_objects=custom_objects, compile=compile)
+    return _load(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
 
 
 def model_from_json(json_string, custom_objects=None):

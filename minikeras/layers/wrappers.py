@@ -57,7 +57,8 @@ class Bidirectional(Wrapper):
             raise ValueError(f"Layer {self.name}: invalid merge_mode {merge_mode!r}. Merge mode should "
                              "be one of {'sum', 'mul', 'ave', 'concat', None}.")
         config = layer.get_config()
-        self.forward_layer = type(layer).from_config({**config, "name": "forward_" + layer.name})
+        self.forward_layer = type(layer).from_config(
+            {**config, "name": "forward_" + layer.name.removeprefix("forward_")})
         if backward_layer is None:
             backward_layer = type(layer).from_config(
                 {**config, "name": "backward_" + layer.name, "go_backwards": not layer.go_backwards})
@@ -111,4 +112,16 @@ class Bidirectional(Wrapper):
         return out
 
     def get_config(self):
-        return {**super().get_config(), "merge_mode": self.merge_mode}
+        # Keras 3 writes the two directions it runs: "layer" is the forward copy.
+        from ..saving.serialization import serialize_layer
+        return {**super().get_config(), "merge_mode": self.merge_mode,
+                "layer": serialize_layer(self.forward_layer),
+                "backward_layer": serialize_layer(self.backward_layer)}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from ..saving.serialization import deserialize_layer
+        config = dict(config)
+        if config.get("backward_layer") is not None:
+            config["backward_layer"] = deserialize_layer(config["backward_layer"], custom_objects)
+        return super().from_config(config, custom_objects)

@@ -285,8 +285,12 @@ def _deserialize_layer(config, custom_objects, build):
             "source, pass safe_mode=False to the loading function, or call "
             "keras.config.enable_unsafe_deserialization().")
     inner = dict(config.get("config") or {})
-    if _is_builtin(cls):
+    from ..engine.layer import Layer
+    if _is_builtin(cls) and getattr(cls.from_config, "__func__", None) is Layer.from_config.__func__:
+        # Classes with their own from_config (models, wrappers, Lambda) read their keys themselves.
         inner = _adapt_builtin_config(cls, config["class_name"], _clean(inner))
+    elif _is_builtin(cls):
+        inner = _clean(inner)
     layer = _instantiate(cls, inner, config, custom_objects)
     build_config = config.get("build_config") or {}
     Model, _ = _model_classes()
@@ -486,6 +490,9 @@ def functional_from_config(config, custom_objects=None, cls=None):
 
     inputs = _map_io(get_tensor, config["input_layers"])
     outputs = _map_io(get_tensor, config["output_layers"])
+    if not keras3:
+        # Keras 2 always wrote lists; its one-input / one-output models took and gave single arrays.
+        inputs, outputs = (x[0] if isinstance(x, list) and len(x) == 1 else x for x in (inputs, outputs))
     extra = {k: v for k, v in config.items() if k not in ("layers", "input_layers", "output_layers", "name",
                                                           "trainable")}
     if extra:
