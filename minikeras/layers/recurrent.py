@@ -104,9 +104,9 @@ class RNNBase(Layer):
         outputs, states = ops.nn.rnn(
             self.cell_type, inputs, self.kernel, self.recurrent_kernel, self.bias,
             initial_state=initial_state, mask=mask, go_backwards=self.go_backwards,
-            return_sequences=self.return_sequences, activation=self.activation,
-            recurrent_activation=self.recurrent_activation, reset_after=getattr(self, "reset_after", True),
-            units=self.units)
+            return_sequences=self.return_sequences, return_state=self.return_state,
+            activation=self.activation, recurrent_activation=self.recurrent_activation,
+            reset_after=getattr(self, "reset_after", True))
         return [outputs] + list(states) if self.return_state else outputs
 
     def get_config(self):

@@ -24,6 +24,32 @@ def apply(forward, *args, shape_rule=None, **kwargs):
     return record(value, tensors, backward)
 
 
+def apply_multi(forward, *args):
+    """An eager operation with several outputs: ``forward`` returns (list of arrays, backward)
+    where backward takes one gradient per output. The outputs travel on the tape as one
+    flat vector, then are sliced apart, so each slice sends its gradient home."""
+    shapes = []
+
+    def packed(*arrays):
+        values, backward = forward(*arrays)
+        shapes.extend(v.shape for v in values)
+        sizes = [v.size for v in values]
+        flat = np.concatenate([v.ravel() for v in values])
+
+        def unpack(g):
+            parts = np.split(g, np.cumsum(sizes)[:-1])
+            return backward([p.reshape(s) for p, s in zip(parts, shapes)])
+        return flat, unpack
+
+    flat = apply(packed, *args)
+    outputs, offset = [], 0
+    for shape in shapes:
+        size = int(np.prod(shape))
+        outputs.append(reshape(getitem(flat, slice(offset, offset + size)), shape))
+        offset += size
+    return outputs
+
+
 def _symbolic(forward, args, kwargs, shape_rule):
     """Output KerasTensor of ``forward``: by an explicit rule, or by two cheap probe runs.
 
@@ -348,10 +374,16 @@ def getitem(x, index):
     if isinstance(index, (Tensor, KerasTensor)):
         raise TypeError("Indexing with a tensor is not supported; use ops.take.")
 
+    basic = not builtins.any(isinstance(i, (list, np.ndarray)) for i in
+                             (index if isinstance(index, tuple) else (index,)))
+
     def forward(x):
         def backward(g):
             full = np.zeros_like(x)
-            np.add.at(full, index, g)
+            if basic:  # slices and integers never pick a cell twice: plain assignment
+                full[index] = g
+            else:
+                np.add.at(full, index, g)
             return (full,)
         return x[index], backward
     return apply(forward, x)

@@ -8,9 +8,11 @@ import numpy as np
 
 from ..kernels import conv as conv_kernels
 from ..kernels import dense as dense_kernels
+from ..kernels import pooling as pool_kernels
+from ..kernels import recurrent as rnn_kernels
 from ..kernels.activations import LINEAR, RELU, SIGMOID, TANH, bias_activation_backward
 from . import activations as activation_ops
-from .core import apply
+from .core import apply, apply_multi
 from .core import reshape as reshape_op
 
 # Activations the kernels fuse with the bias add; others run as a separate op.
@@ -245,3 +247,125 @@ def batch_normalization(x, gamma, beta, moving_mean, moving_variance, axis=-1, e
 
     args = [x] + [p for p in (gamma, beta) if p is not None]
     return apply(forward, *args, shape_rule=lambda s, *rest: s)
+
+
+def pool(x, pool_size, strides, padding="valid", mode="max"):
+    """Max or average pooling over 1 or 2 spatial axes (channels last)."""
+    if len(pool_size) == 1:
+        out = pool(reshape_op(x, (x.shape[0], 1) + tuple(x.shape[1:])), (1,) + tuple(pool_size),
+                   (1,) + tuple(strides), padding, mode)
+        return reshape_op(out, (out.shape[0],) + tuple(out.shape[2:]))
+
+    def forward(x):
+        if mode == "max":
+            y, argmax = pool_kernels.max_pool2d_forward(x, pool_size, strides, padding)
+            return y, lambda g: (pool_kernels.max_pool2d_backward(g, argmax, x.shape),)
+        y = pool_kernels.avg_pool2d_forward(x, pool_size, strides, padding)
+        return y, lambda g: (pool_kernels.avg_pool2d_backward(g, x.shape, pool_size, strides, padding),)
+    return apply(forward, x)
+
+
+_RNN_KERNELS = {
+    "lstm": (rnn_kernels.lstm_sequence_forward, rnn_kernels.lstm_sequence_backward),
+    "gru": (rnn_kernels.gru_sequence_forward, rnn_kernels.gru_sequence_backward),
+    "simple": (rnn_kernels.simple_rnn_sequence_forward, rnn_kernels.simple_rnn_sequence_backward),
+}
+
+
+def _rnn_activation_code(activation, role):
+    code = fused_activation_code(activation)
+    if code is None:
+        raise ValueError(f"Recurrent layers support the {role} 'tanh', 'sigmoid', 'relu' or 'linear' "
+                         f"in minikeras's kernels, received {getattr(activation, '__name__', activation)!r}.")
+    return code
+
+
+def rnn(cell_type, x, kernel, recurrent_kernel, bias=None, initial_state=None, mask=None,
+        go_backwards=False, return_sequences=False, return_state=False, activation="tanh",
+        recurrent_activation="sigmoid", reset_after=True):
+    """A whole recurrent sequence as one operation: (output, [final states]).
+
+    ``x`` is (batch, time, features). One GEMM projects every step's input; the numba kernel
+    walks through time. With ``go_backwards`` the sequence is read (and returned) reversed.
+    """
+    act = _rnn_activation_code(activation, "activation")
+    rec_act = _rnn_activation_code(recurrent_activation, "recurrent_activation")
+    run_forward, run_backward = _RNN_KERNELS[cell_type]
+    n_states = 2 if cell_type == "lstm" else 1
+    has_init = initial_state is not None and len(initial_state) > 0
+    mask_values = None if mask is None else np.asarray(mask.value if hasattr(mask, "value") else mask, bool)
+
+    def forward(x, kernel, U, *rest):
+        rest = list(rest)
+        b = rest.pop(0) if bias is not None else None
+        states0 = rest if has_init else None
+        batch, steps, features = x.shape
+        units = U.shape[0]
+        xt = np.ascontiguousarray(x.transpose(1, 0, 2))
+        m = None if mask_values is None else np.ascontiguousarray(mask_values.T)
+        if go_backwards:
+            xt = np.ascontiguousarray(xt[::-1])
+            m = None if m is None else np.ascontiguousarray(m[::-1])
+        x2d = xt.reshape(steps * batch, features)
+        xproj = x2d @ kernel
+        rec_bias = None
+        if b is not None:
+            if b.ndim == 2:  # GRU reset_after: an input bias row and a recurrent bias row
+                xproj += b[0]
+                rec_bias = b[1]
+            else:
+                xproj += b
+        xproj = xproj.reshape(steps, batch, -1)
+        zeros = np.zeros((batch, units), x.dtype)
+        h0 = states0[0] if states0 else zeros
+        if cell_type == "lstm":
+            c0 = states0[1] if states0 else zeros
+            hs, cs, gates = run_forward(xproj, h0, c0, U, m, act, rec_act)
+            finals = [hs[-1], cs[-1]]
+        elif cell_type == "gru":
+            hs, gates, rh = run_forward(xproj, h0, U, rec_bias, reset_after, m, act, rec_act)
+            finals = [hs[-1]]
+        else:
+            hs = run_forward(xproj, h0, U, m, act)
+            finals = [hs[-1]]
+        output = hs.transpose(1, 0, 2) if return_sequences else hs[-1]
+
+        def backward(grads):
+            g_out, g_states = grads[0], list(grads[1:]) + [None] * (n_states - len(grads) + 1)
+            if return_sequences:
+                dhs = np.ascontiguousarray(g_out.transpose(1, 0, 2))
+            else:
+                dhs = np.zeros_like(hs)
+                dhs[-1] = g_out
+            if cell_type == "lstm":
+                dxproj, dU, dh0, dc0 = run_backward(U, h0, c0, hs, cs, gates, dhs, g_states[0], g_states[1], m,
+                                                    act, rec_act)
+                dstates = [dh0, dc0]
+            elif cell_type == "gru":
+                dxproj, dU, drec_bias, dh0 = run_backward(U, h0, hs, gates, rh, dhs, g_states[0], reset_after,
+                                                          m, act, rec_act)
+                dstates = [dh0]
+            else:
+                dxproj, dU, dh0 = run_backward(U, h0, hs, dhs, g_states[0], m, act)
+                dstates = [dh0]
+            d2d = dxproj.reshape(steps * batch, -1)
+            dkernel = x2d.T @ d2d
+            dx = (d2d @ kernel.T).reshape(steps, batch, features)
+            if go_backwards:
+                dx = dx[::-1]
+            result = [dx.transpose(1, 0, 2), dkernel, dU]
+            if b is not None:
+                db = d2d.sum(axis=0)
+                result.append(np.stack([db, drec_bias]) if b.ndim == 2 else db)
+            return tuple(result) + (tuple(dstates) if states0 else ())
+
+        if return_state:
+            return [output] + finals, backward
+        return output, lambda g: backward([g])
+
+    args = [x, kernel, recurrent_kernel] + ([bias] if bias is not None else []) + \
+        (list(initial_state) if has_init else [])
+    if return_state:
+        outputs = apply_multi(forward, *args)
+        return outputs[0], outputs[1:]
+    return apply(forward, *args), []

@@ -79,7 +79,8 @@ class Variable(Tensor):
         if dtype is None:
             kind = np.asarray(value).dtype.kind
             dtype = backend.floatx() if kind == "f" else np.asarray(value).dtype
-        super().__init__(np.array(value, dtype=backend.standardize_dtype(dtype)))
+        # C order always: the kernels expect it, and views of the value must alias it
+        super().__init__(np.array(value, dtype=backend.standardize_dtype(dtype), order="C"))
         self.name = name
         self.path = path or name
         self.trainable = trainable
