@@ -1,0 +1,16 @@
+import numpy as np
+import pytest
+
+from first_models import build_functional, build_sequential
+
+
+@pytest.mark.exercise("ch01.build_first_models", points=1)
+def test_each_call_builds_a_new_model():
+    a, b = build_sequential(), build_sequential()
+    assert a is not b and a.layers[0] is not b.layers[0]
+    c, d = build_functional(), build_functional()
+    assert c.layers[1] is not d.layers[1]
+    x = np.ones((2, 1), "float32")
+    k1, b1 = a.layers[0].get_weights()
+    k2, b2 = a.layers[1].get_weights()
+    np.testing.assert_allclose(a.predict(x, verbose=0), (x @ k1 + b1) @ k2 + b2, rtol=1e-5, atol=1e-6)
