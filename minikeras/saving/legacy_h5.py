@@ -39,6 +39,9 @@ def _legacy_value(value):
         return value
     if value.get("class_name") == "DTypePolicy":
         return value["config"]["name"]
+    if value.get("module") == "keras.layers" or value.get("registered_name"):
+        # A layer inside a layer (a wrapper's): Keras 3 reads these only in its own full form.
+        return value
     if "class_name" in value and "config" in value:
         return {"class_name": value["class_name"], "config": _legacy_value(value["config"])}
     return {k: _legacy_value(v) for k, v in value.items()}

@@ -502,7 +502,7 @@ def functional_from_config(config, custom_objects=None, cls=None):
 
 
 def _map_io(fn, structure):
-    if isinstance(structure, list) and len(structure) == 3 and isinstance(structure[0], str) \
+    if isinstance(structure, (list, tuple)) and len(structure) == 3 and isinstance(structure[0], str) \
             and all(isinstance(i, int) for i in structure[1:]):
         return fn(structure)
     if isinstance(structure, dict):
@@ -557,7 +557,7 @@ def _resolve_call(node_data, created):
             return t
         if isinstance(value, dict) and value.get("class_name") == "__numpy__":
             return np.array(value["config"]["value"], dtype=value["config"]["dtype"])
-        if isinstance(value, list):
+        if isinstance(value, (list, tuple)):  # configs straight from get_config() hold tuples
             return [revive(v) for v in value]
         if isinstance(value, dict):
             return {k: revive(v) for k, v in value.items()}
