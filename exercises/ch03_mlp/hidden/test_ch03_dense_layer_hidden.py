@@ -1,0 +1,52 @@
+import numpy as np
+import pytest
+
+from minikeras import ops
+from minikeras.layers import Dense
+from minikeras.ops.tape import GradientTape
+
+from dense_layer import dense_backward, dense_forward, dense_params
+
+
+@pytest.mark.exercise("ch03.dense_forward", points=1)
+def test_forward_float64_large_inputs_and_no_mutation():
+    rng = np.random.default_rng(10)
+    x = rng.normal(scale=30, size=(4, 6))
+    kernel, bias = rng.normal(size=(6, 3)), rng.normal(size=(3,))
+    x_copy = x.copy()
+    y = dense_forward(x, kernel, bias, "sigmoid")
+    assert y.dtype == np.float64
+    np.testing.assert_allclose(y, 1 / (1 + np.exp(-(x @ kernel + bias))), rtol=1e-12)
+    np.testing.assert_array_equal(x, x_copy)
+
+
+@pytest.mark.exercise("ch03.dense_backward", points=1)
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+def test_backward_matches_minikeras_autodiff_through_a_dense_layer(activation):
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(5, 4)).astype(np.float32)
+    dy = rng.normal(size=(5, 3)).astype(np.float32)
+    layer = Dense(3, activation=activation)
+    layer.build((None, 4))
+    kernel, bias = layer.get_weights()
+    bias = rng.normal(size=3).astype(np.float32)
+    layer.set_weights([kernel, bias])
+    xt = ops.convert_to_tensor(x)
+    with GradientTape() as tape:
+        tape.watch(xt)
+        y = layer(xt)
+        loss = ops.sum(y * dy)
+    gx, gk, gb = (np.asarray(g) for g in tape.gradient(loss, [xt] + layer.trainable_weights))
+    dx, dkernel, dbias = dense_backward(x, kernel, np.asarray(y), dy, activation)
+    np.testing.assert_allclose(dx, gx, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(dkernel, gk, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(dbias, gb, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.exercise("ch03.dense_params", points=1)
+def test_parameter_counts_without_bias():
+    for input_dim, units in [(5, 3), (64, 10), (1, 2)]:
+        layer = Dense(units, use_bias=False)
+        layer.build((None, input_dim))
+        assert dense_params(input_dim, units, use_bias=False) == layer.count_params()
+    assert dense_params(784, 64, True) == 50240
