@@ -1,0 +1,2 @@
+"""Small datasets, as in ``keras.datasets``: ``mnist.load_data()``."""
+from . import mnist
