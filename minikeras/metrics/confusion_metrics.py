@@ -1,0 +1,191 @@
+"""Precision, Recall and AUC, from counts of true/false positives/negatives.
+
+A prediction counts as positive at threshold t when ``y_pred > t``; a label is positive
+when it is non-zero. Counts are accumulated (weighted) per threshold, as in Keras 3's
+``update_confusion_matrix_variables``.
+"""
+import numpy as np
+
+from .. import backend
+from .metric import Metric, to_array
+
+
+def _confusion_counts(y_true, y_pred, thresholds, sample_weight=None, top_k=None, class_id=None):
+    """Weighted (tp, fp, tn, fn), each of shape (len(thresholds),), for this batch."""
+    y_true = to_array(y_true, np.float64)
+    y_pred = to_array(y_pred, np.float64)
+    if y_true.shape != y_pred.shape:
+        if y_true.size != y_pred.size:
+            raise ValueError(f"y_true of shape {y_true.shape} and y_pred of shape {y_pred.shape} do not "
+                             "have the same number of values.")
+        y_true = y_true.reshape(y_pred.shape)
+    weights = np.ones_like(y_pred) if sample_weight is None else np.broadcast_to(
+        _expand_right(to_array(sample_weight, np.float64), y_pred.ndim), y_pred.shape)
+    if top_k is not None:
+        # keep the k largest per row (ties to the lower index, as top_k does), drop the rest
+        keep = np.argsort(-y_pred, axis=-1, kind="stable")[..., :top_k]
+        kept = np.full_like(y_pred, -np.inf)
+        np.put_along_axis(kept, keep, np.take_along_axis(y_pred, keep, axis=-1), axis=-1)
+        y_pred = kept
+    if class_id is not None:
+        y_true, y_pred, weights = y_true[..., class_id], y_pred[..., class_id], weights[..., class_id]
+    positive = y_true.ravel() != 0
+    pred = y_pred.ravel()
+    w = weights.ravel()
+    # below[j] = how many thresholds lie strictly below each prediction -> positive at 0..below-1
+    below = np.searchsorted(thresholds, pred, side="left")
+    n = len(thresholds)
+    pos_at = np.bincount(below, weights=w * positive, minlength=n + 1)
+    neg_at = np.bincount(below, weights=w * ~positive, minlength=n + 1)
+    tp = np.cumsum(pos_at[::-1])[::-1][1:]   # predictions with below > j
+    fp = np.cumsum(neg_at[::-1])[::-1][1:]
+    fn = pos_at.sum() - tp
+    tn = neg_at.sum() - fp
+    return tp, fp, tn, fn
+
+
+def _expand_right(sw, ndim):
+    return sw.reshape(sw.shape + (1,) * (ndim - sw.ndim)) if sw.ndim < ndim else sw
+
+
+def _divide_no_nan(a, b):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(b == 0, 0.0, a / np.where(b == 0, 1, b))
+
+
+class _ThresholdMetric(Metric):
+    _direction = "up"
+
+    def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.init_thresholds = thresholds
+        self.top_k = top_k
+        self.class_id = class_id
+        default = -np.inf if top_k is not None else 0.5  # with top_k, every top-k entry counts
+        self._single = thresholds is None or np.ndim(thresholds) == 0
+        values = [default if thresholds is None else thresholds] if self._single else list(thresholds)
+        self.thresholds = np.asarray(values, dtype=np.float64)
+        order = np.argsort(self.thresholds, kind="stable")
+        self._order, self._sorted = order, self.thresholds[order]
+        self.reset_state()
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        counts = _confusion_counts(y_true, y_pred, self._sorted, sample_weight, self.top_k, self.class_id)
+        unsort = np.argsort(self._order)
+        for name, value in zip(("true_positives", "false_positives", "true_negatives", "false_negatives"),
+                               counts):
+            setattr(self, name, getattr(self, name) + value[unsort])
+
+    def reset_state(self):
+        n = len(self.thresholds)
+        self.true_positives, self.false_positives = np.zeros(n), np.zeros(n)
+        self.true_negatives, self.false_negatives = np.zeros(n), np.zeros(n)
+
+    def _finish(self, values):
+        return float(values[0]) if self._single else values
+
+    def get_config(self):
+        return {**super().get_config(), "thresholds": self.init_thresholds, "top_k": self.top_k,
+                "class_id": self.class_id}
+
+
+class Precision(_ThresholdMetric):
+    """Of the predictions called positive, the fraction that were positive: tp / (tp + fp)."""
+
+    def result(self):
+        return self._finish(_divide_no_nan(self.true_positives, self.true_positives + self.false_positives))
+
+
+class Recall(_ThresholdMetric):
+    """Of the positive labels, the fraction predicted positive: tp / (tp + fn)."""
+
+    def result(self):
+        return self._finish(_divide_no_nan(self.true_positives, self.true_positives + self.false_negatives))
+
+
+class AUC(Metric):
+    """Area under the ROC (default) or precision-recall curve, from ``num_thresholds``
+    evenly spaced thresholds (Keras's Riemann-sum approximation)."""
+    _direction = "up"
+
+    def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation", name=None,
+                 dtype=None, thresholds=None, multi_label=False, num_labels=None, label_weights=None,
+                 from_logits=False):
+        super().__init__(name=name, dtype=dtype)
+        curve, summation_method = str(curve).upper(), str(summation_method).lower()
+        if curve not in ("ROC", "PR"):
+            raise ValueError(f'Invalid `curve` argument value "{curve}". Expected one of: ["ROC", "PR"]')
+        if summation_method not in ("interpolation", "minoring", "majoring"):
+            raise ValueError(f'Invalid `summation_method` argument value "{summation_method}". Expected '
+                             'one of: ["interpolation", "minoring", "majoring"]')
+        if multi_label or num_labels is not None or label_weights is not None:
+            raise ValueError("AUC: minikeras does not implement multi_label / num_labels / label_weights.")
+        if thresholds is not None:
+            inner = sorted(thresholds)
+            self.num_thresholds = len(inner) + 2
+        else:
+            if num_thresholds <= 1:
+                raise ValueError(f"Argument `num_thresholds` must be an integer > 1. Received: "
+                                 f"num_thresholds={num_thresholds}")
+            self.num_thresholds = num_thresholds
+            inner = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+        eps = backend.epsilon()
+        self._thresholds = np.array([0.0 - eps] + list(inner) + [1.0 + eps])
+        self._init_thresholds = thresholds
+        self.curve, self.summation_method, self._from_logits = curve, summation_method, from_logits
+        self.multi_label = False
+        self.reset_state()
+
+    @property
+    def thresholds(self):
+        return list(self._thresholds)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_pred = to_array(y_pred, np.float64)
+        if self._from_logits:
+            y_pred = 1 / (1 + np.exp(-y_pred))
+        tp, fp, tn, fn = _confusion_counts(y_true, y_pred, self._thresholds, sample_weight)
+        self.true_positives += tp
+        self.false_positives += fp
+        self.true_negatives += tn
+        self.false_negatives += fn
+
+    def reset_state(self):
+        n = self.num_thresholds
+        self.true_positives, self.false_positives = np.zeros(n), np.zeros(n)
+        self.true_negatives, self.false_negatives = np.zeros(n), np.zeros(n)
+
+    def _interpolate_pr_auc(self):
+        """Davis & Goadrich (2006) interpolation of precision between thresholds, as Keras does."""
+        tp, fp, fn = self.true_positives, self.false_positives, self.false_negatives
+        dtp = tp[:-1] - tp[1:]
+        p = tp + fp
+        slope = _divide_no_nan(dtp, np.maximum(p[:-1] - p[1:], 0))
+        intercept = tp[1:] - slope * p[1:]
+        both = (p[:-1] > 0) & (p[1:] > 0)
+        ratio = np.where(both, _divide_no_nan(p[:-1], np.maximum(p[1:], 0)), 1.0)
+        with np.errstate(divide="ignore"):
+            log_ratio = np.log(np.where(ratio > 0, ratio, 1.0))
+        return float(np.sum(_divide_no_nan(slope * (dtp + intercept * log_ratio), np.maximum(tp[1:] + fn[1:], 0))))
+
+    def result(self):
+        tp, fp, tn, fn = self.true_positives, self.false_positives, self.true_negatives, self.false_negatives
+        if self.curve == "PR" and self.summation_method == "interpolation":
+            return self._interpolate_pr_auc()
+        recall = _divide_no_nan(tp, tp + fn)
+        if self.curve == "ROC":
+            x, y = _divide_no_nan(fp, fp + tn), recall
+        else:
+            x, y = recall, _divide_no_nan(tp, tp + fp)
+        if self.summation_method == "interpolation":
+            heights = (y[:-1] + y[1:]) / 2
+        elif self.summation_method == "minoring":
+            heights = np.minimum(y[:-1], y[1:])
+        else:
+            heights = np.maximum(y[:-1], y[1:])
+        return float(np.sum((x[:-1] - x[1:]) * heights))
+
+    def get_config(self):
+        return {**super().get_config(), "num_thresholds": self.num_thresholds, "curve": self.curve,
+                "summation_method": self.summation_method, "thresholds": self._init_thresholds,
+                "from_logits": self._from_logits}
