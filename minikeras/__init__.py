@@ -3,6 +3,8 @@
 ``import minikeras as keras`` and Keras code runs unchanged.
 """
 from . import backend, initializers, regularizers, activations, ops, layers, models, utils, saving
+from . import callbacks, datasets, losses, metrics, optimizers
+from .ops.tape import GradientTape
 from .engine.input_layer import Input
 from .engine.functional import Model
 from .engine.sequential import Sequential
