@@ -246,6 +246,9 @@ def compile_from_config(model, compile_config, custom_objects=None):
             "with compile=False.")
     with CustomObjectScope(custom_objects):
         restore(compile_config)
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is not None and not getattr(optimizer, "built", True):
+        optimizer.build(model.trainable_weights)  # slots exist before the saved state is read
 
 
 # ------------------------------------------------------------------ .keras

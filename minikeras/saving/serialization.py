@@ -313,15 +313,25 @@ def _find_class(config, custom_objects):
     if builtin_module and class_name in builtins:
         return builtins[class_name]
     name = (config.get("config") or {}).get("name", config.get("name", "?"))
+    if "module" not in config:  # a Keras 2 config does not say whose class it is
+        raise UnknownLayerError(
+            f"Unknown layer class '{class_name}' (layer '{name}'): it is not a minikeras layer. If it is "
+            f"your own class, pass it when loading, e.g. custom_objects={{'{class_name}': {class_name}}}, "
+            "or register it with @keras.saving.register_keras_serializable(); if it is a Keras layer, "
+            "minikeras does not implement it.")
     if builtin_module:
-        raise TypeError(
+        raise UnknownLayerError(
             f"Unknown layer class '{class_name}' (layer '{name}'): it is a Keras class that minikeras "
             f"does not implement. minikeras layers: {', '.join(sorted(builtins))}.")
-    raise TypeError(
+    raise UnknownLayerError(
         f"Unknown layer class '{class_name}' (layer '{name}', module {module!r}). It is not a minikeras "
         f"layer: pass your class when loading, e.g. custom_objects={{'{class_name}': {class_name}}} "
         "(to load_model, model_from_json or from_config), or decorate it with "
         "@keras.saving.register_keras_serializable().")
+
+
+class UnknownLayerError(TypeError):
+    """A config names a class that is neither a minikeras layer nor a given custom object."""
 
 
 def _instantiate(cls, inner, config, custom_objects):
@@ -330,6 +340,8 @@ def _instantiate(cls, inner, config, custom_objects):
         kwargs["custom_objects"] = custom_objects
     try:
         return cls.from_config(inner, **kwargs)
+    except UnknownLayerError:
+        raise
     except TypeError as e:
         name = inner.get("name", config.get("name", "?"))
         raise TypeError(
