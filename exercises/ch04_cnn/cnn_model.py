@@ -1,0 +1,17 @@
+"""Chapter 4: the tutorial's convolutional network."""
+from minikeras.layers import Dense, Flatten, Input  # noqa: F401
+from minikeras.layers.convolutional import Conv2D  # noqa: F401
+from minikeras.layers.pooling import MaxPooling2D  # noqa: F401
+from minikeras.models import Model  # noqa: F401
+
+
+def build_cnn():
+    """Return a new functional model for 64x64 black-and-white images (one channel):
+
+    Conv2D(32 filters, 4x4, relu) -> MaxPooling2D(2x2) -> Conv2D(16, 4x4, relu)
+    -> MaxPooling2D(2x2) -> Flatten -> Dense(10, relu) -> Dense(1, sigmoid)
+
+    Each layer reads the output of the one before; convolutions use the default
+    "valid" padding. Real Keras reports 35,813 parameters for it.
+    """
+    raise NotImplementedError("ch04.build_cnn: implement build_cnn()")
