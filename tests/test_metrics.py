@@ -1,0 +1,107 @@
+"""Metrics: Keras's documented values, state across batches, weights, names and get()."""
+import numpy as np
+import pytest
+
+from minikeras import metrics
+
+
+def test_accuracy_family_keras_documented_values():
+    m = metrics.BinaryAccuracy()
+    m.update_state([[1], [1], [0], [0]], [[0.98], [1], [0], [0.6]])
+    assert m.result() == pytest.approx(0.75)
+    m = metrics.CategoricalAccuracy()
+    m.update_state([[0, 0, 1], [0, 1, 0]], [[0.1, 0.9, 0.8], [0.05, 0.95, 0]])
+    assert m.result() == pytest.approx(0.5)
+    m = metrics.SparseCategoricalAccuracy()
+    m.update_state([[2], [1]], [[0.1, 0.6, 0.3], [0.05, 0.95, 0]])
+    assert m.result() == pytest.approx(0.5)
+    m = metrics.TopKCategoricalAccuracy(k=1)
+    m.update_state([[0, 0, 1], [0, 1, 0]], [[0.1, 0.9, 0.8], [0.05, 0.95, 0]])
+    assert m.result() == pytest.approx(0.5)
+    m = metrics.SparseTopKCategoricalAccuracy(k=1)
+    m.update_state([2, 1], [[0.1, 0.9, 0.8], [0.05, 0.95, 0]])
+    assert m.result() == pytest.approx(0.5)
+    m = metrics.Accuracy()
+    m.update_state([[1], [2], [3], [4]], [[0], [2], [3], [4]])
+    assert m.result() == pytest.approx(0.75)
+
+
+def test_state_accumulates_with_sample_weights_and_resets():
+    m = metrics.BinaryAccuracy()
+    m.update_state([[1], [1], [0], [0]], [[0.98], [1], [0], [0.6]], sample_weight=[1, 0, 0, 1])
+    assert m.result() == pytest.approx(0.5)  # Keras docstring
+    m.update_state([[1]], [[0.9]])
+    assert m.result() == pytest.approx(2 / 3)
+    m.reset_state()
+    assert m.result() == 0.0
+    mse = metrics.MeanSquaredError()
+    mse.update_state([[0, 1], [0, 0]], [[1, 1], [0, 0]])
+    assert mse.result() == pytest.approx(0.25)
+    mse.update_state([[0, 1], [0, 0]], [[1, 1], [0, 0]], sample_weight=[1, 0])
+    assert mse.result() == pytest.approx((0.25 * 2 + 0.5) / 3)
+    mae = metrics.MeanAbsoluteError()
+    assert mae([[0, 1], [0, 0]], [[1, 1], [0, 0]]) == pytest.approx(0.25)
+    rmse = metrics.RootMeanSquaredError()
+    rmse.update_state([[0, 1], [0, 0]], [[1, 1], [0, 0]])
+    assert rmse.result() == pytest.approx(0.5)
+
+
+def test_precision_recall_keras_documented_values():
+    p = metrics.Precision()
+    p.update_state([0, 1, 1, 1], [1, 0, 1, 1])
+    assert p.result() == pytest.approx(2 / 3)
+    p.reset_state()
+    p.update_state([0, 1, 1, 1], [1, 0, 1, 1], sample_weight=[0, 0, 1, 0])
+    assert p.result() == pytest.approx(1.0)
+    p = metrics.Precision(top_k=2)
+    p.update_state([0, 0, 1, 1], [1, 1, 1, 1])
+    assert p.result() == pytest.approx(0.0)
+    p = metrics.Precision(class_id=1)
+    p.update_state([[0, 1], [1, 0]], [[0.2, 0.9], [0.3, 0.6]])
+    assert p.result() == pytest.approx(0.5)
+    r = metrics.Recall()
+    r.update_state([0, 1, 1, 1], [1, 0, 1, 1])
+    assert r.result() == pytest.approx(2 / 3)
+    r = metrics.Recall(thresholds=[0.3, 0.7])
+    r.update_state([1, 1, 0], [0.5, 0.9, 0.8])
+    np.testing.assert_allclose(r.result(), [1.0, 0.5])
+
+
+def test_auc_keras_documented_values():
+    m = metrics.AUC(num_thresholds=3)
+    m.update_state([0, 0, 1, 1], [0, 0.5, 0.3, 0.9])
+    assert m.result() == pytest.approx(0.75)  # Keras docstring
+    m.reset_state()
+    m.update_state([0, 0, 1, 1], [0, 0.5, 0.3, 0.9], sample_weight=[1, 0, 0, 1])
+    assert m.result() == pytest.approx(1.0)
+    roc = metrics.AUC()
+    rng = np.random.default_rng(0)
+    labels = rng.integers(2, size=2000)
+    scores = np.clip(labels * 0.3 + rng.random(2000) * 0.7, 0, 1)
+    roc.update_state(labels, scores)
+    # close to the exact AUC (pairwise ranking) with 200 thresholds
+    pos, neg = scores[labels == 1], scores[labels == 0]
+    exact = np.mean(pos[:, None] > neg[None, :])
+    assert roc.result() == pytest.approx(exact, abs=0.01)
+    pr = metrics.AUC(curve="PR")
+    pr.update_state([0, 0, 1, 1], [0, 0.5, 0.3, 0.9])
+    assert pr.result() == pytest.approx(0.79726744)  # value Keras 3 gives
+    logits = metrics.AUC(from_logits=True, num_thresholds=3)
+    logits.update_state([0, 0, 1, 1], [-10, -0.01, -0.8, 2.2])
+    assert logits.result() == pytest.approx(0.75)
+    with pytest.raises(ValueError, match="curve"):
+        metrics.AUC(curve="XY")
+
+
+def test_get_names_and_errors():
+    assert isinstance(metrics.get("AUC"), metrics.AUC)
+    assert isinstance(metrics.get("auc"), metrics.AUC)
+    assert isinstance(metrics.get("precision"), metrics.Precision)
+    assert metrics.get("mae") is metrics.mean_absolute_error
+    assert metrics.AUC().name == "auc"
+    assert metrics.BinaryAccuracy().name == "binary_accuracy"
+    assert metrics.MeanSquaredError().name == "mean_squared_error"
+    restored = metrics.deserialize(metrics.serialize(metrics.Precision(thresholds=0.3, name="p")))
+    assert restored.name == "p" and restored.thresholds[0] == pytest.approx(0.3)
+    with pytest.raises(ValueError, match="Could not interpret metric identifier: 'acuracy'"):
+        metrics.get("acuracy")
