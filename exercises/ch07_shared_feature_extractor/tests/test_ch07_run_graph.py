@@ -1,0 +1,89 @@
+"""ch07.run_graph and ch07.probe_model: checked against minikeras's own Model.predict."""
+import numpy as np
+import pytest
+
+from minikeras.engine import functional
+from minikeras.layers import LSTM, Dense, Input, concatenate
+from minikeras.models import Model
+
+from run_graph import probe_model, run_graph
+
+
+def shared_feature_model():
+    visible = Input(shape=(20, 1))
+    extract = LSTM(6, name="extract")(visible)
+    interp1 = Dense(5, activation="relu", name="shallow")(extract)
+    interp11 = Dense(5, activation="relu")(extract)
+    interp12 = Dense(7, activation="relu")(interp11)
+    interp13 = Dense(5, activation="relu", name="deep")(interp12)
+    merge = concatenate([interp1, interp13], name="merge")
+    return Model(visible, Dense(1, activation="sigmoid", name="output")(merge))
+
+
+def two_input_two_output_model():
+    a = Input(shape=(4,))
+    b = Input(shape=(3,))
+    h = Dense(6, activation="tanh")(concatenate([Dense(5)(a), b]))
+    return Model([a, b], [Dense(1, activation="sigmoid")(h), Dense(3, activation="softmax")(Dense(4)(h))])
+
+
+def forbid_model_execution(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("run_graph must call the layers itself, not the model")
+    for name in ("predict", "call", "_run_graph"):
+        monkeypatch.setattr(functional.Model, name, refuse)
+
+
+@pytest.mark.exercise("ch07.run_graph", points=1)
+def test_a_chain(monkeypatch):
+    visible = Input(shape=(5,))
+    model = Model(visible, Dense(2, activation="relu")(Dense(3)(visible)))
+    x = np.random.default_rng(0).normal(size=(4, 5)).astype("float32")
+    expected = model.predict(x, verbose=0)
+    forbid_model_execution(monkeypatch)
+    outputs = run_graph(model, [x])
+    assert isinstance(outputs, list) and len(outputs) == 1
+    np.testing.assert_allclose(outputs[0], expected, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.exercise("ch07.run_graph", points=1)
+def test_the_shared_feature_extractor(monkeypatch):
+    model = shared_feature_model()
+    x = np.random.default_rng(1).normal(size=(3, 20, 1)).astype("float32")
+    expected = model.predict(x, verbose=0)
+    forbid_model_execution(monkeypatch)
+    (y,) = run_graph(model, x)
+    np.testing.assert_allclose(y, expected, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.exercise("ch07.run_graph", points=1)
+def test_two_inputs_and_two_outputs(monkeypatch):
+    model = two_input_two_output_model()
+    rng = np.random.default_rng(2)
+    a, b = rng.normal(size=(6, 4)).astype("float32"), rng.normal(size=(6, 3)).astype("float32")
+    expected = model.predict([a, b], verbose=0)
+    forbid_model_execution(monkeypatch)
+    outputs = run_graph(model, [a, b])
+    assert len(outputs) == 2
+    for got, want in zip(outputs, expected):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.exercise("ch07.probe_model", points=1)
+def test_probe_shares_layers_and_weights():
+    model = shared_feature_model()
+    probe = probe_model(model, ["extract", "shallow", "deep", "output"])
+    assert isinstance(probe, Model)
+    assert len(probe.outputs) == 4
+    assert probe.get_layer("extract") is model.get_layer("extract")
+    assert probe.count_params() == model.count_params()
+    assert [tuple(t.shape) for t in probe.outputs] == [(None, 6), (None, 5), (None, 5), (None, 1)]
+
+
+@pytest.mark.exercise("ch07.probe_model", points=1)
+def test_probe_values_are_the_intermediate_values():
+    model = shared_feature_model()
+    x = np.random.default_rng(3).normal(size=(4, 20, 1)).astype("float32")
+    features, prediction = probe_model(model, ["extract", "output"]).predict(x, verbose=0)
+    np.testing.assert_allclose(features, np.asarray(model.get_layer("extract")(x)), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(prediction, model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
