@@ -102,16 +102,12 @@ class CallbackList:
             if not isinstance(c, Callback):
                 raise TypeError(f"callbacks must be keras.callbacks.Callback instances, received "
                                 f"{type(c).__name__}.")
+        # As in Keras 3: History after the user's callbacks (so it records what they add to
+        # the logs, such as learning_rate), the progress bar last.
+        if add_history and not any(isinstance(c, History) for c in self.callbacks):
+            self.callbacks.append(History())
         if add_progbar and not any(isinstance(c, ProgbarLogger) for c in self.callbacks):
             self.callbacks.append(ProgbarLogger())
-        if add_history:
-            history = next((c for c in self.callbacks if isinstance(c, History)), None)
-            if history is None:
-                history = History()
-                self.callbacks.append(history)
-            # History goes first so that the others see it in model.history (as in Keras).
-            self.callbacks.remove(history)
-            self.callbacks.insert(0, history)
         self.model = model
         self.params = params
         for c in self.callbacks:
