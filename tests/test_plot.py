@@ -66,6 +66,8 @@ def seeds(tmp_path_factory):
 # ---------------------------------------------------------------------------- invariants
 def expected_boxes(model, expand, prefix=""):
     keys = []
+    if prefix:   # a cluster also shows the inputs its outputs do not use: edges end there
+        keys += [prefix + l.name for l in model.input_layers if l not in model._layers]
     for layer in model._layers:
         inner = getattr(layer, "layer", layer)
         if expand and isinstance(inner, Model) and inner._is_graph_network:
@@ -214,6 +216,18 @@ def test_nested_autoencoder_boxes_and_edges_by_hand(seeds):
     collapsed = layout(models["autoencoder"])
     assert sorted(collapsed.boxes) == ["decoder", "encoder", "img"]
     assert {(e.src, e.dst) for e in collapsed.edges} == {("img", "encoder"), ("encoder", "decoder")}
+
+
+def test_nested_model_with_an_unused_input():
+    backend.clear_session()
+    a, b = keras.Input((3,), name="a"), keras.Input((3,), name="b")
+    inner = keras.Model([a, b], layers.Dense(2, name="d")(a), name="inner")
+    x, y = keras.Input((3,), name="x"), keras.Input((3,), name="y")
+    model = keras.Model([x, y], inner([x, y]))
+    lay = layout(model, expand_nested=True)
+    check_layout(model, lay, expand=True)
+    assert ("y", "inner/b") in {(e.src, e.dst) for e in lay.edges}
+    assert sorted(layout(inner).boxes) == ["a", "d"]   # at the top, as Keras: only used layers
 
 
 def test_shared_layer_is_one_box_with_all_its_edges(seeds):

@@ -20,6 +20,7 @@ x/y for the ``rankdir`` at the end.
 from collections import namedtuple
 from functools import lru_cache
 
+from ..layers.wrappers import Wrapper
 from .functional import Model
 
 Box = namedtuple("Box", "x y w h label")           # label: the record (see record_label)
@@ -44,9 +45,8 @@ def record_label(layer, show_shapes=False, show_dtype=False, show_layer_names=Tr
     then ``|{input:|output:}|{{(None, 8)}|{(None, 4)}}`` with shapes; the tf.keras extras
     (activation, dtype, T/NT) are stacked under the name."""
     name, class_name = layer.name, type(layer).__name__
-    inner = getattr(layer, "layer", None)
-    if inner is not None and not expanded_wrapper:   # TimeDistributed(Dense): both names
-        name, class_name = f"{name}({inner.name})", f"{class_name}({type(inner).__name__})"
+    if isinstance(layer, Wrapper) and not expanded_wrapper:   # TimeDistributed(Dense): both
+        name, class_name = f"{name}({layer.layer.name})", f"{class_name}({type(layer.layer).__name__})"
     text = f"{name}: {class_name}" if show_layer_names else class_name
     extras = []
     activation = getattr(layer, "activation", None) if show_layer_activations else None
@@ -68,8 +68,9 @@ def record_label(layer, show_shapes=False, show_dtype=False, show_layer_names=Tr
 
 def _shape_text(shape):
     """``str(shape)`` as Keras prints it, with plain ints (numpy 2 would print np.int64(8))."""
-    if isinstance(shape, list):
-        return "[" + ", ".join(_shape_text(s) for s in shape) + "]"
+    if isinstance(shape, (list, tuple)) and shape and isinstance(shape[0], (list, tuple)):
+        inner = ", ".join(_shape_text(s) for s in shape)   # several shapes
+        return f"[{inner}]" if isinstance(shape, list) else f"({inner})"
     return str(tuple(None if d is None else int(d) for d in shape))
 
 
@@ -139,10 +140,17 @@ def record_cells(record, x, y, w, h, across=True):
 def expanded_model(layer, expand_nested):
     """The functional model drawn as a cluster for ``layer`` (the layer itself, or the model a
     wrapper holds), or None when the layer is drawn as one box."""
-    inner = getattr(layer, "layer", layer)
+    inner = layer.layer if isinstance(layer, Wrapper) else layer
     if expand_nested and isinstance(inner, Model) and inner._is_graph_network:
         return inner
     return None
+
+
+def drawn_layers(model, nested):
+    """``model._layers`` (with a Sequential's own InputLayer, as Keras 2.3 draws it); inside a
+    cluster also the inputs no output uses, since an edge from outside ends at each input."""
+    unused = [l for l in model.input_layers if l not in model._layers] if nested else []
+    return unused + list(model._layers)
 
 
 def connections(model):
@@ -175,7 +183,7 @@ def check_model(model, rankdir="TB"):
 
 
 class _Item:
-    """A box, a dummy or an expanded nested model (``block``) in one level's layout."""
+    """A box (``record``) or an expanded nested model (``block``) in one level's layout."""
 
     def __init__(self, breadth, depth, record=None, block=None):
         self.breadth, self.depth, self.record, self.block = breadth, depth, record, block
@@ -221,7 +229,7 @@ def layout(model, rankdir="TB", expand_nested=False, **label_options):
 def _model_block(model, scope, expand_nested, label_options, size, rankdir, label):
     """Lay out one model's level; nested expanded models become blocks, laid out first."""
     items, blocks = {}, {}
-    for layer in model._layers:
+    for layer in drawn_layers(model, nested=label is not None):
         inner = expanded_model(layer, expand_nested)
         if inner is not None:
             block = _model_block(inner, scope + inner.name + "/", expand_nested, label_options,
@@ -237,14 +245,14 @@ def _model_block(model, scope, expand_nested, label_options, size, rankdir, labe
         return (blocks[layer], t) if layer in blocks else (scope + layer.name, None)
 
     def target(layer, i):
-        if layer in blocks and getattr(layer, "layer", None) is None:
+        if layer in blocks and not isinstance(layer, Wrapper):
             return blocks[layer], i
         return scope + layer.name, None
 
     edges = []
     for inbound, t, layer, i in connections(model):
         edges.append(source(inbound, t) + target(layer, i))
-        if layer in blocks and getattr(layer, "layer", None) is not None:   # wrapped model
+        if layer in blocks and isinstance(layer, Wrapper):   # a wrapped model
             edges += [(scope + layer.name, None, blocks[layer], j)
                       for j in range(len(layer.layer.inputs))]
     edges = list(dict.fromkeys(edges))   # a repeated call draws one arrow (Graphviz concentrate)

@@ -11,7 +11,7 @@ import warnings
 import matplotlib
 
 from ..engine.plot import (CLUSTER_PAD, FONT_FAMILY, FONT_SIZE, PAD_X, check_model, connections,
-                           expanded_model, layout, output_source, record_cells, record_label,
+                           drawn_layers, expanded_model, layout, output_source, record_cells, record_label,
                            record_text)
 
 MARGIN = 8.0                            # points of white round the drawing
@@ -61,7 +61,7 @@ def _capped_dpi(drawing, dpi, to_file):
     if scale < 1.0:
         warnings.warn(f"plot_model: a {width:.0f}x{height:.0f}-pixel image at dpi={dpi} is too "
                       f"large; writing {to_file} at dpi={dpi * scale:.0f} instead (or save as .svg "
-                      "or .pdf, which have no pixel limit).", stacklevel=3)
+                      "or .pdf, which have no pixel limit).", stacklevel=4)
     return dpi * scale
 
 
@@ -146,7 +146,8 @@ def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=Tr
     """The model as Graphviz DOT text, as Keras 2's ``model_to_dot(model).to_string()`` gives it:
     record nodes named by ``id(layer)``, an edge from each inbound layer to the layer, and a
     dashed ``cluster_<name>`` subgraph per nested model when ``expand_nested``. A string, not a
-    pydot object: ``dot -Tpng`` renders it. ``subgraph=True`` gives the cluster alone."""
+    pydot object: ``dot -Tpng`` renders it. ``subgraph=True`` gives the cluster alone (with
+    ``->`` edges, ready to paste into a digraph, where pydot would write ``--``)."""
     check_model(model, rankdir)
     options = dict(show_shapes=show_shapes, show_dtype=show_dtype, show_layer_names=show_layer_names,
                    show_layer_activations=show_layer_activations, show_trainable=show_trainable)
@@ -162,7 +163,7 @@ def _dot(model, options, expand_nested, rankdir, dpi, subgraph):
                  f"rankdir={_dot_id(rankdir)};", "node [shape=record];"]
     if not model._is_graph_network:   # a subclassed model: one node with its name (tf.keras)
         return "\n".join(lines + [f"{id(model)} [label={_dot_id(model.name)}];", "}"]) + "\n"
-    for layer in model._layers:
+    for layer in drawn_layers(model, subgraph):
         inner = expanded_model(layer, expand_nested)
         if inner is not None:
             lines.append(_dot(inner, options, expand_nested, rankdir, dpi, subgraph=True))
