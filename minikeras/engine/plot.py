@@ -258,11 +258,12 @@ def _model_block(model, scope, expand_nested, label_options, size, rankdir, labe
     edges = list(dict.fromkeys(edges))   # a repeated call draws one arrow (Graphviz concentrate)
     entries = {i: scope + l.name for i, l in enumerate(model.input_layers)}
     exits = {t: source(*output_source(model, t)) for t in range(len(model.outputs))}
-    return _place_level(items, edges, entries, exits, rankdir, label)
+    return _place_level(items, edges, entries, exits, rankdir, label, scope)
 
 
-def _place_level(items, edges, entries, exits, rankdir, label):
-    """Arrange one level and assemble it into a _Block (padded as a cluster if ``label``)."""
+def _place_level(items, edges, entries, exits, rankdir, label, scope=""):
+    """Arrange one level and assemble it into a _Block (padded as a cluster, keyed by its
+    ``scope``, if it has a ``label``)."""
     arr = _arrange(items, edges, list(exits.values()) if label is not None else [])
     boxes, clusters, paths = {}, {}, []
     for key, item in items.items():
@@ -306,7 +307,7 @@ def _place_level(items, edges, entries, exits, rankdir, label):
     for (t, (key, port)), points in zip(exits.items(), arr["exits"]):
         points = _shift(points, pad_u0, pad_v0)
         block_exits[t] = (end_key(key, port, "exits"), points + [(points[-1][0], depth)])
-    clusters[label + "/"] = (0.0, 0.0, breadth, depth, label)
+    clusters[scope] = (0.0, 0.0, breadth, depth, label)
     return _Block(breadth, depth, boxes, clusters, paths, block_entries, block_exits)
 
 
