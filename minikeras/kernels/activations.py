@@ -33,8 +33,10 @@ def activation_code(name):
 
 
 # --------------------------------------------------------------------------- scalar helpers
-# Constants are made with type(v)(...): a bare Python literal is a float64 and would
-# silently turn float32 arithmetic into float64 arithmetic.
+# sigmoid and tanh compute in float64 on purpose and return the input's type: the
+# float64 exp below is accurate for both dtypes, and costs float32 inputs little.
+# Elsewhere constants are made with type(v)(...) or dtype.type(...): a bare Python
+# float literal is a float64 and would silently promote float32 arithmetic.
 
 @njit(cache=True, error_model="numpy")
 def _pow2(k):
