@@ -28,11 +28,13 @@ def set_random_seed(seed):
     initializers.set_seed(seed)
 
 
-def plot_model(model, to_file="model.png", **kwargs):
+def plot_model(model, to_file="model.png", *args, **kwargs):
+    """Draw the model's graph to ``to_file`` (PNG, SVG or PDF) without Graphviz; see utils/plot.py."""
     from .plot import plot_model as _plot
-    return _plot(model, to_file=to_file, **kwargs)
+    return _plot(model, to_file, *args, **kwargs)
 
 
-def model_to_dot(model, **kwargs):
+def model_to_dot(model, *args, **kwargs):
+    """The model's graph as DOT text, for people who have Graphviz."""
     from .plot import model_to_dot as _to_dot
-    return _to_dot(model, **kwargs)
+    return _to_dot(model, *args, **kwargs)
