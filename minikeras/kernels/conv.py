@@ -47,7 +47,9 @@ __all__ = [
 ]
 
 # Bytes of im2col buffer per chunk of images: big enough that the GEMMs stay
-# efficient, small enough to stay in the L2/L3 cache (measured: see the report).
+# efficient, small enough to stay in cache. Measured on the seed CNN and toy ResNet
+# convolutions (forward + backward): 1-4 MB chunks were fastest; 16-64 MB chunks,
+# or the whole batch at once, 25-35% slower.
 _CHUNK_BYTES = 4 << 20
 
 
