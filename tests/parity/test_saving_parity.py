@@ -211,3 +211,29 @@ def test_keras_application_configs_rebuild(name):
     assert rebuilt.count_params() == model.count_params()
     assert len(rebuilt.layers) == len(model.layers)
     assert [l.name for l in rebuilt.layers] == [l.name for l in model.layers]
+
+
+def test_optimizer_state_crosses_both_ways(tmp_path):
+    """A Keras model trained with Adam loads in minikeras with the same optimizer state, slot
+    for slot, and the other way round."""
+    x = np.random.default_rng(0).random((16, 5)).astype("float32")
+    y = np.random.default_rng(1).random((16, 2)).astype("float32")
+    k_model = sequential(keras)
+    k_model.compile(optimizer="adam", loss="mse")
+    k_model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    k_model.save(tmp_path / "k.keras")
+    loaded = minikeras.models.load_model(tmp_path / "k.keras")
+    assert loaded.compiled
+    k_state = [np.asarray(v) for v in k_model.optimizer.variables]
+    m_state = [v.value for v in loaded.optimizer.variables]
+    assert [a.shape for a in k_state] == [b.shape for b in m_state]
+    for a, b in zip(k_state, m_state):
+        np.testing.assert_allclose(b, a, rtol=RTOL)
+
+    m_model = sequential(minikeras)
+    m_model.compile(optimizer="adam", loss="mse")
+    m_model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    m_model.save(tmp_path / "m.keras")
+    back = keras.models.load_model(tmp_path / "m.keras")
+    for a, b in zip(back.optimizer.variables, m_model.optimizer.variables):
+        np.testing.assert_allclose(np.asarray(a), b.value, rtol=RTOL)
