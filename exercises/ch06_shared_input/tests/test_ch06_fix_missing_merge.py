@@ -21,11 +21,14 @@ def structure(model):
 
 
 @pytest.mark.exercise("ch06.fix_missing_merge", points=1)
-def test_input_and_output():
+def test_input_output_and_both_convolutions_in_the_model():
     model = fixed_two_branch_model()
     assert isinstance(model, Model)
     y = model.predict(np.random.default_rng(0).random((3, 28, 28, 1), dtype=np.float32), verbose=0)
     assert y.shape == (3, 1)
+    kernels = sorted(tuple(layer.get_config()["kernel_size"]) for layer in model.layers
+                     if type(layer).__name__ == "Conv2D")
+    assert kernels == [(3, 3), (5, 5)], "both feature extractors must be part of the model"
 
 
 @pytest.mark.exercise("ch06.fix_missing_merge", points=2)
