@@ -311,7 +311,7 @@ def _forward_gemm(x, kernel, out_hw, strides, pads, dilation, groups, bias=None,
 
 def _backward_gemm(x, x_shape, kernel, dy, strides, pads, dilation, groups, need_dx, need_dkernel):
     """(dx, dkernel) of conv(x) for explicit pads. x may be None when only dx is needed."""
-    n, height, width, cin = x_shape
+    n, _, _, cin = x_shape
     kh, kw, cg, cout = kernel.shape
     _, oh, ow, _ = dy.shape
     (sh, sw), (dh, dw) = strides, dilation
@@ -503,7 +503,8 @@ def conv2d_forward_reference(x, kernel, strides=(1, 1), padding="valid", dilatio
         for kx in range(kw):
             window = xp[_tap_slices(ky, kx, out_hw, strides, dilation)]
             for g in range(groups):
-                y[..., g * cog:(g + 1) * cog] += window[..., g * cg:(g + 1) * cg] @ kernel[ky, kx, :, g * cog:(g + 1) * cog]
+                ci, co = slice(g * cg, (g + 1) * cg), slice(g * cog, (g + 1) * cog)
+                y[..., co] += window[..., ci] @ kernel[ky, kx, :, co]
     return y
 
 

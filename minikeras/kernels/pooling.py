@@ -199,7 +199,8 @@ def avg_pool2d_forward_reference(x, pool, strides=None, padding="valid"):
     real = np.pad(np.ones(x.shape[1:3]), pads)[None, :, :, None]  # 1 for real cells, 0 for padding
     total = np.zeros((x.shape[0],) + out_hw + (x.shape[3],), x.dtype)
     count = np.zeros((1,) + out_hw + (1,))
-    for (_, _, window), (_, _, cells) in zip(_windows(xp, pool, strides, out_hw), _windows(real, pool, strides, out_hw)):
+    taps = zip(_windows(xp, pool, strides, out_hw), _windows(real, pool, strides, out_hw))
+    for (_, _, window), (_, _, cells) in taps:
         total += window
         count += cells
     return (total / count).astype(x.dtype)
