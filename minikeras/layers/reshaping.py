@@ -122,3 +122,6 @@ class Cropping1D(Cropping):
 
 class Cropping2D(Cropping):
     rank = 2
+
+    def __init__(self, cropping=((0, 0), (0, 0)), **kwargs):  # Keras: no cropping by default in 2D
+        super().__init__(cropping=cropping, **kwargs)
