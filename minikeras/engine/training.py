@@ -742,15 +742,24 @@ def _as_list(x):
 def _as_array(value, dtype, what):
     """A numpy array of ``dtype`` (None: keep integers, floats become float32)."""
     arr = value.value if isinstance(value, Tensor) else np.asarray(value)
-    if arr.dtype.kind not in "biuf":
+    kind = arr.dtype.kind
+    if kind not in "biuf":
         raise TypeError(f"The {what} must be numeric, received an array of dtype {arr.dtype}.")
-    if dtype is None:
-        target = "float32" if arr.dtype.kind == "f" else None
-    else:
-        target = dtype
+    target = _FLOAT32 if dtype is None and kind == "f" else (None if dtype is None else _dtype(dtype))
     if target is not None and arr.dtype != target:
         arr = arr.astype(target)
     return arr
+
+
+_FLOAT32 = np.dtype("float32")
+_DTYPES = {}
+
+
+def _dtype(name):
+    """np.dtype(name), cached: comparing a dtype with a string is slow in the per-step path."""
+    if name not in _DTYPES:
+        _DTYPES[name] = np.dtype(name)
+    return _DTYPES[name]
 
 
 def _check_shape(arr, expected, where):
