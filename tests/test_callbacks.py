@@ -212,3 +212,17 @@ def test_stop_training_from_a_batch_hook():
     assert history.epoch == [0]
     assert int(model.optimizer.iterations) == 2
     assert os.path.basename(__file__)  # the module ran from the tests folder
+
+
+def test_model_checkpoint_checks_the_extension_up_front_and_saves_whole_models(tmp_path):
+    with pytest.raises(ValueError, match=r"must end in `.weights.h5`"):
+        callbacks.ModelCheckpoint(str(tmp_path / "w.h5"), save_weights_only=True)
+    with pytest.raises(ValueError, match=r"must end in `.keras`"):
+        callbacks.ModelCheckpoint(str(tmp_path / "model.ckpt"))
+    model = _model()
+    x, y = _data()
+    path = tmp_path / "model.{epoch}.keras"
+    model.fit(x, y, epochs=2, verbose=0, callbacks=[callbacks.ModelCheckpoint(str(path))])
+    assert (tmp_path / "model.1.keras").exists() and (tmp_path / "model.2.keras").exists()
+    restored = keras.models.load_model(str(tmp_path / "model.2.keras"))
+    np.testing.assert_allclose(restored.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)

@@ -185,6 +185,13 @@ class ModelCheckpoint(MonitorCallback):
             raise ValueError(f"Unrecognized save_freq: {save_freq}. Expected save_freq are 'epoch' or integer "
                              "values")
         self.save_freq = save_freq
+        # Check the extension now rather than after the first epoch of training.
+        if save_weights_only and not self.filepath.endswith(".weights.h5"):
+            raise ValueError("When using `save_weights_only=True` in `ModelCheckpoint`, the filepath provided "
+                             f"must end in `.weights.h5` (Keras weights format). Received: filepath={self.filepath}")
+        if not save_weights_only and not self.filepath.endswith((".keras", ".h5", ".hdf5")):
+            raise ValueError("The filepath provided must end in `.keras` (Keras model format) or `.h5`. "
+                             f"Received: filepath={self.filepath}")
         self._batches_since_save = 0
         self._current_epoch = 0
 
