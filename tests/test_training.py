@@ -483,3 +483,24 @@ def test_other_bad_arguments():
         model.fit(np.array([["a"] * 4] * 8), y, verbose=0)
     with pytest.raises(ValueError, match="`y` for output"):
         model.fit(x, verbose=0)
+
+
+def test_training_resumes_exactly_from_a_saved_model(tmp_path):
+    """Optimizer state (iterations, slots) goes through model.save / load_model."""
+    def build():
+        keras.backend.clear_session()
+        keras.utils.set_random_seed(3)
+        model = _mlp()
+        model.compile(keras.optimizers.Adam(0.01), "binary_crossentropy", metrics=["accuracy"])
+        return model
+    x, y = _binary_data(n=32)
+    straight = build()
+    straight.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0)
+    first = build()
+    first.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    first.save(str(tmp_path / "half.keras"))
+    resumed = keras.models.load_model(str(tmp_path / "half.keras"))
+    assert int(resumed.optimizer.iterations) == 8
+    resumed.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    for a, b in zip(straight.get_weights(), resumed.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
