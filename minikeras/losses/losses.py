@@ -161,9 +161,8 @@ def _fused_loss(kernel, sparse, y_true, y_pred, sample_weight, reduction, kwargs
         out = np.asarray(out, dtype=p.dtype)
 
         def backward(g):
-            g_values = np.broadcast_to(g * scale, values.shape)
-            if weights is not None:
-                g_values = g_values * weights
+            # a scalar gradient broadcasts inside the kernels' backward: no full array needed
+            g_values = g * scale if weights is None else (g * scale) * weights
             g_true, g_pred = back(g_values)
             if wants_true_grad and g_true is None:
                 raise NotImplementedError(
