@@ -827,24 +827,26 @@ def _class_weights_to_sample_weights(y, class_weight):
 
 
 def _check_lengths(xs, input_names, ys, sws, outputs):
-    sizes = {}
+    """The common number of samples, or an error listing every array's size."""
+    sizes = [len(a) if a.ndim else None for a in xs]
+    sizes += [len(a) for a in ys if a is not None] + [len(a) for a in sws if a is not None]
+    if None not in sizes and all(size == sizes[0] for size in sizes):
+        return sizes[0]
+    labelled = {}
     for i, a in enumerate(xs):
-        label = f"x['{input_names[i]}']" if input_names else f"x[{i}]"
-        sizes[label] = len(a) if np.ndim(a) else None
+        labelled[f"x['{input_names[i]}']" if input_names else f"x[{i}]"] = len(a) if a.ndim else None
     for out, a in zip(outputs, ys):
         if a is not None:
-            sizes[f"y['{out.name}']"] = len(a)
+            labelled[f"y['{out.name}']"] = len(a)
     for out, a in zip(outputs, sws):
         if a is not None:
-            sizes[f"sample_weight['{out.name}']"] = len(a)
-    if None in sizes.values():
-        bad = [k for k, v in sizes.items() if v is None]
-        raise ValueError(f"{bad[0]} is a scalar; expected an array with one entry per sample.")
-    if len(set(sizes.values())) > 1:
-        listing = ", ".join(f"{k}: {v}" for k, v in sizes.items())
-        raise ValueError("Data cardinality is ambiguous: make sure all arrays contain the same number of "
-                         f"samples. Received sizes {listing}.")
-    return next(iter(sizes.values()))
+            labelled[f"sample_weight['{out.name}']"] = len(a)
+    scalars = [k for k, v in labelled.items() if v is None]
+    if scalars:
+        raise ValueError(f"{scalars[0]} is a scalar; expected an array with one entry per sample.")
+    listing = ", ".join(f"{k}: {v}" for k, v in labelled.items())
+    raise ValueError("Data cardinality is ambiguous: make sure all arrays contain the same number of "
+                     f"samples. Received sizes {listing}.")
 
 
 def _check_batch_size(batch_size):
