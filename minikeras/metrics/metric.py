@@ -30,8 +30,31 @@ class Metric:
     def result(self):
         raise NotImplementedError(f"Metric {type(self).__name__} must implement result().")
 
+    def add_variable(self, shape=(), initializer="zeros", dtype=None, name=None):
+        """A state Variable for a custom metric (Keras 3 name); ``reset_state`` zeroes it."""
+        from .. import initializers
+        from ..ops.tensor import Variable
+        dtype = backend.standardize_dtype(dtype or self.dtype)
+        value = initializers.get(initializer)(tuple(shape), dtype=dtype)
+        var = Variable(value, name=name or "variable", trainable=False, dtype=dtype,
+                       path=f"{self.name}/{name or 'variable'}")
+        self.__dict__.setdefault("_state_variables", []).append(var)
+        return var
+
+    def add_weight(self, name=None, shape=(), initializer="zeros", dtype=None):
+        """Keras 2's name for ``add_variable``."""
+        return self.add_variable(shape=shape, initializer=initializer, dtype=dtype, name=name)
+
+    @property
+    def variables(self):
+        return list(self.__dict__.get("_state_variables", []))
+
     def reset_state(self):
-        raise NotImplementedError(f"Metric {type(self).__name__} must implement reset_state().")
+        """Zero every variable made with add_variable (metrics keeping other state override this)."""
+        if not self.variables:
+            raise NotImplementedError(f"Metric {type(self).__name__} must implement reset_state().")
+        for var in self.variables:
+            var.assign(np.zeros(var.shape, dtype=var.value.dtype))
 
     reset_states = reset_state  # Keras 2 name
 
