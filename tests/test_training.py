@@ -504,3 +504,12 @@ def test_training_resumes_exactly_from_a_saved_model(tmp_path):
     resumed.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
     for a, b in zip(straight.get_weights(), resumed.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+def test_plain_python_lists_are_data_for_single_input_models():
+    model = _mlp(n_in=2)
+    model.compile("sgd", "mse")
+    x = [[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+    assert model.evaluate(x, [0.0, 1.0, 1.0], verbose=0) == pytest.approx(
+        model.evaluate(np.array(x), np.array([[0.0], [1.0], [1.0]]), verbose=0))
+    assert model.predict([np.array(x)], verbose=0).shape == (3, 1)

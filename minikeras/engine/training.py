@@ -291,7 +291,7 @@ class Trainer:
                                  f"model's inputs are {names}.")
             values = [x[k] for k in names]
         else:
-            values = _as_list(x) if len(names) > 1 or _is_list_of_arrays(x) else [x]
+            values = _split_structure(x, len(names))
             if len(values) != len(names):
                 raise ValueError(f"Model {self.name} expects {len(names)} input(s) ({names}), but it received "
                                  f"{len(values)} array(s).")
@@ -321,10 +321,8 @@ class Trainer:
                 raise ValueError(f"Model {self.name}: no targets for output(s) {missing}. The dict keys given "
                                  f"are {list(y)}; expected {names}.")
             values = [y.get(n) for n in names]
-        elif len(outputs) == 1:
-            values = [y[0]] if isinstance(y, (list, tuple)) and len(y) == 1 and _is_list_of_arrays(y) else [y]
         else:
-            values = _as_list(y)
+            values = _split_structure(y, len(outputs))
             if len(values) != len(outputs):
                 raise ValueError(f"Model {self.name} has {len(outputs)} outputs ({names}), but {len(values)} "
                                  "target arrays were given. Pass one per output, as a list in output order or "
@@ -733,6 +731,17 @@ def _is_dataset_like(x):
 def _is_list_of_arrays(x):
     return isinstance(x, (list, tuple)) and len(x) > 0 and all(
         isinstance(v, (np.ndarray, Tensor)) or (isinstance(v, (list, tuple)) and np.ndim(v) > 0) for v in x)
+
+
+def _split_structure(data, count):
+    """One entry per model input (or output): a list gives one array each when the model has
+    several; for a single one, only a one-element list of an array is unwrapped, so that
+    plain nested Python lists stay data."""
+    if count > 1:
+        return list(data) if isinstance(data, (list, tuple)) else [data]
+    if isinstance(data, (list, tuple)) and len(data) == 1 and isinstance(data[0], (np.ndarray, Tensor)):
+        return [data[0]]
+    return [data]
 
 
 def _as_list(x):
