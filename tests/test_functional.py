@@ -368,3 +368,33 @@ def test_layer_order_matches_the_rule_on_random_dags(steps):
     for node in model._network_nodes:
         for inbound in node.inbound_layers:
             assert position[inbound] < position[node.outbound_layer] or inbound is node.outbound_layer
+
+
+def test_custom_layer_calling_other_layers_in_a_functional_model():
+    """Seed 002's CustomRNN: a layer whose call() loops over time and calls Dense layers."""
+    from minikeras import ops
+
+    class CustomRNN(layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.units = 4
+            self.projection_1 = Dense(self.units, activation="tanh")
+            self.projection_2 = Dense(self.units, activation="tanh")
+            self.classifier = Dense(1, activation="sigmoid")
+
+        def call(self, inputs):
+            outputs = []
+            state = ops.zeros(shape=(inputs.shape[0], self.units))
+            for t in range(inputs.shape[1]):
+                y = self.projection_1(inputs[:, t, :]) + self.projection_2(state)
+                state = y
+                outputs.append(y)
+            return self.classifier(ops.stack(outputs, axis=1))
+
+    x = Input(batch_shape=(2, 5, 3))
+    rnn = CustomRNN()
+    model = Model(x, rnn(x))
+    assert model.output_shape == (2, 5, 1)
+    assert model.count_params() == (3 * 4 + 4) + (4 * 4 + 4) + (4 + 1)
+    assert all(not l._inbound_nodes for l in (rnn.projection_1, rnn.classifier))
+    assert model.predict(np.random.rand(2, 5, 3)).shape == (2, 5, 1)

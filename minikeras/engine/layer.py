@@ -13,6 +13,8 @@ from ..ops.tensor import Tensor, Variable, convert_to_tensor
 from .node import Node
 from .tensor import KerasTensor
 
+_tracing_depth = 0  # > 0 while some layer's call() runs on symbolic tensors to find its output shape
+
 _ALLOWED_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "dtype", "name",
                    "trainable", "weights", "input_dim", "autocast"}
 
@@ -252,6 +254,10 @@ class Layer:
             self._maybe_build(_structure_map(lambda t: t.shape, inputs, leaf=KerasTensor))
             self.assert_input_compatibility(inputs)
         outputs = self._symbolic_call(inputs, kwargs, args)
+        if _tracing_depth:
+            # Called inside another layer's call() while its output shape is being traced:
+            # these tensors belong to no graph, so the call leaves no Node behind.
+            return outputs
         flat_in = flatten(inputs)
         flat_out = flatten(outputs)
         arguments = dict(kwargs)
@@ -274,6 +280,8 @@ class Layer:
             in_shapes = _structure_map(lambda t: t.shape, inputs, leaf=KerasTensor)
             out_shapes = self.compute_output_shape(in_shapes)
             return _shapes_to_tensors(out_shapes, self.dtype)
+        global _tracing_depth
+        _tracing_depth += 1
         try:
             outputs = self.call(inputs, *args, **self._call_kwargs(kwargs))
         except (NotImplementedError, TypeError) as e:
@@ -281,6 +289,8 @@ class Layer:
                 f"Could not infer the output shape of layer {self.name} ({type(self).__name__}) "
                 f"by running its call() on symbolic inputs: {e}. Use minikeras.ops inside call(), "
                 "or define compute_output_shape(input_shape).") from e
+        finally:
+            _tracing_depth -= 1
         return _structure_map(lambda t: KerasTensor(t.shape, t.dtype), outputs, leaf=KerasTensor)
 
     def _call_kwargs(self, kwargs):
