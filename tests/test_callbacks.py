@@ -226,3 +226,14 @@ def test_model_checkpoint_checks_the_extension_up_front_and_saves_whole_models(t
     assert (tmp_path / "model.1.keras").exists() and (tmp_path / "model.2.keras").exists()
     restored = keras.models.load_model(str(tmp_path / "model.2.keras"))
     np.testing.assert_allclose(restored.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
+
+
+def test_model_checkpoint_every_n_batches(tmp_path):
+    model = _model()
+    x, y = _data(32)
+    saved = []
+    model.save_weights = lambda path, overwrite=True: saved.append(os.path.basename(path))
+    checkpoint = callbacks.ModelCheckpoint(str(tmp_path / "e{epoch}-b{batch}.weights.h5"), save_freq=3,
+                                           save_weights_only=True)
+    model.fit(x, y, batch_size=8, epochs=2, verbose=0, callbacks=[checkpoint])  # 4 batches per epoch
+    assert saved == ["e1-b3.weights.h5", "e2-b2.weights.h5"]

@@ -513,3 +513,14 @@ def test_plain_python_lists_are_data_for_single_input_models():
     assert model.evaluate(x, [0.0, 1.0, 1.0], verbose=0) == pytest.approx(
         model.evaluate(np.array(x), np.array([[0.0], [1.0], [1.0]]), verbose=0))
     assert model.predict([np.array(x)], verbose=0).shape == (3, 1)
+
+
+def test_per_output_sample_weights_and_initial_epoch():
+    model = _ticket_model()
+    model.compile("sgd", loss={"priority": "binary_crossentropy", "department": "categorical_crossentropy"})
+    x, y = _ticket_data(n=8)
+    zero_department = {"department": np.zeros(8, "float32")}
+    logs = model.evaluate(x, y, sample_weight=zero_department, verbose=0, return_dict=True)
+    assert logs["department_loss"] == 0.0 and logs["loss"] == pytest.approx(logs["priority_loss"])
+    history = model.fit(x, y, epochs=3, initial_epoch=1, verbose=0)
+    assert history.epoch == [1, 2]
