@@ -145,7 +145,7 @@ def test_timeout_marker_overrides_the_default_limit(tree):
 
 
 def test_infinite_loop_at_import_hits_the_startup_limit(tree):
-    data, _ = run(tree, tree.submission(text="while True:\n    pass\n"), startup_timeout=3)
+    data, _ = run(tree, tree.submission(text="while True:\n    pass\n"), startup_timeout=10)
     shout = entry(data, "ch01.shout")
     assert shout["score"] == 0 and "before the tests started" in shout["output"]
     assert data["score"] == tree.full_marks - 2
@@ -241,12 +241,16 @@ def test_python_dash_m_entry_point(repo):
 
 
 def test_real_demo_exercise_with_warmup(tmp_path, repo):
-    """The shipped ch00 demo: solutions get full marks, stubs zero, with the numba warm-up on."""
+    """The ch00 demo: solutions get full marks, stubs zero, with the numba warm-up on.
+
+    (Grading every chapter takes minutes: run ``minikeras-grade exercises/solutions`` for that.)
+    """
     exercises = repo / "exercises"
-    full = grade(exercises / "solutions", exercises, tmp_path / "full.json", out=io.StringIO())
+    full = grade(exercises / "solutions", exercises, tmp_path / "full.json", only=["ch00"],
+                 out=io.StringIO())
     check_schema(full)
     assert full["score"] > 0 and all(e["score"] == e["max_score"] for e in full["tests"])
-    zero = grade(exercises, exercises, tmp_path / "zero.json", out=io.StringIO())
+    zero = grade(exercises, exercises, tmp_path / "zero.json", only=["ch00"], out=io.StringIO())
     check_schema(zero)
     assert zero["score"] == 0
     assert {e["name"] for e in zero["tests"]} == {e["name"] for e in full["tests"]}
