@@ -137,9 +137,6 @@ def test_a_custom_stateful_metric_written_with_ops_trains_and_resets():
     assert logs["true_positives"] == 1.0
 
 
-@pytest.mark.xfail(strict=True, reason="ops bug (not training code): a full reduction such as ops.sum returns a "
-                   "Tensor holding a numpy scalar, and Tensor.__array__ hands that back, which numpy rejects; "
-                   "Keras's custom-metric example `var.assign_add(ops.sum(values))` needs it fixed in ops")
 def test_assign_add_accepts_a_full_reduction_tensor():
     from minikeras import ops
     metric = metrics.Metric(name="m")

@@ -22,7 +22,7 @@ SUMMARIES = sorted(p.stem.replace(".summary", "") for p in HERE.glob("*.summary.
 @pytest.mark.parametrize("name", SUMMARIES)
 def test_summary_matches_keras(name, tmp_path):
     _, printed = run_example(name, tmp_path)
-    expected = (HERE / f"{name}.summary.txt").read_text().splitlines()
+    expected = [line.rstrip() for line in (HERE / f"{name}.summary.txt").read_text().splitlines()]
     lines = [line.rstrip() for line in printed.splitlines()]
     assert lines[:len(expected)] == expected
     assert lines[len(expected)] == "None"  # print(model.summary()) prints the table, then None

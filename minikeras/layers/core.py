@@ -286,8 +286,8 @@ class Embedding(Layer):
             if values.size and (values.min() < 0 or values.max() >= self.input_dim):
                 raise ValueError(
                     f"Embedding layer {self.name}: indices must be in [0, {self.input_dim}) "
-                    f"(input_dim={self.input_dim}), but received values from {values.min()} "
-                    f"to {values.max()}.")
+                    f"(input_dim={self.input_dim}), but received values from {values.min():g} "
+                    f"to {values.max():g}.")
         return ops.take(self.embeddings, ops.cast(inputs, "int64"), axis=0)
 
     def compute_output_shape(self, input_shape):

@@ -24,6 +24,8 @@ def _needs_grad(t):
 
 def record(value, inputs, backward):
     """Wrap an operation's output; remember how it was made if a tape needs it."""
+    if not isinstance(value, np.ndarray):  # numpy reductions return scalars, not 0-d arrays
+        value = np.asarray(value)
     out = Tensor(value)
     if _active_tapes and any(_needs_grad(t) for t in inputs):
         out._parents = inputs
