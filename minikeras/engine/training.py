@@ -299,6 +299,7 @@ class Trainer:
         for name, value, ref in zip(names, values, self.inputs):
             arr = _as_array(value, ref.dtype, f"input '{name}'")
             _check_shape(arr, ref.shape, f"Input '{name}' of model '{self.name}'")
+            _check_finite(arr, f"Input '{name}' of model '{self.name}'")
             arrays.append(arr)
         return arrays
 
@@ -335,6 +336,7 @@ class Trainer:
             sparse = out.loss_kind == "sparse_categorical_crossentropy"
             arr = _as_array(value, None if sparse else "float32", f"targets for output '{out.name}'")
             _check_targets(arr, out, self.name)
+            _check_finite(arr, f"Targets for output '{out.name}' of model '{self.name}'")
             targets.append(arr)
         return targets
 
@@ -769,6 +771,14 @@ def _dtype(name):
     if name not in _DTYPES:
         _DTYPES[name] = np.dtype(name)
     return _DTYPES[name]
+
+
+def _check_finite(arr, where):
+    """NaN or inf in the data would silently turn every loss and weight into NaN."""
+    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+        bad = np.argwhere(~np.isfinite(arr))[0]
+        raise ValueError(f"{where} contains NaN or infinite values (the first at index {tuple(int(i) for i in bad)}, "
+                         f"value {arr[tuple(bad)]}). Remove or impute them before training or predicting.")
 
 
 def _check_shape(arr, expected, where):
