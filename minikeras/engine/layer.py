@@ -43,15 +43,17 @@ def flatten(structure):
 
 def pack_like(structure, flat):
     """Inverse of ``flatten``: put ``flat`` items back into the shape of ``structure``."""
-    items = iter(flat)
+    return _rebuild(structure, iter(flat))
 
-    def rebuild(s):
-        if isinstance(s, (list, tuple)):
-            return type(s)(rebuild(x) for x in s)
-        if isinstance(s, dict):
-            return {k: rebuild(v) for k, v in s.items()}
-        return next(items)
-    return rebuild(structure)
+
+def _rebuild(structure, items):
+    # A module-level function rather than a recursive closure: a closure that refers to
+    # itself is a reference cycle, which would keep every step's arrays alive until the GC runs.
+    if isinstance(structure, (list, tuple)):
+        return type(structure)(_rebuild(x, items) for x in structure)
+    if isinstance(structure, dict):
+        return {k: _rebuild(v, items) for k, v in structure.items()}
+    return next(items)
 
 
 def unpack_singleton(x):
