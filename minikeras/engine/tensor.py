@@ -12,7 +12,34 @@ from .. import backend
 KerasHistory = namedtuple("KerasHistory", ["layer", "node_index", "tensor_index"])
 
 
-class KerasTensor:
+def _operator(name, reflected=False):
+    def method(self, *others):
+        from .. import ops  # imported late: ops itself builds on this module
+        fn = getattr(ops, name)
+        return fn(others[0], self) if reflected else fn(self, *others)
+    method.__name__ = name
+    return method
+
+
+class TensorOperators:
+    """Python's operators (``+``, ``*``, ``@``, ``[]``, ...) as minikeras.ops calls, shared by
+    eager Tensors and symbolic KerasTensors: the ops know both the numbers and the shape rules."""
+
+    __slots__ = ()
+    __add__, __radd__ = _operator("add"), _operator("add", True)
+    __sub__, __rsub__ = _operator("subtract"), _operator("subtract", True)
+    __mul__, __rmul__ = _operator("multiply"), _operator("multiply", True)
+    __truediv__, __rtruediv__ = _operator("divide"), _operator("divide", True)
+    __matmul__, __rmatmul__ = _operator("matmul"), _operator("matmul", True)
+    __pow__ = _operator("power")
+    __neg__ = _operator("negative")
+    __getitem__ = _operator("getitem")
+    __gt__, __lt__ = _operator("greater"), _operator("less")
+    __ge__, __le__ = _operator("greater_equal"), _operator("less_equal")
+    T = property(_operator("transpose"))
+
+
+class KerasTensor(TensorOperators):
     """A placeholder with a shape and a dtype, produced by calling a layer on an Input."""
 
     def __init__(self, shape, dtype=None, name=None):
@@ -43,29 +70,6 @@ class KerasTensor:
         raise TypeError(
             f"A symbolic tensor ({self.name}, shape {self.shape}) has no values: it only describes "
             "what will flow through the model. Build a Model and call predict() to get numbers.")
-
-    # Arithmetic on symbolic tensors goes through minikeras.ops, which knows the shape rules.
-    def _op(name):
-        def method(self, *others):
-            from .. import ops
-            return getattr(ops, name)(self, *others)
-        return method
-
-    def _rop(name):
-        def method(self, other):
-            from .. import ops
-            return getattr(ops, name)(other, self)
-        return method
-
-    __add__, __radd__ = _op("add"), _rop("add")
-    __sub__, __rsub__ = _op("subtract"), _rop("subtract")
-    __mul__, __rmul__ = _op("multiply"), _rop("multiply")
-    __truediv__, __rtruediv__ = _op("divide"), _rop("divide")
-    __matmul__, __rmatmul__ = _op("matmul"), _rop("matmul")
-    __pow__ = _op("power")
-    __neg__ = _op("negative")
-    __getitem__ = _op("getitem")
-    del _op, _rop
 
 
 def is_symbolic(x):

@@ -7,9 +7,10 @@ that sends the gradient back to them (see ``tape.py``). Outside a tape nothing i
 import numpy as np
 
 from .. import backend
+from ..engine.tensor import TensorOperators
 
 
-class Tensor:
+class Tensor(TensorOperators):
     __slots__ = ("value", "_parents", "_backward", "_watched", "__weakref__")
 
     def __init__(self, value):
@@ -43,31 +44,6 @@ class Tensor:
 
     def __repr__(self):
         return f"<Tensor shape={self.shape}, dtype={self.dtype}, numpy=\n{self.value!r}>"
-
-    def _op(name):
-        def method(self, *others):
-            from . import core
-            return getattr(core, name)(self, *others)
-        return method
-
-    def _rop(name):
-        def method(self, other):
-            from . import core
-            return getattr(core, name)(other, self)
-        return method
-
-    __add__, __radd__ = _op("add"), _rop("add")
-    __sub__, __rsub__ = _op("subtract"), _rop("subtract")
-    __mul__, __rmul__ = _op("multiply"), _rop("multiply")
-    __truediv__, __rtruediv__ = _op("divide"), _rop("divide")
-    __matmul__, __rmatmul__ = _op("matmul"), _rop("matmul")
-    __pow__ = _op("power")
-    __neg__ = _op("negative")
-    __getitem__ = _op("getitem")
-    __gt__, __lt__ = _op("greater"), _op("less")
-    __ge__, __le__ = _op("greater_equal"), _op("less_equal")
-    T = property(_op("transpose"))
-    del _op, _rop
 
 
 class Variable(Tensor):
