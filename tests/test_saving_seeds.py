@@ -95,3 +95,15 @@ def test_seed_model_round_trip(name, model_name, suffix, tmp_path, seed_models):
     for a, b in zip(expected if isinstance(expected, list) else [expected],
                     got if isinstance(got, list) else [got]):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("name,model_name", CASES)
+def test_seed_model_predicts_outputs_of_the_declared_shape(name, model_name, seed_models):
+    model = seed_models[name][model_name]
+    x = _sample(model, n=2)
+    out = model.predict(x, verbose=0)
+    outs = out if isinstance(out, list) else [out]
+    assert len(outs) == len(model.outputs)
+    for o, tensor in zip(outs, model.outputs):
+        expected = (2,) + tuple(d or s for d, s in zip(tensor.shape[1:], o.shape[1:]))
+        assert o.shape == expected and np.all(np.isfinite(o))
