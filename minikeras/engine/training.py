@@ -20,6 +20,7 @@ import warnings
 import numpy as np
 
 from .. import initializers
+from ..kernels.blas import limited_blas_threads
 from ..ops.tape import GradientTape
 from ..ops.tensor import Tensor
 from .layer import flatten, pack_like
@@ -375,6 +376,7 @@ class Trainer:
         return weights
 
     # ================================================================ steps
+    @limited_blas_threads
     def _train_step(self, xs, ys, sws, n):
         """One update on one batch: forward, loss, gradient, optimizer; then the metrics."""
         for layer in self._all_layers:
@@ -389,6 +391,7 @@ class Trainer:
             self.optimizer._apply_arrays([g for g, _ in pairs], [v for _, v in pairs])
         self._update_metrics(total, per_output, ys, predictions, sws, n)
 
+    @limited_blas_threads
     def _test_step(self, xs, ys, sws, n):
         for layer in self._all_layers:
             if layer._call_losses:
@@ -584,6 +587,7 @@ class Trainer:
         if not getattr(self, "_is_graph_network", False) and getattr(self, "_stack", None) is not None:
             self._maybe_build(xs[0].shape)
 
+    @limited_blas_threads
     def _call_for_inference(self, xs):
         inputs = xs[0] if len(xs) == 1 else xs
         if getattr(self, "_is_graph_network", False):
