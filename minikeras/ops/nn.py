@@ -14,6 +14,7 @@ from ..kernels.activations import LINEAR, RELU, SIGMOID, TANH, bias_activation_b
 from . import activations as activation_ops
 from .core import apply, apply_multi
 from .core import reshape as reshape_op
+from .tape import _needs_grad
 
 # Activations the kernels fuse with the bias add; others run as a separate op.
 _FUSED_CODES = {None: LINEAR, "linear": LINEAR, "relu": RELU, "sigmoid": SIGMOID, "tanh": TANH}
@@ -36,6 +37,7 @@ def dense(x, kernel, bias=None, activation=None):
     ``activation`` is a name or function; those the kernel cannot fuse are applied after.
     """
     code = fused_activation_code(activation)
+    need_dx = _needs_grad(x)  # False for a model's input: skip a GEMM in backward
 
     def forward(x, kernel, *bias_arg):
         b = bias_arg[0] if bias_arg else None
@@ -44,8 +46,8 @@ def dense(x, kernel, bias=None, activation=None):
 
         def backward(g):
             dx, dk, db = dense_kernels.dense_backward(
-                x2d, kernel, y, g.reshape(y.shape), LINEAR if code is None else code, b is not None)
-            grads = (dx.reshape(x.shape), dk)
+                x2d, kernel, y, g.reshape(y.shape), LINEAR if code is None else code, b is not None, need_dx)
+            grads = (dx.reshape(x.shape) if need_dx else None, dk)
             return grads + ((db,) if b is not None else ())
         return y.reshape(x.shape[:-1] + (kernel.shape[-1],)), backward
 
@@ -91,6 +93,7 @@ def conv(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, grou
 
 def _conv2d(x, kernel, bias, strides, padding, dilation, groups, code):
     kernel_code = LINEAR if code is None else code
+    need_dx = _needs_grad(x)  # False for a model's input: no dx GEMM and col2im (a third of backward)
 
     def forward(x, kernel, *bias_arg):
         b = bias_arg[0] if bias_arg else None
@@ -98,7 +101,7 @@ def _conv2d(x, kernel, bias, strides, padding, dilation, groups, code):
 
         def backward(g):
             dz, db = bias_activation_backward(y, g, kernel_code, b is not None)
-            dx, dk = conv_kernels.conv2d_backward(x, kernel, dz, strides, padding, dilation, groups)
+            dx, dk = conv_kernels.conv2d_backward(x, kernel, dz, strides, padding, dilation, groups, need_dx)
             return (dx, dk) + ((db,) if b is not None else ())
         return y, backward
 
