@@ -19,6 +19,8 @@ sigmoid and tanh are built on a vectorizable exp (see ``expm1``).
 import numpy as np
 from numba import njit
 
+from . import buffers
+
 LINEAR, RELU, SIGMOID, TANH, HARD_SIGMOID = 0, 1, 2, 3, 4
 
 _CODES = {None: LINEAR, "linear": LINEAR, "relu": RELU, "sigmoid": SIGMOID, "tanh": TANH,
@@ -206,7 +208,8 @@ def bias_activation_backward(y, dy, code, has_bias):
     if code == LINEAR and not has_bias:
         return dy, None
     cols = y.shape[-1] if y.ndim else 1
-    dz = dy.copy()
+    dz = buffers.empty(dy.shape, dy.dtype)
+    np.copyto(dz, dy)
     acc = np.zeros(cols if has_bias else 0, np.float64)
     _bias_activation_backward_kernel(_as_rows(y, cols), code, _as_rows(dz, cols), acc)
     return dz, (acc.astype(y.dtype) if has_bias else None)

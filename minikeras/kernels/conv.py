@@ -35,6 +35,7 @@ x @ kernel.T and its backward is an ordinary forward convolution of dy.
 import numpy as np
 from numba import njit
 
+from . import buffers
 from .activations import LINEAR, bias_activation_inplace
 
 __all__ = [
@@ -283,7 +284,7 @@ def _forward_gemm(x, kernel, out_hw, strides, pads, dilation, groups, bias=None,
     (oh, ow), (sh, sw), (dh, dw) = out_hw, strides, dilation
     cog = cout // groups
     wmats = _group_matrices(kernel, groups)
-    y = np.empty((n, oh, ow, cout), x.dtype)
+    y = buffers.empty((n, oh, ow, cout), x.dtype)
     y2d = y.reshape(-1, cout)
     if _is_pointwise((kh, kw), pads):
         xs = np.ascontiguousarray(x[:, ::sh, ::sw][:, :oh, :ow]).reshape(-1, cin)
@@ -295,7 +296,7 @@ def _forward_gemm(x, kernel, out_hw, strides, pads, dilation, groups, bias=None,
         return bias_activation_inplace(y, bias, code)
     pixels = oh * ow
     nb = _images_per_chunk(n, pixels, kh * kw * cg, x.dtype.itemsize)
-    cols_buffer = np.empty((nb * pixels, kh * kw * cg), x.dtype)
+    cols_buffer = buffers.empty((nb * pixels, kh * kw * cg), x.dtype)
     for b0 in range(0, n, nb):
         b1 = min(n, b0 + nb)
         cols, out = cols_buffer[:(b1 - b0) * pixels], y2d[b0 * pixels:b1 * pixels]
@@ -317,7 +318,7 @@ def _backward_gemm(x, x_shape, kernel, dy, strides, pads, dilation, groups, need
     (sh, sw), (dh, dw) = strides, dilation
     cog = cout // groups
     dy2d = dy.reshape(-1, cout)
-    dx = np.zeros(x_shape, dy.dtype) if need_dx else None
+    dx = buffers.zeros(x_shape, dy.dtype) if need_dx else None
     dmats = [None] * groups
     wmats = _group_matrices(kernel, groups) if need_dx else None
     if _is_pointwise((kh, kw), pads):
@@ -332,8 +333,8 @@ def _backward_gemm(x, x_shape, kernel, dy, strides, pads, dilation, groups, need
     else:
         pixels = oh * ow
         nb = _images_per_chunk(n, pixels, kh * kw * cg, dy.dtype.itemsize)
-        cols_buffer = np.empty((nb * pixels, kh * kw * cg), dy.dtype) if need_dkernel else None
-        dcols_buffer = np.empty((nb * pixels, kh * kw * cg), dy.dtype) if need_dx else None
+        cols_buffer = buffers.empty((nb * pixels, kh * kw * cg), dy.dtype) if need_dkernel else None
+        dcols_buffer = buffers.empty((nb * pixels, kh * kw * cg), dy.dtype) if need_dx else None
         for b0 in range(0, n, nb):
             b1 = min(n, b0 + nb)
             dyc = dy2d[b0 * pixels:b1 * pixels]

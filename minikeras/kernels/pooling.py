@@ -17,6 +17,7 @@ so numba does not add a negative-index test that blocks vectorization.
 import numpy as np
 from numba import njit
 
+from . import buffers
 from .conv import conv_output_length, conv_padding
 
 __all__ = ["pool_geometry", "max_pool2d_forward", "max_pool2d_backward", "avg_pool2d_forward", "avg_pool2d_backward",
@@ -131,8 +132,8 @@ def max_pool2d_forward(x, pool, strides=None, padding="valid"):
     """(y, argmax): y the window maxima, argmax (int64, y's shape) flat indices into x."""
     x = np.ascontiguousarray(x)
     (ph, pw), (sh, sw), pads, out_hw = pool_geometry(x.shape, pool, strides, padding)
-    y = np.empty((x.shape[0],) + out_hw + (x.shape[3],), x.dtype)
-    argmax = np.empty(y.shape, np.int64)
+    y = buffers.empty((x.shape[0],) + out_hw + (x.shape[3],), x.dtype)
+    argmax = buffers.empty(y.shape, np.int64)
     _max_pool_forward_kernel(x, ph, pw, sh, sw, pads[0][0], pads[1][0], y, argmax)
     return y, argmax
 
@@ -140,7 +141,7 @@ def max_pool2d_forward(x, pool, strides=None, padding="valid"):
 def max_pool2d_backward(dy, argmax, x_shape):
     """dx: each dy value added to the input cell that was its window's maximum."""
     dy = np.ascontiguousarray(dy)
-    dx = np.zeros(x_shape, dy.dtype)
+    dx = buffers.zeros(x_shape, dy.dtype)
     _scatter_add_kernel(dy, np.ascontiguousarray(argmax, dtype=np.int64), dx)
     return dx
 
