@@ -28,6 +28,11 @@ class RNNBase(Layer):
         self.units = units
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
+        try:  # the kernels fuse only some activations: say so now, not at the first batch
+            ops.nn.rnn_activation_code(self.activation, "activation")
+            ops.nn.rnn_activation_code(self.recurrent_activation, "recurrent_activation")
+        except ValueError as e:
+            raise ValueError(f"Layer {self.name}: {e}") from None
         self.use_bias = use_bias
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.recurrent_initializer = initializers.get(recurrent_initializer)

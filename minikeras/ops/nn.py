@@ -275,7 +275,7 @@ _RNN_KERNELS = {
 }
 
 
-def _rnn_activation_code(activation, role):
+def rnn_activation_code(activation, role):
     code = fused_activation_code(activation)
     if code is None:
         raise ValueError(f"Recurrent layers support the {role} 'tanh', 'sigmoid', 'relu' or 'linear' "
@@ -291,8 +291,8 @@ def rnn(cell_type, x, kernel, recurrent_kernel, bias=None, initial_state=None, m
     ``x`` is (batch, time, features). One GEMM projects every step's input; the numba kernel
     walks through time. With ``go_backwards`` the sequence is read (and returned) reversed.
     """
-    act = _rnn_activation_code(activation, "activation")
-    rec_act = _rnn_activation_code(recurrent_activation, "recurrent_activation")
+    act = rnn_activation_code(activation, "activation")
+    rec_act = rnn_activation_code(recurrent_activation, "recurrent_activation")
     run_forward, run_backward = _RNN_KERNELS[cell_type]
     n_states = 2 if cell_type == "lstm" else 1
     has_init = initial_state is not None and len(initial_state) > 0
