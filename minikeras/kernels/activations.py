@@ -115,7 +115,7 @@ def hard_sigmoid(v):  # Keras 2 / tf.keras definition: clip(0.2 v + 0.5, 0, 1)
 #    numba must handle negative (wrap-around) indices, and that test blocks LLVM;
 #  * error_model="numpy" removes the ZeroDivisionError branch of every division.
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", nogil=True)  # nogil: conv runs it in several threads
 def activate_columns(a, c0, c1, bias, code):
     """a[:, c0:c1] = act(a[:, c0:c1] + bias) in place; bias has c1 - c0 entries (zeros for none)."""
     c0, c1 = np.uint64(c0), np.uint64(c1)

@@ -1,0 +1,42 @@
+"""conv2d split over threads by images gives the same results as one thread."""
+import numpy as np
+import pytest
+
+from minikeras.kernels import activations as A
+from minikeras.kernels import conv as C
+
+from .helpers import assert_close, rand
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+@pytest.mark.parametrize("case", [
+    dict(x=(5, 9, 8, 3), k=(3, 3, 3, 4), strides=(1, 1), padding="same", dilation=(1, 1), groups=1),
+    dict(x=(4, 10, 7, 4), k=(2, 3, 2, 6), strides=(2, 1), padding="valid", dilation=(1, 2), groups=2),
+    dict(x=(3, 6, 6, 4), k=(1, 1, 4, 5), strides=(2, 2), padding="valid", dilation=(1, 1), groups=1),
+])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_split_batch_matches_reference(monkeypatch, threads, case, dtype):
+    monkeypatch.setattr(C, "_MIN_FLOPS_PER_PART", 1e-9)  # split even these small convolutions
+    monkeypatch.setenv("MINIKERAS_NUM_THREADS", str(threads))
+    assert len(C._batch_parts(case["x"][0], 1)) == min(threads, case["x"][0])
+    rng = np.random.default_rng(0)
+    x, kernel = rand(rng, case["x"], dtype), rand(rng, case["k"], dtype)
+    bias = rand(rng, case["k"][3], dtype)
+    geometry = (case["strides"], case["padding"], case["dilation"], case["groups"])
+    y = C.conv2d_forward(x, kernel, *geometry, bias=bias, code=A.RELU)
+    assert_close(y, np.maximum(C.conv2d_forward_reference(x, kernel, *geometry) + bias, 0))
+    dy = rand(rng, y.shape, dtype)
+    dx_ref, dk_ref = C.conv2d_backward_reference(x, kernel, dy, *geometry)
+    dx, dk = C.conv2d_backward(x, kernel, dy, *geometry)
+    assert_close(dx, dx_ref)
+    assert_close(dk, dk_ref)
+    dx, dk = C.conv2d_backward(x, kernel, dy, *geometry, need_dx=False)
+    assert dx is None
+    assert_close(dk, dk_ref)
+
+
+def test_small_convolutions_stay_in_one_thread(monkeypatch):
+    monkeypatch.setenv("MINIKERAS_NUM_THREADS", "4")
+    assert C._batch_parts(8, 1e6) == [(0, 8)]
+    assert C._batch_parts(8, 1e9) == [(0, 2), (2, 4), (4, 6), (6, 8)]
+    assert C._batch_parts(3, 1e9) == [(0, 1), (1, 2), (2, 3)]
