@@ -21,7 +21,9 @@ def dense_forward(x2d, kernel, bias, code):
     """y = act(x2d @ kernel + bias); x2d (batch, in), kernel (in, units), bias (units,) or None."""
     x2d = np.ascontiguousarray(x2d)
     kernel = np.ascontiguousarray(kernel, dtype=x2d.dtype)
-    y = x2d @ kernel
+    # numpy's matmul runs an inner dimension of 1 through a slow loop of its own (an
+    # LSTM's input projection, 3200x1 @ 1x40: 145 us, 31 us with np.dot, which calls BLAS).
+    y = np.dot(x2d, kernel) if kernel.shape[0] == 1 else x2d @ kernel
     return bias_activation_inplace(y, bias, code)
 
 

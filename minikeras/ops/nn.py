@@ -297,6 +297,7 @@ def rnn(cell_type, x, kernel, recurrent_kernel, bias=None, initial_state=None, m
     n_states = 2 if cell_type == "lstm" else 1
     has_init = initial_state is not None and len(initial_state) > 0
     mask_values = None if mask is None else np.asarray(mask.value if hasattr(mask, "value") else mask, bool)
+    need_dx = _needs_grad(x)  # False for a model's input
 
     def forward(x, kernel, U, *rest):
         rest = list(rest)
@@ -310,14 +311,11 @@ def rnn(cell_type, x, kernel, recurrent_kernel, bias=None, initial_state=None, m
             xt = np.ascontiguousarray(xt[::-1])
             m = None if m is None else np.ascontiguousarray(m[::-1])
         x2d = xt.reshape(steps * batch, features)
-        xproj = x2d @ kernel
-        rec_bias = None
-        if b is not None:
-            if b.ndim == 2:  # GRU reset_after: an input bias row and a recurrent bias row
-                xproj += b[0]
-                rec_bias = b[1]
-            else:
-                xproj += b
+        # GRU reset_after has two bias rows: for the input projection and the recurrent one.
+        rec_bias = b[1] if b is not None and b.ndim == 2 else None
+        # One GEMM and a fused bias add (numpy's broadcast add of a short bias row over
+        # 3200 rows took 47 us, the fused add 23 us; seed LSTM, batch 32 x 100 steps).
+        xproj = dense_kernels.dense_forward(x2d, kernel, b if rec_bias is None else b[0], LINEAR)
         xproj = xproj.reshape(steps, batch, -1)
         zeros = np.zeros((batch, units), x.dtype)
         h0 = states0[0] if states0 else zeros
@@ -353,12 +351,14 @@ def rnn(cell_type, x, kernel, recurrent_kernel, bias=None, initial_state=None, m
                 dstates = [dh0]
             d2d = dxproj.reshape(steps * batch, -1)
             dkernel = x2d.T @ d2d
-            dx = (d2d @ kernel.T).reshape(steps, batch, features)
-            if go_backwards:
-                dx = dx[::-1]
-            result = [dx.transpose(1, 0, 2), dkernel, dU]
+            dx = None
+            if need_dx:
+                dx = (d2d @ kernel.T).reshape(steps, batch, features)
+                dx = (dx[::-1] if go_backwards else dx).transpose(1, 0, 2)
+            result = [dx, dkernel, dU]
             if b is not None:
-                db = d2d.sum(axis=0)
+                # Column sums as a GEMV: d2d.sum(axis=0) loops over 3200 short rows (59 us; 9 us)
+                db = np.ones(len(d2d), d2d.dtype) @ d2d
                 result.append(np.stack([db, drec_bias]) if b.ndim == 2 else db)
             return tuple(result) + (tuple(dstates) if states0 else ())
 
