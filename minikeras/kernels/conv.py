@@ -32,15 +32,11 @@ A transposed convolution (Keras Conv2DTranspose) is exactly the input-gradient o
 an ordinary convolution, so it reuses the backward code: its forward is col2im of
 x @ kernel.T and its backward is an ordinary forward convolution of dy.
 """
-import os
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 from numba import njit
 
 from . import buffers
-from .blas import limited_blas_threads
+from .threads import batch_parts, run_parts
 from .activations import LINEAR, bias_activation_inplace
 
 __all__ = [
@@ -386,54 +382,12 @@ def _out_hw(what, hw, kernel_hw, strides, pads, dilation):
 
 # --------------------------------------------------------------------------- batch split over threads
 # The images of a batch are independent, so a convolution splits into one part per
-# CPU: each part runs _forward_gemm / _backward_gemm on its images in its own thread,
-# with single-threaded BLAS (matmul and the nogil numba loops release the GIL), and
-# the parts' kernel gradients are summed. That is one hand-off between threads per
-# call, where OpenBLAS's own threads hand off once per GEMM, i.e. per chunk, and each
-# hand-off can cost a scheduler tick on a busy machine (see blas.py). Measured on the
-# 2-vCPU machine, forward + backward, 1 vs 2 parts, machine otherwise idle: toy-ResNet
-# conv 64x30x30x32 -> 64: 96 vs 50 ms; 64x9x9x64 -> 64: 15.8 vs 9.2 ms; seed-CNN conv2
-# 22.8 vs 14.6 ms (with OpenBLAS's 2 threads instead: 45, 16.6 and 58 ms). With both
-# CPUs busy with other work the split cost 5-15%. MINIKERAS_NUM_THREADS sets the
-# number of parts (default: the CPUs this process may use); small convolutions
-# (under _MIN_FLOPS_PER_PART) are not split.
-
-_MIN_FLOPS_PER_PART = 4e6
-_pool = None
-_pool_pid = None
-_pool_lock = threading.Lock()
-
-
-def _num_threads():
-    value = os.environ.get("MINIKERAS_NUM_THREADS", "").strip()
-    if value.isdigit() and int(value) > 0:
-        return int(value)
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
-def _batch_parts(n, flops):
-    """[(b0, b1)] image ranges, one per thread (a single range when not worth splitting)."""
-    parts = int(min(_num_threads(), n, max(1, flops // _MIN_FLOPS_PER_PART)))
-    bounds = [n * i // parts for i in range(parts + 1)]
-    return [(bounds[i], bounds[i + 1]) for i in range(parts)]
-
-
-def _helpers(count):
-    """The helper threads (a new pool after a fork: threads do not survive one)."""
-    global _pool, _pool_pid
-    with _pool_lock:
-        if _pool is None or _pool_pid != os.getpid() or _pool._max_workers < count:
-            _pool, _pool_pid = ThreadPoolExecutor(count, thread_name_prefix="minikeras-conv"), os.getpid()
-        return _pool
-
-
-@limited_blas_threads
-def _run_parts(fn, parts):
-    """fn(b0, b1) for every part, the last one in this thread; the results in order."""
-    futures = [_helpers(len(parts) - 1).submit(fn, b0, b1) for b0, b1 in parts[:-1]]
-    last = fn(*parts[-1])
-    return [f.result() for f in futures] + [last]
-
+# CPU (threads.py): each part runs _forward_gemm / _backward_gemm on its images, and
+# the parts' kernel gradients are summed. Measured on the 2-vCPU machine, forward +
+# backward, 1 vs 2 parts, machine otherwise idle: toy-ResNet conv 64x30x30x32 -> 64:
+# 96 vs 50 ms; 64x9x9x64 -> 64: 15.8 vs 9.2 ms; seed-CNN conv2 22.8 vs 14.6 ms (with
+# OpenBLAS's 2 threads instead: 45, 16.6 and 58 ms). With both CPUs busy with other
+# work the split cost 5-15%.
 
 def _conv_flops(n, out_hw, kernel):
     kh, kw, cg, cout = kernel.shape
@@ -454,11 +408,11 @@ def conv2d_forward(x, kernel, strides=(1, 1), padding="valid", dilation=(1, 1), 
     strides, dilation = _pair(strides), _pair(dilation)
     pads = _resolve_padding(padding, x.shape[1:3], kernel.shape[:2], strides, dilation)
     out_hw = _out_hw("conv2d", x.shape[1:3], kernel.shape[:2], strides, pads, dilation)
-    parts = _batch_parts(x.shape[0], _conv_flops(x.shape[0], out_hw, kernel))
+    parts = batch_parts(x.shape[0], _conv_flops(x.shape[0], out_hw, kernel))
     if len(parts) == 1:
         return _forward_gemm(x, kernel, out_hw, strides, pads, dilation, groups, bias, code)
     y = buffers.empty((x.shape[0],) + out_hw + (kernel.shape[3],), x.dtype)
-    _run_parts(lambda b0, b1: _forward_gemm(x[b0:b1], kernel, out_hw, strides, pads, dilation, groups, bias,
+    run_parts(lambda b0, b1: _forward_gemm(x[b0:b1], kernel, out_hw, strides, pads, dilation, groups, bias,
                                             code, y[b0:b1]), parts)
     return y
 
@@ -476,11 +430,11 @@ def conv2d_backward(x, kernel, dy, strides=(1, 1), padding="valid", dilation=(1,
     _check_conv_args(x, kernel, groups, "conv2d")
     strides, dilation = _pair(strides), _pair(dilation)
     pads = _resolve_padding(padding, x.shape[1:3], kernel.shape[:2], strides, dilation)
-    parts = _batch_parts(x.shape[0], _conv_flops(x.shape[0], dy.shape[1:3], kernel))
+    parts = batch_parts(x.shape[0], _conv_flops(x.shape[0], dy.shape[1:3], kernel))
     if len(parts) == 1:
         return _backward_gemm(x, x.shape, kernel, dy, strides, pads, dilation, groups, need_dx, True)
     dx = buffers.zeros(x.shape, dy.dtype) if need_dx else None
-    results = _run_parts(lambda b0, b1: _backward_gemm(
+    results = run_parts(lambda b0, b1: _backward_gemm(
         x[b0:b1], (b1 - b0,) + x.shape[1:], kernel, dy[b0:b1], strides, pads, dilation, groups, need_dx, True,
         dx[b0:b1] if need_dx else None), parts)
     dkernel = results[0][1]

@@ -1,9 +1,11 @@
-"""conv2d split over threads by images gives the same results as one thread."""
+"""Kernels split over threads (conv2d by images, dense by rows) give the same results as one thread."""
 import numpy as np
 import pytest
 
 from minikeras.kernels import activations as A
 from minikeras.kernels import conv as C
+from minikeras.kernels import dense as D
+from minikeras.kernels import threads as T
 
 from .helpers import assert_close, rand
 
@@ -16,9 +18,9 @@ from .helpers import assert_close, rand
 ])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_split_batch_matches_reference(monkeypatch, threads, case, dtype):
-    monkeypatch.setattr(C, "_MIN_FLOPS_PER_PART", 1e-9)  # split even these small convolutions
+    monkeypatch.setattr(T, "MIN_FLOPS_PER_PART", 1e-9)  # split even these small convolutions
     monkeypatch.setenv("MINIKERAS_NUM_THREADS", str(threads))
-    assert len(C._batch_parts(case["x"][0], 1)) == min(threads, case["x"][0])
+    assert len(T.batch_parts(case["x"][0], 1)) == min(threads, case["x"][0])
     rng = np.random.default_rng(0)
     x, kernel = rand(rng, case["x"], dtype), rand(rng, case["k"], dtype)
     bias = rand(rng, case["k"][3], dtype)
@@ -37,6 +39,24 @@ def test_split_batch_matches_reference(monkeypatch, threads, case, dtype):
 
 def test_small_convolutions_stay_in_one_thread(monkeypatch):
     monkeypatch.setenv("MINIKERAS_NUM_THREADS", "4")
-    assert C._batch_parts(8, 1e6) == [(0, 8)]
-    assert C._batch_parts(8, 1e9) == [(0, 2), (2, 4), (4, 6), (6, 8)]
-    assert C._batch_parts(3, 1e9) == [(0, 1), (1, 2), (2, 3)]
+    assert T.batch_parts(8, 1e6) == [(0, 8)]
+    assert T.batch_parts(8, 1e9) == [(0, 2), (2, 4), (4, 6), (6, 8)]
+    assert T.batch_parts(3, 1e9) == [(0, 1), (1, 2), (2, 3)]
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dense_split_matches_reference(monkeypatch, threads, dtype):
+    monkeypatch.setattr(T, "MIN_FLOPS_PER_PART", 1e-9)
+    monkeypatch.setenv("MINIKERAS_NUM_THREADS", str(threads))
+    rng = np.random.default_rng(1)
+    x, kernel, bias = rand(rng, (7, 5), dtype), rand(rng, (5, 4), dtype), rand(rng, 4, dtype)
+    y = D.dense_forward(x, kernel, bias, A.TANH)
+    assert_close(y, D.dense_forward_reference(x, kernel, bias, A.TANH))
+    dy = rand(rng, y.shape, dtype)
+    for got, want in zip(D.dense_backward(x, kernel, y, dy, A.TANH, True),
+                         D.dense_backward_reference(x, kernel, y, dy, A.TANH, True)):
+        assert_close(got, want)
+    dx, dk, db = D.dense_backward(x, kernel, y, dy, A.TANH, True, need_dx=False)
+    assert dx is None
+    assert_close(dk, D.dense_backward_reference(x, kernel, y, dy, A.TANH, True)[1])

@@ -1,0 +1,62 @@
+"""Splitting a kernel's work over the CPUs: one part per thread, each with 1-thread BLAS.
+
+Rows of a Dense layer's input and images of a convolution's batch are independent,
+so a large kernel call splits into one part per CPU. Each part runs in its own
+thread with single-threaded BLAS; numpy's matmul and the numba loops declared
+``nogil=True`` release the GIL, so the parts really run at the same time. That is one
+hand-off between threads per kernel call, where OpenBLAS's own threads hand off once
+per GEMM (a convolution makes one GEMM per chunk of images), and each hand-off can
+cost a scheduler tick on a busy machine (see blas.py). Measurements are in conv.py
+and dense.py.
+
+``MINIKERAS_NUM_THREADS`` sets the number of parts (default: the CPUs this process
+may use); calls with less than ``MIN_FLOPS_PER_PART`` of work per part are not split,
+because handing work to another thread costs tens of microseconds.
+"""
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from .blas import limited_blas_threads
+
+__all__ = ["batch_parts", "split", "run_parts", "num_threads"]
+
+MIN_FLOPS_PER_PART = 4e6
+_pool = None
+_pool_pid = None
+_pool_lock = threading.Lock()
+
+
+def num_threads():
+    value = os.environ.get("MINIKERAS_NUM_THREADS", "").strip()
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def batch_parts(n, flops):
+    """[(b0, b1)] ranges of n rows or images, one per thread (one range when not worth splitting)."""
+    return split(n, int(min(num_threads(), n, max(1, flops // MIN_FLOPS_PER_PART))))
+
+
+def split(n, count):
+    """range(n) cut into ``count`` consecutive (start, stop) pieces of near-equal length."""
+    bounds = [n * i // count for i in range(count + 1)]
+    return [(bounds[i], bounds[i + 1]) for i in range(count)]
+
+
+def _helpers(count):
+    """The helper threads (a new pool after a fork: threads do not survive one)."""
+    global _pool, _pool_pid
+    with _pool_lock:
+        if _pool is None or _pool_pid != os.getpid() or _pool._max_workers < count:
+            _pool, _pool_pid = ThreadPoolExecutor(count, thread_name_prefix="minikeras-kernel"), os.getpid()
+        return _pool
+
+
+@limited_blas_threads
+def run_parts(fn, parts):
+    """fn(*part) for every part (a tuple of arguments), the last one in this thread; the results in order."""
+    futures = [_helpers(len(parts) - 1).submit(fn, *part) for part in parts[:-1]]
+    last = fn(*parts[-1])
+    return [f.result() for f in futures] + [last]
