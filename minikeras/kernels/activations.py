@@ -20,6 +20,7 @@ import numpy as np
 from numba import njit
 
 from . import buffers
+from .threads import ELEMENT_FLOPS, batch_parts, run_parts
 
 LINEAR, RELU, SIGMOID, TANH, HARD_SIGMOID = 0, 1, 2, 3, 4
 
@@ -164,7 +165,7 @@ def multiply_by_derivative(g, y, c0, c1, code):
                 g[r, c] = g[r, c] * g.dtype.type(0.2) if zero < y[r, c] < one else zero
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", nogil=True)
 def _bias_activation_backward_kernel(y, code, dz, dbias):
     """dz holds dy on entry and dy * act'(z) on exit; dbias (if not empty) gets its column sums."""
     rows, cols = y.shape
@@ -209,10 +210,18 @@ def bias_activation_backward(y, dy, code, has_bias):
         return dy, None
     cols = y.shape[-1] if y.ndim else 1
     dz = buffers.empty(dy.shape, dy.dtype)
-    np.copyto(dz, dy)
-    acc = np.zeros(cols if has_bias else 0, np.float64)
-    _bias_activation_backward_kernel(_as_rows(y, cols), code, _as_rows(dz, cols), acc)
-    return dz, (acc.astype(y.dtype) if has_bias else None)
+    y_rows, dy_rows, dz_rows = _as_rows(y, cols), _as_rows(dy, cols), _as_rows(dz, cols)
+    parts = batch_parts(len(y_rows), ELEMENT_FLOPS * y.size)  # a large layer: rows split over threads
+    sums = [np.zeros(cols if has_bias else 0, np.float64) for _ in parts]
+
+    def part(r0, r1, acc):
+        np.copyto(dz_rows[r0:r1], dy_rows[r0:r1])
+        _bias_activation_backward_kernel(y_rows[r0:r1], code, dz_rows[r0:r1], acc)
+    if len(parts) == 1:
+        part(0, len(y_rows), sums[0])
+    else:
+        run_parts(part, [(r0, r1, acc) for (r0, r1), acc in zip(parts, sums)])
+    return dz, (sum(sums[1:], sums[0]).astype(y.dtype) if has_bias else None)
 
 
 def apply_activation_inplace(z, code):

@@ -19,6 +19,7 @@ from numba import njit
 
 from . import buffers
 from .conv import conv_output_length, conv_padding
+from .threads import ELEMENT_FLOPS, batch_parts, run_parts
 
 __all__ = ["pool_geometry", "max_pool2d_forward", "max_pool2d_backward", "avg_pool2d_forward", "avg_pool2d_backward",
            "max_pool2d_forward_reference", "max_pool2d_backward_reference",
@@ -49,14 +50,15 @@ def pool_geometry(x_shape, pool, strides, padding):
 
 # --------------------------------------------------------------------------- numba kernels
 
-@njit(cache=True)
-def _max_pool_forward_kernel(x, ph, pw, sh, sw, pt, pl, y, argmax):
+@njit(cache=True, nogil=True)
+def _max_pool_forward_kernel(x, ph, pw, sh, sw, pt, pl, b0, b1, y, argmax):
+    """Images b0:b1 of the batch (threads take one range each; argmax indexes all of x)."""
     n, height, width, channels = x.shape
     _, out_h, out_w, _ = y.shape
     xf, yf, af = x.reshape(-1), y.reshape(-1), argmax.reshape(-1)
     nc = np.uint64(channels)
-    out = 0
-    for b in range(n):
+    out = b0 * out_h * out_w * channels
+    for b in range(b0, b1):
         for oy in range(out_h):
             for ox in range(out_w):
                 o0 = np.uint64(out)
@@ -84,7 +86,7 @@ def _max_pool_forward_kernel(x, ph, pw, sh, sw, pt, pl, y, argmax):
                 out += channels
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _scatter_add_kernel(values, index, out):
     vf, idx, of = values.reshape(-1), index.reshape(-1), out.reshape(-1)
     for k in range(vf.shape[0]):
@@ -134,15 +136,22 @@ def max_pool2d_forward(x, pool, strides=None, padding="valid"):
     (ph, pw), (sh, sw), pads, out_hw = pool_geometry(x.shape, pool, strides, padding)
     y = buffers.empty((x.shape[0],) + out_hw + (x.shape[3],), x.dtype)
     argmax = buffers.empty(y.shape, np.int64)
-    _max_pool_forward_kernel(x, ph, pw, sh, sw, pads[0][0], pads[1][0], y, argmax)
+    parts = batch_parts(x.shape[0], ELEMENT_FLOPS * x.size)  # a large batch: images split over threads
+    run_parts(lambda b0, b1: _max_pool_forward_kernel(x, ph, pw, sh, sw, pads[0][0], pads[1][0], b0, b1, y, argmax),
+              parts)
     return y, argmax
 
 
 def max_pool2d_backward(dy, argmax, x_shape):
     """dx: each dy value added to the input cell that was its window's maximum."""
     dy = np.ascontiguousarray(dy)
-    dx = buffers.zeros(x_shape, dy.dtype)
-    _scatter_add_kernel(dy, np.ascontiguousarray(argmax, dtype=np.int64), dx)
+    argmax = np.ascontiguousarray(argmax, dtype=np.int64)
+    dx = buffers.empty(x_shape, dy.dtype)
+
+    def part(b0, b1):  # image b's maxima all lie in image b of dx: the parts write apart
+        dx[b0:b1] = 0
+        _scatter_add_kernel(dy[b0:b1], argmax[b0:b1], dx)
+    run_parts(part, batch_parts(x_shape[0], ELEMENT_FLOPS * dx.size))
     return dx
 
 

@@ -22,6 +22,10 @@ from .blas import limited_blas_threads
 __all__ = ["batch_parts", "split", "run_parts", "num_threads"]
 
 MIN_FLOPS_PER_PART = 4e6
+# Work is counted in GEMM flops; one element of a memory-bound elementwise pass costs
+# about as long as 64 of them here (relu backward + bias sums over 3.8M floats: 3.3 ms,
+# single-thread GEMMs: ~75 GFLOP/s), so such a pass splits from ~60k elements per part.
+ELEMENT_FLOPS = 16
 _pool = None
 _pool_pid = None
 _pool_lock = threading.Lock()
@@ -36,7 +40,7 @@ def num_threads():
 
 def batch_parts(n, flops):
     """[(b0, b1)] ranges of n rows or images, one per thread (one range when not worth splitting)."""
-    return split(n, int(min(num_threads(), n, max(1, flops // MIN_FLOPS_PER_PART))))
+    return split(n, max(1, int(min(num_threads(), n, flops // MIN_FLOPS_PER_PART))))
 
 
 def split(n, count):
@@ -54,9 +58,15 @@ def _helpers(count):
         return _pool
 
 
-@limited_blas_threads
 def run_parts(fn, parts):
     """fn(*part) for every part (a tuple of arguments), the last one in this thread; the results in order."""
+    if len(parts) == 1:
+        return [fn(*parts[0])]
+    return _run_split(fn, parts)
+
+
+@limited_blas_threads
+def _run_split(fn, parts):
     futures = [_helpers(len(parts) - 1).submit(fn, *part) for part in parts[:-1]]
     last = fn(*parts[-1])
     return [f.result() for f in futures] + [last]

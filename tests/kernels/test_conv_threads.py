@@ -60,3 +60,31 @@ def test_dense_split_matches_reference(monkeypatch, threads, dtype):
     dx, dk, db = D.dense_backward(x, kernel, y, dy, A.TANH, True, need_dx=False)
     assert dx is None
     assert_close(dk, D.dense_backward_reference(x, kernel, y, dy, A.TANH, True)[1])
+
+
+@pytest.mark.parametrize("code", [A.RELU, A.SIGMOID, A.LINEAR])
+def test_bias_activation_backward_split_matches_reference(monkeypatch, code):
+    monkeypatch.setattr(T, "MIN_FLOPS_PER_PART", 1e-9)
+    monkeypatch.setenv("MINIKERAS_NUM_THREADS", "3")
+    rng = np.random.default_rng(2)
+    y = A.apply_activation_reference(rand(rng, (4, 5, 3, 6), np.float64), code)
+    dy = rand(rng, y.shape, np.float64)
+    dz, db = A.bias_activation_backward(y, dy, code, True)
+    dz_ref, db_ref = A.bias_activation_backward_reference(y, dy, code, True)
+    assert_close(dz, dz_ref)
+    assert_close(db, db_ref)
+
+
+@pytest.mark.parametrize("pool,strides,padding", [(2, None, "valid"), (3, 2, "same"), ((2, 3), (1, 2), "valid")])
+def test_max_pool_split_matches_reference(monkeypatch, pool, strides, padding):
+    from minikeras.kernels import pooling as P
+    monkeypatch.setattr(T, "MIN_FLOPS_PER_PART", 1e-9)
+    monkeypatch.setenv("MINIKERAS_NUM_THREADS", "3")
+    rng = np.random.default_rng(3)
+    x = rand(rng, (5, 7, 8, 3), np.float32)
+    y, argmax = P.max_pool2d_forward(x, pool, strides, padding)
+    y_ref, argmax_ref = P.max_pool2d_forward_reference(x, pool, strides, padding)
+    assert_close(y, y_ref)
+    np.testing.assert_array_equal(argmax, argmax_ref)
+    dy = rand(rng, y.shape, np.float32)
+    assert_close(P.max_pool2d_backward(dy, argmax, x.shape), P.max_pool2d_backward_reference(dy, argmax, x.shape))
