@@ -1,4 +1,5 @@
-"""Kernels split over threads (conv2d by images, dense by rows) give the same results as one thread."""
+"""Kernels split over threads (conv2d by images, dense by rows...) and the one-channel im2col give
+the same results as the references."""
 import numpy as np
 import pytest
 
@@ -88,3 +89,18 @@ def test_max_pool_split_matches_reference(monkeypatch, pool, strides, padding):
     np.testing.assert_array_equal(argmax, argmax_ref)
     dy = rand(rng, y.shape, np.float32)
     assert_close(P.max_pool2d_backward(dy, argmax, x.shape), P.max_pool2d_backward_reference(dy, argmax, x.shape))
+
+
+@pytest.mark.parametrize("strides,padding,dilation", [((1, 1), "valid", (1, 1)), ((2, 3), "same", (1, 1)),
+                                                      ((1, 2), ((2, 0), (1, 3)), (2, 1)), ((3, 1), "same", (2, 2))])
+def test_one_channel_input_matches_reference(strides, padding, dilation):
+    """A one-channel input takes the transposed im2col (conv._im2col_one_channel)."""
+    rng = np.random.default_rng(4)
+    x, kernel = rand(rng, (3, 11, 9, 1)), rand(rng, (3, 4, 1, 5))
+    geometry = (strides, padding, dilation, 1)
+    y = C.conv2d_forward(x, kernel, *geometry)
+    assert_close(y, C.conv2d_forward_reference(x, kernel, *geometry))
+    dy = rand(rng, y.shape)
+    for got, want in zip(C.conv2d_backward(x, kernel, dy, *geometry),
+                         C.conv2d_backward_reference(x, kernel, dy, *geometry)):
+        assert_close(got, want)
