@@ -410,3 +410,26 @@ def test_keras_2_h5_file_loads(tmp_path):
     model = keras.models.load_model(tmp_path / "k2.h5")
     out = model.predict(np.ones((1, 3), "float32"), verbose=0)
     np.testing.assert_allclose(out, [[0.6 + 0.5, 0.0]], rtol=1e-6)
+
+
+def test_load_weights_into_a_freshly_compiled_model(tmp_path):
+    """A weights file of a trained, compiled model loads into a new compiled copy (its
+    optimizer is built to take the saved state); a different optimizer is skipped with a warning."""
+    def make():
+        x = keras.Input((4,))
+        model = keras.Model(x, keras.layers.Dense(2)(keras.layers.Dense(3)(x)))
+        model.compile("adam", "mse")
+        return model
+    trained = make()
+    trained.fit(np.random.rand(8, 4), np.random.rand(8, 2), verbose=0)
+    trained.save_weights(tmp_path / "w.weights.h5")
+    fresh = make()
+    fresh.load_weights(tmp_path / "w.weights.h5")
+    for a, b in zip(trained.get_weights(), fresh.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert int(np.asarray(fresh.optimizer.iterations)) == int(np.asarray(trained.optimizer.iterations))
+    other = make()
+    other.compile(keras.optimizers.SGD(), "mse")
+    with pytest.warns(UserWarning, match="Skipping variable loading for optimizer 'sgd'"):
+        other.load_weights(tmp_path / "w.weights.h5")
+    np.testing.assert_array_equal(other.get_weights()[0], trained.get_weights()[0])

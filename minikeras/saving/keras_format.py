@@ -24,6 +24,7 @@ import io
 import json
 import os
 import re
+import warnings
 import zipfile
 
 import numpy as np
@@ -350,5 +351,21 @@ def load_weights(model, filepath):
         raise ValueError(f"{source} is not a readable HDF5 file: it may be truncated or corrupted ({e}).") \
             from None
     with h5file:
-        groups = state_groups(model, optimizer=optimizer and "optimizer/vars" in h5file)
+        optimizer = optimizer and "optimizer/vars" in h5file and _optimizer_ready(model, h5file)
+        groups = state_groups(model, optimizer=optimizer)
         _assign(read_variables(h5file, groups, source))
+
+
+def _optimizer_ready(model, h5file):
+    """Build a compiled model's optimizer so the saved state fits; if it still does not,
+    warn and load only the layers' weights, as Keras 3 does."""
+    opt = model.optimizer
+    if not getattr(opt, "built", True):
+        opt.build(model.trainable_weights)
+    saved = len(h5file["optimizer/vars"].keys())
+    if saved != len(opt.variables):
+        warnings.warn(f"Skipping variable loading for optimizer '{getattr(opt, 'name', type(opt).__name__)}', "
+                      f"because it has {len(opt.variables)} variables whereas the saved optimizer has "
+                      f"{saved} variables.", stacklevel=3)
+        return False
+    return True
