@@ -20,8 +20,21 @@ def apply(forward, *args, shape_rule=None, **kwargs):
     if builtins.any(isinstance(a, KerasTensor) for a in args):
         return _symbolic(forward, args, kwargs, shape_rule)
     tensors = [convert_to_tensor(a) for a in args]
+    if builtins.any(type(a) in (int, float) for a in args):
+        tensors = _weak_scalars(args, tensors)
     value, backward = forward(*[t.value for t in tensors], **kwargs)
     return record(value, tensors, backward)
+
+
+def _weak_scalars(args, tensors):
+    """Python numbers take the float type of the tensors they meet (``3 * x`` stays float32),
+    as in TensorFlow and Keras; alone, or with integer tensors, they keep their own type."""
+    dtype = next((t.value.dtype for a, t in zip(args, tensors)
+                  if type(a) not in (int, float) and t.value.dtype.kind == "f"), None)
+    if dtype is None:
+        return tensors
+    return [Tensor(np.asarray(a, dtype=dtype)) if type(a) in (int, float) else t
+            for a, t in zip(args, tensors)]
 
 
 def apply_multi(forward, *args):
