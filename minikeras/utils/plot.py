@@ -49,7 +49,8 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
     if extension == "svg":
         return display.SVG(filename=to_file)
     if extension in ("png", "jpg", "jpeg", "gif"):
-        return display.Image(filename=to_file)
+        # the format is given, not guessed from the name: a file called "model" is still a PNG
+        return display.Image(filename=to_file, format="jpeg" if extension == "jpg" else extension)
     return None
 
 
