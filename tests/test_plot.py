@@ -561,10 +561,11 @@ def test_returns_ipython_image_when_available(tmp_path, monkeypatch):
     model = small_mlp()
     monkeypatch.setitem(sys.modules, "IPython", None)
     assert plot_model(model, str(tmp_path / "a.png")) is None
-    display = types.SimpleNamespace(Image=lambda filename: ("Image", filename),
+    display = types.SimpleNamespace(Image=lambda filename, format: ("Image", filename, format),
                                     SVG=lambda filename: ("SVG", filename))
     monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(display=display))
-    assert plot_model(model, str(tmp_path / "b.png")) == ("Image", str(tmp_path / "b.png"))
+    assert plot_model(model, str(tmp_path / "b.png")) == ("Image", str(tmp_path / "b.png"), "png")
+    assert plot_model(model, str(tmp_path / "model")) == ("Image", str(tmp_path / "model"), "png")
     assert plot_model(model, str(tmp_path / "b.svg")) == ("SVG", str(tmp_path / "b.svg"))
     assert plot_model(model, str(tmp_path / "b.pdf")) is None
 
