@@ -230,8 +230,8 @@ def get(identifier):
 def serialize(initializer):
     if initializer is None:
         return None
-    return {"module": "keras.initializers", "class_name": type(initializer).__name__,
-            "config": initializer.get_config(), "registered_name": None}
+    from .utils.config import object_config
+    return object_config(initializer, "keras.initializers")
 
 
 glorot_uniform, zeros, ones, orthogonal = GlorotUniform, Zeros, Ones, Orthogonal

@@ -67,5 +67,5 @@ def get(identifier):
 def serialize(regularizer):
     if regularizer is None:
         return None
-    return {"module": "keras.regularizers", "class_name": type(regularizer).__name__,
-            "config": regularizer.get_config(), "registered_name": None}
+    from .utils.config import object_config
+    return object_config(regularizer, "keras.regularizers")

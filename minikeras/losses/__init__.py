@@ -11,6 +11,7 @@ from .losses import (REDUCTIONS, BinaryCrossentropy, CategoricalCrossentropy, Ca
                      hinge, huber, kind_of, kl_divergence, log_cosh, mean_absolute_error,
                      mean_absolute_percentage_error, mean_squared_error, mean_squared_logarithmic_error,
                      poisson, sparse_categorical_crossentropy, squared_hinge)
+from ..utils.config import object_config, object_from_config
 
 # Short names Keras accepts (Keras 2's and Keras 3's legacy aliases).
 mse = MSE = mean_squared_error
@@ -56,16 +57,11 @@ def get(identifier):
 
 def serialize(loss):
     if isinstance(loss, Loss):
-        return {"module": "keras.losses", "class_name": type(loss).__name__, "config": loss.get_config(),
-                "registered_name": None}
+        return object_config(loss, "keras.losses")
     return getattr(loss, "__name__", str(loss))
 
 
 def deserialize(config, custom_objects=None):
     if isinstance(config, str):
         return get(config)
-    classes = dict(_CLASSES, **(custom_objects or {}))
-    name = config.get("class_name")
-    if name not in classes:
-        raise ValueError(f"Could not interpret loss config: unknown class {name!r}.")
-    return classes[name].from_config(config.get("config", {}))
+    return object_from_config(config, _CLASSES, "loss", custom_objects)

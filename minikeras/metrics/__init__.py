@@ -18,6 +18,7 @@ from .loss_metrics import (BinaryCrossentropy, CategoricalCrossentropy, Categori
                            mean_squared_error, mean_squared_logarithmic_error, poisson,
                            sparse_categorical_crossentropy, squared_hinge)
 from .metric import Mean, MeanMetricWrapper, Metric, Sum
+from ..utils.config import object_config, object_from_config
 
 mse = MSE = mean_squared_error
 mae = MAE = mean_absolute_error
@@ -69,16 +70,11 @@ def get(identifier):
 
 def serialize(metric):
     if isinstance(metric, Metric):
-        return {"module": "keras.metrics", "class_name": type(metric).__name__,
-                "config": metric.get_config(), "registered_name": None}
+        return object_config(metric, "keras.metrics")
     return getattr(metric, "__name__", str(metric))
 
 
 def deserialize(config, custom_objects=None):
     if isinstance(config, str):
         return get(config)
-    classes = dict(_CLASSES, **(custom_objects or {}))
-    name = config.get("class_name")
-    if name not in classes:
-        raise ValueError(f"Could not interpret metric config: unknown class {name!r}.")
-    return classes[name].from_config(config.get("config", {}))
+    return object_from_config(config, _CLASSES, "metric", custom_objects)

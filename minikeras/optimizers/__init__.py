@@ -6,6 +6,7 @@ from .nadam import Nadam
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
+from ..utils.config import object_config
 
 _BY_NAME = {"sgd": SGD, "rmsprop": RMSprop, "adam": Adam, "adamw": AdamW, "adagrad": Adagrad,
             "adadelta": Adadelta, "nadam": Nadam}
@@ -28,8 +29,7 @@ def get(identifier):
 
 
 def serialize(optimizer):
-    return {"module": "keras.optimizers", "class_name": type(optimizer).__name__,
-            "config": optimizer.get_config(), "registered_name": None}
+    return object_config(optimizer, "keras.optimizers")
 
 
 def deserialize(config, custom_objects=None):

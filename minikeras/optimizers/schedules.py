@@ -7,6 +7,7 @@ returns the learning rate for that step. Formulas as in Keras 3
 import math
 
 import numpy as np
+from ..utils.config import object_config, object_from_config
 
 
 class LearningRateSchedule:
@@ -124,13 +125,8 @@ _SCHEDULES = {cls.__name__: cls for cls in (ExponentialDecay, PiecewiseConstantD
 
 
 def serialize(schedule):
-    return {"module": "keras.optimizers.schedules", "class_name": type(schedule).__name__,
-            "config": schedule.get_config(), "registered_name": None}
+    return object_config(schedule, "keras.optimizers.schedules")
 
 
 def deserialize(config, custom_objects=None):
-    classes = dict(_SCHEDULES, **(custom_objects or {}))
-    name = config.get("class_name")
-    if name not in classes:
-        raise ValueError(f"Unknown learning rate schedule: {name!r}. Known schedules: {sorted(classes)}.")
-    return classes[name].from_config(config.get("config", {}))
+    return object_from_config(config, _SCHEDULES, "learning rate schedule", custom_objects)
