@@ -7,6 +7,7 @@ returns the learning rate for that step. Formulas as in Keras 3
 import math
 
 import numpy as np
+
 from ..utils.config import object_config, object_from_config
 
 
