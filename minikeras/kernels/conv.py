@@ -341,7 +341,7 @@ def _forward_gemm(x, kernel, out_hw, strides, pads, dilation, groups, bias=None,
     ``y``, if given, is the C-contiguous output to fill (a batch slice of a larger one)."""
     n, _, _, cin = x.shape
     kh, kw, cg, cout = kernel.shape
-    (oh, ow), (sh, sw), (dh, dw) = out_hw, strides, dilation
+    (oh, ow), (sh, sw) = out_hw, strides
     cog = cout // groups
     wmats = _group_matrices(kernel, groups)
     if y is None:
