@@ -199,8 +199,15 @@ class Model(Trainer, Layer):
         return self._run_graph(inputs, training)
 
     def _run_graph(self, inputs, training=None):
-        """Evaluate every node in depth order, feeding each layer its inputs' values."""
-        values = {id(t): v for t, v in zip(self.inputs, self._flatten_inputs(inputs))}
+        """Check and flatten ``inputs`` (array, list or dict), then evaluate the graph."""
+        return self._run_nodes(self._flatten_inputs(inputs), training)
+
+    def _run_nodes(self, tensors, training=None):
+        """Evaluate every node in depth order, feeding each layer its inputs' values.
+
+        ``tensors`` are the model's inputs, already checked, in ``self.inputs`` order:
+        training checks a whole dataset once, not every batch again."""
+        values = {id(t): v for t, v in zip(self.inputs, tensors)}
         masks = {}
         for node in self._execution_nodes:
             layer = node.outbound_layer

@@ -232,7 +232,7 @@ class Trainer:
     def _forward(self, inputs, training):
         """Run the model; a list of output Tensors in output order."""
         if getattr(self, "_is_graph_network", False):
-            out = self._run_graph(inputs[0] if len(inputs) == 1 else inputs, training=training)
+            out = self._run_nodes([Tensor(x) for x in inputs], training=training)
         else:
             out = self(inputs[0] if len(inputs) == 1 else inputs, training=training)
         return flatten(out)
@@ -591,7 +591,7 @@ class Trainer:
     def _call_for_inference(self, xs):
         inputs = xs[0] if len(xs) == 1 else xs
         if getattr(self, "_is_graph_network", False):
-            return self._run_graph(inputs, training=False)
+            return self._run_nodes([Tensor(x) for x in xs], training=False)
         return self(inputs, training=False)
 
     # ================================================================ single batches
