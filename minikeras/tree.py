@@ -1,0 +1,105 @@
+"""Nested structures: the one place that walks lists, tuples and dicts.
+
+Layers take and return tensors in nested Python containers (``[a, b]``,
+``{"title": t, "body": b}``, ``((h, c), y)``); losses and data come the same way.
+Rather than every module writing its own recursive loop, they all use these four
+functions, as Keras 3 does with ``keras.tree``:
+
+* ``flatten(s)``: the leaves, in order (dicts by insertion order);
+* ``pack_sequence_as(s, leaves)``: the inverse, leaves put back into the shape of ``s``;
+* ``map_structure(fn, *s)``: ``fn`` applied leaf by leaf, same shape out;
+* ``map_shape_structure(fn, s)``: the same, but a shape tuple such as ``(None, 32)``
+  counts as one leaf (shapes are tuples, so the plain walkers would descend into them).
+
+Only ``list``, ``tuple`` and ``dict`` are containers; everything else (``None``,
+arrays, tensors, strings) is a leaf. A namedtuple keeps its type.
+"""
+
+CONTAINERS = (list, tuple, dict)
+
+
+def is_nested(structure):
+    return isinstance(structure, CONTAINERS)
+
+
+def is_shape_tuple(x):
+    """``(None, 32)`` or ``()``: a tuple whose items are all ``None`` or integers."""
+    return isinstance(x, tuple) and all(d is None or _is_int(d) for d in x)
+
+
+def _is_int(d):
+    return isinstance(d, int) or type(d).__name__.startswith(("int", "uint"))  # numpy integers
+
+
+def flatten(structure):
+    """The leaves of ``structure`` in order; a leaf on its own gives ``[leaf]``."""
+    if isinstance(structure, dict):
+        return [leaf for value in structure.values() for leaf in flatten(value)]
+    if isinstance(structure, (list, tuple)):
+        return [leaf for item in structure for leaf in flatten(item)]
+    return [structure]
+
+
+def pack_sequence_as(structure, flat_sequence):
+    """Put ``flat_sequence`` back into the shape of ``structure`` (inverse of ``flatten``)."""
+    items = iter(flat_sequence)
+    packed = _rebuild(structure, items)
+    leftover = sum(1 for _ in items)
+    if leftover:
+        raise ValueError(f"pack_sequence_as: the structure has {len(flatten(structure))} leaves, "
+                         f"but {len(flatten(structure)) + leftover} values were given")
+    return packed
+
+
+def _rebuild(structure, items):
+    # A module-level function rather than a recursive closure: a closure that refers to
+    # itself is a reference cycle, which would keep every step's arrays alive until the GC runs.
+    if isinstance(structure, dict):
+        return {key: _rebuild(value, items) for key, value in structure.items()}
+    if isinstance(structure, (list, tuple)):
+        return _same_type(structure, [_rebuild(item, items) for item in structure])
+    try:
+        return next(items)
+    except StopIteration:
+        raise ValueError("pack_sequence_as: fewer values than the structure has leaves") from None
+
+
+def _same_type(container, items):
+    if isinstance(container, tuple) and hasattr(container, "_fields"):  # namedtuple
+        return type(container)(*items)
+    return type(container)(items)
+
+
+def map_structure(fn, *structures):
+    """``fn(leaf_1, leaf_2, ...)`` for each position of equally shaped structures."""
+    first = structures[0]
+    if isinstance(first, dict):
+        _check_same_keys(structures)
+        return {key: map_structure(fn, *(s[key] for s in structures)) for key in first}
+    if isinstance(first, (list, tuple)):
+        _check_same_length(structures)
+        return _same_type(first, [map_structure(fn, *items) for items in zip(*structures)])
+    return fn(*structures)
+
+
+def map_shape_structure(fn, structure):
+    """Like ``map_structure`` with one structure, but a shape tuple is a leaf."""
+    if is_shape_tuple(structure):
+        return fn(structure)
+    if isinstance(structure, dict):
+        return {key: map_shape_structure(fn, value) for key, value in structure.items()}
+    if isinstance(structure, (list, tuple)):
+        return _same_type(structure, [map_shape_structure(fn, item) for item in structure])
+    return fn(structure)
+
+
+def _check_same_keys(structures):
+    keys = [set(s) if isinstance(s, dict) else None for s in structures]
+    if any(k != keys[0] for k in keys):
+        raise ValueError(f"map_structure: the structures do not match: dicts with keys {keys}")
+
+
+def _check_same_length(structures):
+    lengths = [len(s) if isinstance(s, (list, tuple)) else None for s in structures]
+    if any(n != lengths[0] for n in lengths):
+        raise ValueError(f"map_structure: the structures do not match: sequences of lengths {lengths}")

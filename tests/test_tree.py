@@ -1,0 +1,52 @@
+"""minikeras.tree: the one walker over nested lists, tuples and dicts."""
+from collections import namedtuple
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from minikeras import tree
+
+leaves = st.one_of(st.integers(), st.none(), st.text(max_size=3))
+structures = st.recursive(leaves, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.tuples(inner, inner),
+    st.dictionaries(st.text(max_size=2), inner, max_size=3)), max_leaves=12)
+
+
+@settings(deadline=None, derandomize=True, max_examples=200)
+@given(structures)
+def test_pack_sequence_as_inverts_flatten(structure):
+    flat = tree.flatten(structure)
+    assert tree.pack_sequence_as(structure, flat) == structure
+    assert tree.map_structure(lambda x: x, structure) == structure
+
+
+def test_flatten_order_and_leaves():
+    array = np.zeros(3)
+    assert tree.flatten([1, (2, {"a": 3, "b": [4]}), None]) == [1, 2, 3, 4, None]
+    assert tree.flatten(array)[0] is array
+    assert tree.flatten({}) == [] and tree.flatten([]) == []
+
+
+def test_namedtuple_keeps_its_type():
+    Pair = namedtuple("Pair", "x y")
+    packed = tree.pack_sequence_as(Pair(1, [2]), [10, 20])
+    assert packed == Pair(10, [20]) and isinstance(packed, Pair)
+    assert tree.map_structure(lambda a, b: a + b, Pair(1, 2), Pair(3, 4)) == Pair(4, 6)
+
+
+def test_map_shape_structure_treats_shapes_as_leaves():
+    shapes = [(None, 3), {"a": (2, np.int64(4))}, ()]
+    assert tree.map_shape_structure(len, shapes) == [2, {"a": 2}, 0]
+    assert tree.map_structure(lambda d: d, [(None, 3)]) == [(None, 3)]
+
+
+def test_mismatches_are_errors():
+    with pytest.raises(ValueError, match="2 leaves, but 3 values"):
+        tree.pack_sequence_as([1, 2], [1, 2, 3])
+    with pytest.raises(ValueError, match="fewer values"):
+        tree.pack_sequence_as([1, 2], [1])
+    with pytest.raises(ValueError, match="lengths"):
+        tree.map_structure(lambda a, b: a, [1, 2], [1])
+    with pytest.raises(ValueError, match="keys"):
+        tree.map_structure(lambda a, b: a, {"a": 1}, {"b": 1})
