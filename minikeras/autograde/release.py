@@ -1,15 +1,17 @@
 """minikeras-release OUT_DIR: write the student copy of the exercises, then check it.
 
-The release holds ``conftest.py``, ``STUDENT_README.md`` (as ``README.md``) and
-every chapter folder ``ch*/`` without its ``hidden/`` tests; ``solutions/`` is
-never copied. Before copying, the exercise tree is linted (every solution file
-has a stub; student module names and test file names are unique across
-chapters, since all chapters share one ``sys.path``). After copying, the
-release is checked for leaks: no ``hidden``/``solutions`` folder, no file equal
-to a solution file, and no solution function body anywhere in its text
-(compared after ``ast.unparse``, so formatting and comments do not matter;
-docstrings are ignored, and so are bodies equal to the stub's, i.e. provided
-code, and trivial ones). A release that fails the check is deleted.
+The release holds ``conftest.py``, ``STUDENT_README.md`` (as ``README.md``),
+its Chinese twin ``STUDENT_README.zh.md`` (as ``README.zh.md``) and every chapter
+folder ``ch*/`` (with its ``README.md`` and ``README.zh.md``) without its
+``hidden/`` tests; ``solutions/`` is never copied. Before copying, the
+exercise tree is linted (every solution file has a stub; student module names
+and test file names are unique across chapters, since all chapters share one
+``sys.path``). After copying, the release is checked for leaks: no
+``hidden``/``solutions`` folder, no file equal to a solution file, and no
+solution function body anywhere in its text (compared after ``ast.unparse``,
+so formatting and comments do not matter; docstrings are ignored, and so are
+bodies equal to the stub's, i.e. provided code, and trivial ones). A release
+that fails the check is deleted.
 """
 
 import argparse
@@ -23,6 +25,8 @@ from pathlib import Path
 DEFAULT_EXERCISES = Path(__file__).resolve().parents[2] / "exercises"
 SKIP = shutil.ignore_patterns("hidden", "__pycache__", "*.pyc", ".pytest_cache", ".hypothesis")
 MARK = ".minikeras-release"  # written into every release; --force only replaces such folders
+# The students' top-level README in each language the exercises are written in.
+STUDENT_READMES = {"STUDENT_README.md": "README.md", "STUDENT_README.zh.md": "README.zh.md"}
 MIN_BODY_CHARS = 16  # shorter bodies (``return x``) are too common to count as leaks
 
 
@@ -81,8 +85,9 @@ def make_release(exercises, out, force=False):
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
     shutil.copy2(exercises / "conftest.py", out / "conftest.py")
-    if (exercises / "STUDENT_README.md").is_file():
-        shutil.copy2(exercises / "STUDENT_README.md", out / "README.md")
+    for source, target in STUDENT_READMES.items():
+        if (exercises / source).is_file():
+            shutil.copy2(exercises / source, out / target)
     for chapter in sorted(p for p in exercises.glob("ch*") if p.is_dir()):
         shutil.copytree(chapter, out / chapter.name, ignore=SKIP)
     files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())

@@ -25,6 +25,20 @@ def test_release_has_stubs_and_public_tests_only(tree):
     assert verify_release(out, tree.exercises) == []
 
 
+def test_release_carries_the_readmes_in_both_languages(tree):
+    (tree.exercises / "STUDENT_README.zh.md").write_text("# 练习\n")
+    (tree.exercises / "ch01_basics" / "README.md").write_text("# Chapter 1\n")
+    (tree.exercises / "ch01_basics" / "README.zh.md").write_text("# 第 1 章\n")
+    code, out = release(tree)
+    assert code == 0
+    assert (out / "README.md").read_text() == "# Exercises\n"
+    assert (out / "README.zh.md").read_text() == "# 练习\n"
+    assert not (out / "STUDENT_README.md").exists() and not (out / "STUDENT_README.zh.md").exists()
+    assert (out / "ch01_basics" / "README.md").read_text() == "# Chapter 1\n"
+    assert (out / "ch01_basics" / "README.zh.md").read_text() == "# 第 1 章\n"
+    assert verify_release(out, tree.exercises) == []
+
+
 def test_grading_a_fresh_release_gives_zero_without_hidden_tests_leaking(tree):
     _, out = release(tree)
     data = grade(out, out, out=io.StringIO(), warmup=False)  # a student self-grading
@@ -106,4 +120,11 @@ def test_real_exercise_tree_releases_cleanly(tmp_path, repo):
     assert main([str(out), "--exercises", str(exercises)]) == 0
     assert not list(out.rglob("hidden")) and not list(out.rglob("solutions"))
     assert (out / "ch00_warmup" / "activations.py").is_file()
+    assert (out / "README.md").read_text() == (exercises / "STUDENT_README.md").read_text()
+    assert (out / "README.zh.md").read_text() == (exercises / "STUDENT_README.zh.md").read_text()
+    chapters = sorted(p.name for p in exercises.glob("ch*") if p.is_dir())
+    assert len(chapters) >= 19
+    for chapter in chapters:
+        for readme in ("README.md", "README.zh.md"):
+            assert (out / chapter / readme).read_text() == (exercises / chapter / readme).read_text()
     assert verify_release(out, exercises) == []
