@@ -27,13 +27,21 @@ from pathlib import Path
 
 import pytest
 
+from minikeras.autograde import remote
+from minikeras.autograde.forbidden import forbidden_uses
+
+CONNECTION = pytest.StashKey()
+SUBMISSION_PATHS = pytest.StashKey()
+
 MARKER_HELP = (
-    "exercise(id, points=1, visibility=None, timeout=None): the exercise this test "
-    "belongs to, the points it is worth (split evenly across parametrized cases), "
+    "exercise(id, points=1, visibility=None, timeout=None, forbid=()): the exercise this "
+    "test belongs to, the points it is worth (split evenly across parametrized cases), "
     "its Gradescope visibility (default: 'visible', or 'after_published' for tests "
-    "in a hidden/ directory) and its time limit in seconds (default: the grader's)."
+    "in a hidden/ directory), its time limit in seconds (default: the grader's) and the "
+    "library functions the exercise asks the student to write (dotted names), which "
+    "the submission must not use."
 )
-MARKER_KEYWORDS = {"points", "visibility", "timeout"}
+MARKER_KEYWORDS = {"points", "visibility", "timeout", "forbid"}
 VISIBILITIES = {"visible", "hidden", "after_due_date", "after_published"}
 OUTPUT_LIMIT = 2000  # characters of traceback + captured output kept per test
 
@@ -53,7 +61,7 @@ def first_line(report):
         return str(longrepr[2])
     crash = getattr(longrepr, "reprcrash", None)
     if crash is not None and crash.message:
-        return crash.message.strip().splitlines()[0]
+        return crash.message.strip().splitlines()[0].removeprefix("minikeras.autograde.remote.")
     lines = [line[1:].strip() for line in report.longreprtext.splitlines() if line.startswith("E ")]
     return lines[-1] if lines else (report.longreprtext.strip().splitlines() or ["error"])[-1]
 
@@ -112,11 +120,26 @@ def pytest_addoption(parser):
     group.addoption("--mk-warmup", action="store_true", help="(grader) warm up numba first")
     group.addoption("--mk-file-size-limit", type=int, metavar="BYTES",
                     help="(grader) maximum size of any file the tests write (captured output)")
+    group.addoption("--mk-sandbox", metavar="FILE",
+                    help="(grader) run student code in a worker process set up as FILE says")
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", MARKER_HELP)
-    sys.path[:0] = submission_path_entries(os.environ.get("MINIKERAS_SUBMISSION", ""))
+    sandbox_file = config.getoption("mk_sandbox")
+    if sandbox_file:
+        # Grading: student modules are answered by the worker; nothing from the
+        # submission is ever imported into this process (see remote.py).
+        settings = json.loads(Path(sandbox_file).read_text())
+        connection = remote.Connection(settings)
+        sys.meta_path.insert(0, remote.SubmissionFinder(connection, settings["modules"]))
+        sys.path[:0] = settings.get("trusted_paths", [])
+        config.stash[CONNECTION] = connection
+        config.stash[SUBMISSION_PATHS] = settings["paths"]
+    else:
+        paths = submission_path_entries(os.environ.get("MINIKERAS_SUBMISSION", ""))
+        sys.path[:0] = paths
+        config.stash[SUBMISSION_PATHS] = paths
     load_hypothesis_profile(config)
     if config.getoption("mk_file_size_limit"):
         limit_file_size(config.getoption("mk_file_size_limit"))
@@ -141,6 +164,7 @@ def exercise_info(item):
         "points": float(kwargs.get("points", 1)),
         "visibility": visibility,
         "timeout": kwargs.get("timeout"),
+        "forbid": list(kwargs.get("forbid", ())),
     }
 
 
@@ -198,6 +222,25 @@ class ExerciseRecorder:
             start = time.perf_counter()
             status = warm_up()
             self.emit("warmup", status=status, seconds=round(time.perf_counter() - start, 3))
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item):
+        """A test of an "implement X" exercise fails at once if the submission's code uses
+        minikeras's own X (read from the student's files here, never run)."""
+        forbid = self.all_info.get(item.nodeid, {}).get("forbid")
+        if forbid:
+            found = forbidden_uses(item.path, self.config.stash[SUBMISSION_PATHS], forbid)
+            if found:
+                pytest.fail(f"submission tried to use {found}, which exercise "
+                            f"{self.all_info[item.nodeid]['exercise']} asks you to write yourself",
+                            pytrace=False)
+
+    def pytest_sessionfinish(self, session):
+        connection = self.config.stash.get(CONNECTION, None)
+        if connection is not None:
+            if connection.isolation:
+                self.emit("isolation", **connection.isolation)
+            connection.stop()
 
     def pytest_runtest_logstart(self, nodeid, location):
         self.outcome[nodeid] = {"outcome": None, "message": "", "output": ""}

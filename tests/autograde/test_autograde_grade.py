@@ -151,8 +151,9 @@ def test_infinite_loop_at_import_hits_the_startup_limit(tree):
     assert data["score"] == tree.full_marks - 2
 
 
-@pytest.mark.parametrize("crash", ["os._exit(3)", "os.kill(os.getpid(), signal.SIGSEGV)"])
-def test_crashing_test_process_is_survived(tree, crash):
+@pytest.mark.parametrize("crash, how", [("os._exit(3)", "exit code 3"),
+                                        ("os.kill(os.getpid(), signal.SIGSEGV)", "killed by SIGSEGV")])
+def test_crashing_submission_process_is_survived(tree, crash, how):
     sub = tree.submission(arith=f"""
         import os, signal
 
@@ -167,7 +168,8 @@ def test_crashing_test_process_is_survived(tree, crash):
     data, _ = run(tree, sub)
     mul = entry(data, "ch01.mul")
     assert mul["score"] == 2
-    assert "test_mul[0-5-0] (0/1): the test process crashed" in mul["output"]
+    assert f"test_mul[0-5-0] (0/1): SubmissionCrashed: the submission's process ended ({how}) during mul()" \
+        in mul["output"]
     assert data["score"] == tree.full_marks - 1
 
 
