@@ -44,6 +44,7 @@ from minikeras.autograde.plugin import truncate
 DEFAULT_TIMEOUT = 30.0  # seconds per test; generous enough for numba compiling student kernels
 STARTUP_TIMEOUT = 120.0  # seconds for start-up, imports, collection and warm-up (each phase)
 FILE_SIZE_LIMIT = 64 * 2**20  # bytes any one file written by the tests may reach
+WORKER_FILE_SIZE_LIMIT = 512 * 2**20  # in the worker: a VGG19 saved as .keras is ~600 MB
 OUTPUT_LIMIT = 4000  # characters per Gradescope test output
 POLL_SECONDS = 0.05
 PACKAGE_PARENT = Path(__file__).resolve().parents[2]
@@ -129,7 +130,14 @@ def student_module_names(tree):
     listed = tree / STUDENT_FILES
     if listed.is_file():
         return sorted(json.loads(listed.read_text()))
-    return sorted({p.stem for p in tree.glob("ch*/*.py")})
+    return sorted({p.stem for p in tree.glob("ch*/*.py") if not is_probe(p.stem)})
+
+
+def is_probe(module):
+    """``probes_ch13.py``: instructor code that must run beside the student's (it builds a
+    model around a student function, say). It comes from the exercise tree like a helper,
+    but runs in the worker like student code, so its results come back as data."""
+    return module.startswith("probes_")
 
 
 def tree_digest(folder):
@@ -185,8 +193,8 @@ class Grader:
         shutil.copytree(self.exercises, self.tree, ignore=shutil.ignore_patterns(
             "solutions", "__pycache__", "*.pyc", ".pytest_cache", ".hypothesis"), symlinks=False)
         (self.private / "pytest.ini").write_text("[pytest]\naddopts =\n")
-        self.modules = student_module_names(self.exercises)
-        student = set(self.modules)
+        student = set(student_module_names(self.exercises))
+        self.modules = sorted(student | {p.stem for p in self.tree.glob("ch*/probes_*.py")})
         chapters = [ch for ch in sorted(self.tree.glob("ch*")) if ch.is_dir()]
         for kind in ("helpers", "stubs"):
             for ch in chapters:
@@ -251,7 +259,7 @@ class Grader:
                 "workdir": str(workdir), "numba_cache": str(self.public / "numba"),
                 "uid": account.uid if account else None, "gid": account.gid if account else None,
                 "hide": self.hidden_from_worker(), "reveal": self.revealed_to_worker(),
-                "file_size_limit": FILE_SIZE_LIMIT,
+                "file_size_limit": max(FILE_SIZE_LIMIT, WORKER_FILE_SIZE_LIMIT),
                 "forbid": forbid}
 
     # ------------------------------------------------------------------ running pytest

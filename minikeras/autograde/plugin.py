@@ -227,6 +227,9 @@ class ExerciseRecorder:
     def pytest_runtest_setup(self, item):
         """A test of an "implement X" exercise fails at once if the submission's code uses
         minikeras's own X (read from the student's files here, never run)."""
+        connection = self.config.stash.get(CONNECTION, None)
+        if connection is not None:
+            connection.reset()
         forbid = self.all_info.get(item.nodeid, {}).get("forbid")
         if forbid:
             found = forbidden_uses(item.path, self.config.stash[SUBMISSION_PATHS], forbid)

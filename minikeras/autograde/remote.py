@@ -165,6 +165,12 @@ class Connection:
         self.exchange({"op": "import", "module": name}, what=f"import {name}")
         self.imported.append(name)
 
+    def reset(self):
+        """Called before each test: the worker forgets automatic layer names, as a fresh
+        process would (only if it is running; a test that needs it will start it)."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.exchange({"op": "reset"}, what="resetting the session")
+
     def module_attribute(self, module, name):
         self.ensure_worker()
         return self.exchange({"op": "getattr", "module": module, "name": name},

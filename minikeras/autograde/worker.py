@@ -88,6 +88,10 @@ class Worker:
         if op == "import":
             importlib.import_module(request["module"])
             return None
+        if op == "reset":  # a new test: fresh automatic names (dense_1 ...), as in a new process
+            if "minikeras" in sys.modules:
+                sys.modules["minikeras"].backend.clear_session()
+            return None
         owner = sys.modules[request["module"]] if "module" in request else self.objects[request["handle"]]
         if op == "getattr":
             return getattr(owner, request["name"])
@@ -112,13 +116,18 @@ class Worker:
                 stream.flush()
             except Exception:
                 pass
+        size = self.output.seek(0, os.SEEK_END)
         self.output.seek(0)
-        text = self.output.read().decode(errors="replace")
+        if size > 2 * OUTPUT_LIMIT:  # read the head and the tail only
+            head = self.output.read(OUTPUT_LIMIT)
+            self.output.seek(size - OUTPUT_LIMIT)
+            text = (head + self.output.read()).decode(errors="replace")
+            text = text[:OUTPUT_LIMIT // 2] + f"\n... [{size - OUTPUT_LIMIT} characters cut] ...\n" \
+                + text[-OUTPUT_LIMIT // 2:]
+        else:
+            text = self.output.read().decode(errors="replace")
         self.output.seek(0)
         self.output.truncate()
-        if len(text) > OUTPUT_LIMIT:
-            text = text[:OUTPUT_LIMIT // 2] + f"\n... [{len(text) - OUTPUT_LIMIT} characters cut] ...\n" \
-                + text[-OUTPUT_LIMIT // 2:]
         return text
 
     def handle_for(self, obj):
