@@ -94,7 +94,9 @@ def limit_file_size(nbytes):
     except ImportError:  # not on Unix
         return
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (nbytes, nbytes))
+    # The soft limit only: this process is the grader's; the worker it starts sets its own
+    # (hard) limit, which may be larger (a saved model is bigger than captured output).
+    resource.setrlimit(resource.RLIMIT_FSIZE, (nbytes, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
 
 
 def warm_up():
