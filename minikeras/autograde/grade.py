@@ -259,7 +259,7 @@ class Grader:
                 "workdir": str(workdir), "numba_cache": str(self.public / "numba"),
                 "uid": account.uid if account else None, "gid": account.gid if account else None,
                 "hide": self.hidden_from_worker(), "reveal": self.revealed_to_worker(),
-                "file_size_limit": max(FILE_SIZE_LIMIT, WORKER_FILE_SIZE_LIMIT),
+                "file_size_limit": WORKER_FILE_SIZE_LIMIT,
                 "forbid": forbid}
 
     # ------------------------------------------------------------------ running pytest

@@ -191,6 +191,7 @@ def test_huge_output_is_capped(tree):
 @pytest.mark.skipif(os.name != "posix", reason="file size limits need POSIX rlimits")
 def test_writes_beyond_the_file_size_limit_fail_the_test(tree, monkeypatch):
     monkeypatch.setattr(grade_module, "FILE_SIZE_LIMIT", 2**20)
+    monkeypatch.setattr(grade_module, "WORKER_FILE_SIZE_LIMIT", 2**20)  # what student code writes
     sub = tree.submission(text="""
         def shout(s):
             for _ in range(100):
