@@ -170,7 +170,7 @@ class Grader:
         self.lock = threading.Lock()  # exercises may be graded in parallel threads
         self.notes = []  # problems for the instructor (printed, not in results.json)
         self.isolation = {}
-        self.accounts = [sandbox.student_account(slot) for slot in range(max(1, jobs))]
+        self.accounts, self.account_locks = sandbox.claim_student_accounts(max(1, jobs))
         self.free_accounts = list(self.accounts)
         self.prepare_folders()
         env = dict(os.environ, PYTHONHASHSEED="0", TMPDIR=str(self.private / "tmp"),
@@ -442,7 +442,7 @@ def format_output(tests, details):
     return truncate("\n".join(lines), OUTPUT_LIMIT)
 
 
-def results_json(tests, elapsed):
+def results_json(tests, elapsed, isolation=None):
     """Gradescope's results.json: one entry per exercise and visibility."""
     entries, ordinal = [], {}
     for exercise, group in by_exercise(tests).items():
@@ -472,6 +472,7 @@ def results_json(tests, elapsed):
         "output": "\n".join(output),
         "visibility": "visible",
         "tests": entries,
+        "extra_data": isolation or {},
     }
 
 
@@ -583,7 +584,12 @@ def grade(submission, exercises=DEFAULT_EXERCISES, results=None, *, timeout=DEFA
         print(line, file=out)
     for note in grader.notes:
         print(f"note: {note}", file=out)
-    data = results_json(tests, time.monotonic() - start)
+    for lock in grader.account_locks:  # the accounts are free for the next grader
+        lock.close()
+    account = grader.accounts[0]
+    data = results_json(tests, time.monotonic() - start, {
+        "student_user": account.name if account else None, "student_uid": account.uid if account else None,
+        "mount_namespace": bool(grader.isolation.get("mount_namespace"))})
     if results:
         Path(results).parent.mkdir(parents=True, exist_ok=True)
         partial = Path(results).with_name(f".{Path(results).name}.{os.getpid()}.tmp")

@@ -19,6 +19,7 @@ The boundary has three walls, each used when the machine allows it:
 """
 
 import ctypes
+import fcntl
 import os
 import pwd
 import resource
@@ -34,6 +35,7 @@ FALLBACK_UID = 64917  # used as uid and gid when useradd is missing
 MAX_PROCESSES = 256   # per student user: a fork bomb stops here
 CLONE_NEWNS, MS_RDONLY, MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 0x20000, 1, 2, 4, 4096, 0x4000, 1 << 18
 PR_SET_CHILD_SUBREAPER = 36
+LOCKS = Path("/run/minikeras-grade") if os.path.isdir("/run") else Path("/var/lock/minikeras-grade")
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,35 @@ class Account:
     gid: int
 
 
-def student_account(slot=0):
-    """The unprivileged account for student code, made if needed; None without root.
+def claim_student_accounts(count):
+    """``count`` unprivileged accounts for student code, each held by this grader alone.
 
-    Exercises graded at the same time (``--jobs``) get one account each (``slot``), so
-    killing one exercise's processes cannot touch another's."""
+    Graders on one machine (parallel jobs, or two instructors' runs) must never share an
+    account: killing "every process of the student" would kill the other's workers. Each
+    account has a lock file in a folder only root may enter; a grader holds the lock
+    (``flock``) while it lives, and the next free account is made with ``useradd`` if
+    needed. Returns ``(accounts, locks)``; None for every account without root."""
+    if os.geteuid() != 0:
+        return [None] * count, []
+    LOCKS.mkdir(mode=0o700, parents=True, exist_ok=True)
+    accounts, locks = [], []
+    slot = 0
+    while len(accounts) < count:
+        lock = open(LOCKS / f"slot{slot}.lock", "w")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            lock.close()
+            slot += 1
+            continue
+        accounts.append(student_account(slot))
+        locks.append(lock)
+        slot += 1
+    return accounts, locks
+
+
+def student_account(slot=0):
+    """The unprivileged account number ``slot`` (made if needed); None without root."""
     if os.geteuid() != 0:
         return None
     name = STUDENT_USER if slot == 0 else f"{STUDENT_USER}{slot}"
