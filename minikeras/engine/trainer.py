@@ -27,8 +27,9 @@ from ..ops.tape import GradientTape
 from ..ops.tensor import Tensor
 from . import compile_utils
 from .data_adapters import get_data_adapter
-from .data_adapters.data_adapter_utils import (check_lengths, standardize_inputs, standardize_sample_weights,
-                                               standardize_targets, unpack_validation_data)
+from .data_adapters.data_adapter_utils import (check_batch_size, check_lengths, standardize_inputs,
+                                               standardize_sample_weights, standardize_targets,
+                                               unpack_validation_data)
 from .input_checks import input_keys
 
 _COMPILE_ARGS = {"run_eagerly", "jit_compile", "steps_per_execution", "auto_scale_loss",
@@ -237,17 +238,24 @@ class Trainer:
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None, sample_weight=None,
             initial_epoch=0, steps_per_epoch=None, validation_steps=None, validation_batch_size=None,
             validation_freq=1):
-        """Train for ``epochs`` epochs on arrays; returns a ``History``."""
+        """Train for ``epochs`` epochs on arrays; returns a ``History``.
+
+        1. check the arguments, then the data, once (the adapter serves checked batches);
+        2. the validation data: given, or the last ``validation_split`` of the data;
+        3. every epoch: one ``_train_step`` per batch, then the validation epoch, with the
+           callbacks called around each.
+        """
         self._assert_compiled("fit")
         for arg, value in (("steps_per_epoch", steps_per_epoch), ("validation_steps", validation_steps)):
             if value is not None:
                 raise ValueError(f"minikeras fits numpy arrays: `{arg}` is not supported (it is set by "
                                  "the data size and batch_size).")
-        batch_size = _check_batch_size(batch_size)
+        batch_size = check_batch_size(batch_size)
         verbose = 1 if verbose == "auto" else int(verbose)
         data = get_data_adapter(self.name, x, y, sample_weight, class_weight, prepare=self._prepare,
                                 batch_size=batch_size)
         self._warn_if_trainable_changed()
+
         val = None
         if validation_data is not None:
             vx, vy, vsw = unpack_validation_data(validation_data)
@@ -259,6 +267,7 @@ class Trainer:
             data, val = data.split(validation_split, validation_batch_size or batch_size)
         if shuffle not in (True, False, "batch"):
             raise ValueError(f"`shuffle` must be True, False or 'batch', received {shuffle!r}.")
+
         cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                            verbose=verbose, epochs=epochs, steps=data.num_batches)
         batch_begin, batch_end = cbs.wants("on_train_batch_begin"), cbs.wants("on_train_batch_end")
@@ -302,7 +311,7 @@ class Trainer:
         self._assert_compiled("evaluate")
         if steps is not None:
             raise ValueError("minikeras evaluates numpy arrays: `steps` is not supported.")
-        batch_size = _check_batch_size(batch_size)
+        batch_size = check_batch_size(batch_size)
         verbose = 1 if verbose == "auto" else int(verbose)
         prepare = functools.partial(self._prepare, method="evaluate")
         data = get_data_adapter(self.name, x, y, sample_weight, prepare=prepare, batch_size=batch_size)
@@ -327,7 +336,7 @@ class Trainer:
         """Run the model on ``x`` in batches of ``batch_size`` (32) and return numpy arrays."""
         if steps is not None:
             raise ValueError("minikeras predicts on numpy arrays: `steps` is not supported.")
-        batch_size = _check_batch_size(batch_size)
+        batch_size = check_batch_size(batch_size)
         verbose = 1 if verbose == "auto" else int(verbose)
         data = get_data_adapter(self.name, x, prepare=self._prepare_inputs, batch_size=batch_size)
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
@@ -380,14 +389,6 @@ def _all_layers(model):
         out.append(layer)
         stack.extend(layer._sublayers())
     return out
-
-
-def _check_batch_size(batch_size):
-    if batch_size is None:
-        return 32
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
-        raise ValueError(f"`batch_size` must be a positive integer, received {batch_size!r}.")
-    return int(batch_size)
 
 
 def _as_numpy(outputs):

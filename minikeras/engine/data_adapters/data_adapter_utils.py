@@ -192,6 +192,15 @@ def class_weights_to_sample_weights(y, class_weight):
 
 # ------------------------------------------------------------------------- all of them together
 
+def check_batch_size(batch_size):
+    """``batch_size`` as an int: 32 if None, else a positive integer (not a bool)."""
+    if batch_size is None:
+        return 32
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
+        raise ValueError(f"`batch_size` must be a positive integer, received {batch_size!r}.")
+    return int(batch_size)
+
+
 def unpack_validation_data(validation_data):
     """``(x_val, y_val)`` or ``(x_val, y_val, val_sample_weight)`` as three values."""
     if not isinstance(validation_data, (list, tuple)) or len(validation_data) not in (2, 3):
