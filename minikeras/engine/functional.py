@@ -15,7 +15,7 @@ from .input_layer import InputLayer
 from .layer import Layer, _call_arguments, flatten, pack_like, unpack_singleton
 from .node import Node
 from .tensor import KerasTensor
-from .training import Trainer
+from .trainer import Trainer
 
 Graph = namedtuple("Graph", ["nodes", "nodes_by_depth", "layers", "layers_by_depth"])
 

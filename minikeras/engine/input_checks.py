@@ -1,0 +1,70 @@
+"""Matching data to a model's inputs: which array feeds which ``Input``, and does it fit.
+
+A model with several inputs can be given its data as a list (input order) or as a dict
+(keyed by input name, or by the keys of the dict the model was built from). Whoever
+receives data for a model (``fit``, ``evaluate``, ``predict``, ``train_on_batch``...)
+asks these two functions, so that a missing name, a surplus array or a wrong shape is
+reported in the same words wherever the mistake is made.
+
+They only read ``model.name``, ``model.inputs`` (tensors with a ``.shape``),
+``model.input_names`` and, if the model was built from a dict, ``model._input_structure``;
+they import only ``ops.tensor``, so every part of the engine may use them.
+"""
+import numpy as np
+
+from ..ops.tensor import Tensor
+
+
+def input_keys(model):
+    """The names a data dict must use: the keys of ``Model(inputs={...})``, else the Input names."""
+    structure = getattr(model, "_input_structure", None)
+    return list(structure) if isinstance(structure, dict) else list(model.input_names)
+
+
+def match_inputs(model, data):
+    """The entry of ``data`` for each of ``model.inputs``, as a list in input order.
+
+    A dict is matched by name (every input needs a key; an unknown key is an error, not
+    ignored). Anything else is one entry per input: a list or tuple when the model has
+    several inputs; for a single input only a one-element list of one array is unwrapped,
+    so that plain nested Python lists (``[[0.0, 1.0], [1.0, 0.0]]``) stay data.
+    """
+    names = input_keys(model)
+    if isinstance(data, dict):
+        missing = [k for k in names if k not in data]
+        extra = [k for k in data if k not in names]
+        if missing:
+            raise ValueError(f"Model {model.name}: no data for input(s) {missing}. The dict keys given "
+                             f"are {list(data)}; expected {names}.")
+        if extra:
+            raise ValueError(f"Model {model.name}: unknown input name(s) {extra} in the data dict; the "
+                             f"model's inputs are {names}.")
+        return [data[k] for k in names]
+    values = split_structure(data, len(names))
+    if len(values) != len(names):
+        raise ValueError(f"Model {model.name} expects {len(names)} input(s) ({names}), but it received "
+                         f"{len(values)} array(s).")
+    return values
+
+
+def split_structure(data, count):
+    """One entry per model input (or output), by the rule ``match_inputs`` describes."""
+    if count > 1:
+        return list(data) if isinstance(data, (list, tuple)) else [data]
+    if isinstance(data, (list, tuple)) and len(data) == 1 and isinstance(data[0], (np.ndarray, Tensor)):
+        return [data[0]]
+    return [data]
+
+
+def check_input_shape(shape, expected, where):
+    """``shape`` must have the rank of ``expected`` and its sizes wherever they are not None
+    (the batch axis is free). ``where`` names the input, e.g. "Input 'img' of model 'mnist'"."""
+    shape = tuple(shape)
+    if len(shape) != len(expected) or any(e is not None and e != a for a, e in zip(shape[1:], expected[1:])):
+        hint = ""
+        if len(shape) == len(expected) + 1 and shape[-1] == 1:
+            hint = " (it has an extra axis of size 1 at the end)"
+        elif len(shape) == len(expected) - 1:
+            hint = " (one axis fewer than expected: reshape it, e.g. x.reshape(-1, ...))"
+        raise ValueError(f"{where} expects arrays of shape {expected} (batch first), but received an array of "
+                         f"shape {shape}{hint}.")
