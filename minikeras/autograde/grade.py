@@ -228,7 +228,8 @@ class Grader:
         installed under /root): ``(folder, ancestor, stash)`` for ``sandbox.private_mounts``."""
         if self.accounts[0] is None:
             return []
-        needed = [os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, PACKAGE_PARENT)]
+        needed = [os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, PACKAGE_PARENT, *sys.path)
+                  if p and os.path.isdir(p) and self.base not in Path(os.path.realpath(p)).parents]
         reveal = []
         for number, folder in enumerate(dict.fromkeys(needed)):
             ancestor = sandbox.private_ancestor(folder)
@@ -434,8 +435,15 @@ def table(tests):
 
 
 def format_output(tests, details):
-    lines = [f"{t.outcome.upper():8}{t.name} ({fmt(t.earned)}/{fmt(t.points)})"
-             + (f": {t.message}" if t.message else "") for t in tests]
+    """One line per test; tracebacks of the first failures when ``details`` (public tests).
+
+    Hidden tests keep their one-line reasons except the test's own assertion messages:
+    ``assert 12 == 4242`` would tell the student the hidden expected value."""
+    def reason(t):
+        if not t.message or (not details and t.message.startswith(("assert", "AssertionError"))):
+            return ""
+        return f": {t.message}"
+    lines = [f"{t.outcome.upper():8}{t.name} ({fmt(t.earned)}/{fmt(t.points)})" + reason(t) for t in tests]
     if details:  # tracebacks of the first few failures
         failed = [t for t in tests if t.outcome != "passed" and t.output]
         lines += [f"\n--- {t.name} ---\n{t.output}" for t in failed[:3]]
@@ -601,7 +609,10 @@ def grade(submission, exercises=DEFAULT_EXERCISES, results=None, *, timeout=DEFA
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="minikeras-grade", description=__doc__.splitlines()[0])
-    parser.add_argument("submission", help="directory to grade: a student release, or exercises/solutions")
+    parser.add_argument("submission", nargs="?",
+                        help="directory to grade: a student release, or exercises/solutions")
+    parser.add_argument("--prepare", action="store_true",
+                        help="only make the student account and compile the kernels (Gradescope's setup.sh)")
     parser.add_argument("--results", help="write Gradescope's results.json here")
     parser.add_argument("--exercises", default=str(DEFAULT_EXERCISES),
                         help="exercise tree with the tests and stubs (default: %(default)s)")
@@ -616,6 +627,17 @@ def main(argv=None):
     parser.add_argument("--jobs", type=int, default=1,
                         help="exercises graded in parallel (timings get noisier; default: 1)")
     args = parser.parse_args(argv)
+    if args.prepare:
+        accounts, locks = sandbox.claim_student_accounts(1)
+        for lock in locks:
+            lock.close()
+        env = dict(os.environ, NUMBA_CACHE_DIR=str(grader_numba_cache()))
+        warm_up_kernels(env, sys.stdout)
+        print(f"student account: {accounts[0].name if accounts[0] else 'none (not root)'}; "
+              f"kernels compiled into {grader_numba_cache()}")
+        return 0
+    if not args.submission:
+        parser.error("the submission directory is required")
     try:
         grade(args.submission, args.exercises, args.results, timeout=args.timeout,
               startup_timeout=args.startup_timeout, public_only=args.public_only,

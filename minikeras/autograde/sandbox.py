@@ -165,19 +165,22 @@ def private_mounts(hide, reveal):
     if libc.unshare(CLONE_NEWNS) != 0:
         return
     libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None)
-    covered = set()
-    for folder, ancestor, stash in reveal:
+    # 1. Keep what the worker needs (it may be about to be covered) at a stash of ours.
+    for folder, _, stash in reveal:
         libc.mount(os.fsencode(folder), os.fsencode(stash), None, MS_BIND | MS_REC, None)
-        if ancestor not in covered:
-            libc.mount(b"tmpfs", os.fsencode(ancestor), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=4k,mode=0755")
-            covered.add(ancestor)
-        os.makedirs(folder, exist_ok=True)
-        libc.mount(os.fsencode(stash), os.fsencode(folder), None, MS_BIND | MS_REC, None)
+    # 2. Cover the secrets, a fresh /tmp and /dev/shm, and every private ancestor.
     for folder in hide:
         libc.mount(b"tmpfs", os.fsencode(folder), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV,
                    b"size=4k,mode=0555")
     libc.mount(b"tmpfs", b"/tmp", b"tmpfs", MS_NOSUID | MS_NODEV, b"size=256m,mode=1777")
     libc.mount(b"tmpfs", b"/dev/shm", b"tmpfs", MS_NOSUID | MS_NODEV, b"size=64m,mode=1777")
+    for ancestor in dict.fromkeys(a for _, a, _ in reveal):
+        if os.path.isdir(ancestor):  # not already gone with /tmp
+            libc.mount(b"tmpfs", os.fsencode(ancestor), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=4k,mode=0755")
+    # 3. Put the needed folders back at their own paths.
+    for folder, _, stash in reveal:
+        os.makedirs(folder, mode=0o755, exist_ok=True)
+        libc.mount(os.fsencode(stash), os.fsencode(folder), None, MS_BIND | MS_REC, None)
 
 
 def private_ancestor(path):

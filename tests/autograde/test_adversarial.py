@@ -170,8 +170,9 @@ def grade_trick(course, files, exercise):
     assert tree_digest(course.exercises) == before, "the exercise tree changed"
     assert json.loads(course.results.read_text()) == data, "results.json is not what the grader wrote"
     assert not student_processes(data), "a process of the student's survived the grading"
-    text = json.dumps(data) + "".join(out)
-    assert SECRET_VALUE not in text and "SECRET_EXPECTED" not in text and "4242" not in text
+    results, printed = json.dumps(data), "".join(out)  # what students see; what the instructor sees
+    assert SECRET_VALUE not in results + printed, "the grader's environment reached the output"
+    assert "SECRET_EXPECTED" not in results and "4242" not in results, "a hidden test's text reached results.json"
     entries = [e for e in data["tests"] if e["name"].startswith(exercise)]
     return sum(e["score"] for e in entries), "\n".join(e["output"] for e in entries)
 

@@ -287,3 +287,18 @@ def test_per_test_output_is_capped_in_the_plugin():
 
     text = truncate("a" * 10 + "b" * 100_000 + "c" * 10)
     assert text.startswith("a") and text.endswith("c") and len(text) < TEST_OUTPUT_LIMIT + 100
+
+
+def test_hidden_assertion_messages_stay_hidden(tree):
+    """A hidden test's assertion message would give its expected value away."""
+    sub = tree.submission(arith="""
+        def add(a, b):
+            return 12
+
+        def mul(a, b):
+            return a * b
+        """)
+    data, out = run(tree, sub)
+    hidden = entry(data, "ch01.add (hidden tests)")
+    assert "FAILED  test_add_large (0/1)" in hidden["output"] and "assert" not in hidden["output"]
+    assert "assert 12" in entry(data, "ch01.add")["output"]  # public tests keep theirs

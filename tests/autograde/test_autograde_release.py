@@ -1,5 +1,7 @@
 import io
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -128,3 +130,90 @@ def test_real_exercise_tree_releases_cleanly(tmp_path, repo):
         for readme in ("README.md", "README.zh.md"):
             assert (out / chapter / readme).read_text() == (exercises / chapter / readme).read_text()
     assert verify_release(out, exercises) == []
+
+
+# --------------------------------------------------------------------------- Gradescope, GitHub Classroom
+
+def _venv_with_our_dependencies(folder):
+    """A new virtual environment that sees this environment's packages (numpy, numba, ...)
+    through a .pth file, so installing the wheel into it downloads nothing."""
+    import site
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True)
+    python = folder / "bin" / "python"
+    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    ours = [p for p in site.getsitepackages() if p.endswith("site-packages")]
+    (Path(purelib) / "zz_minikeras_test_deps.pth").write_text("\n".join(ours) + "\n")
+    return python
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="Gradescope runs setup.sh and run_autograder as root")
+def test_gradescope_zip_sets_up_and_grades_in_an_autograder_tree(tree, tmp_path, monkeypatch):
+    """Unpack autograder.zip into an /autograder-like tree and run both scripts for real."""
+    import json
+    import subprocess
+    import zipfile
+
+    zip_path = tmp_path / "autograder.zip"
+    assert main([f"--gradescope={zip_path}", "--exercises", str(tree.exercises)]) == 0
+    with zipfile.ZipFile(zip_path) as archive:
+        names = archive.namelist()
+        assert {"setup.sh", "run_autograder"} <= set(names)
+        assert any(n.startswith("minikeras-") and n.endswith(".whl") for n in names)
+        assert not [n for n in names if "solutions" in n], "solutions must never ship"
+        assert "exercises/ch01_basics/hidden/test_ch01_arith_hidden.py" in names
+        assert "exercises/student_files.json" in names
+        with zipfile.ZipFile(archive.open([n for n in names if n.endswith(".whl")][0])) as wheel:
+            assert not [n for n in wheel.namelist() if "exercises" in n or "solutions" in n]
+        root = tmp_path / "autograder"
+        archive.extractall(root / "source")
+    for script in ("setup.sh", "run_autograder"):
+        (root / "source" / script).chmod(0o755)
+    shutil.copytree(tree.solutions, root / "submission")
+    python = _venv_with_our_dependencies(tmp_path / "venv")
+    env = dict(os.environ, AUTOGRADER=str(root), PYTHON=str(python),
+               MINIKERAS_GRADER_CACHE=str(tmp_path / "grader-cache"))
+    env.pop("PYTHONPATH", None)
+    setup = subprocess.run(["bash", str(root / "source" / "setup.sh")], env=env, capture_output=True, text=True)
+    assert setup.returncode == 0, setup.stdout + setup.stderr
+    assert "kernels compiled" in setup.stdout
+    assert not (root / "source" / "setup.sh").stat().st_mode & 0o077, "tests must be private to root"
+    run = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, capture_output=True,
+                         text=True, cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert results["score"] == tree.full_marks
+    assert "student code ran as minikeras-student" in run.stdout
+    installed = subprocess.run([str(python), "-c", "import minikeras, pathlib; "
+                                "print(pathlib.Path(minikeras.__file__).parent.parent)"],
+                               env=env, cwd=tmp_path, capture_output=True, text=True, check=True).stdout.strip()
+    assert "site-packages" in installed and not (Path(installed) / "exercises").exists()
+
+
+def test_github_classroom_repository(tree, tmp_path):
+    """The student repository: release, wheel, workflow and autograding.json, one scored step
+    per exercise; the step's command passes for the solutions and fails for the stubs."""
+    import json
+    import subprocess
+    import sys
+
+    out = tmp_path / "classroom"
+    assert main([f"--github-classroom={out}", "--exercises", str(tree.exercises)]) == 0
+    workflow = (out / ".github" / "workflows" / "classroom.yml").read_text()
+    autograding = json.loads((out / ".github" / "classroom" / "autograding.json").read_text())
+    names = [t["name"] for t in autograding["tests"]]
+    assert names == ["ch01.add", "ch01.mul", "ch01.shout"]
+    assert [t["points"] for t in autograding["tests"]] == [3, 3, 2]  # public points only
+    for name in names:
+        assert f"--exercise {name}" in workflow
+    assert "autograding-grading-reporter" in workflow and list(out.glob("minikeras-*.whl"))
+    assert not (out / "ch01_basics" / "hidden").exists()
+    command = autograding["tests"][0]["run"].split()
+    stub = subprocess.run([sys.executable, *command[1:]], cwd=out, capture_output=True, text=True)
+    assert stub.returncode != 0
+    shutil.copy(tree.solutions / "ch01_basics" / "arith.py", out / "ch01_basics" / "arith.py")
+    solved = subprocess.run([sys.executable, *command[1:]], cwd=out, capture_output=True, text=True)
+    assert solved.returncode == 0, solved.stdout
