@@ -18,3 +18,4 @@ from .recurrent import GRU, LSTM, SimpleRNN
 from .reshaping import Cropping1D, Cropping2D, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D
 from .wrappers import Bidirectional, TimeDistributed
 from . import merge  # noqa: F401  (Keras 2 import path)
+from .attention import AdditiveAttention, Attention, MultiHeadAttention
