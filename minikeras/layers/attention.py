@@ -330,6 +330,8 @@ class MultiHeadAttention(Layer):
                  **kwargs):
         if isinstance(query, dict):  # a call replayed from a saved minikeras config
             packed = dict(query)
+        elif isinstance(query, (list, tuple)):  # replayed from a Keras 2 style (.h5) config
+            packed = self._from_tensor_list(query)
         else:
             if value is None:
                 raise ValueError(f"Layer {self.name} (MultiHeadAttention) needs a `value` tensor: "
@@ -337,10 +339,24 @@ class MultiHeadAttention(Layer):
             given = dict(query=query, value=value, key=key, query_mask=query_mask, value_mask=value_mask,
                          key_mask=key_mask, attention_mask=attention_mask)
             packed = {name: t for name, t in given.items() if t is not None}
+            if len(packed) > 2 and "key" not in packed:
+                # With any mask present the key is always recorded, so a Keras 2 style config
+                # (a plain list of tensors) still reads back unambiguously.
+                packed = {"query": query, "value": value, "key": value,
+                          **{k: v for k, v in packed.items() if k not in ("query", "value")}}
         options = dict(kwargs, return_attention_scores=return_attention_scores, use_causal_mask=use_causal_mask)
         if training is not None:
             options["training"] = training
         return super().__call__(packed, **options)
+
+    def _from_tensor_list(self, tensors):
+        if not 2 <= len(tensors) <= 3:
+            raise ValueError(
+                f"Layer {self.name} (MultiHeadAttention) was replayed from a Keras 2 style (.h5) config "
+                f"with {len(tensors)} input tensors; that format keeps no argument names, so only "
+                "[query, value] or [query, value, key] can be read back. Save the model as .keras "
+                "to keep mask tensors.")
+        return dict(zip(("query", "value", "key"), tensors))
 
     def _unpack(self, inputs, mask):
         """The tensors of the packed call, plus the masks the graph carried to query/value/key."""
@@ -402,6 +418,8 @@ class MultiHeadAttention(Layer):
         out_shape = self._output_shape or (query_shape[-1],)
         self._output_dense = projection("attention_output", out_shape, in_axes=2)
         self._output_dense.build(query_shape[:-1] + (self.num_heads, self.value_dim))
+        for weight in self.weights:  # Keras's paths: mha/query/kernel
+            weight.path = f"{self.name}/{weight.path}"
         self.built = True
 
     @property
