@@ -58,10 +58,13 @@ MERGE_CASES = {
     "Add": ((4,), {}), "Subtract": ((4,), {}), "Multiply": ((4,), {}), "Average": ((4,), {}),
     "Maximum": ((4,), {}), "Minimum": ((4,), {}), "Concatenate": ((4,), dict(axis=-1)),
     "Dot": ((4,), dict(axes=1)),
+    "Attention": ((3, 4), dict(use_scale=True)), "AdditiveAttention": ((3, 4), {}),
 }
 WRAPPER_CASES = {
     "TimeDistributed": ((5, 3), lambda lib: lib.layers.TimeDistributed(lib.layers.Dense(2))),
     "Bidirectional": ((5, 3), lambda lib: lib.layers.Bidirectional(lib.layers.LSTM(2))),
+    # not a wrapper, but like one built by a function: self-attention calls the layer on (x, x)
+    "MultiHeadAttention": ((5, 4), lambda lib: (lambda x: lib.layers.MultiHeadAttention(2, 3)(x, x))),
 }
 NOT_LAYERS = {"Layer", "InputLayer", "Functional", "Model", "Sequential", "Input"}
 

@@ -153,13 +153,17 @@ class Attention(Layer):
 
     # 2. scores (batch, Tq, Tv)
     def _calculate_scores(self, query, key):
+        # The scalar weights enter as shape (1,): broadcasting a 0-d weight would sum its
+        # gradient down to a numpy scalar, which the optimizer kernels cannot update.
+        scale = ops.reshape(self.scale, (1,)) if self.scale is not None else None
         if self.score_mode == "dot":
             scores = ops.matmul(query, ops.transpose(key, (0, 2, 1)))
-            return ops.multiply(scores, self.scale) if self.scale is not None else scores
+            return ops.multiply(scores, scale) if scale is not None else scores
         pairs = ops.add(ops.expand_dims(query, -2), ops.expand_dims(key, -3))
-        if self.scale is not None:
-            pairs = ops.multiply(pairs, self.scale)
-        return ops.multiply(self.concat_score_weight, ops.sum(ops.tanh(pairs), axis=-1))
+        if scale is not None:
+            pairs = ops.multiply(pairs, scale)
+        weight = ops.reshape(self.concat_score_weight, (1,))
+        return ops.multiply(weight, ops.sum(ops.tanh(pairs), axis=-1))
 
     # 3. masked softmax over the key axis, then the weighted sum of values
     def _apply_scores(self, scores, value, scores_mask=None, training=None):
@@ -406,37 +410,21 @@ class MultiHeadAttention(Layer):
                                    self.bias_initializer, self.kernel_regularizer, self.bias_regularizer,
                                    activation=activation, name=name, dtype=self.dtype)
 
-        self._query_dense = projection("query", (self.num_heads, self.key_dim))
-        self._query_dense.build(query_shape)
-        self._key_dense = projection("key", (self.num_heads, self.key_dim))
-        self._key_dense.build(key_shape)
+        self.query_dense = projection("query", (self.num_heads, self.key_dim))
+        self.query_dense.build(query_shape)
+        self.key_dense = projection("key", (self.num_heads, self.key_dim))
+        self.key_dense.build(key_shape)
         if self.use_gate:
             self._gate_dense = projection("gate", (self.num_heads, self.value_dim), activation="sigmoid")
             self._gate_dense.build(query_shape)
-        self._value_dense = projection("value", (self.num_heads, self.value_dim))
-        self._value_dense.build(value_shape)
+        self.value_dense = projection("value", (self.num_heads, self.value_dim))
+        self.value_dense.build(value_shape)
         out_shape = self._output_shape or (query_shape[-1],)
-        self._output_dense = projection("attention_output", out_shape, in_axes=2)
-        self._output_dense.build(query_shape[:-1] + (self.num_heads, self.value_dim))
+        self.output_dense = projection("attention_output", out_shape, in_axes=2)
+        self.output_dense.build(query_shape[:-1] + (self.num_heads, self.value_dim))
         for weight in self.weights:  # Keras's paths: mha/query/kernel
             weight.path = f"{self.name}/{weight.path}"
         self.built = True
-
-    @property
-    def query_dense(self):
-        return self._query_dense
-
-    @property
-    def key_dense(self):
-        return self._key_dense
-
-    @property
-    def value_dense(self):
-        return self._value_dense
-
-    @property
-    def output_dense(self):
-        return self._output_dense
 
     # -------------------------------------------------------------------- the computation
     def call(self, inputs, mask=None, return_attention_scores=False, training=None, use_causal_mask=False):
@@ -451,15 +439,15 @@ class MultiHeadAttention(Layer):
                 _mask_array(t.get("key_mask")), _mask_array(t.get("attention_mask")), use_causal_mask)
         # 2. project into heads: (batch, ..., heads, size)
         gate = self._gate_dense(query) if self.use_gate else None
-        q = self._query_dense(query)
-        k = self._key_dense(key)
-        v = self._value_dense(value)
+        q = self.query_dense(query)
+        k = self.key_dense(key)
+        v = self.value_dense(value)
         # 3. scaled dot-product attention in every head
         output, scores = self._compute_attention(q, k, v, attention_mask, training)
         # 4. back to the query's feature size
         if gate is not None:
             output = ops.multiply(output, gate)
-        output = self._output_dense(output)
+        output = self.output_dense(output)
         return (output, scores) if return_attention_scores else output
 
     def _compute_attention_mask(self, query, value, query_mask, value_mask, key_mask, attention_mask,
