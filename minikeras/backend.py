@@ -58,9 +58,13 @@ def to_snake_case(name):
 
 
 def standardize_dtype(dtype):
-    """Turn None, numpy dtypes and strings into a dtype name such as 'float32'."""
+    """Turn None, numpy dtypes and strings into a dtype name such as 'float32'.
+
+    Text is Keras's ``"string"`` (numpy has no such name: its str arrays are 'U' kinds)."""
     if dtype is None:
         return floatx()
+    if dtype in ("string", "str", str, bytes) or np.dtype(dtype).kind in "US":
+        return "string"
     return np.dtype(dtype).name
 
 

@@ -23,8 +23,22 @@ def apply(forward, *args, shape_rule=None, **kwargs):
     tensors = [convert_to_tensor(a) for a in args]
     if builtins.any(type(a) in (int, float) for a in args):
         tensors = _weak_scalars(args, tensors)
-    value, backward = forward(*[t.value for t in tensors], **kwargs)
+    try:
+        value, backward = forward(*[t.value for t in tensors], **kwargs)
+    except TypeError as e:
+        _refuse_text(tensors, forward, e)
+        raise
     return record(value, tensors, backward)
+
+
+def _refuse_text(tensors, forward, error):
+    """Turn numpy's message for arithmetic on text into one that says what to do."""
+    if builtins.any(t.value.dtype.kind in "USO" for t in tensors):
+        name = getattr(forward, "__qualname__", "an operation").split(".")[0].lstrip("_")
+        raise TypeError(
+            f"A string tensor reached a numeric operation ({name}): minikeras layers and ops compute on "
+            "numbers. Turn text into numbers first, inside the model, with layers.StringLookup, "
+            "layers.TextVectorization or layers.Hashing.") from error
 
 
 def _weak_scalars(args, tensors):

@@ -106,9 +106,25 @@ def convert_to_tensor(x, dtype=None):
         value = value.astype(backend.floatx())
     elif value.dtype.kind == "b" or value.dtype.kind in "iu":
         pass
+    elif value.dtype.kind in "US" or (value.dtype.kind == "O" and _all_text(value)):
+        pass  # text, for the preprocessing layers; numeric operations refuse it (see core.apply)
     elif value.dtype.kind not in "fc":
         raise TypeError(f"Cannot convert {type(x).__name__} with dtype {value.dtype} to a tensor.")
     return Tensor(value)
+
+
+def _all_text(value):
+    return all(isinstance(v, (str, bytes)) for v in value.ravel())
+
+
+def is_string(x):
+    """True for text: a string KerasTensor, or a Tensor/array of str or bytes."""
+    dtype = getattr(x, "dtype", None)
+    if dtype == "string":
+        return True
+    value = x.value if isinstance(x, Tensor) else x
+    return isinstance(value, np.ndarray) and (value.dtype.kind in "US" or (
+        value.dtype.kind == "O" and value.size > 0 and _all_text(value)))
 
 
 def to_numpy(x):

@@ -239,9 +239,9 @@ def as_array(value, dtype, what):
     """A numpy array of ``dtype`` (None: keep integers, floats become float32)."""
     arr = value.value if isinstance(value, Tensor) else np.asarray(value)
     kind = arr.dtype.kind
-    if kind not in "biuf":
+    if kind not in "biuf" and not (dtype == "string" and kind in "USO"):  # text only for string inputs
         raise TypeError(f"The {what} must be numeric, received an array of dtype {arr.dtype}.")
-    target = _FLOAT32 if dtype is None and kind == "f" else (None if dtype is None else _dtype(dtype))
+    target = _FLOAT32 if dtype is None and kind == "f" else (None if dtype in (None, "string") else _dtype(dtype))
     if target is not None and arr.dtype != target:
         arr = arr.astype(target)
     return arr
