@@ -19,3 +19,5 @@ from .reshaping import Cropping1D, Cropping2D, UpSampling1D, UpSampling2D, ZeroP
 from .wrappers import Bidirectional, TimeDistributed
 from . import merge  # noqa: F401  (Keras 2 import path)
 from .attention import AdditiveAttention, Attention, MultiHeadAttention
+from .preprocessing import (CategoryEncoding, CenterCrop, Discretization, Normalization, RandomFlip,
+                            RandomRotation, RandomTranslation, RandomZoom, Rescaling, Resizing)

@@ -1,0 +1,12 @@
+"""Preprocessing layers: data transformations that live inside the model, so a saved model
+takes raw inputs (pixels, raw numbers, strings) and preprocesses them itself.
+
+One module per family: ``numerical`` (Rescaling, Normalization, Discretization), ``image``
+(Resizing, CenterCrop), ``image_augmentation`` (RandomFlip, RandomRotation, RandomZoom,
+RandomTranslation), ``categorical`` (CategoryEncoding, Hashing), ``index_lookup``
+(StringLookup, IntegerLookup) and ``text_vectorization`` (TextVectorization).
+"""
+from .categorical import CategoryEncoding
+from .image import CenterCrop, Resizing
+from .image_augmentation import RandomFlip, RandomRotation, RandomTranslation, RandomZoom
+from .numerical import Discretization, Normalization, Rescaling

@@ -1,0 +1,43 @@
+"""What every preprocessing layer shares: reading ``adapt()`` data, and refusing text
+where numbers are expected (and numbers where text is expected) with a clear message."""
+import numpy as np
+
+from ...ops.tensor import Tensor, is_string, to_numpy
+
+
+def numeric_input(layer, inputs):
+    """Refuse a string tensor reaching a layer that computes on numbers."""
+    if is_string(inputs):
+        raise TypeError(
+            f"Layer {layer.name} ({type(layer).__name__}) expects numbers, but received a string "
+            "tensor. Turn text into numbers first with StringLookup, TextVectorization or Hashing.")
+    return inputs
+
+
+def batches(data):
+    """``adapt()`` data as a list of numpy arrays: one array (the whole data set), a Tensor,
+    or any iterable of batches (a list of arrays, a generator, a keras PyDataset-like object
+    whose items are batches or (x, y) pairs)."""
+    if isinstance(data, (np.ndarray, Tensor)):
+        return [to_numpy(data)]
+    if isinstance(data, (list, tuple)) and data and not isinstance(data[0], (np.ndarray, Tensor, list, tuple)):
+        return [np.asarray(data)]  # a plain list of values is one batch
+    if hasattr(data, "__iter__"):
+        out = []
+        for batch in data:
+            if isinstance(batch, tuple):  # (x, y) or (x, y, sample_weight): adapt reads x only
+                batch = batch[0]
+            out.append(to_numpy(batch) if isinstance(batch, Tensor) else np.asarray(batch))
+        if not out:
+            raise ValueError("adapt() received an empty iterable (no batches). Pass an array, or a "
+                             "non-empty iterable of batches.")
+        return out
+    raise TypeError(f"adapt() expects a numpy array, a Tensor or an iterable of batches, received "
+                    f"{type(data).__name__}.")
+
+
+def as_list(value):
+    """A config value Keras writes as a tuple or numpy array, as a JSON-friendly list."""
+    if value is None:
+        return None
+    return np.asarray(value).tolist()
