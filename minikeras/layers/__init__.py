@@ -21,3 +21,4 @@ from . import merge  # noqa: F401  (Keras 2 import path)
 from .attention import AdditiveAttention, Attention, MultiHeadAttention
 from .preprocessing import (CategoryEncoding, CenterCrop, Discretization, Normalization, RandomFlip,
                             RandomRotation, RandomTranslation, RandomZoom, Rescaling, Resizing)
+from .preprocessing import Hashing

@@ -10,3 +10,4 @@ from .categorical import CategoryEncoding
 from .image import CenterCrop, Resizing
 from .image_augmentation import RandomFlip, RandomRotation, RandomTranslation, RandomZoom
 from .numerical import Discretization, Normalization, Rescaling
+from .hashing import Hashing
