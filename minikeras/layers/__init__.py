@@ -22,3 +22,5 @@ from .attention import AdditiveAttention, Attention, MultiHeadAttention
 from .preprocessing import (CategoryEncoding, CenterCrop, Discretization, Normalization, RandomFlip,
                             RandomRotation, RandomTranslation, RandomZoom, Rescaling, Resizing)
 from .preprocessing import Hashing
+from .preprocessing import IntegerLookup, StringLookup
+from .preprocessing import TextVectorization

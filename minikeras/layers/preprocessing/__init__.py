@@ -11,3 +11,5 @@ from .image import CenterCrop, Resizing
 from .image_augmentation import RandomFlip, RandomRotation, RandomTranslation, RandomZoom
 from .numerical import Discretization, Normalization, Rescaling
 from .hashing import Hashing
+from .index_lookup import IntegerLookup, StringLookup
+from .text_vectorization import TextVectorization
