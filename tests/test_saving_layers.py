@@ -11,7 +11,8 @@ import pytest
 import minikeras as keras
 from minikeras.saving.serialization import builtin_layer_classes
 
-# name -> (input shape, constructor kwargs, input kind). Input kinds: "float", "int" (token ids).
+# name -> (input shape, constructor kwargs, input kind). Input kinds: "float", "int" (token ids),
+# "string" (text).
 LAYER_CASES = {
     "Dense": ((4,), dict(units=3, activation="relu"), "float"),
     "Activation": ((4,), dict(activation="tanh"), "float"),
@@ -52,6 +53,20 @@ LAYER_CASES = {
     "PReLU": ((4,), {}, "float"),
     "ELU": ((4,), {}, "float"),
     "Softmax": ((4,), {}, "float"),
+    "Rescaling": ((4,), dict(scale=0.5, offset=-1.0), "float"),
+    "Normalization": ((4,), dict(mean=[0.5, 1.0, -1.0, 0.0], variance=[1.0, 4.0, 0.25, 2.0]), "float"),
+    "Discretization": ((4,), dict(bin_boundaries=[-0.5, 0.0, 0.5]), "float"),
+    "Resizing": ((5, 6, 2), dict(height=3, width=4), "float"),
+    "CenterCrop": ((5, 6, 2), dict(height=3, width=4), "float"),
+    "RandomFlip": ((4, 4, 2), dict(seed=1), "float"),
+    "RandomRotation": ((4, 4, 2), dict(factor=0.2, seed=1), "float"),
+    "RandomZoom": ((4, 4, 2), dict(height_factor=0.2, seed=1), "float"),
+    "RandomTranslation": ((4, 4, 2), dict(height_factor=0.2, width_factor=0.1, seed=1), "float"),
+    "CategoryEncoding": ((3,), dict(num_tokens=6, output_mode="count"), "int"),
+    "IntegerLookup": ((3,), dict(vocabulary=[1, 3, 5, 7]), "int"),
+    "Hashing": ((3,), dict(num_bins=5), "string"),
+    "StringLookup": ((3,), dict(vocabulary=["a", "b", "c"]), "string"),
+    "TextVectorization": ((1,), dict(vocabulary=["a", "b", "c"], output_sequence_length=4), "string"),
 }
 # Layers that take a list of tensors: two inputs of this shape.
 MERGE_CASES = {
@@ -67,6 +82,9 @@ WRAPPER_CASES = {
     "MultiHeadAttention": ((5, 4), lambda lib: (lambda x: lib.layers.MultiHeadAttention(2, 3)(x, x))),
 }
 NOT_LAYERS = {"Layer", "InputLayer", "Functional", "Model", "Sequential", "Input"}
+# Keras 3 implements these with TensorFlow, which the parity environment does not have;
+# tests/test_preprocessing.py checks them against the outputs Keras documents.
+NEEDS_TENSORFLOW = {"Hashing", "IntegerLookup", "StringLookup", "TextVectorization"}
 
 
 def build_case(lib, name, seed_model=True):
@@ -80,7 +98,7 @@ def build_case(lib, name, seed_model=True):
         x = lib.Input(shape)
         return lib.Model(x, make(lib)(x))
     shape, kwargs, kind = LAYER_CASES[name]
-    x = lib.Input(shape, dtype="int32" if kind == "int" else "float32")
+    x = lib.Input(shape, dtype={"int": "int32", "string": "string"}.get(kind, "float32"))
     return lib.Model(x, getattr(lib.layers, name)(**kwargs)(x))
 
 
@@ -93,7 +111,11 @@ def case_inputs(name, n=3, seed=0):
         return rng.standard_normal((n,) + WRAPPER_CASES[name][0]).astype("float32")
     shape, kwargs, kind = LAYER_CASES[name]
     if kind == "int":
-        return rng.integers(0, kwargs["input_dim"], (n,) + shape).astype("int32")
+        high = kwargs.get("input_dim", kwargs.get("num_tokens", 10))
+        return rng.integers(0, high, (n,) + shape).astype("int32")
+    if kind == "string":
+        words = np.array(["a", "b", "c", "d", "a b", "c x"])
+        return words[rng.integers(0, len(words), (n,) + shape)]
     return rng.standard_normal((n,) + shape).astype("float32")
 
 

@@ -118,7 +118,7 @@ class Resizing(Layer):
         self.fill_mode, self.fill_value, self.antialias = fill_mode, float(fill_value), False
         self.data_format = "channels_last"
 
-    def call(self, inputs):
+    def call(self, inputs, training=None):  # the same in training and inference
         images, single = _batched(self, inputs)
         input_dtype = images.dtype
         images = ops.cast(images, self.dtype)
@@ -151,7 +151,7 @@ class CenterCrop(Layer):
         _check_channels_last(self, data_format)
         self.height, self.width, self.data_format = int(height), int(width), "channels_last"
 
-    def call(self, inputs):
+    def call(self, inputs, training=None):  # the same in training and inference
         images, single = _batched(self, inputs)
         images = ops.cast(images, self.dtype)
         in_h, in_w = images.shape[1], images.shape[2]

@@ -223,8 +223,9 @@ class Discretization(Layer):
         return encoded_shape(input_shape, self.output_mode, depth)
 
     def get_config(self):
-        return {**super().get_config(), "bin_boundaries": self.bin_boundaries, "num_bins": self.num_bins,
-                "epsilon": self.epsilon, "output_mode": self.output_mode, "sparse": self.sparse}
+        # Keras 3's Discretization takes only name and dtype from the base config (no `trainable`)
+        return {"bin_boundaries": self.bin_boundaries, "num_bins": self.num_bins, "epsilon": self.epsilon,
+                "output_mode": self.output_mode, "sparse": self.sparse, "name": self.name, "dtype": self.dtype}
 
 
 def _summarize(values, epsilon):
