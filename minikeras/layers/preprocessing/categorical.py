@@ -94,5 +94,4 @@ class CategoryEncoding(Layer):
         return encoded_shape(input_shape, self.output_mode, self.num_tokens)
 
     def get_config(self):
-        return {**super().get_config(), "num_tokens": self.num_tokens, "output_mode": self.output_mode,
-                "sparse": self.sparse}
+        return {**super().get_config(), "num_tokens": self.num_tokens, "output_mode": self.output_mode}

@@ -56,7 +56,8 @@ class Normalization(Layer):
     ``axis`` names the axes that keep their own statistics (default the last: one mean per
     feature); the statistics come from the ``mean``/``variance`` arguments, or from
     ``adapt(data)``, which stores them in the non-trainable weights ``mean``, ``variance``
-    and ``count`` (Keras 3's weights, so saved models keep them).
+    and ``count`` (Keras 3's weights, so saved models keep them; like Keras, adapt leaves
+    ``count`` at 0).
     """
 
     def __init__(self, axis=-1, mean=None, variance=None, invert=False, **kwargs):
@@ -131,7 +132,7 @@ class Normalization(Layer):
             mean, count = new_mean, total
         self.adapt_mean.assign(mean)
         self.adapt_variance.assign(variance)
-        self.count.assign(count)
+        # `count` stays as Keras 3 leaves it (0): files then hold the same numbers as Keras's.
 
     def _statistics(self):
         if self.input_mean is not None:
