@@ -370,3 +370,12 @@ def test_adapted_normalization_and_lookup_survive_saving(tmp_path):
     model.save(tmp_path / "m.keras")
     loaded = keras.models.load_model(tmp_path / "m.keras")
     np.testing.assert_allclose(loaded.predict(data, verbose=0), expected, rtol=1e-6)
+
+
+def test_python_lists_are_one_input_as_in_keras():
+    np.testing.assert_array_equal(np.asarray(layers.Hashing(num_bins=3)([["A"], ["B"], ["C"]])), [[1], [0], [1]])
+    np.testing.assert_array_equal(np.asarray(layers.StringLookup(vocabulary=["a", "b"])([["a", "c"]])), [[1, 0]])
+    np.testing.assert_array_equal(np.asarray(layers.CategoryEncoding(3)([[0, 2]])), [[1, 0, 1]])
+    text = layers.TextVectorization()
+    text.adapt(["foo bar", "bar baz"])
+    assert np.asarray(text(["foo qux bar", "qux"])).shape == (2, 3)

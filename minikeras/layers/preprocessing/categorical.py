@@ -12,9 +12,8 @@ TextVectorization) when they are asked for ``output_mode="one_hot"`` and friends
 import numpy as np
 
 from ... import ops
-from ...engine.layer import Layer
 from ...ops.tensor import to_numpy
-from .common import numeric_input
+from .common import PreprocessingLayer, numeric_input
 
 
 def encode_categorical(layer, ids, output_mode, depth, dtype, count_weights=None):
@@ -61,7 +60,7 @@ def encoded_shape(input_shape, output_mode, depth):
     return (input_shape[0],) + input_shape[2:] + (depth,)
 
 
-class CategoryEncoding(Layer):
+class CategoryEncoding(PreprocessingLayer):
     """Integer ids in [0, num_tokens) to one-hot / multi-hot / count vectors (float32).
 
     ``CategoryEncoding(num_tokens=4, output_mode="multi_hot")([[0, 1], [3, 3]])`` gives

@@ -1,8 +1,22 @@
-"""What every preprocessing layer shares: reading ``adapt()`` data, and refusing text
+"""What every preprocessing layer shares: a base class that reads Python lists as one input,
+reading ``adapt()`` data, and refusing text
 where numbers are expected (and numbers where text is expected) with a clear message."""
 import numpy as np
 
+from ...engine.layer import Layer, flatten
+from ...engine.tensor import KerasTensor
 from ...ops.tensor import Tensor, is_string, to_numpy
+
+
+class PreprocessingLayer(Layer):
+    """Base of the preprocessing layers. A (nested) Python list of values is one input, as
+    in Keras (``StringLookup(vocabulary=v)([["a", "b"]])``), not a list of separate inputs."""
+
+    def __call__(self, inputs, *args, **kwargs):
+        if isinstance(inputs, (list, tuple)) and not any(
+                isinstance(t, (Tensor, KerasTensor, np.ndarray)) for t in flatten(inputs)):
+            inputs = np.asarray(inputs)
+        return super().__call__(inputs, *args, **kwargs)
 
 
 def numeric_input(layer, inputs):

@@ -8,9 +8,9 @@ Integers are hashed through their decimal text, as TensorFlow's ``as_string`` wr
 """
 import numpy as np
 
-from ...engine.layer import Layer
 from ...ops.tensor import convert_to_tensor, is_string, to_numpy
 from .categorical import encode_categorical, encoded_shape
+from .common import PreprocessingLayer
 
 _MASK64 = (1 << 64) - 1
 _K0, _K1, _K2 = 0xc3a5c85c97cb3127, 0xb492b66fbe98f273, 0x9ae16a3b2f90404f
@@ -204,7 +204,7 @@ def _as_bytes(value):
     return str(value).encode("utf-8")
 
 
-class Hashing(Layer):
+class Hashing(PreprocessingLayer):
     """Hash strings or integers into ``num_bins`` bins (int64 indices, or one-hot/multi-hot/
     count vectors with ``output_mode``). ``mask_value`` maps to bin 0 and the rest to
     1..num_bins-1; ``salt`` (an int or a pair of ints) switches to keyed SipHash."""

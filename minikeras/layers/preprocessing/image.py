@@ -14,8 +14,7 @@ whose centre is nearest (torch's "nearest-exact").
 import numpy as np
 
 from ... import ops
-from ...engine.layer import Layer
-from .common import numeric_input
+from .common import PreprocessingLayer, numeric_input
 
 _INTERPOLATIONS = ("bilinear", "nearest")
 
@@ -88,7 +87,7 @@ def pad_to_aspect_ratio(images, height, width, fill_value):
     return ops.pad(images, ((0, 0), (top, top), (left, left), (0, 0)), constant_values=fill_value)
 
 
-class Resizing(Layer):
+class Resizing(PreprocessingLayer):
     """Resize images to ``(height, width)`` ("bilinear" or "nearest" interpolation).
 
     ``crop_to_aspect_ratio=True`` first crops the largest centred window with the target's
@@ -141,7 +140,7 @@ class Resizing(Layer):
                 "fill_mode": self.fill_mode, "fill_value": self.fill_value, "antialias": self.antialias}
 
 
-class CenterCrop(Layer):
+class CenterCrop(PreprocessingLayer):
     """Crop the central ``(height, width)`` window of each image. An image smaller than the
     target is first cropped to the target's aspect ratio and resized up (bilinear), as
     Keras's ``smart_resize`` does. The output is float32."""

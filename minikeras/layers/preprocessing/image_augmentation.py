@@ -20,8 +20,7 @@ import math
 import numpy as np
 
 from ... import initializers, ops
-from ...engine.layer import Layer
-from .common import numeric_input
+from .common import PreprocessingLayer, numeric_input
 from .image import _check_channels_last
 
 _FILL_MODES = ("reflect", "wrap", "constant", "nearest")
@@ -84,7 +83,7 @@ def affine_transform(images, transforms, interpolation="bilinear", fill_mode="re
 
 
 # ----------------------------------------------------------------------------- the base class
-class _RandomImageLayer(Layer):
+class _RandomImageLayer(PreprocessingLayer):
     """Shared by the random layers: the seed, training-only behaviour, batching of one image."""
 
     def __init__(self, seed=None, data_format=None, **kwargs):

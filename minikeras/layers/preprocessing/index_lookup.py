@@ -23,16 +23,15 @@ import os
 import numpy as np
 
 from ... import ops
-from ...engine.layer import Layer
 from ...ops.tensor import is_string, to_numpy
 from .categorical import encode_categorical, encoded_shape
-from .common import as_list, batches
+from .common import PreprocessingLayer, as_list, batches
 from .hashing import fingerprint64, siphash64, _as_bytes, _MASK64
 
 _MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 
 
-class IndexLookup(Layer):
+class IndexLookup(PreprocessingLayer):
     """The shared machinery; ``StringLookup`` and ``IntegerLookup`` fix the token type."""
 
     _token_kind = None  # "string" or "int64"

@@ -8,13 +8,12 @@ like Keras's, has no gradient.
 import numpy as np
 
 from ... import backend, ops
-from ...engine.layer import Layer
 from ...ops.tensor import to_numpy
 from .categorical import encode_categorical, encoded_shape
-from .common import as_list, batches, numeric_input
+from .common import PreprocessingLayer, as_list, batches, numeric_input
 
 
-class Rescaling(Layer):
+class Rescaling(PreprocessingLayer):
     """``inputs * scale + offset``: e.g. ``Rescaling(1/255)`` maps pixels to [0, 1] and
     ``Rescaling(1/127.5, offset=-1)`` to [-1, 1]. ``scale``/``offset`` may be arrays that
     broadcast over the last axis (one value per channel)."""
@@ -50,7 +49,7 @@ def _config_value(value):
     return value
 
 
-class Normalization(Layer):
+class Normalization(PreprocessingLayer):
     """``(inputs - mean) / sqrt(variance)`` per feature (``invert=True``: the inverse).
 
     ``axis`` names the axes that keep their own statistics (default the last: one mean per
@@ -164,7 +163,7 @@ class Normalization(Layer):
 
 
 # ----------------------------------------------------------------------------- Discretization
-class Discretization(Layer):
+class Discretization(PreprocessingLayer):
     """Bucket numbers into bins: ``bin_boundaries=[0., 1., 2.]`` maps x < 0 to 0, [0, 1) to 1,
     [1, 2) to 2 and x >= 2 to 3. With ``num_bins`` instead, ``adapt(data)`` chooses the
     boundaries at the data's quantiles (an approximate quantile summary with tolerance

@@ -19,9 +19,8 @@ import re
 import numpy as np
 
 from ... import ops
-from ...engine.layer import Layer
 from ...ops.tensor import is_string, to_numpy
-from .common import batches
+from .common import PreprocessingLayer, batches
 from .index_lookup import StringLookup
 
 _PUNCTUATION = re.compile(r'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~\']')
@@ -29,7 +28,7 @@ _WHITESPACE = re.compile(r"[ \t\n\r\v\f]+")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-class TextVectorization(Layer):
+class TextVectorization(PreprocessingLayer):
     """Turn strings into sequences of token ids (``output_mode="int"``) or into multi-hot,
     count or TF-IDF vectors. ``adapt(texts)`` learns the vocabulary (most frequent first,
     at most ``max_tokens`` entries including the padding and OOV tokens)."""
