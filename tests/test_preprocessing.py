@@ -379,3 +379,17 @@ def test_python_lists_are_one_input_as_in_keras():
     text = layers.TextVectorization()
     text.adapt(["foo bar", "bar baz"])
     assert np.asarray(text(["foo qux bar", "qux"])).shape == (2, 3)
+
+
+def test_the_wrong_kind_of_input_is_refused_when_the_model_is_defined():
+    text, numbers = keras.Input((1,), dtype="string"), keras.Input((3,))
+    for layer in (layers.Rescaling(2.0), layers.Normalization(), layers.CategoryEncoding(3),
+                  layers.IntegerLookup(vocabulary=[1, 2])):
+        with pytest.raises(TypeError, match=f"{layer.name} .*expects numbers, but its input .* has dtype string"):
+            layer(text)
+    for layer in (layers.StringLookup(vocabulary=["a"]), layers.TextVectorization()):
+        with pytest.raises(TypeError, match=f"{layer.name} .*expects text, but its input .* float32"):
+            layer(numbers)
+    layers.Hashing(num_bins=3)(text)
+    layers.Hashing(num_bins=3)(keras.Input((1,), dtype="int32"))
+    layers.StringLookup(vocabulary=["a"], invert=True)(keras.Input((2,), dtype="int64"))

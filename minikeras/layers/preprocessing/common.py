@@ -9,14 +9,35 @@ from ...ops.tensor import Tensor, is_string, to_numpy
 
 
 class PreprocessingLayer(Layer):
-    """Base of the preprocessing layers. A (nested) Python list of values is one input, as
-    in Keras (``StringLookup(vocabulary=v)([["a", "b"]])``), not a list of separate inputs."""
+    """Base of the preprocessing layers.
+
+    A (nested) Python list of values is one input, as in Keras
+    (``StringLookup(vocabulary=v)([["a", "b"]])``), not a list of separate inputs. And a
+    symbolic input of the wrong kind (text into a numeric layer, numbers into a text layer)
+    is refused when the model is defined, not when data first flows."""
+
+    _input_kind = "number"  # "number", "text", or "any"
 
     def __call__(self, inputs, *args, **kwargs):
         if isinstance(inputs, (list, tuple)) and not any(
                 isinstance(t, (Tensor, KerasTensor, np.ndarray)) for t in flatten(inputs)):
             inputs = np.asarray(inputs)
+        if isinstance(inputs, KerasTensor):
+            self._check_symbolic_kind(inputs)
         return super().__call__(inputs, *args, **kwargs)
+
+    def _expected_kind(self):
+        return self._input_kind
+
+    def _check_symbolic_kind(self, tensor):
+        where = f"Layer {self.name} ({type(self).__name__})"
+        kind = self._expected_kind()
+        if kind == "number" and tensor.dtype == "string":
+            raise TypeError(f"{where} expects numbers, but its input {tensor.name} has dtype string. Turn text "
+                            "into numbers first with StringLookup, TextVectorization or Hashing.")
+        if kind == "text" and tensor.dtype != "string":
+            raise TypeError(f"{where} expects text, but its input {tensor.name} has dtype {tensor.dtype}. Give "
+                            "the model a string input: keras.Input(shape=(1,), dtype='string').")
 
 
 def numeric_input(layer, inputs):

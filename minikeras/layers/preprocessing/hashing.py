@@ -209,6 +209,8 @@ class Hashing(PreprocessingLayer):
     count vectors with ``output_mode``). ``mask_value`` maps to bin 0 and the rest to
     1..num_bins-1; ``salt`` (an int or a pair of ints) switches to keyed SipHash."""
 
+    _input_kind = "any"  # strings or integers
+
     def __init__(self, num_bins, mask_value=None, salt=None, output_mode="int", sparse=False, **kwargs):
         super().__init__(**kwargs)
         if num_bins is None or num_bins <= 0:

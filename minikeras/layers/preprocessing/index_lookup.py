@@ -95,6 +95,10 @@ class IndexLookup(PreprocessingLayer):
         if vocabulary is not None:
             self.set_vocabulary(vocabulary, idf_weights)
 
+    def _expected_kind(self):
+        # tokens are text for StringLookup, numbers for IntegerLookup; indices when inverting
+        return "number" if self.invert or self._token_kind == "int64" else "text"
+
     # -------------------------------------------------------------------- index layout
     def _oov_start_index(self):
         return 1 if self.mask_token is not None and self.output_mode == "int" else 0

@@ -33,6 +33,8 @@ class TextVectorization(PreprocessingLayer):
     count or TF-IDF vectors. ``adapt(texts)`` learns the vocabulary (most frequent first,
     at most ``max_tokens`` entries including the padding and OOV tokens)."""
 
+    _input_kind = "text"
+
     def __init__(self, max_tokens=None, standardize="lower_and_strip_punctuation", split="whitespace",
                  ngrams=None, output_mode="int", output_sequence_length=None, pad_to_max_tokens=False,
                  vocabulary=None, idf_weights=None, sparse=False, ragged=False, encoding="utf-8",
