@@ -91,15 +91,22 @@ def _softmax_last(x, n):
     return ops.divide(e, ops.sum(e, axis=axes, keepdims=True))
 
 
-def _check_constraint(layer_name, **constraints):
-    for arg, value in constraints.items():
+def _refuse_unsupported(layer_name, **options):
+    for arg, value in options.items():
         if value is not None:
             raise ValueError(f"Layer {layer_name}: `{arg}` is not supported by minikeras's attention "
                              f"layers yet (received {value!r}); leave it None.")
 
 
-def _rng(seed):
-    return np.random.default_rng(seed) if seed is not None else initializers.rng()
+class _DropoutGenerator:
+    """Random numbers for dropout: the layer's own generator when it has a seed, else the
+    global one (read at each use, so ``keras.utils.set_random_seed`` later still applies)."""
+
+    def __init__(self, seed):
+        self._own = np.random.default_rng(seed) if seed is not None else None
+
+    def random(self, shape):
+        return (self._own if self._own is not None else initializers.rng()).random(shape)
 
 
 # ----------------------------------------------------------------------------- Attention
@@ -121,7 +128,7 @@ class Attention(Layer):
             raise ValueError(f"Layer {self.name}: `dropout` must be in [0, 1), received {dropout!r}.")
         self.use_scale, self.score_mode = bool(use_scale), score_mode
         self.dropout, self.seed = float(dropout), seed
-        self._rng = _rng(seed)
+        self._rng = _DropoutGenerator(seed)
         self.scale = None
         self.concat_score_weight = None
         self.supports_masking = True
@@ -298,7 +305,7 @@ class MultiHeadAttention(Layer):
                 raise ValueError(f"Received an invalid value for argument `{arg}` of MultiHeadAttention, "
                                  f"expected a positive integer. Received: {arg}={value!r}")
         super().__init__(**kwargs)
-        _check_constraint(self.name, kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
+        _refuse_unsupported(self.name, kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
                           activity_regularizer=activity_regularizer)
         if flash_attention:
             raise ValueError(f"Layer {self.name}: flash_attention=True is not available in minikeras "
@@ -325,7 +332,7 @@ class MultiHeadAttention(Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
-        self._rng = _rng(seed)
+        self._rng = _DropoutGenerator(seed)
         self.supports_masking = True
 
     # -------------------------------------------------------------------- calling
