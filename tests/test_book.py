@@ -40,7 +40,7 @@ def _outputs(page):
 
 def test_every_chapter_file_is_in_the_table_of_contents():
     toc = _toc_files()
-    assert len(CHAPTERS) == 18, CHAPTERS
+    assert len(CHAPTERS) == 19, CHAPTERS
     assert set(CHAPTERS) <= set(toc), sorted(set(CHAPTERS) - set(toc))
     assert "intro" in toc
 
