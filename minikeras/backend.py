@@ -63,9 +63,10 @@ def standardize_dtype(dtype):
     Text is Keras's ``"string"`` (numpy has no such name: its str arrays are 'U' kinds)."""
     if dtype is None:
         return floatx()
-    if dtype in ("string", "str", str, bytes) or np.dtype(dtype).kind in "US":
+    if dtype is str or dtype is bytes or (isinstance(dtype, str) and dtype in ("string", "str")):
         return "string"
-    return np.dtype(dtype).name
+    dtype = np.dtype(dtype)
+    return "string" if dtype.kind in "US" else dtype.name
 
 
 def int_shape(x):
