@@ -194,7 +194,7 @@ def rebuild_exception(error, what):
         exc = SubmissionError(f"{name}: {message}")
     else:
         exc = cls(message)
-    if trace:
+    if trace and hasattr(exc, "add_note"):  # Python 3.11+; on 3.10 the message alone
         exc.add_note(f"Traceback in the submission's process:\n{trace}")
     return exc
 

@@ -302,3 +302,13 @@ def test_hidden_assertion_messages_stay_hidden(tree):
     hidden = entry(data, "ch01.add (hidden tests)")
     assert "FAILED  test_add_large (0/1)" in hidden["output"] and "assert" not in hidden["output"]
     assert "assert 12" in entry(data, "ch01.add")["output"]  # public tests keep theirs
+
+
+def test_without_root_the_boundary_stays_and_the_report_says_so(tree, monkeypatch):
+    """A grader that cannot switch user still runs student code in a worker process,
+    and says loudly that the user switch is missing."""
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    data, out = run(tree, tree.solutions, jobs=1)
+    assert data["score"] == tree.full_marks
+    assert "WARNING: the grader is not running as root" in out
+    assert data["extra_data"]["student_uid"] is None

@@ -1,4 +1,5 @@
 import io
+import json
 import os
 import shutil
 from pathlib import Path
@@ -19,11 +20,12 @@ def test_release_has_stubs_and_public_tests_only(tree):
     assert code == 0
     files = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()}
     assert files == {
-        "conftest.py", "README.md", MARK,
+        "conftest.py", "README.md", MARK, "student_files.json",
         "ch01_basics/arith.py", "ch01_basics/text.py",
         "ch01_basics/tests/test_ch01_arith.py", "ch01_basics/tests/test_ch01_text.py",
     }
     assert (out / "ch01_basics" / "arith.py").read_text() == (tree.exercises / "ch01_basics" / "arith.py").read_text()
+    assert json.loads((out / "student_files.json").read_text()) == ["arith", "text"]  # for self-grading
     assert verify_release(out, tree.exercises) == []
 
 
