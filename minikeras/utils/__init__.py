@@ -1,5 +1,7 @@
-"""Utilities: plot_model, model_to_dot, to_categorical, set_random_seed."""
+"""Utilities: plot_model, model_to_dot, to_categorical, set_random_seed, pad_sequences."""
 import numpy as np
+
+from .sequence_utils import pad_sequences  # noqa: F401
 
 
 def to_categorical(y, num_classes=None, dtype="float32"):
