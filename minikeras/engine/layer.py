@@ -176,11 +176,13 @@ class Layer:
                 f"Layer {self.name} expects {len(params)} weight arrays "
                 f"({', '.join(str(p.shape) for p in params) or 'none'}), but received "
                 f"{len(weights)} arrays.")
-        for p, w in zip(params, weights):
+        for i, (p, w) in enumerate(zip(params, weights)):
             w = np.asarray(w)
             if w.shape != p.shape:
+                owner = p.path.rpartition("/")[0]  # a model's weights belong to its layers
+                where = f" of layer '{owner}' (weights[{i}])" if owner and owner != self.name else ""
                 raise ValueError(
-                    f"Layer {self.name} weight '{p.name}' has shape {p.shape}, but the array "
+                    f"Layer {self.name} weight '{p.name}'{where} has shape {p.shape}, but the array "
                     f"provided has shape {w.shape}.")
         for p, w in zip(params, weights):
             p.assign(w)
