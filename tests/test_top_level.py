@@ -149,3 +149,40 @@ def test_custom_layer_subclass_of_keras_layer():
     model = keras.Model(inputs, Scale()(inputs))
     np.testing.assert_array_equal(model.predict(np.ones((2, 4)), verbose=0), np.ones((2, 4)))
     assert isinstance(model.layers[1].scale, keras.Variable)
+
+
+class Affine(keras.Layer):
+    """Weights made with keras.Variable and assigned as attributes, as Keras 3's guides allow."""
+
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.calls = keras.Variable(np.zeros(()), trainable=False, name="calls")
+
+    def build(self, input_shape):
+        self.w = keras.Variable("ones", shape=(input_shape[-1], self.units), name="w")
+        self.b = keras.Variable(np.zeros(self.units), name="b")
+
+    def call(self, x):
+        return ops.add(ops.matmul(x, self.w), self.b)
+
+
+def test_variables_assigned_as_attributes_are_layer_weights(tmp_path):
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, Affine(2)(inputs))
+    layer = model.layers[1]
+    assert [v.name for v in layer.trainable_weights] == ["w", "b"]
+    assert [v.name for v in layer.non_trainable_weights] == ["calls"]
+    layer.w = layer.w                                  # assigning again does not count it twice
+    assert len(layer.weights) == 3 and model.count_params() == 3 * 2 + 2 + 1
+    x = np.random.default_rng(0).normal(size=(16, 3)).astype("float32")
+    y = x @ np.array([[1.0, -1.0], [2.0, 0.0], [0.5, 0.5]], dtype="float32")
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    before = layer.w.numpy().copy()
+    model.fit(x, y, epochs=3, verbose=0)
+    assert not np.allclose(layer.w.numpy(), before)    # the optimizer trains them
+    model.save_weights(tmp_path / "affine.weights.h5")
+    inputs2 = keras.Input((3,))
+    clone = keras.Model(inputs2, Affine(2)(inputs2))
+    clone.load_weights(tmp_path / "affine.weights.h5")
+    np.testing.assert_array_equal(clone.layers[1].w.numpy(), layer.w.numpy())

@@ -95,7 +95,7 @@ class Layer:
             batch_input_shape = (kwargs.get("batch_size"),) + tuple(input_shape)
         self._batch_input_shape = tuple(batch_input_shape) if batch_input_shape is not None else None
 
-    # -- attribute tracking: sublayers assigned in __init__ contribute their weights
+    # -- attribute tracking: sublayers and Variables assigned as attributes contribute their weights
     def __setattr__(self, name, value):
         if isinstance(value, Layer) and name != "_outer" and hasattr(self, "_tracked_layers"):
             if value not in self._tracked_layers:
@@ -105,6 +105,10 @@ class Layer:
             for item in value:
                 if isinstance(item, Layer) and item not in self._tracked_layers:
                     self._tracked_layers.append(item)
+        elif isinstance(value, Variable) and hasattr(self, "_own_non_trainable"):
+            # ``self.w = keras.Variable(...)`` makes w a weight of this layer, as in Keras 3
+            if value not in self._own_trainable and value not in self._own_non_trainable:
+                (self._own_trainable if value.trainable else self._own_non_trainable).append(value)
         object.__setattr__(self, name, value)
 
     def _sublayers(self):
