@@ -261,3 +261,54 @@ def test_seed_generator_layer_trains():
     history = model.fit(data, data[:, :1], epochs=2, batch_size=8, verbose=0)
     assert np.isfinite(history.history["loss"]).all()
     assert model.layers[2].seed_generator.state.value[1] == 8   # 4 batches x 2 epochs
+
+
+# ----------------------------------------------------------------------------- layers that draw from it
+
+def test_dropout_layer_with_a_seed_repeats_and_without_follows_the_global_seed():
+    x = np.ones((6, 10), dtype="float32")
+    a = layers.Dropout(0.5, seed=7)
+    b = layers.Dropout(0.5, seed=7)
+    first = _np(a(x, training=True))
+    np.testing.assert_array_equal(first, _np(b(x, training=True)))
+    assert not np.array_equal(first, _np(a(x, training=True)))    # the generator moved on
+    assert set(np.unique(first)) <= {0.0, 2.0}
+    np.testing.assert_array_equal(_np(a(x, training=False)), x)
+    keras.utils.set_random_seed(3)
+    c = _np(layers.Dropout(0.5)(x, training=True))
+    keras.utils.set_random_seed(3)
+    np.testing.assert_array_equal(c, _np(layers.Dropout(0.5)(x, training=True)))
+
+
+def test_dropout_layer_noise_shape():
+    x = np.ones((4, 5, 6), dtype="float32")
+    y = _np(layers.Dropout(0.5, noise_shape=(None, 1, 6), seed=1)(x, training=True))
+    assert (y == y[:, :1, :]).all() and 0 < (y == 0).mean() < 1
+
+
+@pytest.mark.parametrize("rnn", [layers.SimpleRNN, layers.GRU, layers.LSTM])
+def test_rnn_input_dropout_is_one_mask_per_sequence(rnn):
+    x = np.random.default_rng(0).normal(size=(3, 5, 4)).astype("float32")
+    layer = rnn(2, dropout=0.5, seed=11, return_sequences=True)
+    plain = rnn(2, return_sequences=True)
+    layer.build((None, 5, 4))
+    plain.build((None, 5, 4))
+    plain.set_weights(layer.get_weights())
+    np.testing.assert_allclose(_np(layer(x)), _np(plain(x)), rtol=1e-6)          # inference: no dropout
+    trained = _np(layer(x, training=True))
+    # the same mask as random.dropout draws with the layer's seed, shared by all time steps
+    mask = _np(random.dropout(np.ones((3, 1, 4), dtype="float32"), 0.5, seed=11))
+    np.testing.assert_allclose(trained, _np(plain(x * mask)), rtol=1e-5, atol=1e-6)
+
+
+def test_bidirectional_passes_training_to_its_layers():
+    x = np.ones((2, 3, 4), dtype="float32")
+    layer = layers.Bidirectional(layers.LSTM(2, dropout=0.9, seed=1))
+    assert not np.allclose(_np(layer(x, training=True)), _np(layer(x, training=False)))
+
+
+def test_rnn_dropout_arguments_are_checked():
+    with pytest.raises(ValueError, match=r"`dropout` must be between 0 and 1, received 1.5"):
+        layers.LSTM(2, dropout=1.5)
+    with pytest.raises(ValueError, match="recurrent_dropout=0.2 is not supported by minikeras"):
+        layers.GRU(2, recurrent_dropout=0.2)

@@ -2,7 +2,7 @@
 Lambda, Embedding, Masking."""
 import numpy as np
 
-from .. import activations, constraints, initializers, ops, regularizers
+from .. import activations, constraints, initializers, ops, random, regularizers
 from ..engine.layer import InputSpec, Layer
 from ..ops.tensor import Tensor
 
@@ -89,16 +89,15 @@ class Dropout(Layer):
             raise ValueError(f"Dropout layer {self.name}: `rate` must be between 0 and 1, "
                              f"received rate={rate!r}.")
         self.rate, self.noise_shape, self.seed = float(rate), noise_shape, seed
+        # With a seed, the layer's own generator: its masks repeat from run to run whatever
+        # else draws random numbers. Without, the global generator (utils.set_random_seed).
+        self.seed_generator = None if seed is None else random.SeedGenerator(seed)
         self.supports_masking = True
 
     def call(self, inputs, training=None):
         if not training or self.rate == 0:
             return inputs
-        shape = inputs.shape if self.noise_shape is None else tuple(
-            s if n is None else n for s, n in zip(inputs.shape, self.noise_shape))
-        keep = initializers.rng().random(shape) >= self.rate
-        scale = (keep / (1 - self.rate)).astype(inputs.dtype)
-        return ops.multiply(inputs, scale)
+        return random.dropout(inputs, self.rate, noise_shape=self.noise_shape, seed=self.seed_generator)
 
     def compute_output_shape(self, input_shape):
         return input_shape

@@ -5,7 +5,7 @@ Weights follow Keras: ``kernel`` (input_dim, gates*units), ``recurrent_kernel``
 The whole sequence runs as one fused operation (``ops.nn.rnn``): one GEMM projects every
 time step's input, then a numba loop walks through time.
 """
-from .. import activations, constraints, initializers, ops, regularizers
+from .. import activations, constraints, initializers, ops, random, regularizers
 from ..engine.layer import InputSpec, Layer
 
 
@@ -43,7 +43,16 @@ class RNNBase(Layer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.recurrent_constraint = constraints.get(recurrent_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
+        for arg, rate in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
+            if not 0 <= rate <= 1:
+                raise ValueError(f"Layer {self.name}: `{arg}` must be between 0 and 1, received {rate!r}.")
+        if recurrent_dropout:
+            raise ValueError(f"Layer {self.name}: recurrent_dropout={recurrent_dropout!r} is not supported by "
+                             "minikeras (the fused recurrent kernels have no dropout on the state); use "
+                             "`dropout` (on the inputs) or a Dropout layer after the RNN.")
         self.dropout, self.recurrent_dropout = float(dropout), float(recurrent_dropout)
+        # As in Keras 3: one input mask per sequence, the same at every time step.
+        self.seed_generator = random.SeedGenerator(seed) if dropout and seed is not None else None
         self.return_sequences, self.return_state = return_sequences, return_state
         self.go_backwards, self.stateful, self.unroll = go_backwards, stateful, unroll
         self.seed = seed
@@ -110,6 +119,8 @@ class RNNBase(Layer):
             inputs, initial_state = inputs[0], list(inputs[1:])
         if isinstance(mask, list):
             mask = mask[0]
+        if training and self.dropout:
+            inputs = random.dropout(inputs, self.dropout, noise_shape=(None, 1, None), seed=self.seed_generator)
         outputs, states = ops.nn.rnn(
             self.cell_type, inputs, self.kernel, self.recurrent_kernel, self.bias,
             initial_state=initial_state, mask=mask, go_backwards=self.go_backwards,
