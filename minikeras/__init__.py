@@ -4,7 +4,7 @@
 """
 from . import backend, initializers, regularizers, activations, ops, layers, models, utils, saving
 from . import callbacks, datasets, losses, metrics, optimizers
-from . import constraints, preprocessing, random
+from . import config, constraints, preprocessing, random
 from .ops.tape import GradientTape
 from .engine.input_layer import Input
 from .engine.functional import Model

@@ -33,7 +33,7 @@ START, END = "<!-- api-coverage:start -->", "<!-- api-coverage:end -->"
 
 # "" is the top-level namespace (keras.Layer, keras.ops, ...), where submodules count as names.
 MODULES = ["", "ops", "layers", "losses", "metrics", "activations", "initializers", "regularizers",
-           "constraints", "optimizers", "callbacks", "utils", "saving", "random", "models", "datasets"]
+           "constraints", "optimizers", "callbacks", "utils", "config", "saving", "random", "models", "datasets"]
 WITH_SUBMODULES = {"", "datasets"}
 KERAS_INTERNAL = {"src"}   # keras.src is Keras's implementation, not its API
 
