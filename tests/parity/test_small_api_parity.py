@@ -63,3 +63,14 @@ def test_noise_layer_configs_match(name, kwargs):
     k = getattr(keras.layers, name)(name="noise", **kwargs)
     m = getattr(minikeras.layers, name)(name="noise", **kwargs)
     assert m.get_config() == k.get_config()
+
+
+@pytest.mark.parametrize("name,kwargs", [("Adamax", dict(beta_1=0.8, epsilon=1e-6)), ("Lion", dict(beta_2=0.95))])
+def test_new_optimizer_configs_match(name, kwargs):
+    k = getattr(keras.optimizers, name)(learning_rate=0.01, **kwargs).get_config()
+    m = getattr(minikeras.optimizers, name)(learning_rate=0.01, **kwargs).get_config()
+    assert m.pop("learning_rate") == pytest.approx(k.pop("learning_rate"), rel=1e-6)
+    assert m == k
+    rebuilt = getattr(minikeras.optimizers, name).from_config(
+        keras.optimizers.serialize(getattr(keras.optimizers, name)(**kwargs))["config"])
+    assert rebuilt.get_config()["beta_1"] == getattr(keras.optimizers, name)(**kwargs).beta_1
