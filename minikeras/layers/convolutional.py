@@ -283,5 +283,6 @@ class SeparableConv2D(Conv):
         return config
 
 
-Convolution1D, Convolution2D, Conv2DTranspose, Deconvolution2D = Conv1D, Conv2D, Conv2DTranspose, Conv2DTranspose
+Convolution1D, Convolution2D, Deconvolution2D = Conv1D, Conv2D, Conv2DTranspose
+Convolution2DTranspose = Conv2DTranspose
 SeparableConvolution2D = SeparableConv2D

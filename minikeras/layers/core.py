@@ -1,5 +1,5 @@
 """Core layers: Dense, Activation, Dropout, Flatten, Reshape, Permute, RepeatVector,
-Lambda, Embedding, Masking."""
+Lambda, Embedding, Masking, Identity."""
 import numpy as np
 
 from .. import activations, constraints, initializers, ops, random, regularizers
@@ -333,3 +333,18 @@ class Masking(Layer):
 
     def get_config(self):
         return {**super().get_config(), "mask_value": self.mask_value}
+
+
+class Identity(Layer):
+    """Return the inputs unchanged: a placeholder, e.g. where a model family has an optional
+    block, so that every variant keeps the same layer structure."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs):
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
