@@ -8,7 +8,9 @@ from .accuracy_metrics import (Accuracy, BinaryAccuracy, CategoricalAccuracy, Sp
                                SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy, accuracy,
                                binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
                                sparse_top_k_categorical_accuracy, top_k_categorical_accuracy)
-from .confusion_metrics import AUC, Precision, Recall
+from .confusion_metrics import (AUC, FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives,
+                                TruePositives)
+from .f_score_metrics import F1Score, FBetaScore
 from .loss_metrics import (BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, CosineSimilarity,
                            Hinge, KLDivergence, LogCoshError, MeanAbsoluteError, MeanAbsolutePercentageError,
                            MeanSquaredError, MeanSquaredLogarithmicError, Poisson, RootMeanSquaredError,
@@ -18,6 +20,7 @@ from .loss_metrics import (BinaryCrossentropy, CategoricalCrossentropy, Categori
                            mean_squared_error, mean_squared_logarithmic_error, poisson,
                            sparse_categorical_crossentropy, squared_hinge)
 from .metric import Mean, MeanMetricWrapper, Metric, Sum
+from .regression_metrics import R2Score
 from ..utils.config import object_config, object_from_config
 
 mse = MSE = mean_squared_error
@@ -41,7 +44,8 @@ _CLASSES = {cls.__name__: cls for cls in (
     SparseTopKCategoricalAccuracy, AUC, Precision, Recall, MeanSquaredError, MeanAbsoluteError,
     MeanAbsolutePercentageError, MeanSquaredLogarithmicError, RootMeanSquaredError, LogCoshError, Poisson,
     KLDivergence, Hinge, SquaredHinge, CategoricalHinge, BinaryCrossentropy, CategoricalCrossentropy,
-    SparseCategoricalCrossentropy, CosineSimilarity, Mean, Sum)}
+    SparseCategoricalCrossentropy, CosineSimilarity, Mean, Sum, TruePositives, FalsePositives, TrueNegatives,
+    FalseNegatives, FBetaScore, F1Score, R2Score)}
 _CLASSES.update({backend.to_snake_case(name): cls for name, cls in list(_CLASSES.items())
                  if backend.to_snake_case(name) not in _FUNCTIONS})
 _CLASSES["auc"] = AUC
