@@ -12,13 +12,15 @@ from .confusion_metrics import (AUC, FalseNegatives, FalsePositives, Precision, 
                                 TruePositives)
 from .f_score_metrics import F1Score, FBetaScore
 from .loss_metrics import (BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, CosineSimilarity,
-                           Hinge, KLDivergence, LogCoshError, MeanAbsoluteError, MeanAbsolutePercentageError,
-                           MeanSquaredError, MeanSquaredLogarithmicError, Poisson, RootMeanSquaredError,
-                           SparseCategoricalCrossentropy, SquaredHinge, binary_crossentropy,
-                           categorical_crossentropy, categorical_hinge, cosine_similarity, hinge,
-                           kl_divergence, log_cosh, mean_absolute_error, mean_absolute_percentage_error,
-                           mean_squared_error, mean_squared_logarithmic_error, poisson,
-                           sparse_categorical_crossentropy, squared_hinge)
+                           Hinge, KLDivergence, LogCoshError, MeanAbsoluteError,
+                           MeanAbsolutePercentageError, MeanSquaredError, MeanSquaredLogarithmicError,
+                           Poisson, RootMeanSquaredError, SparseCategoricalCrossentropy, SquaredHinge,
+                           binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy,
+                           categorical_focal_crossentropy, categorical_hinge, cosine_similarity, hinge,
+                           huber, kl_divergence, log_cosh, mean_absolute_error,
+                           mean_absolute_percentage_error, mean_squared_error,
+                           mean_squared_logarithmic_error, poisson, sparse_categorical_crossentropy,
+                           squared_hinge)
 from .metric import Mean, MeanMetricWrapper, Metric, Sum
 from .regression_metrics import R2Score
 from ..utils.config import object_config, object_from_config
@@ -35,7 +37,8 @@ _FUNCTIONS = {fn.__name__: fn for fn in (
     top_k_categorical_accuracy, sparse_top_k_categorical_accuracy, mean_squared_error,
     mean_absolute_error, mean_absolute_percentage_error, mean_squared_logarithmic_error, log_cosh,
     poisson, kl_divergence, hinge, squared_hinge, categorical_hinge, binary_crossentropy,
-    categorical_crossentropy, sparse_categorical_crossentropy, cosine_similarity)}
+    categorical_crossentropy, sparse_categorical_crossentropy, cosine_similarity, huber, binary_focal_crossentropy,
+    categorical_focal_crossentropy)}
 _FUNCTIONS.update({"mse": mse, "MSE": mse, "mae": mae, "MAE": mae, "mape": mape, "MAPE": mape,
                    "msle": msle, "MSLE": msle, "kld": kld, "KLD": kld, "logcosh": log_cosh,
                    "kullback_leibler_divergence": kld, "acc": accuracy})

@@ -106,3 +106,12 @@ def test_new_metrics_in_compile_match_keras():
     m_logs = mk.evaluate(x, y, verbose=0, return_dict=True, batch_size=20)
     for key in ("f1", "tp", "r2"):
         np.testing.assert_allclose(m_logs[key], k_logs[key], rtol=1e-5)
+
+
+@pytest.mark.parametrize("name,kwargs", [("huber", dict(delta=0.5)), ("binary_focal_crossentropy", dict(gamma=1.0)),
+                                         ("categorical_focal_crossentropy", {})])
+def test_metric_functions_match(name, kwargs):
+    y = np.eye(3, dtype="float32")[rng.integers(0, 3, 6)]
+    p = rng.uniform(0.05, 0.95, (6, 3)).astype("float32")
+    expected = keras.ops.convert_to_numpy(getattr(keras.metrics, name)(y, p, **kwargs))
+    np.testing.assert_allclose(getattr(minikeras.metrics, name)(y, p, **kwargs), expected, rtol=1e-5, atol=1e-7)
