@@ -22,5 +22,5 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
     """Keras 3's ``keras.models.save_model``: a ``.keras`` zip file (or a legacy ``.h5``)."""
     if zipped is False:
         raise ValueError("minikeras writes .keras files zipped only; received zipped=False.")
-    from .saving import save_model as _save
+    from .saving import save_model as _save  # imported here: saving imports the engine this module exports
     return _save(model, filepath, overwrite=overwrite, **kwargs)
