@@ -4,9 +4,25 @@
 """
 from . import backend, initializers, regularizers, activations, ops, layers, models, utils, saving
 from . import callbacks, datasets, losses, metrics, optimizers
+from . import config, constraints, preprocessing, random
 from .ops.tape import GradientTape
 from .engine.input_layer import Input
 from .engine.functional import Model
 from .engine.sequential import Sequential
 
+# Keras 3's top-level names for the base classes, the same classes as in the submodules.
+from .engine.layer import InputSpec, Layer
+from .engine.tensor import KerasTensor
+from .initializers import Initializer
+from .losses import Loss
+from .metrics import Metric
+from .ops.tensor import Variable
+from .optimizers import Optimizer
+from .regularizers import Regularizer
+
 __version__ = "0.1.0"
+
+
+def version():
+    """The version of minikeras, as ``keras.version()`` gives Keras's."""
+    return __version__

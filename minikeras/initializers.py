@@ -235,3 +235,28 @@ def serialize(initializer):
 
 
 glorot_uniform, zeros, ones, orthogonal = GlorotUniform, Zeros, Ones, Orthogonal
+
+
+def deserialize(config, custom_objects=None):
+    """An initializer from ``serialize``'s dict (``custom_objects`` may name your own classes)."""
+    # Imported here: utils sits downstream of initializers in the package's layering.
+    from .utils.config import object_from_config
+    if not isinstance(config, dict):
+        raise ValueError(f"Could not interpret initializer config: {config!r}. Expected a dict with "
+                         "'class_name' and 'config' (use initializers.get for names).")
+    inner = dict(config.get("config") or {})
+    for key in ("input_axes", "output_axes"):  # Keras 3.10+ variance-scaling options, off when None
+        if inner.get(key) is not None:
+            raise ValueError(f"Initializer {config.get('class_name')} sets {key}={inner[key]!r}, which "
+                             "minikeras does not implement.")
+        inner.pop(key, None)
+    config = {**config, "config": inner}
+    return object_from_config(config, _CLASSES, "initializer", custom_objects)
+
+
+# Keras 3's other spellings of the same classes: lower case (Keras 2's functions) and long names.
+(constant, glorot_normal, he_normal, he_uniform, identity, lecun_normal, lecun_uniform, random_normal,
+ random_uniform, truncated_normal, variance_scaling) = (Constant, GlorotNormal, HeNormal, HeUniform, Identity,
+                                                        LecunNormal, LecunUniform, RandomNormal, RandomUniform,
+                                                        TruncatedNormal, VarianceScaling)
+IdentityInitializer, OrthogonalInitializer = Identity, Orthogonal

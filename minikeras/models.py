@@ -16,3 +16,11 @@ def model_from_json(json_string, custom_objects=None):
 def clone_model(model, input_tensors=None, clone_function=None):
     from .saving import clone_model as _clone
     return _clone(model, input_tensors=input_tensors, clone_function=clone_function)
+
+
+def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
+    """Keras 3's ``keras.models.save_model``: a ``.keras`` zip file (or a legacy ``.h5``)."""
+    if zipped is False:
+        raise ValueError("minikeras writes .keras files zipped only; received zipped=False.")
+    from .saving import save_model as _save  # imported here: saving imports the engine this module exports
+    return _save(model, filepath, overwrite=overwrite, **kwargs)

@@ -1,5 +1,7 @@
 """Weight penalties: ``kernel_regularizer=l2(0.01)`` adds 0.01 * sum(w**2) to the loss."""
-from . import ops
+import numpy as np
+
+from . import backend, ops
 
 
 class Regularizer:
@@ -50,8 +52,42 @@ def l1_l2(l1=0.01, l2=0.01):
     return L1L2(l1, l2)
 
 
-l1, l2 = L1, L2
-_CLASSES = {"L1L2": L1L2, "L1": L1, "L2": L2, "l1": L1, "l2": L2, "l1_l2": L1L2}
+class OrthogonalRegularizer(Regularizer):
+    """Push the rows (or columns) of a 2-D kernel towards being orthogonal to each other.
+
+    After scaling each row to unit length, the penalty is ``factor`` times the mean absolute
+    cosine between pairs of different rows: 0 when they are orthogonal.
+    """
+
+    def __init__(self, factor=0.01, mode="rows"):
+        if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not 0 <= factor < float("inf"):
+            raise ValueError(f"Invalid value for argument factor: expected a non-negative float, "
+                             f"received factor={factor!r}.")
+        if mode not in ("rows", "columns"):
+            raise ValueError("Invalid value for argument `mode`. Expected one of {'rows', 'columns'}. "
+                             f"Received: mode={mode!r}")
+        self.factor = float(np.float32(factor))  # Keras keeps it as a float32 tensor
+        self.mode = mode
+
+    def __call__(self, x):
+        if len(x.shape) != 2:
+            raise ValueError(f"Inputs to OrthogonalRegularizer must have rank 2. Received: inputs.shape={x.shape}")
+        axis = 1 if self.mode == "rows" else 0
+        norms = ops.sqrt(ops.sum(ops.square(x), axis=axis, keepdims=True))
+        unit = ops.divide(x, ops.maximum(norms, backend.epsilon()))
+        product = ops.matmul(unit, ops.transpose(unit)) if axis == 1 else ops.matmul(ops.transpose(unit), unit)
+        size = x.shape[1 - axis]
+        off_diagonal = ops.multiply(product, 1.0 - np.eye(size, dtype=np.dtype(x.dtype)))
+        pairs = size * (size - 1.0) / 2.0
+        return ops.multiply(self.factor * 0.5 / pairs, ops.sum(ops.abs(off_diagonal)))
+
+    def get_config(self):
+        return {"factor": self.factor, "mode": self.mode}
+
+
+l1, l2, orthogonal_regularizer = L1, L2, OrthogonalRegularizer
+_CLASSES = {"L1L2": L1L2, "L1": L1, "L2": L2, "l1": L1, "l2": L2, "l1_l2": L1L2,
+            "OrthogonalRegularizer": OrthogonalRegularizer, "orthogonal_regularizer": OrthogonalRegularizer}
 
 
 def get(identifier):
@@ -69,3 +105,11 @@ def serialize(regularizer):
         return None
     from .utils.config import object_config
     return object_config(regularizer, "keras.regularizers")
+
+
+def deserialize(config, custom_objects=None):
+    """A regularizer from ``serialize``'s dict (``custom_objects`` may name your own classes)."""
+    # Imported here: utils sits downstream of regularizers in the package's layering.
+    from .utils.config import object_from_config
+    return object_from_config(config, {k: v for k, v in _CLASSES.items() if k[0].isupper()},
+                              "regularizer", custom_objects)

@@ -301,6 +301,12 @@ def test_weights_order_shapes_and_set_weights_errors():
         model.layers[1].set_weights([np.zeros((4, 3)), np.zeros(4)])
     with pytest.raises(ValueError, match="expects 2 weight arrays"):
         model.layers[1].set_weights([np.zeros((3, 4))])
+    # on the model, the message names the layer the misshapen weight belongs to
+    bad = model.get_weights()
+    bad[2] = np.zeros(5)
+    with pytest.raises(ValueError, match=r"Layer model_1 weight 'gamma' of layer 'batch_normalization_1' "
+                                         r"\(weights\[2\]\) has shape \(4,\), but the array provided has shape \(5,\)"):
+        model.set_weights(bad)
 
 
 def test_frozen_layer_moves_weights_to_non_trainable():

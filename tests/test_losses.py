@@ -185,3 +185,43 @@ def test_loss_names_are_keras_names():
     assert losses.Huber().name == "huber_loss"
     assert losses.SparseCategoricalCrossentropy().name == "sparse_categorical_crossentropy"
     assert keras.losses.KLDivergence().name == "kl_divergence"
+
+
+# ----------------------------------------------------------------------------- focal and overlap losses
+
+def test_focal_losses_reduce_to_cross_entropy_without_focusing():
+    rng_ = np.random.default_rng(3)
+    y = rng_.integers(0, 2, (5, 3)).astype("float32")
+    p = rng_.uniform(0.05, 0.95, (5, 3)).astype("float32")
+    np.testing.assert_allclose(np.asarray(losses.binary_focal_crossentropy(y, p, gamma=0.0)),
+                               np.asarray(losses.binary_crossentropy(y, p)), rtol=1e-5)
+    onehot = np.eye(3, dtype="float32")[[0, 2, 1, 1, 0]]
+    probs = p / p.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(np.asarray(losses.categorical_focal_crossentropy(onehot, probs, alpha=1.0, gamma=0.0)),
+                               np.asarray(losses.categorical_crossentropy(onehot, probs)), rtol=1e-5)
+    # confident, correct predictions count much less than under plain cross-entropy
+    easy = np.asarray(losses.binary_focal_crossentropy(np.ones((1, 1)), np.full((1, 1), 0.95)))
+    assert easy[0] < 0.01 * np.asarray(losses.binary_crossentropy(np.ones((1, 1)), np.full((1, 1), 0.95)))[0]
+
+
+def test_dice_and_tversky():
+    mask = np.array([[1, 1, 0, 0]], dtype="float32")
+    assert float(np.asarray(losses.dice(mask, mask))) == pytest.approx(0.0, abs=1e-6)
+    assert float(np.asarray(losses.dice(mask, 1 - mask))) == pytest.approx(1.0)
+    p = np.array([[0.9, 0.4, 0.2, 0.1]], dtype="float32")
+    np.testing.assert_allclose(np.asarray(losses.tversky(mask, p)), np.asarray(losses.dice(mask, p)), rtol=1e-6)
+    # alpha weighs the true mass the prediction misses: raising it raises the loss here
+    assert float(np.asarray(losses.tversky(mask, p, alpha=0.9, beta=0.1))) > float(np.asarray(losses.dice(mask, p)))
+    assert isinstance(losses.get("Dice"), losses.Dice) and losses.get("tversky") is losses.tversky
+
+
+def test_focal_loss_gradient_matches_finite_differences(float64):
+    y = np.array([[1.0, 0.0, 1.0]])
+    logits = np.array([[0.3, -1.2, 2.0]])
+    loss = losses.BinaryFocalCrossentropy(from_logits=True, apply_class_balancing=True)
+    t = ops.convert_to_tensor(logits)
+    with ops.GradientTape() as tape:
+        tape.watch(t)
+        value = loss(y, t)
+    numeric = numeric_gradient(lambda: float(np.asarray(loss(y, logits))), logits)
+    np.testing.assert_allclose(np.asarray(tape.gradient(value, t)), numeric, atol=1e-7)

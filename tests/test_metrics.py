@@ -143,3 +143,50 @@ def test_assign_add_accepts_a_full_reduction_tensor():
     var = metric.add_variable(shape=(), name="total")
     var.assign_add(ops.sum(np.ones(3, "float32")))
     assert float(var) == 3.0
+
+
+# ----------------------------------------------------------------------------- counts, F-scores, R2
+
+def test_confusion_counts_per_threshold():
+    y = np.array([1, 0, 1, 1, 0], dtype="float32")
+    p = np.array([0.9, 0.8, 0.4, 0.2, 0.1], dtype="float32")
+    tp = metrics.TruePositives(thresholds=[0.3, 0.5])
+    tp.update_state(y, p)
+    np.testing.assert_array_equal(tp.result(), [2.0, 1.0])
+    counts = {cls: getattr(metrics, cls)() for cls in ("FalsePositives", "TrueNegatives", "FalseNegatives")}
+    for m in counts.values():
+        m.update_state(y, p, sample_weight=[1, 2, 1, 1, 1])
+    assert [counts[c].result() for c in counts] == [2.0, 1.0, 2.0]
+    tp.reset_state()
+    np.testing.assert_array_equal(tp.result(), [0.0, 0.0])
+
+
+def test_f1_and_fbeta_by_hand():
+    y = np.array([[1, 0], [1, 0], [0, 1], [0, 1]], dtype="float32")
+    p = np.array([[0.9, 0.1], [0.2, 0.8], [0.3, 0.7], [0.6, 0.4]], dtype="float32")
+    # class 0: tp 1, fp 1, fn 1 -> P = R = 0.5; class 1: same
+    f1 = metrics.F1Score()
+    f1.update_state(y, p)
+    np.testing.assert_allclose(f1.result(), [0.5, 0.5], rtol=1e-5)
+    f2 = metrics.FBetaScore(average="macro", beta=2.0, threshold=0.5)
+    f2.update_state(y, p)
+    np.testing.assert_allclose(f2.result(), 0.5, rtol=1e-5)
+    assert metrics.get("f1_score").name == "f1_score"
+    back = metrics.deserialize(metrics.serialize(metrics.F1Score(average="weighted")))
+    assert isinstance(back, metrics.F1Score) and back.average == "weighted"
+    with pytest.raises(ValueError, match="Invalid `average`"):
+        metrics.F1Score(average="mean")
+    with pytest.raises(ValueError, match="2D inputs"):
+        f1.update_state(np.ones(3), np.ones(3))
+
+
+def test_r2_score_limits():
+    y = np.random.default_rng(0).normal(size=(50, 2))
+    perfect = metrics.R2Score()
+    perfect.update_state(y, y)
+    assert perfect.result() == pytest.approx(1.0)
+    mean_only = metrics.R2Score(class_aggregation=None)
+    mean_only.update_state(y, np.broadcast_to(y.mean(axis=0), y.shape))
+    np.testing.assert_allclose(mean_only.result(), [0.0, 0.0], atol=1e-6)
+    with pytest.raises(ValueError, match="class_aggregation"):
+        metrics.R2Score(class_aggregation="median")

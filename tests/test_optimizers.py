@@ -24,6 +24,8 @@ KERNEL_CASES = [
     ("adadelta", 4, (1.0, 0.95, 1e-7)),
     ("adam", 4, (E, 0.01, 0.9, 0.999, 1e-7)),
     ("nadam", 4, (0.01, 0.9, 0.999, 1e-7, 0.45, 0.46, 0.45, 0.2, 0.001)),
+    ("adamax", 4, (0.01, 0.9, 0.999, 1e-7)),
+    ("lion", 3, (0.01, 0.9, 0.99)),
 ]
 
 
@@ -215,3 +217,25 @@ def test_custom_training_loop_with_gradient_tape_reduces_the_loss():
         losses.append(float(loss))
     assert losses[-1] < 0.01 * losses[0]
     assert int(optimizer.iterations) == 30
+
+
+@pytest.mark.parametrize("name,cls", [("adamax", "Adamax"), ("lion", "Lion")])
+def test_adamax_and_lion_by_name_config_and_state(name, cls):
+    opt = optimizers.get(name)
+    assert type(opt) is getattr(optimizers, cls)
+    config = opt.get_config()
+    assert optimizers.deserialize(optimizers.serialize(opt)).get_config() == {**config, "name": config["name"]}
+    var = Variable(np.ones((2, 3), dtype="float32"))
+    opt.apply_gradients([(np.full((2, 3), 0.5, dtype="float32"), var)])
+    assert (var.numpy() < 1).all()
+    # state: iteration, learning rate, then the slots (Adamax: momentum and norm; Lion: momentum)
+    assert len(opt.variables) == 2 + (2 if name == "adamax" else 1)
+
+
+def test_lion_steps_have_the_size_of_the_learning_rate():
+    var = Variable(np.zeros(4, dtype="float32"))
+    opt = optimizers.Lion(learning_rate=0.1)
+    opt.apply_gradients([(np.array([3.0, -0.001, 200.0, -5.0], dtype="float32"), var)])
+    np.testing.assert_allclose(var.numpy(), [-0.1, 0.1, -0.1, 0.1], rtol=1e-6)
+    with pytest.raises(ValueError, match="beta_1"):
+        optimizers.Lion(beta_1=0.0)

@@ -95,7 +95,7 @@ class Layer:
             batch_input_shape = (kwargs.get("batch_size"),) + tuple(input_shape)
         self._batch_input_shape = tuple(batch_input_shape) if batch_input_shape is not None else None
 
-    # -- attribute tracking: sublayers assigned in __init__ contribute their weights
+    # -- attribute tracking: sublayers and Variables assigned as attributes contribute their weights
     def __setattr__(self, name, value):
         if isinstance(value, Layer) and name != "_outer" and hasattr(self, "_tracked_layers"):
             if value not in self._tracked_layers:
@@ -105,6 +105,10 @@ class Layer:
             for item in value:
                 if isinstance(item, Layer) and item not in self._tracked_layers:
                     self._tracked_layers.append(item)
+        elif isinstance(value, Variable) and hasattr(self, "_own_non_trainable"):
+            # ``self.w = keras.Variable(...)`` makes w a weight of this layer, as in Keras 3
+            if value not in self._own_trainable and value not in self._own_non_trainable:
+                (self._own_trainable if value.trainable else self._own_non_trainable).append(value)
         object.__setattr__(self, name, value)
 
     def _sublayers(self):
@@ -176,11 +180,13 @@ class Layer:
                 f"Layer {self.name} expects {len(params)} weight arrays "
                 f"({', '.join(str(p.shape) for p in params) or 'none'}), but received "
                 f"{len(weights)} arrays.")
-        for p, w in zip(params, weights):
+        for i, (p, w) in enumerate(zip(params, weights)):
             w = np.asarray(w)
             if w.shape != p.shape:
+                owner = p.path.rpartition("/")[0]  # a model's weights belong to its layers
+                where = f" of layer '{owner}' (weights[{i}])" if owner and owner != self.name else ""
                 raise ValueError(
-                    f"Layer {self.name} weight '{p.name}' has shape {p.shape}, but the array "
+                    f"Layer {self.name} weight '{p.name}'{where} has shape {p.shape}, but the array "
                     f"provided has shape {w.shape}.")
         for p, w in zip(params, weights):
             p.assign(w)

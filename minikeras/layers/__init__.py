@@ -4,17 +4,21 @@ from ..engine.input_layer import Input, InputLayer
 from ..engine.layer import InputSpec, Layer
 from .activation import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from .convolutional import (Conv1D, Conv2D, Conv2DTranspose, Convolution1D, Convolution2D,
-                            Deconvolution2D, DepthwiseConv2D, SeparableConv2D, SeparableConvolution2D)
-from .core import (Activation, Dense, Dropout, Embedding, Flatten, Lambda, Masking, Permute,
+                            Convolution2DTranspose, Deconvolution2D, DepthwiseConv2D, SeparableConv2D,
+                            SeparableConvolution2D)
+from .core import (Activation, Dense, Dropout, Embedding, Flatten, Identity, Lambda, Masking, Permute,
                    RepeatVector, Reshape)
 from .merging import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, add,
                       average, concatenate, dot, maximum, minimum, multiply, subtract)
-from .normalization import BatchNormalization, LayerNormalization
+from .normalization import (BatchNormalization, GroupNormalization, LayerNormalization, RMSNormalization,
+                            UnitNormalization)
 from .pooling import (AveragePooling1D, AveragePooling2D, AvgPool1D, AvgPool2D, GlobalAveragePooling1D,
                       GlobalAveragePooling2D, GlobalAvgPool1D, GlobalAvgPool2D, GlobalMaxPool1D,
                       GlobalMaxPool2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPool1D, MaxPool2D,
                       MaxPooling1D, MaxPooling2D)
 from .recurrent import GRU, LSTM, SimpleRNN
+from .regularization import (AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D,
+                             SpatialDropout3D)
 from .reshaping import Cropping1D, Cropping2D, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D
 from .wrappers import Bidirectional, TimeDistributed
 from . import merge  # noqa: F401  (Keras 2 import path)

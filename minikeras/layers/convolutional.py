@@ -2,7 +2,7 @@
 SeparableConv2D. A 1D convolution runs as a 2D one over a height of 1."""
 import numpy as np
 
-from .. import activations, initializers, ops, regularizers
+from .. import activations, constraints, initializers, ops, regularizers
 from ..engine.layer import InputSpec, Layer
 
 
@@ -79,6 +79,8 @@ class Conv(Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def _input_channels(self, input_shape):
@@ -95,11 +97,16 @@ class Conv(Layer):
                              f"({self.filters}) must both be divisible by groups={self.groups}.")
         shape = self.kernel_size + (channels // self.groups, self.filters)
         self.kernel = self.add_weight("kernel", shape, initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer)
-        self.bias = self.add_weight("bias", (self.filters,), initializer=self.bias_initializer,
-                                    regularizer=self.bias_regularizer) if self.use_bias else None
+                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        self.bias = self._add_bias()
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={-1: channels})
         self.built = True
+
+    def _add_bias(self):
+        if not self.use_bias:
+            return None
+        return self.add_weight("bias", (self.filters,), initializer=self.bias_initializer,
+                               regularizer=self.bias_regularizer, constraint=self.bias_constraint)
 
     def compute_output_shape(self, input_shape):
         spatial = [conv_output_length(n, k, self.padding, s, d) for n, k, s, d in
@@ -126,7 +133,9 @@ class Conv(Layer):
                 "bias_initializer": initializers.serialize(self.bias_initializer),
                 "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
                 "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "activity_regularizer": None, "kernel_constraint": None, "bias_constraint": None}
+                "activity_regularizer": None,
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint)}
 
 
 class Conv1D(Conv):
@@ -152,9 +161,8 @@ class Conv2DTranspose(Conv):
         channels = self._input_channels(input_shape)
         self.kernel = self.add_weight("kernel", self.kernel_size + (self.filters, channels),
                                       initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer)
-        self.bias = self.add_weight("bias", (self.filters,), initializer=self.bias_initializer,
-                                    regularizer=self.bias_regularizer) if self.use_bias else None
+                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        self.bias = self._add_bias()
         self.input_spec = InputSpec(ndim=4, axes={-1: channels})
         self.built = True
 
@@ -188,7 +196,8 @@ class DepthwiseConv2D(Conv):
         kwargs.pop("filters", None)
         super().__init__(None, kernel_size, strides=strides, padding=padding,
                          kernel_initializer=depthwise_initializer,
-                         kernel_regularizer=depthwise_regularizer, **kwargs)
+                         kernel_regularizer=depthwise_regularizer,
+                         kernel_constraint=depthwise_constraint, **kwargs)
         self.depth_multiplier = int(depth_multiplier)
 
     def build(self, input_shape):
@@ -196,9 +205,9 @@ class DepthwiseConv2D(Conv):
         self.filters = channels * self.depth_multiplier
         self.depthwise_kernel = self.add_weight(
             "depthwise_kernel", self.kernel_size + (channels, self.depth_multiplier),
-            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer)
-        self.bias = self.add_weight("bias", (self.filters,), initializer=self.bias_initializer,
-                                    regularizer=self.bias_regularizer) if self.use_bias else None
+            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint)
+        self.bias = self._add_bias()
         self.input_spec = InputSpec(ndim=4, axes={-1: channels})
         self.built = True
 
@@ -218,7 +227,7 @@ class DepthwiseConv2D(Conv):
         config.update(depth_multiplier=self.depth_multiplier,
                       depthwise_initializer=initializers.serialize(self.kernel_initializer),
                       depthwise_regularizer=regularizers.serialize(self.kernel_regularizer),
-                      depthwise_constraint=None)
+                      depthwise_constraint=constraints.serialize(self.kernel_constraint))
         return config
 
 
@@ -237,17 +246,20 @@ class SeparableConv2D(Conv):
         self.pointwise_initializer = initializers.get(pointwise_initializer)
         self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
         self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
+        self.depthwise_constraint = constraints.get(depthwise_constraint)
+        self.pointwise_constraint = constraints.get(pointwise_constraint)
 
     def build(self, input_shape):
         channels = self._input_channels(input_shape)
         self.depthwise_kernel = self.add_weight(
             "depthwise_kernel", self.kernel_size + (channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer)
+            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
+            constraint=self.depthwise_constraint)
         self.pointwise_kernel = self.add_weight(
             "pointwise_kernel", (1, 1, channels * self.depth_multiplier, self.filters),
-            initializer=self.pointwise_initializer, regularizer=self.pointwise_regularizer)
-        self.bias = self.add_weight("bias", (self.filters,), initializer=self.bias_initializer,
-                                    regularizer=self.bias_regularizer) if self.use_bias else None
+            initializer=self.pointwise_initializer, regularizer=self.pointwise_regularizer,
+            constraint=self.pointwise_constraint)
+        self.bias = self._add_bias()
         self.input_spec = InputSpec(ndim=4, axes={-1: channels})
         self.built = True
 
@@ -266,9 +278,11 @@ class SeparableConv2D(Conv):
                       pointwise_initializer=initializers.serialize(self.pointwise_initializer),
                       depthwise_regularizer=regularizers.serialize(self.depthwise_regularizer),
                       pointwise_regularizer=regularizers.serialize(self.pointwise_regularizer),
-                      depthwise_constraint=None, pointwise_constraint=None)
+                      depthwise_constraint=constraints.serialize(self.depthwise_constraint),
+                      pointwise_constraint=constraints.serialize(self.pointwise_constraint))
         return config
 
 
-Convolution1D, Convolution2D, Conv2DTranspose, Deconvolution2D = Conv1D, Conv2D, Conv2DTranspose, Conv2DTranspose
+Convolution1D, Convolution2D, Deconvolution2D = Conv1D, Conv2D, Conv2DTranspose
+Convolution2DTranspose = Conv2DTranspose
 SeparableConvolution2D = SeparableConv2D

@@ -5,7 +5,7 @@ Weights follow Keras: ``kernel`` (input_dim, gates*units), ``recurrent_kernel``
 The whole sequence runs as one fused operation (``ops.nn.rnn``): one GEMM projects every
 time step's input, then a numba loop walks through time.
 """
-from .. import activations, initializers, ops, regularizers
+from .. import activations, constraints, initializers, ops, random, regularizers
 from ..engine.layer import InputSpec, Layer
 
 
@@ -40,7 +40,19 @@ class RNNBase(Layer):
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.recurrent_constraint = constraints.get(recurrent_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        for arg, rate in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
+            if not 0 <= rate <= 1:
+                raise ValueError(f"Layer {self.name}: `{arg}` must be between 0 and 1, received {rate!r}.")
+        if recurrent_dropout:
+            raise ValueError(f"Layer {self.name}: recurrent_dropout={recurrent_dropout!r} is not supported by "
+                             "minikeras (the fused recurrent kernels have no dropout on the state); use "
+                             "`dropout` (on the inputs) or a Dropout layer after the RNN.")
         self.dropout, self.recurrent_dropout = float(dropout), float(recurrent_dropout)
+        # As in Keras 3: one input mask per sequence, the same at every time step.
+        self.seed_generator = random.SeedGenerator(seed) if dropout and seed is not None else None
         self.return_sequences, self.return_state = return_sequences, return_state
         self.go_backwards, self.stateful, self.unroll = go_backwards, stateful, unroll
         self.seed = seed
@@ -73,13 +85,14 @@ class RNNBase(Layer):
                              f"received input shape {tuple(seq_shape)}.")
         width = self.gates * self.units
         self.kernel = self.add_weight("kernel", (input_dim, width), initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer)
+                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
         self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, width),
                                                 initializer=self.recurrent_initializer,
-                                                regularizer=self.recurrent_regularizer)
+                                                regularizer=self.recurrent_regularizer,
+                                                constraint=self.recurrent_constraint)
         if self.use_bias:
             self.bias = self.add_weight("bias", self._bias_shape(), initializer=self._bias_init(),
-                                        regularizer=self.bias_regularizer)
+                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint)
         else:
             self.bias = None
         self.input_spec = InputSpec(ndim=3, axes={-1: input_dim})
@@ -106,6 +119,8 @@ class RNNBase(Layer):
             inputs, initial_state = inputs[0], list(inputs[1:])
         if isinstance(mask, list):
             mask = mask[0]
+        if training and self.dropout:
+            inputs = random.dropout(inputs, self.dropout, noise_shape=(None, 1, None), seed=self.seed_generator)
         outputs, states = ops.nn.rnn(
             self.cell_type, inputs, self.kernel, self.recurrent_kernel, self.bias,
             initial_state=initial_state, mask=mask, go_backwards=self.go_backwards,
@@ -124,8 +139,10 @@ class RNNBase(Layer):
                 "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
                 "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
                 "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "activity_regularizer": None, "kernel_constraint": None,
-                "recurrent_constraint": None, "bias_constraint": None,
+                "activity_regularizer": None,
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint),
                 "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout,
                 "return_sequences": self.return_sequences, "return_state": self.return_state,
                 "go_backwards": self.go_backwards, "stateful": self.stateful, "unroll": self.unroll,

@@ -89,8 +89,8 @@ class Bidirectional(Wrapper):
         return out
 
     def call(self, inputs, mask=None, training=None):
-        fw = self.forward_layer.call(inputs, mask=mask)
-        bw = self.backward_layer.call(inputs, mask=mask)
+        fw = self.forward_layer.call(inputs, mask=mask, training=training)
+        bw = self.backward_layer.call(inputs, mask=mask, training=training)
         fw_states = bw_states = []
         if self.return_state:
             fw, fw_states = fw[0], fw[1:]

@@ -11,6 +11,8 @@ from .losses import (REDUCTIONS, BinaryCrossentropy, CategoricalCrossentropy, Ca
                      hinge, huber, kind_of, kl_divergence, log_cosh, mean_absolute_error,
                      mean_absolute_percentage_error, mean_squared_error, mean_squared_logarithmic_error,
                      poisson, sparse_categorical_crossentropy, squared_hinge)
+from .imbalance_losses import (BinaryFocalCrossentropy, CategoricalFocalCrossentropy, Dice, Tversky,
+                               binary_focal_crossentropy, categorical_focal_crossentropy, dice, tversky)
 from ..utils.config import object_config, object_from_config
 
 # Short names Keras accepts (Keras 2's and Keras 3's legacy aliases).
@@ -26,14 +28,15 @@ _FUNCTIONS = {fn.__name__: fn for fn in (
     mean_squared_error, mean_absolute_error, mean_absolute_percentage_error,
     mean_squared_logarithmic_error, huber, log_cosh, poisson, cosine_similarity, hinge, squared_hinge,
     categorical_hinge, kl_divergence, binary_crossentropy, categorical_crossentropy,
-    sparse_categorical_crossentropy)}
+    sparse_categorical_crossentropy, binary_focal_crossentropy, categorical_focal_crossentropy, dice, tversky)}
 _FUNCTIONS.update({"mse": mse, "MSE": mse, "mae": mae, "MAE": mae, "mape": mape, "MAPE": mape,
                    "msle": msle, "MSLE": msle, "kld": kld, "KLD": kld,
                    "kullback_leibler_divergence": kld, "logcosh": log_cosh, "huber_loss": huber})
 _CLASSES = {cls.__name__: cls for cls in (
     MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredLogarithmicError,
     Huber, LogCosh, Poisson, CosineSimilarity, Hinge, SquaredHinge, CategoricalHinge, KLDivergence,
-    BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy)}
+    BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy, BinaryFocalCrossentropy,
+    CategoricalFocalCrossentropy, Dice, Tversky)}
 
 
 def get(identifier):

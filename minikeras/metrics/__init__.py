@@ -8,16 +8,21 @@ from .accuracy_metrics import (Accuracy, BinaryAccuracy, CategoricalAccuracy, Sp
                                SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy, accuracy,
                                binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
                                sparse_top_k_categorical_accuracy, top_k_categorical_accuracy)
-from .confusion_metrics import AUC, Precision, Recall
+from .confusion_metrics import (AUC, FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives,
+                                TruePositives)
+from .f_score_metrics import F1Score, FBetaScore
 from .loss_metrics import (BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, CosineSimilarity,
-                           Hinge, KLDivergence, LogCoshError, MeanAbsoluteError, MeanAbsolutePercentageError,
-                           MeanSquaredError, MeanSquaredLogarithmicError, Poisson, RootMeanSquaredError,
-                           SparseCategoricalCrossentropy, SquaredHinge, binary_crossentropy,
-                           categorical_crossentropy, categorical_hinge, cosine_similarity, hinge,
-                           kl_divergence, log_cosh, mean_absolute_error, mean_absolute_percentage_error,
-                           mean_squared_error, mean_squared_logarithmic_error, poisson,
-                           sparse_categorical_crossentropy, squared_hinge)
+                           Hinge, KLDivergence, LogCoshError, MeanAbsoluteError,
+                           MeanAbsolutePercentageError, MeanSquaredError, MeanSquaredLogarithmicError,
+                           Poisson, RootMeanSquaredError, SparseCategoricalCrossentropy, SquaredHinge,
+                           binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy,
+                           categorical_focal_crossentropy, categorical_hinge, cosine_similarity, hinge,
+                           huber, kl_divergence, log_cosh, mean_absolute_error,
+                           mean_absolute_percentage_error, mean_squared_error,
+                           mean_squared_logarithmic_error, poisson, sparse_categorical_crossentropy,
+                           squared_hinge)
 from .metric import Mean, MeanMetricWrapper, Metric, Sum
+from .regression_metrics import R2Score
 from ..utils.config import object_config, object_from_config
 
 mse = MSE = mean_squared_error
@@ -32,7 +37,8 @@ _FUNCTIONS = {fn.__name__: fn for fn in (
     top_k_categorical_accuracy, sparse_top_k_categorical_accuracy, mean_squared_error,
     mean_absolute_error, mean_absolute_percentage_error, mean_squared_logarithmic_error, log_cosh,
     poisson, kl_divergence, hinge, squared_hinge, categorical_hinge, binary_crossentropy,
-    categorical_crossentropy, sparse_categorical_crossentropy, cosine_similarity)}
+    categorical_crossentropy, sparse_categorical_crossentropy, cosine_similarity, huber, binary_focal_crossentropy,
+    categorical_focal_crossentropy)}
 _FUNCTIONS.update({"mse": mse, "MSE": mse, "mae": mae, "MAE": mae, "mape": mape, "MAPE": mape,
                    "msle": msle, "MSLE": msle, "kld": kld, "KLD": kld, "logcosh": log_cosh,
                    "kullback_leibler_divergence": kld, "acc": accuracy})
@@ -41,7 +47,8 @@ _CLASSES = {cls.__name__: cls for cls in (
     SparseTopKCategoricalAccuracy, AUC, Precision, Recall, MeanSquaredError, MeanAbsoluteError,
     MeanAbsolutePercentageError, MeanSquaredLogarithmicError, RootMeanSquaredError, LogCoshError, Poisson,
     KLDivergence, Hinge, SquaredHinge, CategoricalHinge, BinaryCrossentropy, CategoricalCrossentropy,
-    SparseCategoricalCrossentropy, CosineSimilarity, Mean, Sum)}
+    SparseCategoricalCrossentropy, CosineSimilarity, Mean, Sum, TruePositives, FalsePositives, TrueNegatives,
+    FalseNegatives, FBetaScore, F1Score, R2Score)}
 _CLASSES.update({backend.to_snake_case(name): cls for name, cls in list(_CLASSES.items())
                  if backend.to_snake_case(name) not in _FUNCTIONS})
 _CLASSES["auc"] = AUC

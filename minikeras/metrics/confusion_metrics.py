@@ -1,4 +1,4 @@
-"""Precision, Recall and AUC, from counts of true/false positives/negatives.
+"""Precision, Recall, AUC and the raw counts (TruePositives, ...), from confusion counts.
 
 A prediction counts as positive at threshold t when ``y_pred > t``; a label is positive
 when it is non-zero. Counts are accumulated (weighted) per threshold, as in Keras 3's
@@ -189,3 +189,36 @@ class AUC(Metric):
         return {**super().get_config(), "num_thresholds": self.num_thresholds, "curve": self.curve,
                 "summation_method": self.summation_method, "thresholds": self._init_thresholds,
                 "from_logits": self._from_logits}
+
+
+class _ConditionCount(_ThresholdMetric):
+    """The weighted count of one cell of the confusion matrix, per threshold (Keras 3's
+    TruePositives, FalsePositives, TrueNegatives, FalseNegatives)."""
+
+    _direction = None
+    _cell = None
+
+    def __init__(self, thresholds=None, name=None, dtype=None):
+        super().__init__(thresholds=thresholds, name=name, dtype=dtype)
+
+    def result(self):
+        return self._finish(getattr(self, self._cell))
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype, "thresholds": self.init_thresholds}
+
+
+class TruePositives(_ConditionCount):
+    _cell = "true_positives"
+
+
+class FalsePositives(_ConditionCount):
+    _cell = "false_positives"
+
+
+class TrueNegatives(_ConditionCount):
+    _cell = "true_negatives"
+
+
+class FalseNegatives(_ConditionCount):
+    _cell = "false_negatives"

@@ -5,7 +5,7 @@ arrays: a metric needs the values, not their gradients.
 """
 import numpy as np
 
-from ..losses import kernels
+from ..losses import imbalance_losses, kernels
 from ..losses.losses import same_rank
 from .metric import Mean, MeanMetricWrapper, to_array
 
@@ -33,6 +33,17 @@ categorical_hinge = _numpy_loss(kernels.categorical_hinge_values)
 binary_crossentropy = _numpy_loss(kernels.binary_crossentropy_values)
 categorical_crossentropy = _numpy_loss(kernels.categorical_crossentropy_values)
 sparse_categorical_crossentropy = _numpy_loss(kernels.sparse_categorical_crossentropy_values, sparse=True)
+huber = _numpy_loss(kernels.huber_values)
+
+
+def binary_focal_crossentropy(y_true, y_pred, **kwargs):
+    """The focal loss's per-sample values (see losses/imbalance_losses.py), as numpy."""
+    return np.asarray(imbalance_losses.binary_focal_crossentropy(to_array(y_true), to_array(y_pred), **kwargs))
+
+
+def categorical_focal_crossentropy(y_true, y_pred, **kwargs):
+    """The focal loss's per-sample values (see losses/imbalance_losses.py), as numpy."""
+    return np.asarray(imbalance_losses.categorical_focal_crossentropy(to_array(y_true), to_array(y_pred), **kwargs))
 
 
 def cosine_similarity(y_true, y_pred, axis=-1):

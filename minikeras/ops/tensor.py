@@ -6,7 +6,7 @@ that sends the gradient back to them (see ``tape.py``). Outside a tape nothing i
 """
 import numpy as np
 
-from .. import backend
+from .. import backend, initializers
 from ..engine.tensor import TensorOperators
 
 
@@ -47,22 +47,41 @@ class Tensor(TensorOperators):
 
 
 class Variable(Tensor):
-    """A weight: a Tensor whose value the optimizer changes in place."""
+    """A weight: a Tensor whose value the optimizer changes in place.
 
-    __slots__ = ("name", "path", "trainable", "regularizer", "constraint", "initializer")
+    This is ``keras.Variable``, with Keras 3's signature: ``Variable(value)`` or
+    ``Variable(initializer, shape=...)`` where the initializer is a name ("zeros"), an
+    Initializer or a callable ``(shape, dtype) -> array``. ``aggregation`` and
+    ``synchronization`` only matter to distributed training, which minikeras does not do;
+    they are checked and kept so that Keras code reading them works.
+    """
 
-    def __init__(self, value, name="variable", trainable=True, dtype=None, path=None):
+    __slots__ = ("name", "path", "trainable", "regularizer", "constraint", "initializer",
+                 "autocast", "aggregation", "synchronization")
+
+    def __init__(self, initializer, shape=None, dtype=None, trainable=True, autocast=True,
+                 aggregation="none", synchronization="auto", name=None, path=None):
+        name = name or "variable"
+        value = _initial_value(initializer, shape, dtype, name)
         if dtype is None:
             kind = np.asarray(value).dtype.kind
             dtype = backend.floatx() if kind == "f" else np.asarray(value).dtype
         # C order always: the kernels expect it, and views of the value must alias it
         super().__init__(np.array(value, dtype=backend.standardize_dtype(dtype), order="C"))
+        for arg, given, allowed in (("aggregation", aggregation, _AGGREGATIONS),
+                                    ("synchronization", synchronization, _SYNCHRONIZATIONS)):
+            if given not in allowed:
+                raise ValueError(f"Variable '{name}': invalid value for argument `{arg}`. Expected one of "
+                                 f"{', '.join(map(repr, allowed))}. Received: {arg}={given!r}")
         self.name = name
         self.path = path or name
         self.trainable = trainable
+        self.autocast = autocast
+        self.aggregation = aggregation or "none"
+        self.synchronization = synchronization or "auto"
         self.regularizer = None
         self.constraint = None
-        self.initializer = None
+        self.initializer = initializer if callable(initializer) or isinstance(initializer, str) else None
 
     def assign(self, value):
         value = np.asarray(value)
@@ -86,6 +105,25 @@ class Variable(Tensor):
 
     __hash__ = object.__hash__
     __eq__ = object.__eq__
+
+
+_AGGREGATIONS = (None, "none", "mean", "sum", "only_first_replica")
+_SYNCHRONIZATIONS = (None, "none", "on_read", "on_write", "auto")
+
+
+def _initial_value(initializer, shape, dtype, name):
+    """The starting array of a Variable: the value itself, or an initializer run on ``shape``."""
+    if isinstance(initializer, str) or (callable(initializer) and not isinstance(initializer, Tensor)):
+        if shape is None:
+            raise ValueError(f"Variable '{name}': when creating a Variable from an initializer, the "
+                             f"`shape` argument should be specified. Received: initializer={initializer!r} "
+                             "and shape=None")
+        return initializers.get(initializer)(tuple(shape), dtype=backend.standardize_dtype(dtype))
+    value = initializer.value if isinstance(initializer, Tensor) else np.asarray(initializer)
+    if shape is not None and tuple(shape) != value.shape:
+        raise ValueError(f"Variable '{name}': the initial value has shape {value.shape}, which does not "
+                         f"match the `shape` argument {tuple(shape)}.")
+    return value
 
 
 def convert_to_tensor(x, dtype=None):

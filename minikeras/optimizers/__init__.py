@@ -2,6 +2,8 @@
 from . import schedules
 from .adagrad import Adadelta, Adagrad
 from .adam import Adam, AdamW
+from .adamax import Adamax
+from .lion import Lion
 from .nadam import Nadam
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
@@ -9,7 +11,7 @@ from .sgd import SGD
 from ..utils.config import object_config
 
 _BY_NAME = {"sgd": SGD, "rmsprop": RMSprop, "adam": Adam, "adamw": AdamW, "adagrad": Adagrad,
-            "adadelta": Adadelta, "nadam": Nadam}
+            "adadelta": Adadelta, "nadam": Nadam, "adamax": Adamax, "lion": Lion}
 
 
 def get(identifier):

@@ -115,6 +115,26 @@ def nadam(var, grad, m_buf, v_buf, lr, beta_1, beta_2, epsilon, u_t, u_t_1, u_pr
         v[i] -= m_hat * lr / (np.sqrt(v_hat) + epsilon)
 
 
+@_jit
+def adamax(var, grad, m_buf, u_buf, alpha, beta_1, beta_2, epsilon):
+    """``alpha`` = lr / (1 - beta_1**t); ``u`` is the decaying infinity norm of the gradients."""
+    v, g, m, u = var.reshape(-1), grad.reshape(-1), m_buf.reshape(-1), u_buf.reshape(-1)
+    for i in range(v.size):
+        gi = g[i]
+        m[i] += (gi - m[i]) * (1.0 - beta_1)
+        u[i] = max(beta_2 * u[i], abs(gi))
+        v[i] -= alpha * m[i] / (u[i] + epsilon)
+
+
+@_jit
+def lion(var, grad, m_buf, lr, beta_1, beta_2):
+    v, g, m = var.reshape(-1), grad.reshape(-1), m_buf.reshape(-1)
+    for i in range(v.size):
+        gi = g[i]
+        v[i] -= lr * np.sign(beta_1 * m[i] + (1.0 - beta_1) * gi)
+        m[i] = beta_2 * m[i] + (1.0 - beta_2) * gi
+
+
 # ----------------------------------------------------------------------------- references
 
 def sgd_reference(var, grad, lr):
@@ -169,3 +189,14 @@ def nadam_reference(var, grad, m, v, lr, beta_1, beta_2, epsilon, u_t, u_t_1, u_
     m_hat = u_t_1 * m / (1 - u_product_t_1) + (1 - u_t) * grad / (1 - u_product_t)
     v_hat = v / (1 - beta_2_power)
     var -= m_hat * lr / (np.sqrt(v_hat) + epsilon)
+
+
+def adamax_reference(var, grad, m, u, alpha, beta_1, beta_2, epsilon):
+    m += (grad - m) * (1 - beta_1)
+    np.maximum(beta_2 * u, np.abs(grad), out=u)
+    var -= alpha * m / (u + epsilon)
+
+
+def lion_reference(var, grad, m, lr, beta_1, beta_2):
+    var -= lr * np.sign(beta_1 * m + (1 - beta_1) * grad)
+    m[...] = beta_2 * m + (1 - beta_2) * grad

@@ -250,7 +250,7 @@ def enable_unsafe_deserialization():
 def safe_mode_scope(safe_mode):
     """Within the block, ``safe_mode`` (if not None) decides whether Lambda layers may load."""
     previous = _SAFE_MODE[0]
-    if safe_mode is not None:
+    if safe_mode is not None and _SAFE_MODE[0] is not False:  # a global opt-out wins, as in Keras
         _SAFE_MODE[0] = bool(safe_mode)
     try:
         yield

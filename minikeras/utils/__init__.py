@@ -1,5 +1,13 @@
-"""Utilities: plot_model, model_to_dot, to_categorical, set_random_seed."""
+"""Utilities: plot_model, model_to_dot, to_categorical, set_random_seed, pad_sequences, normalize,
+is_keras_tensor, clear_session."""
+import gc
+
 import numpy as np
+
+from .. import backend
+from ..engine.tensor import KerasTensor as _KerasTensor  # private: keras.utils has no KerasTensor
+from .numerical_utils import normalize  # noqa: F401
+from .sequence_utils import pad_sequences  # noqa: F401
 
 
 def to_categorical(y, num_classes=None, dtype="float32"):
@@ -38,3 +46,17 @@ def model_to_dot(model, *args, **kwargs):
     """The model's graph as DOT text, for people who have Graphviz."""
     from .plot import model_to_dot as _to_dot
     return _to_dot(model, *args, **kwargs)
+
+
+def is_keras_tensor(x):
+    """True for the symbolic tensors of model definition (``keras.Input(...)`` and what layers
+    make from it), False for arrays and eager Tensors."""
+    return isinstance(x, _KerasTensor)
+
+
+def clear_session(free_memory=True):
+    """Reset the automatic layer names (the next Dense is dense_1 again); with ``free_memory``,
+    also run Python's garbage collector, as Keras does."""
+    backend.clear_session()
+    if free_memory:
+        gc.collect()

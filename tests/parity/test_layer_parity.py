@@ -18,9 +18,10 @@ from tests.test_saving_layers import (ALL_CASES, LAYER_CASES, MERGE_CASES, NEEDS
 
 RTOL, ATOL = 1e-4, 1e-5
 # Layers whose output is random in training, or have no weights to train.
-NO_TRAINING_STEP = {"Dropout", "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation",
-                    "CategoryEncoding", "IntegerLookup", "Discretization", "Hashing", "StringLookup",
-                    "TextVectorization"}
+NO_TRAINING_STEP = {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise",
+                    "GaussianDropout", "AlphaDropout", "RandomFlip", "RandomRotation", "RandomZoom",
+                    "RandomTranslation", "CategoryEncoding", "IntegerLookup", "Discretization", "Hashing",
+                    "StringLookup", "TextVectorization"}
 
 
 def _pair(name, build=build_case):

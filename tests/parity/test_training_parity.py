@@ -74,6 +74,10 @@ OPTIMIZERS = [
     ("SGD", dict(learning_rate=0.1, clipvalue=0.05)),
     ("Adam", dict(learning_rate=0.01, global_clipnorm=0.3)),
     ("RMSprop", dict(learning_rate=0.01, weight_decay=0.05)),
+    ("Adamax", dict(learning_rate=0.01)),
+    ("Adamax", dict(learning_rate=0.02, beta_1=0.8, beta_2=0.9, weight_decay=0.01)),
+    ("Lion", dict(learning_rate=0.003)),
+    ("Lion", dict(learning_rate=0.003, beta_1=0.5, beta_2=0.9)),
 ]
 
 
