@@ -90,7 +90,9 @@ def hard_sigmoid(v):  # Keras 2 / tf.keras definition: clip(0.2 v + 0.5, 0, 1)
 # Three details make their loops vectorize (measured: ~10x for sigmoid and tanh):
 #  * each activation gets its own loop, with the `code` test outside it: LLVM does
 #    not hoist a five-way switch out of a loop, so a loop calling a switching
-#    function stays scalar;
+#    function stays scalar. (One loop taking the scalar function as an argument would
+#    read shorter, but numba does not cache such a kernel: measured, it recompiled in
+#    every process, 6 s. Hence five loops of the same shape.);
 #  * column indices are unsigned: with a signed index that does not start at 0,
 #    numba must handle negative (wrap-around) indices, and that test blocks LLVM;
 #  * error_model="numpy" removes the ZeroDivisionError branch of every division.

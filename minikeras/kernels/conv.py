@@ -35,9 +35,16 @@ from .threads import batch_parts, run_parts
 __all__ = ["conv2d_forward", "conv2d_backward", "conv2d_transpose_forward", "conv2d_transpose_backward"]
 
 
-def _conv_flops(n, out_hw, kernel):
+def _prepare(x, kernel, strides, padding, dilation, groups):
+    """Contiguous x and kernel (x's dtype), checked; the geometry; the batch split over threads."""
+    x = np.ascontiguousarray(x)
+    kernel = np.ascontiguousarray(kernel, dtype=x.dtype)
+    check_conv2d_arguments(x, kernel, groups, "conv2d")
+    strides, dilation, pads, out_hw = conv2d_geometry("conv2d", x.shape[1:3], kernel.shape[:2], strides, padding,
+                                                      dilation)
     kh, kw, cg, cout = kernel.shape
-    return 2 * n * out_hw[0] * out_hw[1] * kh * kw * cg * cout
+    flops = 2 * x.shape[0] * out_hw[0] * out_hw[1] * kh * kw * cg * cout
+    return x, kernel, strides, dilation, pads, out_hw, batch_parts(x.shape[0], flops)
 
 
 def conv2d_forward(x, kernel, strides=(1, 1), padding="valid", dilation=(1, 1), groups=1, bias=None, code=LINEAR):
@@ -45,12 +52,7 @@ def conv2d_forward(x, kernel, strides=(1, 1), padding="valid", dilation=(1, 1), 
 
     bias and code are optional; when given they are applied chunk by chunk while y is still in cache.
     """
-    x = np.ascontiguousarray(x)
-    kernel = np.ascontiguousarray(kernel, dtype=x.dtype)
-    check_conv2d_arguments(x, kernel, groups, "conv2d")
-    strides, dilation, pads, out_hw = conv2d_geometry("conv2d", x.shape[1:3], kernel.shape[:2], strides, padding,
-                                                      dilation)
-    parts = batch_parts(x.shape[0], _conv_flops(x.shape[0], out_hw, kernel))
+    x, kernel, strides, dilation, pads, out_hw, parts = _prepare(x, kernel, strides, padding, dilation, groups)
     if len(parts) == 1:
         return forward_gemm(x, kernel, out_hw, strides, pads, dilation, groups, bias, code)
     y = buffers.empty((x.shape[0],) + out_hw + (kernel.shape[3],), x.dtype)
@@ -66,13 +68,8 @@ def conv2d_backward(x, kernel, dy, strides=(1, 1), padding="valid", dilation=(1,
     ``bias_activation_backward(y, dy, code, True)``. need_dx=False skips the input
     gradient (first layer of a network).
     """
-    x = np.ascontiguousarray(x)
-    kernel = np.ascontiguousarray(kernel, dtype=x.dtype)
+    x, kernel, strides, dilation, pads, _, parts = _prepare(x, kernel, strides, padding, dilation, groups)
     dy = np.ascontiguousarray(dy, dtype=x.dtype)
-    check_conv2d_arguments(x, kernel, groups, "conv2d")
-    strides, dilation, pads, out_hw = conv2d_geometry("conv2d", x.shape[1:3], kernel.shape[:2], strides, padding,
-                                                      dilation)
-    parts = batch_parts(x.shape[0], _conv_flops(x.shape[0], out_hw, kernel))
     if len(parts) == 1:
         return backward_gemm(x, x.shape, kernel, dy, strides, pads, dilation, groups, need_dx, True)
     dx = buffers.zeros(x.shape, dy.dtype) if need_dx else None

@@ -15,13 +15,24 @@ __all__ = ["depthwise_conv2d_forward", "depthwise_conv2d_backward"]
 
 
 @njit(cache=True)
-def _depthwise_forward_kernel(x, dk, sh, sw, pt, pl, dh, dw, y):
-    # Viewing y as (..., channels, mult) keeps the innermost loops contiguous.
+def _depthwise_walk(x, dk, sh, sw, pt, pl, dh, dw, out, backward, need_dx, dx, ddk):
+    """Visit every (output pixel, kernel tap, channel) once.
+
+    forward (backward=False): out (y) accumulates x * dk.
+    backward: out is dy, and the same visit gives both gradients, because the tap pairs
+    one x cell with one dy cell and each gradient is the product with the other factor:
+    ddk accumulates x * dy, and dx (if need_dx) dy * dk.
+    Viewing out as (..., channels, mult) keeps the innermost loops contiguous.
+    """
     n, height, width, channels = x.shape
     kh, kw, _, mult = dk.shape
-    _, out_h, out_w, _ = y.shape
-    y5 = y.reshape(n, out_h, out_w, channels, mult)
-    y5[...] = 0
+    _, out_h, out_w, _ = out.shape
+    out5 = out.reshape(n, out_h, out_w, channels, mult)
+    if backward:
+        ddk[...] = 0
+        dx[...] = 0
+    else:
+        out5[...] = 0
     for b in range(n):
         for oy in range(out_h):
             for ox in range(out_w):
@@ -35,36 +46,13 @@ def _depthwise_forward_kernel(x, dk, sh, sw, pt, pl, dh, dw, y):
                             continue
                         for c in range(channels):
                             xv = x[b, iy, ix, c]
-                            for m in range(mult):
-                                y5[b, oy, ox, c, m] += xv * dk[ky, kx, c, m]
-
-
-@njit(cache=True)
-def _depthwise_backward_kernel(x, dk, dy, sh, sw, pt, pl, dh, dw, need_dx, dx, ddk):
-    # One pass over (output pixel, tap) gives both gradients: the tap pairs one x cell
-    # with one dy cell, and each gradient is the product with the other factor.
-    n, height, width, channels = x.shape
-    kh, kw, _, mult = dk.shape
-    _, out_h, out_w, _ = dy.shape
-    dy5 = dy.reshape(n, out_h, out_w, channels, mult)
-    ddk[...] = 0
-    dx[...] = 0
-    for b in range(n):
-        for oy in range(out_h):
-            for ox in range(out_w):
-                for ky in range(kh):
-                    iy = oy * sh - pt + ky * dh
-                    if iy < 0 or iy >= height:
-                        continue
-                    for kx in range(kw):
-                        ix = ox * sw - pl + kx * dw
-                        if ix < 0 or ix >= width:
-                            continue
-                        for c in range(channels):
-                            xv = x[b, iy, ix, c]
+                            if not backward:
+                                for m in range(mult):
+                                    out5[b, oy, ox, c, m] += xv * dk[ky, kx, c, m]
+                                continue
                             acc = type(xv)(0)
                             for m in range(mult):
-                                g = dy5[b, oy, ox, c, m]
+                                g = out5[b, oy, ox, c, m]
                                 ddk[ky, kx, c, m] += xv * g
                                 acc += g * dk[ky, kx, c, m]
                             if need_dx:
@@ -79,7 +67,8 @@ def depthwise_conv2d_forward(x, depthwise_kernel, strides=(1, 1), padding="valid
     (sh, sw), (dh, dw), pads, (oh, ow) = conv2d_geometry("depthwise_conv2d", x.shape[1:3], dk.shape[:2], strides,
                                                          padding, dilation)
     y = np.empty((x.shape[0], oh, ow, dk.shape[2] * dk.shape[3]), x.dtype)
-    _depthwise_forward_kernel(x, dk, sh, sw, pads[0][0], pads[1][0], dh, dw, y)
+    unused = np.empty((0, 0, 0, 0), x.dtype)
+    _depthwise_walk(x, dk, sh, sw, pads[0][0], pads[1][0], dh, dw, y, False, False, unused, unused)
     return y
 
 
@@ -94,5 +83,5 @@ def depthwise_conv2d_backward(x, depthwise_kernel, dy, strides=(1, 1), padding="
                                                   dilation)
     dx = np.empty_like(x) if need_dx else np.empty((0, 0, 0, 0), x.dtype)
     ddk = np.empty_like(dk)
-    _depthwise_backward_kernel(x, dk, dy, sh, sw, pads[0][0], pads[1][0], dh, dw, need_dx, dx, ddk)
+    _depthwise_walk(x, dk, sh, sw, pads[0][0], pads[1][0], dh, dw, dy, True, need_dx, dx, ddk)
     return (dx if need_dx else None), ddk
