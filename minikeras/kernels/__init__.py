@@ -28,6 +28,8 @@ import time
 
 import numpy as np
 
+from .activation_codes import RELU, TANH
+
 # A read-only install (site-packages owned by root) cannot hold the cache; give
 # numba a per-user directory before any @njit(cache=True) decorator runs, because
 # each dispatcher picks its cache location when it is created.
@@ -66,7 +68,6 @@ def warmup(dtype="float32"):
     the cached machine code. Returns the seconds spent.
     """
     from . import fast  # here, not at the top: a program on the references never loads numba
-    from .activation_codes import RELU, TANH
 
     start = time.perf_counter()
     rng = np.random.default_rng(0)

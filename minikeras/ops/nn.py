@@ -7,7 +7,7 @@ the Python overhead per training step small.
 """
 import numpy as np
 
-from .. import kernels
+from .. import activations, kernels
 from ..kernels.activation_codes import LINEAR, RELU, SIGMOID, TANH
 from ..kernels.conv_geometry import conv_output_length, transpose_output_padding
 from . import activations as activation_ops
@@ -56,7 +56,6 @@ def dense(x, kernel, bias=None, activation=None):
     args = (x, kernel) + ((bias,) if bias is not None else ())
     out = apply(forward, *args, shape_rule=rule)
     if code is None:
-        from .. import activations
         out = activations.get(activation)(out)
     return out
 
@@ -64,7 +63,6 @@ def dense(x, kernel, bias=None, activation=None):
 def _activation_tail(out, activation, code):
     """Apply an activation the kernel could not fuse."""
     if code is None:
-        from .. import activations
         return activations.get(activation)(out)
     return out
 
@@ -138,7 +136,6 @@ def conv_transpose(x, kernel, bias, output_hw, strides=(1, 1), padding="valid", 
 
     args = (x, kernel) + ((bias,) if bias is not None else ())
     out = apply(forward, *args, shape_rule=rule)
-    from .. import activations
     return activations.get(activation)(out) if activation is not None else out
 
 
@@ -164,7 +161,6 @@ def depthwise_conv(x, depthwise_kernel, bias=None, strides=(1, 1), padding="vali
 
     args = (x, depthwise_kernel) + ((bias,) if bias is not None else ())
     out = apply(forward, *args, shape_rule=rule)
-    from .. import activations
     return activations.get(activation)(out) if activation is not None else out
 
 
