@@ -106,7 +106,7 @@ def _lstm_backward_kernel(U, c0, cs, gates, dhs, dh_next, dc_next, mask, act, re
 
 def lstm_sequence_forward(xproj, h0, c0, recurrent_kernel, mask=None, activation=TANH, recurrent_activation=SIGMOID):
     """-> (hs, cs, gates): states after every step (T, B, u), and the activated gates
-    i|f|c|o as a (T, B, 4u) view (see "layout" above); pass them back to backward."""
+    i|f|c|o as a (T, B, 4u) view of a gate-major array (recurrent.py); pass them back to backward."""
     U = np.ascontiguousarray(recurrent_kernel)
     xproj, (h0, c0) = prepare_sequence(xproj, (h0, c0), U.shape[0], "lstm")
     U = U.astype(xproj.dtype, copy=False)
