@@ -277,8 +277,8 @@ def rnn(cell_type, x, kernel, recurrent_kernel, bias=None, initial_state=None, m
         x2d = xt.reshape(steps * batch, features)
         # GRU reset_after has two bias rows: for the input projection and the recurrent one.
         rec_bias = b[1] if b is not None and b.ndim == 2 else None
-        xproj2d = kernels.selected.dense_forward(x2d, kernel, b if rec_bias is None else b[0], LINEAR)
-        xproj = xproj2d.reshape(steps, batch, -1)
+        xproj = kernels.selected.dense_forward(x2d, kernel, b if rec_bias is None else b[0], LINEAR)
+        xproj = xproj.reshape(steps, batch, -1)
         zeros = np.zeros((batch, units), x.dtype)
         h0 = states0[0] if states0 else zeros
         if cell_type == "lstm":
@@ -312,13 +312,17 @@ def rnn(cell_type, x, kernel, recurrent_kernel, bias=None, initial_state=None, m
             else:
                 dxproj, dU, dh0 = kernels.selected.simple_rnn_sequence_backward(U, h0, hs, dhs, g_states[0], m, act)
                 dstates = [dh0]
-            dx, dkernel, db = kernels.selected.dense_backward(x2d, kernel, xproj2d, dxproj.reshape(steps * batch, -1),
-                                                              LINEAR, b is not None, need_dx)
+            # The input projection's backward, as a linear Dense layer's: three products.
+            d2d = dxproj.reshape(steps * batch, -1)
+            dkernel = x2d.T @ d2d
+            dx = None
             if need_dx:
-                dx = dx.reshape(steps, batch, features)
+                dx = (d2d @ kernel.T).reshape(steps, batch, features)
                 dx = (dx[::-1] if go_backwards else dx).transpose(1, 0, 2)
             result = [dx, dkernel, dU]
             if b is not None:
+                # Column sums as a GEMV: d2d.sum(axis=0) loops over 3200 short rows (59 us; 9 us)
+                db = np.ones(len(d2d), d2d.dtype) @ d2d
                 result.append(np.stack([db, drec_bias]) if b.ndim == 2 else db)
             return tuple(result) + (tuple(dstates) if states0 else ())
 
