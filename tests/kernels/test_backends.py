@@ -23,15 +23,19 @@ def test_both_backends_define_every_function_with_one_signature(name):
 
 
 def test_use_switches_the_backend_and_returns_the_previous_one():
-    assert kernels.selected is fast  # the default (MINIKERAS_KERNELS unset in the test run)
-    assert kernels.use("reference") == "fast"
+    started_on = kernels.selected
+    previous = kernels.use("reference")
     try:
+        assert previous == started_on.__name__.rsplit(".", 1)[1]
         assert kernels.selected is reference
-    finally:
         assert kernels.use("fast") == "reference"
-    assert kernels.selected is fast
-    with pytest.raises(ValueError, match="Unknown kernel backend 'numpy'"):
-        kernels.use("numpy")
+        assert kernels.selected is fast
+        with pytest.raises(ValueError, match="Unknown kernel backend 'numpy'"):
+            kernels.use("numpy")
+        assert kernels.selected is fast
+    finally:
+        kernels.use(previous)
+    assert kernels.selected is started_on
 
 
 @pytest.fixture
