@@ -1,15 +1,34 @@
-"""Numba kernels: one module per layer family, each kernel beside a numpy reference.
+"""Kernels: the arithmetic under the layers, as two backends with one interface.
 
-The kernels are pure array functions (no layers, no autodiff). Arrays cross the
-boundary as C-contiguous float32 (float64 also works, for gradient checks); every
-GEMM goes to BLAS and numba does the loops around it.
+* ``reference/`` is plain numpy, written like the equations: the executable
+  specification, one module per family (dense, conv, pooling, recurrent, activations).
+* the numba modules beside it are the fast backend (``fast.py`` gathers them): the same
+  functions with the same signatures, each citing its reference. GEMMs go to BLAS and
+  numba does the loops around them; threads (``threads.py``), reused memory
+  (``buffers.py``) and the BLAS thread limit (``blas.py``) stay inside this backend.
+
+``interface.py`` lists the functions; ``ops`` calls them on ``selected``, the chosen
+backend. ``MINIKERAS_KERNELS=reference`` in the environment (read once, when minikeras
+is imported) selects the references, which is slow but lets a reader step through every
+model in plain numpy; the default is ``fast``. ``use(name)`` switches in a running
+program (the tests compare the two backends on whole models this way). Convolution
+geometry, shared by both backends, the layers and ``ops``, is ``conv_geometry.py``.
+
+Kernels are pure array functions (no layers, no autodiff). Arrays cross the boundary
+as C-contiguous float32 (float64 also works, for gradient checks).
 
 Compiled code is cached on disk (``cache=True``), normally in ``__pycache__`` next
 to these files. numba's cache does not notice edits to *another* file, so after
 editing ``activations.py`` delete the caches of the modules that import from it
-(``recurrent.py``), or set ``NUMBA_CACHE_DIR`` to a fresh directory.
+(``recurrent.py``, ``lstm.py``...), or set ``NUMBA_CACHE_DIR`` to a fresh directory.
 """
+import importlib
 import os
+import time
+
+import numpy as np
+
+from .activation_codes import RELU, TANH
 
 # A read-only install (site-packages owned by root) cannot hold the cache; give
 # numba a per-user directory before any @njit(cache=True) decorator runs, because
@@ -20,43 +39,57 @@ if "NUMBA_CACHE_DIR" not in os.environ and not os.access(os.path.dirname(__file_
 
     _numba_config.reload_config()  # numba may already be imported with the old setting
 
+BACKENDS = ("fast", "reference")
+
+
+def _backend_module(name):
+    if name not in BACKENDS:
+        raise ValueError(f"Unknown kernel backend {name!r} (MINIKERAS_KERNELS): expected one of {BACKENDS}")
+    # Imported by name so that a program on the references never loads (or compiles) numba kernels.
+    return importlib.import_module(f"{__name__}.{name}")
+
+
+selected = _backend_module(os.environ.get("MINIKERAS_KERNELS", "fast").strip().lower() or "fast")
+
+
+def use(name):
+    """Run every following operation on the backend ``name`` ('fast' or 'reference');
+    returns the name of the backend used until now."""
+    global selected
+    previous = selected.__name__.rsplit(".", 1)[1]
+    selected = _backend_module(name)
+    return previous
+
 
 def warmup(dtype="float32"):
-    """Compile (or load from the cache) every kernel for ``dtype`` arrays, one after another.
+    """Compile (or load from the cache) every fast kernel for ``dtype`` arrays, one after another.
 
     The first call with an empty cache takes several seconds; afterwards it only loads
     the cached machine code. Returns the seconds spent.
     """
-    import time
-
-    import numpy as np
-
-    from . import activations, conv, dense, pooling, recurrent
+    from . import fast  # here, not at the top: a program on the references never loads numba
 
     start = time.perf_counter()
     rng = np.random.default_rng(0)
     x = rng.standard_normal((2, 5, 5, 2)).astype(dtype)
     kernel = rng.standard_normal((3, 3, 2, 2)).astype(dtype)
-    y = conv.conv2d_forward(x, kernel, (1, 1), "same", bias=np.zeros(2, dtype), code=activations.RELU)
-    activations.bias_activation_backward(y, y, activations.RELU, True)
-    conv.conv2d_backward(x, kernel, y, (1, 1), "same")
-    conv.depthwise_conv2d_backward(x, kernel, conv.depthwise_conv2d_forward(x, kernel))
-    pooled, argmax = pooling.max_pool2d_forward(x, 2)
-    pooling.max_pool2d_backward(pooled, argmax, x.shape)
-    pooling.avg_pool2d_backward(pooling.avg_pool2d_forward(x, 2), x.shape, 2)
-    dense.dense_forward(x.reshape(10, 10), kernel.reshape(18, 2)[:10], None, activations.TANH)
+    y = fast.conv2d_forward(x, kernel, (1, 1), "same", bias=np.zeros(2, dtype), code=RELU)
+    fast.bias_activation_backward(y, y, RELU, True)
+    fast.conv2d_backward(x, kernel, y, (1, 1), "same")
+    fast.conv2d_forward(x[..., :1], kernel[:, :, :1], (1, 1), "same")  # the one-channel im2col
+    fast.depthwise_conv2d_backward(x, kernel, fast.depthwise_conv2d_forward(x, kernel))
+    pooled, argmax = fast.max_pool2d_forward(x, 2)
+    fast.max_pool2d_backward(pooled, argmax, x.shape)
+    fast.avg_pool2d_backward(fast.avg_pool2d_forward(x, 2), x.shape, 2)
+    fast.dense_forward(x.reshape(10, 10), kernel.reshape(18, 2)[:10], None, TANH)
     h0 = np.zeros((2, 2), dtype)
-    for run_forward, run_backward, gates in ((recurrent.lstm_sequence_forward, recurrent.lstm_sequence_backward, 4),
-                                             (recurrent.gru_sequence_forward, recurrent.gru_sequence_backward, 3)):
-        U = rng.standard_normal((2, 2 * gates)).astype(dtype)
-        xproj = rng.standard_normal((3, 2, 2 * gates)).astype(dtype)
-        if gates == 4:
-            saved = run_forward(xproj, h0, h0, U)
-            run_backward(U, h0, h0, *saved, saved[0])
-        else:
-            saved = run_forward(xproj, h0, U)
-            run_backward(U, h0, *saved, saved[0])
+    U = rng.standard_normal((2, 8)).astype(dtype)
+    saved = fast.lstm_sequence_forward(rng.standard_normal((3, 2, 8)).astype(dtype), h0, h0, U)
+    fast.lstm_sequence_backward(U, h0, h0, *saved, saved[0])
+    U = rng.standard_normal((2, 6)).astype(dtype)
+    saved = fast.gru_sequence_forward(rng.standard_normal((3, 2, 6)).astype(dtype), h0, U)
+    fast.gru_sequence_backward(U, h0, *saved, saved[0])
     U = rng.standard_normal((2, 2)).astype(dtype)
-    hs = recurrent.simple_rnn_sequence_forward(rng.standard_normal((3, 2, 2)).astype(dtype), h0, U)
-    recurrent.simple_rnn_sequence_backward(U, h0, hs, hs)
+    hs = fast.simple_rnn_sequence_forward(rng.standard_normal((3, 2, 2)).astype(dtype), h0, U)
+    fast.simple_rnn_sequence_backward(U, h0, hs, hs)
     return time.perf_counter() - start

@@ -1,38 +1,17 @@
-"""Elementwise activations, written so that backward needs only the output.
+"""Elementwise activations as numba loops (fast backend; reference: ``reference/activations.py``).
 
-relu, sigmoid, tanh, hard_sigmoid and linear all have derivatives that are
-functions of their *output* y:
-
-    relu' = [y > 0]    sigmoid' = y (1 - y)    tanh' = 1 - y^2
-    hard_sigmoid' = 0.2 where 0 < y < 1        linear' = 1
-
-so a layer keeps y (which it returns anyway) and can forget the pre-activation.
-Each activation has a small integer code so numba kernels can take it as an
-argument; ``activation_code`` returns None for anything else (softmax, elu, a
-Python callable...), and the layer then applies that activation separately.
-
-The kernels work on blocks of columns so the recurrent kernels can activate one
-gate block at a time; for dense and conv layers they fuse the bias add with the
-activation, so that after a GEMM the output is read and written once, not twice.
-sigmoid and tanh are built on a vectorizable exp (see ``expm1``).
+Activations travel as integer codes, and backward needs only the output y
+(``activation_codes.py`` says why). The kernels work on blocks of columns so the
+recurrent kernels can activate one gate block at a time; for dense and conv layers they
+fuse the bias add with the activation, so that after a GEMM the output is read and
+written once, not twice. sigmoid and tanh are built on a vectorizable exp (``expm1``).
 """
 import numpy as np
 from numba import njit
 
 from . import buffers
+from .activation_codes import HARD_SIGMOID, LINEAR, RELU, SIGMOID, TANH, activation_code  # noqa: F401 (re-exported)
 from .threads import ELEMENT_FLOPS, batch_parts, run_parts
-
-LINEAR, RELU, SIGMOID, TANH, HARD_SIGMOID = 0, 1, 2, 3, 4
-
-_CODES = {None: LINEAR, "linear": LINEAR, "relu": RELU, "sigmoid": SIGMOID, "tanh": TANH,
-          "hard_sigmoid": HARD_SIGMOID}
-
-
-def activation_code(name):
-    """Kernel code for an activation name (None means linear), or None if unsupported."""
-    if name is None or isinstance(name, str):
-        return _CODES.get(name)
-    return None
 
 
 # --------------------------------------------------------------------------- scalar helpers
@@ -111,7 +90,9 @@ def hard_sigmoid(v):  # Keras 2 / tf.keras definition: clip(0.2 v + 0.5, 0, 1)
 # Three details make their loops vectorize (measured: ~10x for sigmoid and tanh):
 #  * each activation gets its own loop, with the `code` test outside it: LLVM does
 #    not hoist a five-way switch out of a loop, so a loop calling a switching
-#    function stays scalar;
+#    function stays scalar. (One loop taking the scalar function as an argument would
+#    read shorter, but numba does not cache such a kernel: measured, it recompiled in
+#    every process, 6 s. Hence five loops of the same shape.);
 #  * column indices are unsigned: with a signed index that does not start at 0,
 #    numba must handle negative (wrap-around) indices, and that test blocks LLVM;
 #  * error_model="numpy" removes the ZeroDivisionError branch of every division.
@@ -201,21 +182,23 @@ def bias_activation_inplace(y, bias, code):
 def bias_activation_backward(y, dy, code, has_bias):
     """Given y = act(z + bias) and dL/dy, return (dL/dz, dL/dbias or None).
 
-    dbias sums over every axis but the last. For a linear activation without bias
-    dz *is* dy (not a copy).
+    dbias sums over every axis but the last. For a linear activation dz is normally dy
+    itself (not a copy).
     """
     y = np.ascontiguousarray(y)
     dy = np.ascontiguousarray(dy, dtype=y.dtype)
     if code == LINEAR and not has_bias:
         return dy, None
     cols = y.shape[-1] if y.ndim else 1
-    dz = buffers.empty(dy.shape, dy.dtype)
+    # linear: only the bias sums to make (numba compiles the kernel for writable arrays only)
+    dz = dy if code == LINEAR and dy.flags.writeable else buffers.empty(dy.shape, dy.dtype)
     y_rows, dy_rows, dz_rows = _as_rows(y, cols), _as_rows(dy, cols), _as_rows(dz, cols)
     parts = batch_parts(len(y_rows), ELEMENT_FLOPS * y.size)  # a large layer: rows split over threads
     sums = [np.zeros(cols if has_bias else 0, np.float64) for _ in parts]
 
     def part(r0, r1, acc):
-        np.copyto(dz_rows[r0:r1], dy_rows[r0:r1])
+        if dz is not dy:
+            np.copyto(dz_rows[r0:r1], dy_rows[r0:r1])
         _bias_activation_backward_kernel(y_rows[r0:r1], code, dz_rows[r0:r1], acc)
     if len(parts) == 1:
         part(0, len(y_rows), sums[0])
@@ -239,43 +222,3 @@ def apply_activation_inplace(z, code):
 def activation_grad_from_output(y, dy, code):
     """dL/dz from y = act(z) and dL/dy (for linear this returns dy itself)."""
     return bias_activation_backward(y, dy, code, False)[0]
-
-
-# --------------------------------------------------------------------------- references
-
-def apply_activation_reference(z, code):
-    """act(z) as a new array (numpy)."""
-    z = np.asarray(z)
-    one = z.dtype.type(1)
-    if code == RELU:
-        return np.maximum(z, 0)
-    if code == SIGMOID:
-        return one / (one + np.exp(-z))
-    if code == TANH:
-        return np.tanh(z)
-    if code == HARD_SIGMOID:
-        return np.clip(z * z.dtype.type(0.2) + z.dtype.type(0.5), 0, 1)
-    return z.copy()
-
-
-def activation_grad_from_output_reference(y, dy, code):
-    y, dy = np.asarray(y), np.asarray(dy)
-    if code == RELU:
-        return dy * (y > 0)
-    if code == SIGMOID:
-        return dy * y * (1 - y)
-    if code == TANH:
-        return dy * (1 - y * y)
-    if code == HARD_SIGMOID:
-        return dy * ((y > 0) & (y < 1)) * y.dtype.type(0.2)
-    return dy.copy()
-
-
-def bias_activation_reference(y, bias, code):
-    return apply_activation_reference(y if bias is None else y + bias, code)
-
-
-def bias_activation_backward_reference(y, dy, code, has_bias):
-    dz = activation_grad_from_output_reference(y, dy, code)
-    dbias = dz.reshape(-1, dz.shape[-1]).sum(axis=0) if has_bias else None
-    return dz, dbias

@@ -18,6 +18,7 @@ and SciPy's, which numba's ``np.dot`` calls) for ``MINIKERAS_BLAS_THREADS`` thre
 keeps its own. ``MINIKERAS_BLAS_THREADS=0`` leaves BLAS alone. Without OpenBLAS (MKL,
 Accelerate) or outside Linux this module does nothing.
 """
+import ctypes
 import functools
 import os
 import threading
@@ -43,7 +44,6 @@ def blas_thread_controls():
     global _controls
     if _controls is not None:
         return _controls
-    import ctypes
     try:
         import scipy.linalg.cython_blas  # noqa: F401  (numba's np.dot calls SciPy's copy: map it now)
     except ImportError:

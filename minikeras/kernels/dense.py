@@ -1,4 +1,5 @@
-"""Dense (fully connected) layer: y = act(x @ kernel + bias).
+"""Dense (fully connected) layer: y = act(x @ kernel + bias) (fast backend; reference:
+``reference/dense.py``, same names and signatures).
 
 The matrix product is the whole cost, so it goes to numpy's BLAS; the bias and the
 activation are applied afterwards in one fused numba pass over y (see
@@ -6,17 +7,16 @@ activation are applied afterwards in one fused numba pass over y (see
 pass turns dy into dz = dy * act'(y) and sums the bias gradient at the same time,
 then two GEMMs give dx and dkernel.
 
-Activation codes come from ``activations.activation_code``; an activation without a
+Activation codes come from ``activation_codes.py``; an activation without a
 code (softmax...) is the layer's business: call these with LINEAR and apply it after.
 """
 import numpy as np
 
 from . import buffers
-from .activations import (LINEAR, activation_grad_from_output_reference, apply_activation_reference,
-                          bias_activation_backward, bias_activation_inplace)
+from .activations import bias_activation_backward, bias_activation_inplace
 from .threads import batch_parts, run_parts, split
 
-__all__ = ["dense_forward", "dense_backward", "dense_forward_reference", "dense_backward_reference", "LINEAR"]
+__all__ = ["dense_forward", "dense_backward"]
 
 
 def dense_forward(x2d, kernel, bias, code):
@@ -63,15 +63,3 @@ def dense_backward(x2d, kernel, y, dy, code, has_bias, need_dx=True):
     dkernel = x2d.T @ dz  # the transposed view costs nothing: BLAS takes a transpose flag
     dx = dz @ kernel.T if need_dx else None
     return dx, dkernel, dbias
-
-
-def dense_forward_reference(x2d, kernel, bias, code):
-    z = x2d @ kernel
-    if bias is not None:
-        z = z + bias
-    return apply_activation_reference(z, code)
-
-
-def dense_backward_reference(x2d, kernel, y, dy, code, has_bias):
-    dz = activation_grad_from_output_reference(y, dy, code)
-    return dz @ kernel.T, x2d.T @ dz, (dz.sum(axis=0) if has_bias else None)

@@ -1,4 +1,5 @@
-"""Max and average pooling over 2-D windows, NHWC.
+"""Max and average pooling over 2-D windows, NHWC (fast backend; reference:
+``reference/pooling.py``, same names and signatures).
 
 Keras/TensorFlow semantics: ``strides`` defaults to the pool size; 'valid' keeps
 only full windows; 'same' gives ceil(n / stride) outputs and pads (extra cell at
@@ -11,41 +12,17 @@ cell that won; backward adds dy there. On ties the first cell in window order
 
 The kernels walk each output pixel's window and, for every window cell, update a
 run of C channel values: channels are contiguous in NHWC, so that inner loop is a
-vectorized pass. As in conv.py, inner loops use unsigned offsets into flat views
+vectorized pass. As in im2col.py, inner loops use unsigned offsets into flat views
 so numba does not add a negative-index test that blocks vectorization.
 """
 import numpy as np
 from numba import njit
 
 from . import buffers
-from .conv import conv_output_length, conv_padding
+from .conv_geometry import pool_geometry
 from .threads import ELEMENT_FLOPS, batch_parts, run_parts
 
-__all__ = ["pool_geometry", "max_pool2d_forward", "max_pool2d_backward", "avg_pool2d_forward", "avg_pool2d_backward",
-           "max_pool2d_forward_reference", "max_pool2d_backward_reference",
-           "avg_pool2d_forward_reference", "avg_pool2d_backward_reference"]
-
-
-def _pair(v):
-    return (v, v) if np.isscalar(v) else tuple(v)
-
-
-def pool_geometry(x_shape, pool, strides, padding):
-    """((ph, pw), (sh, sw), ((top, bottom), (left, right)), (out_h, out_w)) for Keras arguments."""
-    pool = _pair(pool)
-    strides = pool if strides is None else _pair(strides)
-    hw = x_shape[1:3]
-    if isinstance(padding, str):
-        if padding not in ("valid", "same"):
-            raise ValueError(f"Unknown pooling padding {padding!r}: expected 'valid' or 'same'")
-        pads = tuple(conv_padding(n, p, s, 1, padding) for n, p, s in zip(hw, pool, strides))
-    else:
-        pads = tuple(_pair(p) for p in padding)
-    out_hw = tuple(conv_output_length(n, p, s, 1, pad) for n, p, s, pad in zip(hw, pool, strides, pads))
-    if min(out_hw) < 1:
-        raise ValueError(f"pooling: input {hw[0]}x{hw[1]} is smaller than the pool {pool[0]}x{pool[1]} "
-                         f"(padding {padding!r}): the output would be empty")
-    return pool, strides, pads, out_hw
+__all__ = ["max_pool2d_forward", "max_pool2d_backward", "avg_pool2d_forward", "avg_pool2d_backward"]
 
 
 # --------------------------------------------------------------------------- numba kernels
@@ -169,61 +146,3 @@ def avg_pool2d_backward(dy, x_shape, pool, strides=None, padding="valid"):
     dx = np.zeros(x_shape, dy.dtype)
     _avg_pool_kernel(dx, ph, pw, sh, sw, pads[0][0], pads[1][0], dy, True)
     return dx
-
-
-# --------------------------------------------------------------------------- references
-# numpy: pad with cells that cannot win (-inf for max) or count (0 with a 0 count for
-# the mean), then visit the ph * pw window taps, each a strided slice of the input.
-
-def _windows(xp, pool, strides, out_hw):
-    (ph, pw), (sh, sw), (oh, ow) = pool, strides, out_hw
-    for ky in range(ph):
-        for kx in range(pw):
-            yield ky, kx, xp[:, ky:ky + (oh - 1) * sh + 1:sh, kx:kx + (ow - 1) * sw + 1:sw]
-
-
-def max_pool2d_forward_reference(x, pool, strides=None, padding="valid"):
-    pool, strides, pads, out_hw = pool_geometry(x.shape, pool, strides, padding)
-    n, height, width, channels = x.shape
-    xp = np.pad(x, ((0, 0), pads[0], pads[1], (0, 0)), constant_values=-np.inf)
-    # flat index into x of every padded cell (-1 for padding)
-    flat = np.pad(np.arange(x.size).reshape(x.shape), ((0, 0), pads[0], pads[1], (0, 0)), constant_values=-1)
-    y = np.full((x.shape[0],) + out_hw + (x.shape[3],), -np.inf, x.dtype)
-    argmax = np.full(y.shape, -1, np.int64)
-    for (_, _, window), (_, _, idx) in zip(_windows(xp, pool, strides, out_hw), _windows(flat, pool, strides, out_hw)):
-        better = window > y  # strict: on ties the earlier cell keeps the win
-        y = np.where(better, window, y)
-        argmax = np.where(better, idx, argmax)
-    return y, argmax
-
-
-def max_pool2d_backward_reference(dy, argmax, x_shape):
-    dx = np.zeros(int(np.prod(x_shape)), dy.dtype)
-    np.add.at(dx, argmax.ravel(), dy.ravel())
-    return dx.reshape(x_shape)
-
-
-def avg_pool2d_forward_reference(x, pool, strides=None, padding="valid"):
-    pool, strides, pads, out_hw = pool_geometry(x.shape, pool, strides, padding)
-    xp = np.pad(x, ((0, 0), pads[0], pads[1], (0, 0)))
-    real = np.pad(np.ones(x.shape[1:3]), pads)[None, :, :, None]  # 1 for real cells, 0 for padding
-    total = np.zeros((x.shape[0],) + out_hw + (x.shape[3],), x.dtype)
-    count = np.zeros((1,) + out_hw + (1,))
-    taps = zip(_windows(xp, pool, strides, out_hw), _windows(real, pool, strides, out_hw))
-    for (_, _, window), (_, _, cells) in taps:
-        total += window
-        count += cells
-    return (total / count).astype(x.dtype)
-
-
-def avg_pool2d_backward_reference(dy, x_shape, pool, strides=None, padding="valid"):
-    pool, strides, pads, out_hw = pool_geometry(x_shape, pool, strides, padding)
-    real = np.pad(np.ones(x_shape[1:3]), pads)[None, :, :, None]
-    count = np.zeros((1,) + out_hw + (1,))
-    for _, _, cells in _windows(real, pool, strides, out_hw):
-        count += cells
-    share = dy / count
-    dxp = np.zeros((x_shape[0], x_shape[1] + sum(pads[0]), x_shape[2] + sum(pads[1]), x_shape[3]), dy.dtype)
-    for _, _, window in _windows(dxp, pool, strides, out_hw):
-        window += share  # window is a view into dxp
-    return dxp[:, pads[0][0]:pads[0][0] + x_shape[1], pads[1][0]:pads[1][0] + x_shape[2]]

@@ -4,6 +4,7 @@ import numpy as np
 
 from .. import activations, constraints, initializers, ops, regularizers
 from ..engine.layer import InputSpec, Layer
+from ..kernels.conv_geometry import conv_output_length, conv_transpose_output_length
 
 
 def normalize_tuple(value, n, name, layer_name="layer"):
@@ -22,30 +23,6 @@ def normalize_padding(value, layer_name, allowed=("valid", "same")):
     if padding not in allowed:
         raise ValueError(f"Layer {layer_name}: `padding` must be one of {allowed}, received {value!r}.")
     return padding
-
-
-def conv_output_length(length, kernel, padding, stride, dilation=1):
-    """Output size along one axis (None stays None)."""
-    if length is None:
-        return None
-    span = (kernel - 1) * dilation + 1
-    if padding == "same" or padding == "causal":
-        out = length
-    else:
-        out = length - span + 1
-    return (out + stride - 1) // stride
-
-
-def deconv_output_length(length, kernel, padding, stride, output_padding=None, dilation=1):
-    if length is None:
-        return None
-    kernel = (kernel - 1) * dilation + 1
-    if output_padding is None:
-        if padding == "valid":
-            return length * stride + max(kernel - stride, 0)
-        return length * stride
-    pad = kernel // 2 if padding == "same" else 0
-    return (length - 1) * stride + kernel - 2 * pad + output_padding
 
 
 class Conv(Layer):
@@ -109,7 +86,7 @@ class Conv(Layer):
                                regularizer=self.bias_regularizer, constraint=self.bias_constraint)
 
     def compute_output_shape(self, input_shape):
-        spatial = [conv_output_length(n, k, self.padding, s, d) for n, k, s, d in
+        spatial = [conv_output_length(n, k, s, d, self.padding) for n, k, s, d in
                    zip(input_shape[1:-1], self.kernel_size, self.strides, self.dilation_rate)]
         for n, out in zip(input_shape[1:-1], spatial):
             if out is not None and out <= 0:
@@ -168,7 +145,7 @@ class Conv2DTranspose(Conv):
 
     def compute_output_shape(self, input_shape):
         pads = self.output_padding or (None, None)
-        spatial = [deconv_output_length(n, k, self.padding, s, p, d) for n, k, s, p, d in
+        spatial = [conv_transpose_output_length(n, k, s, d, self.padding, p) for n, k, s, p, d in
                    zip(input_shape[1:3], self.kernel_size, self.strides, pads, self.dilation_rate)]
         return (input_shape[0],) + tuple(spatial) + (self.filters,)
 

@@ -1,7 +1,8 @@
 """Pooling layers (channels last): max and average over windows, and global pooling."""
 from .. import ops
 from ..engine.layer import InputSpec, Layer
-from .convolutional import conv_output_length, normalize_padding, normalize_tuple
+from ..kernels.conv_geometry import conv_output_length
+from .convolutional import normalize_padding, normalize_tuple
 
 
 class Pooling(Layer):
@@ -20,7 +21,7 @@ class Pooling(Layer):
         self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def compute_output_shape(self, input_shape):
-        spatial = [conv_output_length(n, p, self.padding, s) for n, p, s in
+        spatial = [conv_output_length(n, p, s, 1, self.padding) for n, p, s in
                    zip(input_shape[1:-1], self.pool_size, self.strides)]
         for out in spatial:
             if out is not None and out <= 0:

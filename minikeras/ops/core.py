@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import backend
 from ..engine.tensor import KerasTensor
-from ..kernels import buffers
+from .. import kernels
 from .tape import record
 from .tensor import Tensor, convert_to_tensor
 
@@ -150,7 +150,7 @@ def _unary_rule(shape, **kwargs):
 # ----------------------------------------------------------------------------- arithmetic
 
 def _add(a, b):
-    return buffers.add(a, b), lambda g: (unbroadcast(g, a.shape), unbroadcast(g, b.shape))
+    return kernels.selected.add(a, b), lambda g: (unbroadcast(g, a.shape), unbroadcast(g, b.shape))
 
 
 def _subtract(a, b):
@@ -185,32 +185,22 @@ def _minimum(a, b):
     return np.minimum(a, b), lambda g: (unbroadcast(g * mask, a.shape), unbroadcast(g * ~mask, b.shape))
 
 
-def add(a, b):
-    return apply(_add, a, b, shape_rule=_elementwise_rule)
+def _elementwise(fn, name):
+    """The public operation for ``fn``, a (value, backward) function of two broadcastable arrays."""
+    def op(a, b):
+        return apply(fn, a, b, shape_rule=_elementwise_rule)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Elementwise {name} of a and b, with numpy broadcasting."
+    return op
 
 
-def subtract(a, b):
-    return apply(_subtract, a, b, shape_rule=_elementwise_rule)
-
-
-def multiply(a, b):
-    return apply(_multiply, a, b, shape_rule=_elementwise_rule)
-
-
-def divide(a, b):
-    return apply(_divide, a, b, shape_rule=_elementwise_rule)
-
-
-def power(a, b):
-    return apply(_power, a, b, shape_rule=_elementwise_rule)
-
-
-def maximum(a, b):
-    return apply(_maximum, a, b, shape_rule=_elementwise_rule)
-
-
-def minimum(a, b):
-    return apply(_minimum, a, b, shape_rule=_elementwise_rule)
+add = _elementwise(_add, "add")
+subtract = _elementwise(_subtract, "subtract")
+multiply = _elementwise(_multiply, "multiply")
+divide = _elementwise(_divide, "divide")
+power = _elementwise(_power, "power")
+maximum = _elementwise(_maximum, "maximum")
+minimum = _elementwise(_minimum, "minimum")
 
 
 def negative(a):

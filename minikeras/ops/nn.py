@@ -1,16 +1,15 @@
 """Fused neural-network operations used by the built-in layers.
 
-Each one is a single tape record with a hand-written backward that calls the numba
-kernels in ``minikeras.kernels``: one record per layer call instead of one per
-elementary operation keeps the Python overhead per training step small.
+Each one is a single tape record with a hand-written backward that calls the selected
+kernel backend, ``minikeras.kernels.selected`` (numba or the numpy references, one
+interface): one record per layer call instead of one per elementary operation keeps
+the Python overhead per training step small.
 """
 import numpy as np
 
-from ..kernels import conv as conv_kernels
-from ..kernels import dense as dense_kernels
-from ..kernels import pooling as pool_kernels
-from ..kernels import recurrent as rnn_kernels
-from ..kernels.activations import LINEAR, RELU, SIGMOID, TANH, bias_activation_backward
+from .. import activations, kernels
+from ..kernels.activation_codes import LINEAR, RELU, SIGMOID, TANH
+from ..kernels.conv_geometry import conv_output_length, transpose_output_padding
 from . import activations as activation_ops
 from .core import apply, apply_multi
 from .core import reshape as reshape_op
@@ -42,10 +41,10 @@ def dense(x, kernel, bias=None, activation=None):
     def forward(x, kernel, *bias_arg):
         b = bias_arg[0] if bias_arg else None
         x2d = x.reshape(-1, x.shape[-1])
-        y = dense_kernels.dense_forward(x2d, kernel, b, LINEAR if code is None else code)
+        y = kernels.selected.dense_forward(x2d, kernel, b, LINEAR if code is None else code)
 
         def backward(g):
-            dx, dk, db = dense_kernels.dense_backward(
+            dx, dk, db = kernels.selected.dense_backward(
                 x2d, kernel, y, g.reshape(y.shape), LINEAR if code is None else code, b is not None, need_dx)
             grads = (dx.reshape(x.shape) if need_dx else None, dk)
             return grads + ((db,) if b is not None else ())
@@ -57,7 +56,6 @@ def dense(x, kernel, bias=None, activation=None):
     args = (x, kernel) + ((bias,) if bias is not None else ())
     out = apply(forward, *args, shape_rule=rule)
     if code is None:
-        from .. import activations
         out = activations.get(activation)(out)
     return out
 
@@ -65,7 +63,6 @@ def dense(x, kernel, bias=None, activation=None):
 def _activation_tail(out, activation, code):
     """Apply an activation the kernel could not fuse."""
     if code is None:
-        from .. import activations
         return activations.get(activation)(out)
     return out
 
@@ -73,18 +70,15 @@ def _activation_tail(out, activation, code):
 def conv(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, groups=1, activation=None):
     """N-d convolution (N = 1 or 2, channels last) + bias + activation, one operation.
 
-    A 1D convolution runs as a 2D one over a height of 1; 'causal' pads the start only.
+    A 1D convolution runs as a 2D one over a height of 1.
     """
     rank = kernel.ndim - 2
     code = fused_activation_code(activation)
     strides = _tuple(strides, rank)
     dilation = _tuple(dilation_rate, rank)
-    if rank == 1:
-        pads = padding
-        if padding == "causal":
-            pads = ((0, 0), ((kernel.shape[0] - 1) * dilation[0], 0))
-        out = _conv2d(_insert_height(x), reshape_op(kernel, (1,) + tuple(kernel.shape)), bias, (1,) + strides, pads,
-                      (1,) + dilation, groups, code)
+    if rank == 1:  # 'causal' pads the start of the width only: the height's kernel is 1
+        out = _conv2d(_insert_height(x), reshape_op(kernel, (1,) + tuple(kernel.shape)), bias, (1,) + strides,
+                      padding, (1,) + dilation, groups, code)
         out = reshape_op(out, _drop_height_shape(out))
     else:
         out = _conv2d(x, kernel, bias, strides, padding, dilation, groups, code)
@@ -97,11 +91,11 @@ def _conv2d(x, kernel, bias, strides, padding, dilation, groups, code):
 
     def forward(x, kernel, *bias_arg):
         b = bias_arg[0] if bias_arg else None
-        y = conv_kernels.conv2d_forward(x, kernel, strides, padding, dilation, groups, b, kernel_code)
+        y = kernels.selected.conv2d_forward(x, kernel, strides, padding, dilation, groups, b, kernel_code)
 
         def backward(g):
-            dz, db = bias_activation_backward(y, g, kernel_code, b is not None)
-            dx, dk = conv_kernels.conv2d_backward(x, kernel, dz, strides, padding, dilation, groups, need_dx)
+            dz, db = kernels.selected.bias_activation_backward(y, g, kernel_code, b is not None)
+            dx, dk = kernels.selected.conv2d_backward(x, kernel, dz, strides, padding, dilation, groups, need_dx)
             return (dx, dk) + ((db,) if b is not None else ())
         return y, backward
 
@@ -111,18 +105,10 @@ def _conv2d(x, kernel, bias, strides, padding, dilation, groups, code):
 
 def _conv_shape_rule(strides, padding, dilation):
     def rule(x_shape, k_shape, *bias_shape):
-        spatial = []
-        for n, k, s, d, i in zip(x_shape[1:3], k_shape[:2], strides, dilation, range(2)):
-            if n is None:
-                spatial.append(None)
-                continue
-            span = (k - 1) * d + 1
-            if isinstance(padding, str):
-                out = n if padding == "same" else n - span + 1
-            else:
-                out = n + sum(padding[i]) - span + 1
-            spatial.append((out + s - 1) // s if padding == "same" else (out - 1) // s + 1)
-        return (x_shape[0],) + tuple(spatial) + (k_shape[-1],)
+        pads = [padding] * 2 if isinstance(padding, str) else padding
+        spatial = tuple(conv_output_length(n, k, s, d, p)
+                        for n, k, s, d, p in zip(x_shape[1:3], k_shape[:2], strides, dilation, pads))
+        return (x_shape[0],) + spatial + (k_shape[-1],)
     return rule
 
 
@@ -133,14 +119,15 @@ def conv_transpose(x, kernel, bias, output_hw, strides=(1, 1), padding="valid", 
 
     def forward(x, kernel, *bias_arg):
         b = bias_arg[0] if bias_arg else None
-        output_padding = _output_padding(x.shape[1:3], kernel.shape[:2], strides, padding, dilation, output_hw)
-        y = conv_kernels.conv2d_transpose_forward(x, kernel, strides, padding, output_padding, dilation)
+        output_padding = tuple(transpose_output_padding(n, k, s, d, padding, out) for n, k, s, d, out
+                               in zip(x.shape[1:3], kernel.shape[:2], strides, dilation, output_hw))
+        y = kernels.selected.conv2d_transpose_forward(x, kernel, strides, padding, output_padding, dilation)
         if b is not None:
             y = y + b
 
         def backward(g):
-            dx, dk = conv_kernels.conv2d_transpose_backward(x, kernel, g, strides, padding, output_padding,
-                                                            dilation)
+            dx, dk = kernels.selected.conv2d_transpose_backward(x, kernel, g, strides, padding, output_padding,
+                                                                dilation)
             return (dx, dk) + ((g.sum(axis=(0, 1, 2)),) if b is not None else ())
         return y, backward
 
@@ -149,22 +136,7 @@ def conv_transpose(x, kernel, bias, output_hw, strides=(1, 1), padding="valid", 
 
     args = (x, kernel) + ((bias,) if bias is not None else ())
     out = apply(forward, *args, shape_rule=rule)
-    from .. import activations
     return activations.get(activation)(out) if activation is not None else out
-
-
-def _output_padding(in_hw, kernel_hw, strides, padding, dilation, output_hw):
-    """The output_padding that makes the transposed convolution produce ``output_hw``."""
-    natural = [conv_kernels.conv_transpose_output_length(n, k, s, d, padding, None)
-               for n, k, s, d in zip(in_hw, kernel_hw, strides, dilation)]
-    if list(natural) == list(output_hw):
-        return None
-    pads = []
-    for n, k, s, d, out in zip(in_hw, kernel_hw, strides, dilation, output_hw):
-        span = (k - 1) * d + 1
-        pad = span // 2 if padding == "same" else 0
-        pads.append(out - ((n - 1) * s + span - 2 * pad))
-    return tuple(pads)
 
 
 def depthwise_conv(x, depthwise_kernel, bias=None, strides=(1, 1), padding="valid", dilation_rate=(1, 1),
@@ -174,12 +146,12 @@ def depthwise_conv(x, depthwise_kernel, bias=None, strides=(1, 1), padding="vali
 
     def forward(x, dk, *bias_arg):
         b = bias_arg[0] if bias_arg else None
-        y = conv_kernels.depthwise_conv2d_forward(x, dk, strides, padding, dilation)
+        y = kernels.selected.depthwise_conv2d_forward(x, dk, strides, padding, dilation)
         if b is not None:
             y += b
 
         def backward(g):
-            dx, ddk = conv_kernels.depthwise_conv2d_backward(x, dk, g, strides, padding, dilation)
+            dx, ddk = kernels.selected.depthwise_conv2d_backward(x, dk, g, strides, padding, dilation)
             return (dx, ddk) + ((g.sum(axis=(0, 1, 2)),) if b is not None else ())
         return y, backward
 
@@ -189,7 +161,6 @@ def depthwise_conv(x, depthwise_kernel, bias=None, strides=(1, 1), padding="vali
 
     args = (x, depthwise_kernel) + ((bias,) if bias is not None else ())
     out = apply(forward, *args, shape_rule=rule)
-    from .. import activations
     return activations.get(activation)(out) if activation is not None else out
 
 
@@ -261,18 +232,11 @@ def pool(x, pool_size, strides, padding="valid", mode="max"):
 
     def forward(x):
         if mode == "max":
-            y, argmax = pool_kernels.max_pool2d_forward(x, pool_size, strides, padding)
-            return y, lambda g: (pool_kernels.max_pool2d_backward(g, argmax, x.shape),)
-        y = pool_kernels.avg_pool2d_forward(x, pool_size, strides, padding)
-        return y, lambda g: (pool_kernels.avg_pool2d_backward(g, x.shape, pool_size, strides, padding),)
+            y, argmax = kernels.selected.max_pool2d_forward(x, pool_size, strides, padding)
+            return y, lambda g: (kernels.selected.max_pool2d_backward(g, argmax, x.shape),)
+        y = kernels.selected.avg_pool2d_forward(x, pool_size, strides, padding)
+        return y, lambda g: (kernels.selected.avg_pool2d_backward(g, x.shape, pool_size, strides, padding),)
     return apply(forward, x)
-
-
-_RNN_KERNELS = {
-    "lstm": (rnn_kernels.lstm_sequence_forward, rnn_kernels.lstm_sequence_backward),
-    "gru": (rnn_kernels.gru_sequence_forward, rnn_kernels.gru_sequence_backward),
-    "simple": (rnn_kernels.simple_rnn_sequence_forward, rnn_kernels.simple_rnn_sequence_backward),
-}
 
 
 def rnn_activation_code(activation, role):
@@ -288,12 +252,12 @@ def rnn(cell_type, x, kernel, recurrent_kernel, bias=None, initial_state=None, m
         recurrent_activation="sigmoid", reset_after=True):
     """A whole recurrent sequence as one operation: (output, [final states]).
 
-    ``x`` is (batch, time, features). One GEMM projects every step's input; the numba kernel
-    walks through time. With ``go_backwards`` the sequence is read (and returned) reversed.
+    ``x`` is (batch, time, features). The input projection of every step is one Dense layer
+    over all steps at once (one GEMM); the sequence kernel walks through time. With
+    ``go_backwards`` the sequence is read (and returned) reversed.
     """
     act = rnn_activation_code(activation, "activation")
     rec_act = rnn_activation_code(recurrent_activation, "recurrent_activation")
-    run_forward, run_backward = _RNN_KERNELS[cell_type]
     n_states = 2 if cell_type == "lstm" else 1
     has_init = initial_state is not None and len(initial_state) > 0
     mask_values = None if mask is None else np.asarray(mask.value if hasattr(mask, "value") else mask, bool)
@@ -313,21 +277,20 @@ def rnn(cell_type, x, kernel, recurrent_kernel, bias=None, initial_state=None, m
         x2d = xt.reshape(steps * batch, features)
         # GRU reset_after has two bias rows: for the input projection and the recurrent one.
         rec_bias = b[1] if b is not None and b.ndim == 2 else None
-        # One GEMM and a fused bias add (numpy's broadcast add of a short bias row over
-        # 3200 rows took 47 us, the fused add 23 us; seed LSTM, batch 32 x 100 steps).
-        xproj = dense_kernels.dense_forward(x2d, kernel, b if rec_bias is None else b[0], LINEAR)
+        xproj = kernels.selected.dense_forward(x2d, kernel, b if rec_bias is None else b[0], LINEAR)
         xproj = xproj.reshape(steps, batch, -1)
         zeros = np.zeros((batch, units), x.dtype)
         h0 = states0[0] if states0 else zeros
         if cell_type == "lstm":
             c0 = states0[1] if states0 else zeros
-            hs, cs, gates = run_forward(xproj, h0, c0, U, m, act, rec_act)
+            hs, cs, gates = kernels.selected.lstm_sequence_forward(xproj, h0, c0, U, m, act, rec_act)
             finals = [hs[-1], cs[-1]]
         elif cell_type == "gru":
-            hs, gates, rh = run_forward(xproj, h0, U, rec_bias, reset_after, m, act, rec_act)
+            hs, gates, rh = kernels.selected.gru_sequence_forward(xproj, h0, U, rec_bias, reset_after, m, act,
+                                                                  rec_act)
             finals = [hs[-1]]
         else:
-            hs = run_forward(xproj, h0, U, m, act)
+            hs = kernels.selected.simple_rnn_sequence_forward(xproj, h0, U, m, act)
             finals = [hs[-1]]
         output = hs.transpose(1, 0, 2) if return_sequences else hs[-1]
 
@@ -339,16 +302,17 @@ def rnn(cell_type, x, kernel, recurrent_kernel, bias=None, initial_state=None, m
                 dhs = np.zeros_like(hs)
                 dhs[-1] = g_out
             if cell_type == "lstm":
-                dxproj, dU, dh0, dc0 = run_backward(U, h0, c0, hs, cs, gates, dhs, g_states[0], g_states[1], m,
-                                                    act, rec_act)
+                dxproj, dU, dh0, dc0 = kernels.selected.lstm_sequence_backward(
+                    U, h0, c0, hs, cs, gates, dhs, g_states[0], g_states[1], m, act, rec_act)
                 dstates = [dh0, dc0]
             elif cell_type == "gru":
-                dxproj, dU, drec_bias, dh0 = run_backward(U, h0, hs, gates, rh, dhs, g_states[0], reset_after,
-                                                          m, act, rec_act)
+                dxproj, dU, drec_bias, dh0 = kernels.selected.gru_sequence_backward(
+                    U, h0, hs, gates, rh, dhs, g_states[0], reset_after, m, act, rec_act)
                 dstates = [dh0]
             else:
-                dxproj, dU, dh0 = run_backward(U, h0, hs, dhs, g_states[0], m, act)
+                dxproj, dU, dh0 = kernels.selected.simple_rnn_sequence_backward(U, h0, hs, dhs, g_states[0], m, act)
                 dstates = [dh0]
+            # The input projection's backward, as a linear Dense layer's: three products.
             d2d = dxproj.reshape(steps * batch, -1)
             dkernel = x2d.T @ d2d
             dx = None

@@ -8,7 +8,7 @@ summing the gradients that reach each tensor.
 """
 import numpy as np
 
-from ..kernels import buffers
+from .. import kernels
 from .tensor import Tensor, Variable, convert_to_tensor
 
 _active_tapes = []
@@ -93,7 +93,7 @@ class GradientTape:
 def _accumulate(grads, tensor, g):
     key = id(tensor)
     if key in grads:
-        grads[key] = (tensor, buffers.add(grads[key][1], g))
+        grads[key] = (tensor, kernels.selected.add(grads[key][1], g))
     else:
         grads[key] = (tensor, g)
 

@@ -1,12 +1,19 @@
-"""Shared test helpers: tolerances, random arrays and directional finite differences."""
+"""Shared test helpers: the two backends, tolerances, random arrays and directional finite differences."""
 import numpy as np
+import pytest
 from hypothesis import settings
+
+from minikeras.kernels import fast, reference
 
 # Small, reproducible budgets: the kernel suite should run in seconds once compiled.
 FEW = settings(deadline=None, derandomize=True, max_examples=12)
 SOME = settings(deadline=None, derandomize=True, max_examples=25)
 
 DTYPES = (np.float32, np.float64)
+
+# For behaviour both backends must show: ``@BOTH_BACKENDS def test_x(K): K.conv2d_forward(...)``.
+# Tests that compare numbers take the reference as the oracle and check the fast backend against it.
+BOTH_BACKENDS = pytest.mark.parametrize("K", [fast, reference], ids=["fast", "reference"])
 
 
 def rand(rng, shape, dtype=np.float64, scale=1.0):

@@ -1,47 +1,17 @@
-"""Convolution kernels against their numpy references; references against finite differences."""
+"""Convolution kernels: fast against reference, both backends' behaviour, references against
+finite differences."""
 import numpy as np
 import pytest
 from hypothesis import assume, given, strategies as st
 
-from minikeras.kernels import activations as A
-from minikeras.kernels import conv as C
+from minikeras.kernels import activation_codes as A
+from minikeras.kernels import conv_gemm
+from minikeras.kernels import fast as F
+from minikeras.kernels import reference as R
+from minikeras.kernels.conv_geometry import conv_output_length, conv_padding, conv_transpose_output_length
+from minikeras.kernels.reference.activations import activation
 
-from .helpers import DTYPES, FEW, SOME, assert_close, check_directional_derivatives, rand
-
-
-# --------------------------------------------------------------------------- sizes
-
-def test_conv_padding_follows_tensorflow():
-    assert C.conv_padding(28, 3, 1, 1, "valid") == (0, 0)
-    assert C.conv_padding(28, 3, 1, 1, "same") == (1, 1)
-    assert C.conv_padding(5, 3, 2, 1, "same") == (1, 1)
-    assert C.conv_padding(6, 3, 2, 1, "same") == (0, 1)   # odd total: the extra cell goes at the end
-    assert C.conv_padding(6, 4, 1, 1, "same") == (1, 2)
-    assert C.conv_padding(7, 3, 1, 2, "same") == (2, 2)   # dilation 2: effective kernel 5
-    assert C.conv_padding(10, 3, 1, 2, "causal") == (4, 0)
-    with pytest.raises(ValueError):
-        C.conv_padding(5, 3, 1, 1, "full")
-
-
-def test_conv_output_length():
-    assert C.conv_output_length(28, 3, 1, 1, "valid") == 26
-    assert C.conv_output_length(64, 4, 1, 1, "valid") == 61
-    assert C.conv_output_length(7, 3, 2, 1, "valid") == 3
-    assert C.conv_output_length(7, 3, 2, 1, "same") == 4
-    assert C.conv_output_length(7, 3, 1, 3, "valid") == 1
-    assert C.conv_output_length(7, 3, 2, 1, (1, 2)) == 4
-    assert C.conv_output_length(2, 3, 1, 1, "valid") == 0
-
-
-def test_conv_transpose_output_length_matches_keras():
-    # valid: n*s + max(k - s, 0); same: n*s; output_padding: (n-1)*s + k - 2*pad + op
-    assert C.conv_transpose_output_length(4, 3, 2, 1, "valid") == 9
-    assert C.conv_transpose_output_length(4, 1, 3, 1, "valid") == 12
-    assert C.conv_transpose_output_length(4, 3, 2, 1, "same") == 8
-    assert C.conv_transpose_output_length(4, 3, 2, 1, "same", 1) == 8
-    assert C.conv_transpose_output_length(4, 3, 2, 1, "same", 0) == 7
-    assert C.conv_transpose_output_length(4, 3, 2, 1, "valid", 1) == 10
-    assert C.conv_transpose_output_length(4, 3, 1, 2, "valid") == 8   # dilated kernel spans 5
+from .helpers import BOTH_BACKENDS, DTYPES, FEW, SOME, assert_close, check_directional_derivatives, rand
 
 
 # --------------------------------------------------------------------------- conv2d
@@ -59,7 +29,7 @@ def conv_cases(draw):
                                st.tuples(st.tuples(st.integers(0, 2), st.integers(0, 2)),
                                          st.tuples(st.integers(0, 2), st.integers(0, 2))))),
     )
-    out = [C.conv_output_length(n, k, s, d, p) for n, k, s, d, p in
+    out = [conv_output_length(n, k, s, d, p) for n, k, s, d, p in
            zip((case["h"], case["w"]), case["kernel_hw"], case["strides"], case["dilation"],
                [case["padding"]] * 2 if isinstance(case["padding"], str) else case["padding"])]
     assume(min(out) >= 1)
@@ -78,17 +48,17 @@ def test_conv2d_matches_reference(case, dtype, tiny_chunks, seed):
     rng = np.random.default_rng(seed)
     x, kernel = _conv_arrays(case, rng, dtype)
     geometry = (case["strides"], case["padding"], case["dilation"], case["groups"])
-    saved = C._CHUNK_BYTES
-    C._CHUNK_BYTES = 1 if tiny_chunks else saved  # 1 byte: one image per chunk
+    saved = conv_gemm.CHUNK_BYTES
+    conv_gemm.CHUNK_BYTES = 1 if tiny_chunks else saved  # 1 byte: one image per chunk
     try:
-        y = C.conv2d_forward(x, kernel, *geometry)
+        y = F.conv2d_forward(x, kernel, *geometry)
         dy = rand(rng, y.shape, dtype)
-        dx, dkernel = C.conv2d_backward(x, kernel, dy, *geometry)
+        dx, dkernel = F.conv2d_backward(x, kernel, dy, *geometry)
     finally:
-        C._CHUNK_BYTES = saved
+        conv_gemm.CHUNK_BYTES = saved
     assert y.dtype == dx.dtype == dkernel.dtype == dtype
-    assert_close(y, C.conv2d_forward_reference(x, kernel, *geometry))
-    dx_ref, dkernel_ref = C.conv2d_backward_reference(x, kernel, dy, *geometry)
+    assert_close(y, R.conv2d_forward(x, kernel, *geometry))
+    dx_ref, dkernel_ref = R.conv2d_backward(x, kernel, dy, *geometry)
     assert_close(dx, dx_ref)
     assert_close(dkernel, dkernel_ref)
 
@@ -100,38 +70,44 @@ def test_conv2d_fused_bias_activation(case, code, seed):
     x, kernel = _conv_arrays(case, rng, np.float32)
     bias = rand(rng, case["cout"], np.float32)
     geometry = (case["strides"], case["padding"], case["dilation"], case["groups"])
-    y = C.conv2d_forward(x, kernel, *geometry, bias=bias, code=code)
-    expected = A.apply_activation_reference(C.conv2d_forward_reference(x, kernel, *geometry) + bias, code)
+    y = F.conv2d_forward(x, kernel, *geometry, bias=bias, code=code)
+    expected = activation(R.conv2d_forward(x, kernel, *geometry) + bias, code)
     assert_close(y, expected)
 
 
 def test_conv2d_pointwise_strided_grouped():
     rng = np.random.default_rng(1)
     x, kernel = rand(rng, (2, 5, 6, 4)), rand(rng, (1, 1, 2, 6))
-    y = C.conv2d_forward(x, kernel, (2, 3), "valid", (1, 1), 2)
+    y = F.conv2d_forward(x, kernel, (2, 3), "valid", (1, 1), 2)
     assert y.shape == (2, 3, 2, 6)
-    assert_close(y, C.conv2d_forward_reference(x, kernel, (2, 3), "valid", (1, 1), 2))
+    assert_close(y, R.conv2d_forward(x, kernel, (2, 3), "valid", (1, 1), 2))
     dy = rand(rng, y.shape)
-    for got, want in zip(C.conv2d_backward(x, kernel, dy, (2, 3), "valid", (1, 1), 2),
-                         C.conv2d_backward_reference(x, kernel, dy, (2, 3), "valid", (1, 1), 2)):
+    for got, want in zip(F.conv2d_backward(x, kernel, dy, (2, 3), "valid", (1, 1), 2),
+                         R.conv2d_backward(x, kernel, dy, (2, 3), "valid", (1, 1), 2)):
         assert_close(got, want)
 
 
-def test_conv2d_need_dx_false():
+@BOTH_BACKENDS
+def test_conv2d_need_dx_false(K):
     rng = np.random.default_rng(2)
     x, kernel = rand(rng, (2, 6, 6, 1), np.float32), rand(rng, (3, 3, 1, 4), np.float32)
     dy = rand(rng, (2, 4, 4, 4), np.float32)
-    dx, dkernel = C.conv2d_backward(x, kernel, dy, need_dx=False)
+    dx, dkernel = K.conv2d_backward(x, kernel, dy, need_dx=False)
     assert dx is None
-    assert_close(dkernel, C.conv2d_backward_reference(x, kernel, dy)[1])
+    assert_close(dkernel, R.conv2d_backward(x, kernel, dy)[1])
 
 
-def test_conv2d_errors_name_the_problem():
+@BOTH_BACKENDS
+def test_conv2d_errors_name_the_problem(K):
     x = np.zeros((1, 5, 5, 4), np.float32)
     with pytest.raises(ValueError, match="groups"):
-        C.conv2d_forward(x, np.zeros((3, 3, 3, 6), np.float32), groups=2)
+        K.conv2d_forward(x, np.zeros((3, 3, 3, 6), np.float32), groups=2)
     with pytest.raises(ValueError, match="too small"):
-        C.conv2d_forward(x, np.zeros((7, 3, 4, 2), np.float32))
+        K.conv2d_forward(x, np.zeros((7, 3, 4, 2), np.float32))
+    with pytest.raises(ValueError, match="depthwise_conv2d: kernel"):
+        K.depthwise_conv2d_forward(x, np.zeros((3, 3, 3, 1), np.float32))
+    with pytest.raises(ValueError, match="conv2d_transpose: kernel"):
+        K.conv2d_transpose_forward(x, np.zeros((3, 3, 2, 3), np.float32))
 
 
 @pytest.mark.parametrize("strides,padding,dilation,groups", [
@@ -141,9 +117,9 @@ def test_conv2d_reference_gradients_by_finite_differences(strides, padding, dila
     rng = np.random.default_rng(groups)
     x, kernel = rand(rng, (2, 6, 5, 3 * groups)), rand(rng, (3, 2, 3, 2 * groups))
     geometry = (strides, padding, dilation, groups)
-    proj = rand(rng, C.conv2d_forward_reference(x, kernel, *geometry).shape)
-    dx, dkernel = C.conv2d_backward_reference(x, kernel, proj, *geometry)
-    check_directional_derivatives(lambda x, k: float(np.sum(C.conv2d_forward_reference(x, k, *geometry) * proj)),
+    proj = rand(rng, R.conv2d_forward(x, kernel, *geometry).shape)
+    dx, dkernel = R.conv2d_backward(x, kernel, proj, *geometry)
+    check_directional_derivatives(lambda x, k: float(np.sum(R.conv2d_forward(x, k, *geometry) * proj)),
                                   [x, kernel], {0: dx, 1: dkernel}, rng)
 
 
@@ -156,33 +132,34 @@ def test_depthwise_matches_reference(case, mult, dtype, seed):
     x = rand(rng, (case["n"], case["h"], case["w"], case["cin"]), dtype)
     dk = rand(rng, case["kernel_hw"] + (case["cin"], mult), dtype)
     geometry = (case["strides"], case["padding"], case["dilation"])
-    y = C.depthwise_conv2d_forward(x, dk, *geometry)
+    y = F.depthwise_conv2d_forward(x, dk, *geometry)
     assert y.shape[3] == case["cin"] * mult
-    assert_close(y, C.depthwise_conv2d_forward_reference(x, dk, *geometry))
+    assert_close(y, R.depthwise_conv2d_forward(x, dk, *geometry))
     dy = rand(rng, y.shape, dtype)
-    dx, ddk = C.depthwise_conv2d_backward(x, dk, dy, *geometry)
-    dx_ref, ddk_ref = C.depthwise_conv2d_backward_reference(x, dk, dy, *geometry)
+    dx, ddk = F.depthwise_conv2d_backward(x, dk, dy, *geometry)
+    dx_ref, ddk_ref = R.depthwise_conv2d_backward(x, dk, dy, *geometry)
     assert_close(dx, dx_ref)
     assert_close(ddk, ddk_ref)
-    assert C.depthwise_conv2d_backward(x, dk, dy, *geometry, need_dx=False)[0] is None
+    assert F.depthwise_conv2d_backward(x, dk, dy, *geometry, need_dx=False)[0] is None
 
 
-def test_depthwise_output_channel_order_is_keras():
+@BOTH_BACKENDS
+def test_depthwise_output_channel_order_is_keras(K):
     # output channel c*mult + m is input channel c filtered by kernel[..., c, m]
     x = np.zeros((1, 1, 1, 2))
     x[..., 1] = 1.0
     dk = np.arange(4.0).reshape(1, 1, 2, 2)
-    assert_close(C.depthwise_conv2d_forward(x, dk)[0, 0, 0], [0, 0, 2, 3])
+    assert_close(K.depthwise_conv2d_forward(x, dk)[0, 0, 0], [0, 0, 2, 3])
 
 
 def test_depthwise_reference_gradients_by_finite_differences():
     rng = np.random.default_rng(3)
     x, dk = rand(rng, (2, 6, 5, 3)), rand(rng, (3, 2, 3, 2))
     geometry = ((2, 1), "same", (1, 2))
-    proj = rand(rng, C.depthwise_conv2d_forward_reference(x, dk, *geometry).shape)
-    dx, ddk = C.depthwise_conv2d_backward_reference(x, dk, proj, *geometry)
+    proj = rand(rng, R.depthwise_conv2d_forward(x, dk, *geometry).shape)
+    dx, ddk = R.depthwise_conv2d_backward(x, dk, proj, *geometry)
     check_directional_derivatives(
-        lambda x, k: float(np.sum(C.depthwise_conv2d_forward_reference(x, k, *geometry) * proj)),
+        lambda x, k: float(np.sum(R.depthwise_conv2d_forward(x, k, *geometry) * proj)),
         [x, dk], {0: dx, 1: ddk}, rng)
 
 
@@ -200,7 +177,7 @@ def transpose_cases(draw):
     case = dict(n=draw(st.integers(1, 2)), h=draw(st.integers(1, 5)), w=draw(st.integers(1, 5)),
                 cin=draw(st.integers(1, 3)), cout=draw(st.integers(1, 3)), kernel_hw=kernel_hw, strides=strides,
                 padding=padding, output_padding=output_padding, dilation=dilation)
-    out = [C.conv_transpose_output_length(n, k, s, d, padding, None if output_padding is None else op)
+    out = [conv_transpose_output_length(n, k, s, d, padding, None if output_padding is None else op)
            for n, k, s, d, op in zip((case["h"], case["w"]), kernel_hw, strides, dilation, output_padding or (0, 0))]
     assume(min(out) >= 1)
     return case
@@ -218,15 +195,15 @@ def _transpose_arrays(case, rng, dtype):
 def test_conv2d_transpose_matches_reference(case, dtype, seed):
     rng = np.random.default_rng(seed)
     x, kernel, geometry = _transpose_arrays(case, rng, dtype)
-    y = C.conv2d_transpose_forward(x, kernel, *geometry)
-    expected_hw = tuple(C.conv_transpose_output_length(n, k, s, d, case["padding"], op)
+    y = F.conv2d_transpose_forward(x, kernel, *geometry)
+    expected_hw = tuple(conv_transpose_output_length(n, k, s, d, case["padding"], op)
                         for n, k, s, d, op in zip(x.shape[1:3], case["kernel_hw"], case["strides"], case["dilation"],
                                                   case["output_padding"] or (None, None)))
     assert y.shape == (x.shape[0],) + expected_hw + (case["cout"],)
-    assert_close(y, C.conv2d_transpose_forward_reference(x, kernel, *geometry))
+    assert_close(y, R.conv2d_transpose_forward(x, kernel, *geometry))
     dy = rand(rng, y.shape, dtype)
-    dx, dkernel = C.conv2d_transpose_backward(x, kernel, dy, *geometry)
-    dx_ref, dkernel_ref = C.conv2d_transpose_backward_reference(x, kernel, dy, *geometry)
+    dx, dkernel = F.conv2d_transpose_backward(x, kernel, dy, *geometry)
+    dx_ref, dkernel_ref = R.conv2d_transpose_backward(x, kernel, dy, *geometry)
     assert_close(dx, dx_ref)
     assert_close(dkernel, dkernel_ref)
 
@@ -237,16 +214,16 @@ def test_conv2d_transpose_is_the_adjoint_of_conv2d(case, seed):
     # <conv2d(y), x> == <y, conv2d_transpose(x)> for the forward conv that maps y's size onto x's
     rng = np.random.default_rng(seed)
     x, kernel, geometry = _transpose_arrays(case, rng, np.float64)
-    y = C.conv2d_transpose_forward(x, kernel, *geometry)
+    y = F.conv2d_transpose_forward(x, kernel, *geometry)
     probe = rand(rng, y.shape)
-    pads = [C.conv_padding(n, k, s, d, case["padding"])
+    pads = [conv_padding(n, k, s, d, case["padding"])
             for n, k, s, d in zip(y.shape[1:3], case["kernel_hw"], case["strides"], case["dilation"])]
     # extend the bottom/right padding until the forward conv produces exactly x's size
     for axis in range(2):
-        while C.conv_output_length(y.shape[1 + axis], case["kernel_hw"][axis], case["strides"][axis],
+        while conv_output_length(y.shape[1 + axis], case["kernel_hw"][axis], case["strides"][axis],
                                    case["dilation"][axis], pads[axis]) < x.shape[1 + axis]:
             pads[axis] = (pads[axis][0], pads[axis][1] + 1)
-    conv_probe = C.conv2d_forward(probe, kernel, case["strides"], pads, case["dilation"])
+    conv_probe = F.conv2d_forward(probe, kernel, case["strides"], pads, case["dilation"])
     conv_probe = conv_probe[:, :x.shape[1], :x.shape[2]]
     assert np.isclose(np.vdot(conv_probe, x), np.vdot(probe, y))
 
@@ -258,8 +235,8 @@ def test_conv2d_transpose_reference_gradients_by_finite_differences(strides, pad
     rng = np.random.default_rng(4)
     x, kernel = rand(rng, (2, 3, 4, 2)), rand(rng, (3, 2, 3, 2))
     geometry = (strides, padding, output_padding, dilation)
-    proj = rand(rng, C.conv2d_transpose_forward_reference(x, kernel, *geometry).shape)
-    dx, dkernel = C.conv2d_transpose_backward_reference(x, kernel, proj, *geometry)
+    proj = rand(rng, R.conv2d_transpose_forward(x, kernel, *geometry).shape)
+    dx, dkernel = R.conv2d_transpose_backward(x, kernel, proj, *geometry)
     check_directional_derivatives(
-        lambda x, k: float(np.sum(C.conv2d_transpose_forward_reference(x, k, *geometry) * proj)),
+        lambda x, k: float(np.sum(R.conv2d_transpose_forward(x, k, *geometry) * proj)),
         [x, kernel], {0: dx, 1: dkernel}, rng)

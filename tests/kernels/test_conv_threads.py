@@ -3,10 +3,11 @@ the same results as the references."""
 import numpy as np
 import pytest
 
-from minikeras.kernels import activations as A
-from minikeras.kernels import conv as C
-from minikeras.kernels import dense as D
+from minikeras.kernels import activation_codes as A
+from minikeras.kernels import fast as F
+from minikeras.kernels import reference as R
 from minikeras.kernels import threads as T
+from minikeras.kernels.reference.activations import activation
 
 from .helpers import assert_close, rand
 
@@ -26,14 +27,14 @@ def test_split_batch_matches_reference(monkeypatch, threads, case, dtype):
     x, kernel = rand(rng, case["x"], dtype), rand(rng, case["k"], dtype)
     bias = rand(rng, case["k"][3], dtype)
     geometry = (case["strides"], case["padding"], case["dilation"], case["groups"])
-    y = C.conv2d_forward(x, kernel, *geometry, bias=bias, code=A.RELU)
-    assert_close(y, np.maximum(C.conv2d_forward_reference(x, kernel, *geometry) + bias, 0))
+    y = F.conv2d_forward(x, kernel, *geometry, bias=bias, code=A.RELU)
+    assert_close(y, np.maximum(R.conv2d_forward(x, kernel, *geometry) + bias, 0))
     dy = rand(rng, y.shape, dtype)
-    dx_ref, dk_ref = C.conv2d_backward_reference(x, kernel, dy, *geometry)
-    dx, dk = C.conv2d_backward(x, kernel, dy, *geometry)
+    dx_ref, dk_ref = R.conv2d_backward(x, kernel, dy, *geometry)
+    dx, dk = F.conv2d_backward(x, kernel, dy, *geometry)
     assert_close(dx, dx_ref)
     assert_close(dk, dk_ref)
-    dx, dk = C.conv2d_backward(x, kernel, dy, *geometry, need_dx=False)
+    dx, dk = F.conv2d_backward(x, kernel, dy, *geometry, need_dx=False)
     assert dx is None
     assert_close(dk, dk_ref)
 
@@ -52,15 +53,15 @@ def test_dense_split_matches_reference(monkeypatch, threads, dtype):
     monkeypatch.setenv("MINIKERAS_NUM_THREADS", str(threads))
     rng = np.random.default_rng(1)
     x, kernel, bias = rand(rng, (7, 5), dtype), rand(rng, (5, 4), dtype), rand(rng, 4, dtype)
-    y = D.dense_forward(x, kernel, bias, A.TANH)
-    assert_close(y, D.dense_forward_reference(x, kernel, bias, A.TANH))
+    y = F.dense_forward(x, kernel, bias, A.TANH)
+    assert_close(y, R.dense_forward(x, kernel, bias, A.TANH))
     dy = rand(rng, y.shape, dtype)
-    for got, want in zip(D.dense_backward(x, kernel, y, dy, A.TANH, True),
-                         D.dense_backward_reference(x, kernel, y, dy, A.TANH, True)):
+    for got, want in zip(F.dense_backward(x, kernel, y, dy, A.TANH, True),
+                         R.dense_backward(x, kernel, y, dy, A.TANH, True)):
         assert_close(got, want)
-    dx, dk, db = D.dense_backward(x, kernel, y, dy, A.TANH, True, need_dx=False)
+    dx, dk, db = F.dense_backward(x, kernel, y, dy, A.TANH, True, need_dx=False)
     assert dx is None
-    assert_close(dk, D.dense_backward_reference(x, kernel, y, dy, A.TANH, True)[1])
+    assert_close(dk, R.dense_backward(x, kernel, y, dy, A.TANH, True)[1])
 
 
 @pytest.mark.parametrize("code", [A.RELU, A.SIGMOID, A.LINEAR])
@@ -68,39 +69,38 @@ def test_bias_activation_backward_split_matches_reference(monkeypatch, code):
     monkeypatch.setattr(T, "MIN_FLOPS_PER_PART", 1e-9)
     monkeypatch.setenv("MINIKERAS_NUM_THREADS", "3")
     rng = np.random.default_rng(2)
-    y = A.apply_activation_reference(rand(rng, (4, 5, 3, 6), np.float64), code)
+    y = activation(rand(rng, (4, 5, 3, 6), np.float64), code)
     dy = rand(rng, y.shape, np.float64)
-    dz, db = A.bias_activation_backward(y, dy, code, True)
-    dz_ref, db_ref = A.bias_activation_backward_reference(y, dy, code, True)
+    dz, db = F.bias_activation_backward(y, dy, code, True)
+    dz_ref, db_ref = R.bias_activation_backward(y, dy, code, True)
     assert_close(dz, dz_ref)
     assert_close(db, db_ref)
 
 
 @pytest.mark.parametrize("pool,strides,padding", [(2, None, "valid"), (3, 2, "same"), ((2, 3), (1, 2), "valid")])
 def test_max_pool_split_matches_reference(monkeypatch, pool, strides, padding):
-    from minikeras.kernels import pooling as P
     monkeypatch.setattr(T, "MIN_FLOPS_PER_PART", 1e-9)
     monkeypatch.setenv("MINIKERAS_NUM_THREADS", "3")
     rng = np.random.default_rng(3)
     x = rand(rng, (5, 7, 8, 3), np.float32)
-    y, argmax = P.max_pool2d_forward(x, pool, strides, padding)
-    y_ref, argmax_ref = P.max_pool2d_forward_reference(x, pool, strides, padding)
+    y, argmax = F.max_pool2d_forward(x, pool, strides, padding)
+    y_ref, argmax_ref = R.max_pool2d_forward(x, pool, strides, padding)
     assert_close(y, y_ref)
     np.testing.assert_array_equal(argmax, argmax_ref)
     dy = rand(rng, y.shape, np.float32)
-    assert_close(P.max_pool2d_backward(dy, argmax, x.shape), P.max_pool2d_backward_reference(dy, argmax, x.shape))
+    assert_close(F.max_pool2d_backward(dy, argmax, x.shape), R.max_pool2d_backward(dy, argmax, x.shape))
 
 
 @pytest.mark.parametrize("strides,padding,dilation", [((1, 1), "valid", (1, 1)), ((2, 3), "same", (1, 1)),
                                                       ((1, 2), ((2, 0), (1, 3)), (2, 1)), ((3, 1), "same", (2, 2))])
 def test_one_channel_input_matches_reference(strides, padding, dilation):
-    """A one-channel input takes the transposed im2col (conv._im2col_one_channel)."""
+    """A one-channel input takes the transposed im2col (im2col.im2col_one_channel)."""
     rng = np.random.default_rng(4)
     x, kernel = rand(rng, (3, 11, 9, 1)), rand(rng, (3, 4, 1, 5))
     geometry = (strides, padding, dilation, 1)
-    y = C.conv2d_forward(x, kernel, *geometry)
-    assert_close(y, C.conv2d_forward_reference(x, kernel, *geometry))
+    y = F.conv2d_forward(x, kernel, *geometry)
+    assert_close(y, R.conv2d_forward(x, kernel, *geometry))
     dy = rand(rng, y.shape)
-    for got, want in zip(C.conv2d_backward(x, kernel, dy, *geometry),
-                         C.conv2d_backward_reference(x, kernel, dy, *geometry)):
+    for got, want in zip(F.conv2d_backward(x, kernel, dy, *geometry),
+                         R.conv2d_backward(x, kernel, dy, *geometry)):
         assert_close(got, want)

@@ -1,12 +1,15 @@
-"""Activation and dense kernels against their numpy references; references against finite differences."""
+"""Activation and dense kernels: fast against reference, both backends' behaviour, references
+against finite differences."""
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-from minikeras.kernels import activations as A
-from minikeras.kernels.dense import dense_backward, dense_backward_reference, dense_forward, dense_forward_reference
+from minikeras.kernels import activation_codes as A
+from minikeras.kernels import fast as F
+from minikeras.kernels import reference as R
+from minikeras.kernels.reference.activations import activation
 
-from .helpers import DTYPES, SOME, assert_close, check_directional_derivatives, rand
+from .helpers import BOTH_BACKENDS, DTYPES, SOME, assert_close, check_directional_derivatives, rand
 
 CODES = [A.LINEAR, A.RELU, A.SIGMOID, A.TANH, A.HARD_SIGMOID]
 
@@ -28,31 +31,35 @@ def test_activation_codes():
 def test_activation_kernels_match_reference(shape, code, dtype, seed):
     rng = np.random.default_rng(seed)
     z = rand(rng, shape, dtype, scale=3)
-    expected = A.apply_activation_reference(z, code)
-    out = z.copy()
-    assert A.apply_activation_inplace(out, code) is out
-    assert out.dtype == dtype
-    assert_close(out, expected)
+    expected = activation(z, code)
+    for K in (F, R):
+        out = z.copy()
+        assert K.apply_activation_inplace(out, code) is out
+        assert out.dtype == dtype
+        assert_close(out, expected)
     dy = rand(rng, shape, dtype)
-    dz = A.activation_grad_from_output(expected, dy, code)
+    dz = F.activation_grad_from_output(expected, dy, code)
     assert dz.dtype == dtype
-    assert_close(dz, A.activation_grad_from_output_reference(expected, dy, code))
+    assert_close(dz, R.activation_grad_from_output(expected, dy, code))
 
 
-def test_activation_inplace_on_strided_view():
+@BOTH_BACKENDS
+def test_activation_inplace_on_strided_view(K):
     z = np.linspace(-3, 3, 24, dtype=np.float32).reshape(4, 6)
     expected = z.copy()
     expected[:, ::2] = np.tanh(expected[:, ::2])
-    A.apply_activation_inplace(z[:, ::2], A.TANH)
+    K.apply_activation_inplace(z[:, ::2], A.TANH)
     assert_close(z, expected)
 
 
-def test_activations_keep_float32_and_saturate():
+@BOTH_BACKENDS
+def test_activations_keep_float32_and_saturate(K):
     z = np.array([-1000, -20, 0, 20, 1000], np.float32)
-    assert_close(A.apply_activation_inplace(z.copy(), A.SIGMOID), [0, 2.06e-9, 0.5, 1, 1])
-    assert_close(A.apply_activation_inplace(z.copy(), A.TANH), [-1, -1, 0, 1, 1])
-    assert_close(A.apply_activation_inplace(z.copy(), A.HARD_SIGMOID), [0, 0, 0.5, 1, 1])
-    assert A.apply_activation_inplace(z.copy(), A.RELU).dtype == np.float32
+    assert_close(K.apply_activation_inplace(z.copy(), A.SIGMOID), [0, 2.06e-9, 0.5, 1, 1])
+    assert_close(K.apply_activation_inplace(z.copy(), A.TANH), [-1, -1, 0, 1, 1])
+    assert_close(K.apply_activation_inplace(z.copy(), A.HARD_SIGMOID), [0, 0, 0.5, 1, 1])
+    for code in CODES:
+        assert K.apply_activation_inplace(z.copy(), code).dtype == np.float32
 
 
 @SOME
@@ -62,18 +69,26 @@ def test_bias_activation_matches_reference(rows, cols, code, has_bias, dtype, se
     rng = np.random.default_rng(seed)
     y = rand(rng, (rows, cols), dtype, scale=2)
     bias = rand(rng, cols, dtype) if has_bias else None
-    out = A.bias_activation_inplace(y.copy(), bias, code)
-    expected = A.bias_activation_reference(y, bias, code)
+    out = F.bias_activation_inplace(y.copy(), bias, code)
+    expected = R.bias_activation_inplace(y.copy(), bias, code)
     assert_close(out, expected)
     dy = rand(rng, (rows, cols), dtype)
-    dz, db = A.bias_activation_backward(out, dy, code, has_bias)
-    dz_ref, db_ref = A.bias_activation_backward_reference(expected, dy, code, has_bias)
+    dz, db = F.bias_activation_backward(out, dy, code, has_bias)
+    dz_ref, db_ref = R.bias_activation_backward(expected, dy, code, has_bias)
     assert_close(dz, dz_ref)
     if has_bias:
         assert db.dtype == dtype
         assert_close(db, db_ref)
     else:
         assert db is None
+
+
+def test_linear_bias_backward_of_a_read_only_gradient():
+    dy = np.arange(6, dtype=np.float32).reshape(3, 2)
+    dy.flags.writeable = False
+    dz, db = F.bias_activation_backward(np.zeros_like(dy), dy, A.LINEAR, True)
+    assert_close(dz, dy)
+    assert_close(db, [6.0, 9.0])
 
 
 @SOME
@@ -83,26 +98,28 @@ def test_dense_matches_reference(batch, n_in, units, code, has_bias, dtype, seed
     rng = np.random.default_rng(seed)
     x, kernel = rand(rng, (batch, n_in), dtype), rand(rng, (n_in, units), dtype)
     bias = rand(rng, units, dtype) if has_bias else None
-    y = dense_forward(x, kernel, bias, code)
+    y = F.dense_forward(x, kernel, bias, code)
     assert y.dtype == dtype and y.flags.c_contiguous
-    assert_close(y, dense_forward_reference(x, kernel, bias, code))
+    assert_close(y, R.dense_forward(x, kernel, bias, code))
     dy = rand(rng, y.shape, dtype)
-    got = dense_backward(x, kernel, y, dy, code, has_bias)
-    want = dense_backward_reference(x, kernel, y, dy, code, has_bias)
+    got = F.dense_backward(x, kernel, y, dy, code, has_bias)
+    want = R.dense_backward(x, kernel, y, dy, code, has_bias)
     for g, w in zip(got, want):
         if w is None:
             assert g is None
         else:
             assert g.dtype == dtype
             assert_close(g, w)
-    assert dense_backward(x, kernel, y, dy, code, has_bias, need_dx=False)[0] is None
+    for K in (F, R):
+        assert K.dense_backward(x, kernel, y, dy, code, has_bias, need_dx=False)[0] is None
 
 
-def test_dense_accepts_non_contiguous_inputs():
+@BOTH_BACKENDS
+def test_dense_accepts_non_contiguous_inputs(K):
     rng = np.random.default_rng(0)
     x = rand(rng, (6, 8), np.float32)[:, ::2]
     kernel = rand(rng, (3, 4), np.float32).T
-    assert_close(dense_forward(x, kernel, None, A.RELU), dense_forward_reference(x, kernel, None, A.RELU))
+    assert_close(K.dense_forward(x, kernel, None, A.RELU), np.maximum(np.ascontiguousarray(x) @ kernel, 0))
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -113,10 +130,10 @@ def test_dense_reference_gradients_by_finite_differences(code, has_bias):
     proj = rand(rng, (5, 3))
 
     def loss(x, kernel, bias):
-        return float(np.sum(dense_forward_reference(x, kernel, bias if has_bias else None, code) * proj))
+        return float(np.sum(R.dense_forward(x, kernel, bias if has_bias else None, code) * proj))
 
-    y = dense_forward_reference(x, kernel, bias if has_bias else None, code)
-    dx, dkernel, dbias = dense_backward_reference(x, kernel, y, proj, code, has_bias)
+    y = R.dense_forward(x, kernel, bias if has_bias else None, code)
+    dx, dkernel, dbias = R.dense_backward(x, kernel, y, proj, code, has_bias)
     grads = {0: dx, 1: dkernel}
     if has_bias:
         grads[2] = dbias

@@ -1,11 +1,13 @@
-"""Pooling kernels against their numpy references; references against finite differences."""
+"""Pooling kernels: fast against reference, both backends' behaviour, references against finite
+differences."""
 import numpy as np
 import pytest
 from hypothesis import assume, given, strategies as st
 
-from minikeras.kernels import pooling as P
+from minikeras.kernels import fast as F
+from minikeras.kernels import reference as R
 
-from .helpers import DTYPES, SOME, assert_close, check_directional_derivatives, rand
+from .helpers import BOTH_BACKENDS, DTYPES, SOME, assert_close, check_directional_derivatives, rand
 
 
 @st.composite
@@ -25,13 +27,13 @@ def test_max_pool_matches_reference(case, dtype, seed):
     shape, pool, strides, padding = case
     rng = np.random.default_rng(seed)
     x = rand(rng, shape, dtype)
-    y, argmax = P.max_pool2d_forward(x, pool, strides, padding)
-    y_ref, argmax_ref = P.max_pool2d_forward_reference(x, pool, strides, padding)
+    y, argmax = F.max_pool2d_forward(x, pool, strides, padding)
+    y_ref, argmax_ref = R.max_pool2d_forward(x, pool, strides, padding)
     assert y.dtype == dtype
     np.testing.assert_array_equal(y, y_ref)
     np.testing.assert_array_equal(argmax, argmax_ref)
     dy = rand(rng, y.shape, dtype)
-    assert_close(P.max_pool2d_backward(dy, argmax, x.shape), P.max_pool2d_backward_reference(dy, argmax_ref, x.shape))
+    assert_close(F.max_pool2d_backward(dy, argmax, x.shape), R.max_pool2d_backward(dy, argmax_ref, x.shape))
 
 
 @SOME
@@ -40,39 +42,43 @@ def test_avg_pool_matches_reference(case, dtype, seed):
     shape, pool, strides, padding = case
     rng = np.random.default_rng(seed)
     x = rand(rng, shape, dtype)
-    y = P.avg_pool2d_forward(x, pool, strides, padding)
+    y = F.avg_pool2d_forward(x, pool, strides, padding)
     assert y.dtype == dtype
-    assert_close(y, P.avg_pool2d_forward_reference(x, pool, strides, padding))
+    assert_close(y, R.avg_pool2d_forward(x, pool, strides, padding))
     dy = rand(rng, y.shape, dtype)
-    assert_close(P.avg_pool2d_backward(dy, x.shape, pool, strides, padding),
-                 P.avg_pool2d_backward_reference(dy, x.shape, pool, strides, padding))
+    assert_close(F.avg_pool2d_backward(dy, x.shape, pool, strides, padding),
+                 R.avg_pool2d_backward(dy, x.shape, pool, strides, padding))
 
 
-def test_same_padding_ignores_padded_cells():
+@BOTH_BACKENDS
+def test_same_padding_ignores_padded_cells(K):
     x = np.array([[1.0, 2.0], [3.0, 4.0]]).reshape(1, 2, 2, 1)
     # pool 2, stride 1, 'same': one extra row and column at the end
-    assert_close(P.avg_pool2d_forward(x, 2, 1, "same").ravel(), [2.5, 3.0, 3.5, 4.0])
-    assert_close(P.max_pool2d_forward(-x, 2, 1, "same")[0].ravel(), [-1.0, -2.0, -3.0, -4.0])
-    assert P.max_pool2d_forward(x, 2, None, "same")[0].shape == (1, 1, 1, 1)
-    assert P.avg_pool2d_forward(np.ones((1, 5, 5, 1)), 3, 2, "same").shape == (1, 3, 3, 1)
+    assert_close(K.avg_pool2d_forward(x, 2, 1, "same").ravel(), [2.5, 3.0, 3.5, 4.0])
+    assert_close(K.max_pool2d_forward(-x, 2, 1, "same")[0].ravel(), [-1.0, -2.0, -3.0, -4.0])
+    assert K.max_pool2d_forward(x, 2, None, "same")[0].shape == (1, 1, 1, 1)
+    assert K.avg_pool2d_forward(np.ones((1, 5, 5, 1)), 3, 2, "same").shape == (1, 3, 3, 1)
 
 
-def test_max_pool_ties_go_to_the_first_cell():
+@BOTH_BACKENDS
+def test_max_pool_ties_go_to_the_first_cell(K):
     x = np.ones((1, 2, 2, 1), np.float32)
-    _, argmax = P.max_pool2d_forward(x, 2)
+    _, argmax = K.max_pool2d_forward(x, 2)
     assert argmax.ravel().tolist() == [0]
 
 
-def test_one_dimensional_pooling_through_a_height_one_view():
+@BOTH_BACKENDS
+def test_one_dimensional_pooling_through_a_height_one_view(K):
     rng = np.random.default_rng(0)
     x = rand(rng, (2, 9, 3), np.float32)  # (batch, steps, channels)
-    y, _ = P.max_pool2d_forward(x[:, None], (1, 2), (1, 2), "valid")
+    y, _ = K.max_pool2d_forward(x[:, None], (1, 2), (1, 2), "valid")
     assert_close(y[:, 0], np.maximum(x[:, 0:8:2], x[:, 1:9:2]))
 
 
-def test_too_small_input_raises():
+@BOTH_BACKENDS
+def test_too_small_input_raises(K):
     with pytest.raises(ValueError, match="smaller than the pool"):
-        P.max_pool2d_forward(np.zeros((1, 2, 2, 1)), 3)
+        K.max_pool2d_forward(np.zeros((1, 2, 2, 1)), 3)
 
 
 @pytest.mark.parametrize("pool,strides,padding", [((2, 2), None, "valid"), ((3, 2), (2, 1), "same"),
@@ -80,11 +86,11 @@ def test_too_small_input_raises():
 def test_reference_gradients_by_finite_differences(pool, strides, padding):
     rng = np.random.default_rng(5)
     x = rand(rng, (2, 5, 6, 3))
-    y, argmax = P.max_pool2d_forward_reference(x, pool, strides, padding)
+    y, argmax = R.max_pool2d_forward(x, pool, strides, padding)
     proj = rand(rng, y.shape)
     check_directional_derivatives(
-        lambda x: float(np.sum(P.max_pool2d_forward_reference(x, pool, strides, padding)[0] * proj)),
-        [x], {0: P.max_pool2d_backward_reference(proj, argmax, x.shape)}, rng)
+        lambda x: float(np.sum(R.max_pool2d_forward(x, pool, strides, padding)[0] * proj)),
+        [x], {0: R.max_pool2d_backward(proj, argmax, x.shape)}, rng)
     check_directional_derivatives(
-        lambda x: float(np.sum(P.avg_pool2d_forward_reference(x, pool, strides, padding) * proj)),
-        [x], {0: P.avg_pool2d_backward_reference(proj, x.shape, pool, strides, padding)}, rng)
+        lambda x: float(np.sum(R.avg_pool2d_forward(x, pool, strides, padding) * proj)),
+        [x], {0: R.avg_pool2d_backward(proj, x.shape, pool, strides, padding)}, rng)

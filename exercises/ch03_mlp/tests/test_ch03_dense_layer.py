@@ -1,10 +1,10 @@
 """ch03.dense_forward, ch03.dense_backward, ch03.dense_params: checked against minikeras
-(the numpy references in minikeras.kernels.dense, the numba kernels, the Dense layer)."""
+(minikeras.kernels.reference, its numpy references; minikeras.kernels.fast, the numba kernels; the Dense layer)."""
 import numpy as np
 import pytest
 
-from minikeras.kernels import dense as dense_kernels
-from minikeras.kernels.activations import activation_code
+from minikeras.kernels import fast, reference
+from minikeras.kernels.activation_codes import activation_code
 from minikeras.layers import Dense
 
 from dense_layer import dense_backward, dense_forward, dense_params
@@ -27,7 +27,7 @@ def random_problem(seed, batch=6, input_dim=5, units=4, dtype=np.float32):
 def test_forward_matches_the_reference(activation):
     _, x, kernel, bias = random_problem(0)
     y = dense_forward(x, kernel, bias, activation)
-    expected = dense_kernels.dense_forward_reference(x, kernel, bias, activation_code(activation))
+    expected = reference.dense_forward(x, kernel, bias, activation_code(activation))
     assert y.shape == (6, 4)
     assert y.dtype == np.float32
     np.testing.assert_allclose(y, expected, rtol=1e-5, atol=1e-6)
@@ -38,7 +38,7 @@ def test_forward_without_bias_matches_the_numba_kernel():
     _, x, kernel, _ = random_problem(1, batch=9, input_dim=7, units=3)
     for activation in ACTIVATIONS:
         y = dense_forward(x, kernel, None, activation)
-        expected = dense_kernels.dense_forward(x, kernel, None, activation_code(activation))
+        expected = fast.dense_forward(x, kernel, None, activation_code(activation))
         np.testing.assert_allclose(y, expected, rtol=1e-5, atol=1e-6)
 
 
@@ -61,10 +61,10 @@ def test_forward_matches_a_dense_layer():
 def test_backward_matches_the_reference(activation):
     rng, x, kernel, bias = random_problem(3)
     code = activation_code(activation)
-    y = dense_kernels.dense_forward_reference(x, kernel, bias, code)
+    y = reference.dense_forward(x, kernel, bias, code)
     dy = rng.normal(size=y.shape).astype(np.float32)
     dx, dkernel, dbias = dense_backward(x, kernel, y, dy, activation)
-    ex, ekernel, ebias = dense_kernels.dense_backward_reference(x, kernel, y, dy, code, True)
+    ex, ekernel, ebias = reference.dense_backward(x, kernel, y, dy, code, True)
     assert dx.shape == x.shape and dkernel.shape == kernel.shape and dbias.shape == bias.shape
     np.testing.assert_allclose(dx, ex, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(dkernel, ekernel, rtol=1e-4, atol=1e-5)
@@ -75,10 +75,10 @@ def test_backward_matches_the_reference(activation):
 def test_backward_without_bias_matches_the_numba_kernel():
     rng, x, kernel, _ = random_problem(4, batch=8, input_dim=3, units=5)
     code = activation_code("sigmoid")
-    y = dense_kernels.dense_forward(x, kernel, None, code)
+    y = fast.dense_forward(x, kernel, None, code)
     dy = rng.normal(size=y.shape).astype(np.float32)
     dx, dkernel, dbias = dense_backward(x, kernel, y, dy, "sigmoid", use_bias=False)
-    ex, ekernel, ebias = dense_kernels.dense_backward(x, kernel, y, dy, code, False)
+    ex, ekernel, ebias = fast.dense_backward(x, kernel, y, dy, code, False)
     assert dbias is None and ebias is None
     np.testing.assert_allclose(dx, ex, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(dkernel, ekernel, rtol=1e-4, atol=1e-5)

@@ -1,8 +1,7 @@
 import numpy as np
 import pytest
 
-from minikeras.kernels import conv as conv_kernels
-from minikeras.kernels import pooling as pool_kernels
+from minikeras.kernels import reference
 
 from cnn_model import build_cnn
 
@@ -14,8 +13,8 @@ def test_forward_pass_matches_the_kernels():
     h = x
     for conv in (model.layers[1], model.layers[3]):
         kernel, bias = conv.get_weights()
-        h = np.maximum(conv_kernels.conv2d_forward_reference(h, kernel) + bias, 0)
-        h, _ = pool_kernels.max_pool2d_forward_reference(h, (2, 2))   # (pooled, argmax)
+        h = np.maximum(reference.conv2d_forward(h, kernel) + bias, 0)
+        h, _ = reference.max_pool2d_forward(h, (2, 2))   # (pooled, argmax)
     h = h.reshape(2, -1)
     (k1, b1), (k2, b2) = model.layers[6].get_weights(), model.layers[7].get_weights()
     expected = 1 / (1 + np.exp(-(np.maximum(h @ k1 + b1, 0) @ k2 + b2)))

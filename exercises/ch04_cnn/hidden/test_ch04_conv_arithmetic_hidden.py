@@ -1,6 +1,6 @@
 import pytest
 
-from minikeras.kernels.conv import conv_output_length as minikeras_length
+from minikeras.kernels.conv_geometry import conv_output_length as minikeras_length
 
 from conv_arithmetic import conv2d_params, conv_output_length
 

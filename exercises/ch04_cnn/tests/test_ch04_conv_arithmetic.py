@@ -1,8 +1,8 @@
 """ch04.conv_output_length and ch04.conv_params: checked against minikeras
-(minikeras.kernels.conv.conv_output_length and the Conv2D layer)."""
+(minikeras.kernels.conv_geometry.conv_output_length and the Conv2D layer)."""
 import pytest
 
-from minikeras.kernels.conv import conv_output_length as minikeras_length
+from minikeras.kernels.conv_geometry import conv_output_length as minikeras_length
 from minikeras.layers import Conv2D, Input
 
 from conv_arithmetic import conv2d_params, conv_output_length

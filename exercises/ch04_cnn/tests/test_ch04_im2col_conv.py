@@ -1,25 +1,27 @@
-"""ch04.im2col and ch04.conv2d: checked against minikeras.kernels.conv (its numba im2col,
+"""ch04.im2col and ch04.conv2d: checked against minikeras.kernels (its numba im2col,
 its numpy reference convolution, its GEMM convolution) and the Conv2D layer."""
 import numpy as np
 import pytest
 
-from minikeras.kernels import conv as conv_kernels
+from minikeras.kernels import fast, reference
+from minikeras.kernels.conv_geometry import conv_output_length, conv_padding
+from minikeras.kernels.im2col import im2col as minikeras_im2col_kernel
 from minikeras.layers import Conv2D
 
 from im2col_conv import conv2d, im2col
 
 
 def minikeras_im2col(x, kernel_size, strides, padding):
-    """The windows minikeras's own numba kernel copies (conv_kernels._im2col)."""
+    """The windows minikeras's own numba kernel copies (minikeras.kernels.im2col)."""
     x = np.ascontiguousarray(x)
     (kh, kw), (sh, sw) = kernel_size, strides
     n, height, width, channels = x.shape
-    (top, _), (left, _) = (conv_kernels.conv_padding(size, k, s, 1, padding)
+    (top, _), (left, _) = (conv_padding(size, k, s, 1, padding)
                            for size, k, s in ((height, kh, sh), (width, kw, sw)))
-    out_h = conv_kernels.conv_output_length(height, kh, sh, 1, padding)
-    out_w = conv_kernels.conv_output_length(width, kw, sw, 1, padding)
+    out_h = conv_output_length(height, kh, sh, 1, padding)
+    out_w = conv_output_length(width, kw, sw, 1, padding)
     cols = np.empty((n * out_h * out_w, kh * kw * channels), x.dtype)
-    conv_kernels._im2col(x, kh, kw, sh, sw, top, left, 1, 1, 0, out_h, out_w, cols)
+    minikeras_im2col_kernel(x, kh, kw, sh, sw, top, left, 1, 1, 0, out_h, out_w, cols)
     return cols
 
 
@@ -62,7 +64,7 @@ def test_conv2d_matches_the_reference_convolution():
     kernel = images(3, (3, 3, 3, 5))
     y = conv2d(x, kernel)
     assert y.shape == (2, 10, 10, 5)
-    np.testing.assert_allclose(y, conv_kernels.conv2d_forward_reference(x, kernel), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(y, reference.conv2d_forward(x, kernel), rtol=1e-4, atol=1e-4)
 
 
 @pytest.mark.exercise("ch04.conv2d", points=1)
@@ -71,7 +73,7 @@ def test_conv2d_with_bias_strides_and_padding_matches_the_gemm_kernel():
     kernel = images(5, (4, 3, 2, 6))
     bias = images(6, (6,))
     for strides, padding in [((1, 1), "valid"), ((2, 2), "same"), ((3, 2), "valid")]:
-        expected = conv_kernels.conv2d_forward(x, kernel, strides=strides, padding=padding, bias=bias)
+        expected = fast.conv2d_forward(x, kernel, strides=strides, padding=padding, bias=bias)
         np.testing.assert_allclose(conv2d(x, kernel, bias, strides, padding), expected, rtol=1e-4, atol=1e-4,
                                    err_msg=f"{strides} {padding}")
 

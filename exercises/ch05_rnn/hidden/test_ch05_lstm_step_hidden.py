@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from minikeras.kernels import recurrent as rnn_kernels
+from minikeras.kernels import fast, reference
 from minikeras.layers import LSTM
 
 from lstm_step import lstm_forward, lstm_params, lstm_step
@@ -17,7 +17,7 @@ def test_float64_saturated_gates():
     x_t = rng.normal(size=(batch, features))
     h_prev, c_prev = rng.normal(size=(batch, units)), rng.normal(size=(batch, units))
     h, c = lstm_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias)
-    hs, cs, _ = rnn_kernels.lstm_sequence_forward_reference((x_t @ kernel + bias)[None], h_prev, c_prev,
+    hs, cs, _ = reference.lstm_sequence_forward((x_t @ kernel + bias)[None], h_prev, c_prev,
                                                             recurrent_kernel)
     assert h.dtype == np.float64
     np.testing.assert_allclose(c, cs[0], rtol=1e-10, atol=1e-12)
@@ -33,7 +33,7 @@ def test_forward_over_a_long_sequence_matches_the_numba_kernel():
     x = rng.normal(size=(4, 100, 2)).astype(np.float32)
     xproj = np.ascontiguousarray((x @ kernel + bias).transpose(1, 0, 2))
     zeros = np.zeros((4, 6), np.float32)
-    hs, _, _ = rnn_kernels.lstm_sequence_forward(xproj, zeros, zeros, recurrent_kernel)
+    hs, _, _ = fast.lstm_sequence_forward(xproj, zeros, zeros, recurrent_kernel)
     np.testing.assert_allclose(lstm_forward(x, kernel, recurrent_kernel, bias, return_sequences=True),
                                hs.transpose(1, 0, 2), rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(lstm_forward(x, kernel, recurrent_kernel, bias), hs[-1], rtol=1e-4, atol=1e-5)

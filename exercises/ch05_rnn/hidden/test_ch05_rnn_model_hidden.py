@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from minikeras.kernels import recurrent as rnn_kernels
+from minikeras.kernels import fast, reference
 
 from rnn_model import build_rnn
 
@@ -13,7 +13,7 @@ def test_forward_pass_matches_the_lstm_reference():
     kernel, recurrent_kernel, bias = model.layers[1].get_weights()
     xproj = np.ascontiguousarray((x @ kernel + bias).transpose(1, 0, 2))
     zeros = np.zeros((3, 10), np.float32)
-    hs, _, _ = rnn_kernels.lstm_sequence_forward_reference(xproj, zeros, zeros, recurrent_kernel)
+    hs, _, _ = reference.lstm_sequence_forward(xproj, zeros, zeros, recurrent_kernel)
     (k1, b1), (k2, b2) = model.layers[2].get_weights(), model.layers[3].get_weights()
     expected = 1 / (1 + np.exp(-(np.maximum(hs[-1] @ k1 + b1, 0) @ k2 + b2)))
     np.testing.assert_allclose(model.predict(x, verbose=0), expected, rtol=1e-3, atol=1e-5)

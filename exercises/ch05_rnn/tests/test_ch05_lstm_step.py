@@ -1,9 +1,9 @@
 """ch05.lstm_step, ch05.lstm_forward, ch05.lstm_params: checked against minikeras
-(minikeras.kernels.recurrent: its numpy reference and numba kernel; the LSTM layer)."""
+(minikeras.kernels.reference and .fast: its numpy reference and numba kernel; the LSTM layer)."""
 import numpy as np
 import pytest
 
-from minikeras.kernels import recurrent as rnn_kernels
+from minikeras.kernels import fast, reference
 from minikeras.layers import LSTM
 
 from lstm_step import lstm_forward, lstm_params, lstm_step
@@ -29,7 +29,7 @@ def test_step_from_zero_states_matches_the_reference():
     zeros = np.zeros((4, 5), np.float32)
     h, c = lstm_step(x_t, zeros, zeros, kernel, recurrent_kernel, bias)
     eh, ec = reference_step(x_t, zeros, zeros, kernel, recurrent_kernel, bias,
-                            rnn_kernels.lstm_sequence_forward_reference)
+                            reference.lstm_sequence_forward)
     assert h.shape == (4, 5) and c.shape == (4, 5)
     np.testing.assert_allclose(c, ec, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(h, eh, rtol=1e-5, atol=1e-6)
@@ -44,7 +44,7 @@ def test_step_from_given_states_matches_the_numba_kernel():
     c_prev = rng.normal(size=(7, 6)).astype(np.float32)
     h, c = lstm_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias)
     eh, ec = reference_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias,
-                            rnn_kernels.lstm_sequence_forward)
+                            fast.lstm_sequence_forward)
     assert h.dtype == np.float32
     np.testing.assert_allclose(c, ec, rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(h, eh, rtol=1e-5, atol=1e-5)
@@ -64,7 +64,7 @@ def test_gate_order_is_i_f_c_o():
         bias[block * units:(block + 1) * units] = [-3.0, 1.0, 4.0]
         h, c = lstm_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias)
         eh, ec = reference_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias,
-                                rnn_kernels.lstm_sequence_forward_reference)
+                                reference.lstm_sequence_forward)
         np.testing.assert_allclose(c, ec, rtol=1e-5, atol=1e-6, err_msg=f"gate block {block} ('ifco'[{block}])")
         np.testing.assert_allclose(h, eh, rtol=1e-5, atol=1e-6, err_msg=f"gate block {block} ('ifco'[{block}])")
 

@@ -1,0 +1,61 @@
+"""im2col and col2im: one walk over the windows, gathering or scattering."""
+import numpy as np
+import pytest
+
+from minikeras.kernels.conv_geometry import conv2d_geometry
+from minikeras.kernels.im2col import col2im, im2col, im2col_one_channel
+
+from .helpers import rand
+
+
+def _cols_for(x_shape, kernel_hw, strides, padding, dilation, cg):
+    strides, dilation, pads, out_hw = conv2d_geometry("test", x_shape[1:3], kernel_hw, strides, padding, dilation)
+    args = kernel_hw + strides + (pads[0][0], pads[1][0]) + dilation
+    rows = x_shape[0] * out_hw[0] * out_hw[1]
+    return args, out_hw, np.zeros((rows, kernel_hw[0] * kernel_hw[1] * cg))
+
+
+CASES = [((2, 5, 6, 3), (3, 3), (1, 1), "same", (1, 1)), ((1, 7, 5, 2), (2, 3), (2, 1), "valid", (1, 2)),
+         ((2, 4, 4, 4), (3, 2), (1, 2), ((2, 0), (1, 1)), (2, 1))]
+
+
+@pytest.mark.parametrize("x_shape,kernel_hw,strides,padding,dilation", CASES)
+def test_im2col_copies_every_window(x_shape, kernel_hw, strides, padding, dilation):
+    rng = np.random.default_rng(0)
+    x = rand(rng, x_shape)
+    args, (oh, ow), cols = _cols_for(x_shape, kernel_hw, strides, padding, dilation, x_shape[3])
+    im2col(x, *args, 0, oh, ow, cols)
+    kh, kw, sh, sw, pt, pl, dh, dw = args
+    xp = np.pad(x, ((0, 0), (pt, kh * dh + oh * sh), (pl, kw * dw + ow * sw), (0, 0)))
+    expected = np.stack([xp[:, ky * dh:ky * dh + (oh - 1) * sh + 1:sh, kx * dw:kx * dw + (ow - 1) * sw + 1:sw]
+                         for ky in range(kh) for kx in range(kw)], axis=3)  # (n, oh, ow, taps, c)
+    np.testing.assert_array_equal(cols, expected.reshape(cols.shape))
+
+
+@pytest.mark.parametrize("x_shape,kernel_hw,strides,padding,dilation", CASES)
+@pytest.mark.parametrize("c0,cg", [(0, None), (1, 1)])
+def test_col2im_is_the_adjoint_of_im2col(x_shape, kernel_hw, strides, padding, dilation, c0, cg):
+    # <im2col(x), c> == <x, col2im(c)> for every x and c, on a channel slice too
+    rng = np.random.default_rng(1)
+    cg = cg or x_shape[3]
+    args, (oh, ow), cols = _cols_for(x_shape, kernel_hw, strides, padding, dilation, cg)
+    x = rand(rng, x_shape)
+    im2col(x, *args, c0, oh, ow, cols)
+    probe = rand(rng, cols.shape)
+    back = np.zeros(x_shape)
+    col2im(probe, *args, c0, oh, ow, back)
+    assert np.isclose(np.vdot(cols, probe), np.vdot(x, back))
+    outside = np.ones(x_shape[3], bool)
+    outside[c0:c0 + cg] = False
+    assert not back[..., outside].any()  # the other channels are left alone
+
+
+@pytest.mark.parametrize("x_shape,kernel_hw,strides,padding,dilation", CASES)
+def test_one_channel_im2col_is_the_transpose(x_shape, kernel_hw, strides, padding, dilation):
+    rng = np.random.default_rng(2)
+    x = rand(rng, x_shape[:3] + (1,))
+    args, (oh, ow), cols = _cols_for(x.shape, kernel_hw, strides, padding, dilation, 1)
+    im2col(x, *args, 0, oh, ow, cols)
+    cols_t = np.empty(cols.shape[::-1])
+    im2col_one_channel(x, *args, oh, ow, cols_t)
+    np.testing.assert_array_equal(cols_t.T, cols)

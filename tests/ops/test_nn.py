@@ -1,0 +1,58 @@
+"""minikeras.ops.nn: the fused layer operations, their symbolic shapes (conv_geometry) and their
+results on both kernel backends."""
+import numpy as np
+import pytest
+
+from minikeras import kernels, ops
+from minikeras.engine.tensor import KerasTensor
+
+
+def test_symbolic_convolution_shapes_follow_the_geometry():
+    assert ops.nn.conv(KerasTensor((None, 9, 2)), np.ones((3, 2, 4), "float32"), padding="causal",
+                       dilation_rate=2).shape == (None, 9, 4)
+    assert ops.nn.conv(KerasTensor((None, 7, 8, 3)), np.ones((3, 3, 3, 5), "float32"), strides=2,
+                       padding="same").shape == (None, 4, 4, 5)
+    assert ops.nn.conv(KerasTensor((None, 7, None, 3)), np.ones((3, 2, 3, 5), "float32"),
+                       dilation_rate=(2, 1)).shape == (None, 3, None, 5)
+    assert ops.nn.depthwise_conv(KerasTensor((None, 6, 6, 2)), np.ones((3, 3, 2, 3), "float32"),
+                                 strides=(2, 2), padding="same").shape == (None, 3, 3, 6)
+
+
+def _run_ops(seed):
+    rng = np.random.default_rng(seed)
+    x = ops.convert_to_tensor(rng.standard_normal((2, 7, 6, 3)).astype("float32"))
+    seq = ops.Variable(rng.standard_normal((2, 5, 3)).astype("float32"))  # a variable: its gradient is checked too
+    weights = [ops.Variable(rng.standard_normal(shape).astype("float32") * 0.5) for shape in
+               [(3, 3, 3, 4), (4,), (2, 2, 3, 4), (3, 3, 3, 2), (3, 8), (2, 8), (3, 2, 4)]]
+    k, b, kt, dk, wx, wh, k1 = weights
+    with ops.GradientTape() as tape:
+        h = ops.nn.conv(x, k, b, padding="same", activation="relu")
+        h = ops.nn.pool(h, (2, 2), (1, 1), "valid", mode="max")
+        h = ops.nn.conv_transpose(h, kt, None, (12, 10), strides=(2, 2), padding="valid")
+        h = ops.nn.depthwise_conv(h, dk, None, padding="same", activation="tanh")
+        h = ops.nn.pool(h, (2, 2), (2, 2), "same", mode="avg")
+        s, _ = ops.nn.rnn("lstm", seq, wx, wh, return_sequences=True)
+        s = ops.nn.conv(s, k1, None, padding="causal", dilation_rate=2, activation="sigmoid")
+        loss = ops.sum(ops.square(h)) + ops.sum(ops.nn.dense(s, np.ones((4, 1), "float32")))
+    return [np.asarray(loss)] + [np.asarray(g) for g in tape.gradient(loss, weights + [seq])]
+
+
+def test_every_fused_operation_agrees_on_both_backends():
+    fast = _run_ops(0)
+    previous = kernels.use("reference")
+    try:
+        reference = _run_ops(0)
+    finally:
+        kernels.use(previous)
+    for a, b in zip(fast, reference):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("activation", ["relu", "softmax", None])
+def test_dense_applies_an_activation_the_kernels_cannot_fuse(activation):
+    x = np.linspace(-1, 1, 12, dtype="float32").reshape(3, 4)
+    w = np.eye(4, dtype="float32")
+    y = np.asarray(ops.nn.dense(x, w, activation=activation))
+    expected = {"relu": np.maximum(x, 0), None: x,
+                "softmax": np.exp(x) / np.exp(x).sum(axis=1, keepdims=True)}[activation]
+    np.testing.assert_allclose(y, expected, rtol=1e-6, atol=1e-7)
