@@ -236,31 +236,26 @@ class RemoteObject(wire.Handle):
 class RemoteFunction:
     """A module-level function of the student's: its result must be data or a model."""
 
+    kind, handles = "function", False
+
     def __init__(self, connection, module, name):
         self._connection, self._module, self.__name__ = connection, module, name
         self.__qualname__ = name
 
     def __repr__(self):
-        return f"<submission function {self._module}.{self.__name__}>"
+        return f"<submission {self.kind} {self._module}.{self.__name__}>"
 
     def __call__(self, *args, **kwargs):
         self._connection.ensure_worker()
         return self._connection.exchange(
             {"op": "call", "module": self._module, "name": self.__name__, "args": list(args), "kwargs": kwargs},
-            what=f"{self.__name__}()")
+            what=f"{self.__name__}()", handles=self.handles)
 
 
 class RemoteClass(RemoteFunction):
     """A class of the student's: calling it makes an instance that stays in the worker."""
 
-    def __repr__(self):
-        return f"<submission class {self._module}.{self.__name__}>"
-
-    def __call__(self, *args, **kwargs):
-        self._connection.ensure_worker()
-        return self._connection.exchange(
-            {"op": "call", "module": self._module, "name": self.__name__, "args": list(args), "kwargs": kwargs},
-            what=f"{self.__name__}()", handles=True)
+    kind, handles = "class", True
 
 
 class SubmissionModule(types.ModuleType):
