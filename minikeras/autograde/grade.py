@@ -224,15 +224,17 @@ class Grader:
                 if f.is_dir() and not any(n == f or f in n.parents for n in needed)]
 
     def revealed_to_worker(self):
-        """Folders the worker needs that sit below a folder only root may enter (a Python
-        installed under /root): ``(folder, ancestor, stash)`` for ``sandbox.private_mounts``."""
+        """Folders the worker needs (Python, site-packages, the package) that its mount
+        namespace would otherwise hide: below a folder only root may enter (a Python under
+        /root) or below /tmp, which the worker gets fresh (a checkout in /tmp).
+        ``(folder, ancestor, stash)`` for ``sandbox.private_mounts``."""
         if self.accounts[0] is None:
             return []
         needed = [os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, PACKAGE_PARENT, *sys.path)
                   if p and os.path.isdir(p) and self.base not in Path(os.path.realpath(p)).parents]
         reveal = []
         for number, folder in enumerate(dict.fromkeys(needed)):
-            ancestor = sandbox.private_ancestor(folder)
+            ancestor = sandbox.private_ancestor(folder) or sandbox.covered_ancestor(folder)
             if ancestor is not None:
                 stash = self.public / f"reveal-{number}"
                 stash.mkdir(exist_ok=True)

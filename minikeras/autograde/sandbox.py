@@ -35,6 +35,7 @@ FALLBACK_UID = 64917  # used as uid and gid when useradd is missing
 MAX_PROCESSES = 256   # per student user: a fork bomb stops here
 CLONE_NEWNS, MS_RDONLY, MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 0x20000, 1, 2, 4, 4096, 0x4000, 1 << 18
 PR_SET_CHILD_SUBREAPER = 36
+FRESH = {"/tmp": b"256m", "/dev/shm": b"64m"}  # empty in the worker: nothing it writes there outlives it
 LOCKS = Path("/run/minikeras-grade") if os.path.isdir("/run") else Path("/var/lock/minikeras-grade")
 
 
@@ -172,15 +173,21 @@ def private_mounts(hide, reveal):
     for folder in hide:
         libc.mount(b"tmpfs", os.fsencode(folder), b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV,
                    b"size=4k,mode=0555")
-    libc.mount(b"tmpfs", b"/tmp", b"tmpfs", MS_NOSUID | MS_NODEV, b"size=256m,mode=1777")
-    libc.mount(b"tmpfs", b"/dev/shm", b"tmpfs", MS_NOSUID | MS_NODEV, b"size=64m,mode=1777")
+    for folder, size in FRESH.items():
+        libc.mount(b"tmpfs", os.fsencode(folder), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=%s,mode=1777" % size)
     for ancestor in dict.fromkeys(a for _, a, _ in reveal):
-        if os.path.isdir(ancestor):  # not already gone with /tmp
+        if ancestor not in FRESH and os.path.isdir(ancestor):  # not already gone with /tmp
             libc.mount(b"tmpfs", os.fsencode(ancestor), b"tmpfs", MS_NOSUID | MS_NODEV, b"size=4k,mode=0755")
     # 3. Put the needed folders back at their own paths.
     for folder, _, stash in reveal:
         os.makedirs(folder, mode=0o755, exist_ok=True)
         libc.mount(os.fsencode(stash), os.fsencode(folder), None, MS_BIND | MS_REC, None)
+
+
+def covered_ancestor(path):
+    """``/tmp`` or ``/dev/shm`` when ``path`` lies below one (the worker gets them fresh)."""
+    path = Path(os.path.realpath(path))
+    return next((folder for folder in FRESH if Path(folder) in path.parents), None)
 
 
 def private_ancestor(path):
