@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from minikeras import layers
@@ -18,9 +19,14 @@ def test_members_and_ensemble_parameter_counts():
 def test_average_reads_call_1_of_each_member():
     members = [get_model(10) for _ in range(3)]
     ensemble = build_ensemble(members, input_dim=10)
-    assert ensemble.layers[1:4] == members
+    # The models come back rebuilt from their files: a member is recognised by its name
+    # and its weight values (a fresh member would have other random weights).
+    assert [m.name for m in ensemble.layers[1:4]] == [m.name for m in members]
+    for nested, member in zip(ensemble.layers[1:4], members):
+        for a, b in zip(nested.get_weights(), member.get_weights(), strict=True):
+            np.testing.assert_array_equal(a, b)
     (average,) = [l for l in ensemble.layers if isinstance(l, layers.Average)]
     (node,) = [n for n in average._inbound_nodes if n in ensemble._network_nodes]
-    assert node.inbound_layers == members
+    assert [l.name for l in node.inbound_layers] == [m.name for m in members]
     assert node.node_indices == [1, 1, 1], "node 0 of a model is its own definition; the call is node 1"
     assert len(ensemble.inputs) == 1

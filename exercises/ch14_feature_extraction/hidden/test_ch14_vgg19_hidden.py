@@ -1,6 +1,14 @@
 import pytest
 
-from vgg19_arch import VGG19
+import minikeras as keras
+
+from probes_ch14 import vgg19_config
+
+
+def VGG19(**kwargs):
+    """Your VGG19, rebuilt here from its config (probes_ch14.py): the architecture
+    without the ~80 MB of random weights the model would take to send."""
+    return keras.Model.from_config(vgg19_config(**kwargs))
 
 
 @pytest.mark.exercise("ch14.vgg19", points=1)

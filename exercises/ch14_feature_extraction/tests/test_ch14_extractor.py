@@ -5,6 +5,7 @@ import minikeras as keras
 from minikeras import layers
 
 from feature_extractor import features_by_name, make_feature_extractor
+from probes_ch14 import extractor_after_shift
 
 
 def small_cnn():
@@ -32,7 +33,13 @@ def test_every_layer_no_new_weights():
     extractor = make_feature_extractor(model)
     assert len(extractor.outputs) == len(model.layers)
     assert extractor.count_params() == model.count_params()
-    assert {id(l) for l in extractor.layers} == {id(l) for l in model.layers}, "no layer may be copied"
+    assert {l.name for l in extractor.layers} == {l.name for l in model.layers}
+    # Made next to the model (probes_ch14.py), whose weights then move: an extractor that
+    # shares the layers moves with them; a copied layer would keep the old values.
+    moved, shared = extractor_after_shift(model, 1.0)
+    for layer in moved.layers:
+        for a, b in zip(shared.get_layer(layer.name).get_weights(), layer.get_weights(), strict=True):
+            np.testing.assert_array_equal(a, b, err_msg=f"{layer.name}: no layer may be copied")
     assert [tuple(t.shape) for t in extractor.outputs] == [l.output_shape for l in model.layers]
 
 

@@ -5,6 +5,7 @@ import minikeras as keras
 from minikeras import layers, ops
 
 from custom_dense_layer import CustomDense
+from probes_ch15 import custom_dense_config_round_trip, custom_dense_model, gradients
 
 
 def twin_dense(custom, activation=None):
@@ -35,36 +36,43 @@ def test_outputs_match_layers_dense():
         y = layer(x)
         want = twin_dense(layer, activation)(x)
         np.testing.assert_allclose(np.asarray(y), np.asarray(want), rtol=1e-5, atol=1e-6)
-    inputs = keras.Input((4,))
-    model = keras.Model(inputs, CustomDense(10)(inputs))
-    assert model.output_shape == (None, 10) and model.count_params() == 50
+    # A model around your layer is built next to your code (probes_ch15.py).
+    x = rng.normal(size=(3, 4)).astype("float32")
+    model = custom_dense_model(10, 4, x)
+    assert model["output_shape"] == (None, 10) and model["count_params"] == 50
+    kernel, bias = model["weights"]
+    np.testing.assert_allclose(model["y"], x @ kernel + bias, rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.exercise("ch15.custom_dense", points=1)
 def test_gradients_match_layers_dense():
     rng = np.random.default_rng(1)
     layer = CustomDense(3, activation="tanh")
-    x = ops.convert_to_tensor(rng.normal(size=(4, 5)).astype("float32"))
+    x = rng.normal(size=(4, 5)).astype("float32")
     layer(x)
-    dense = twin_dense(layer, "tanh")
-    grads = []
-    for l in (layer, dense):
-        with keras.GradientTape() as tape:
-            tape.watch(x)
-            loss = ops.sum(ops.square(l(x)))
-        grads.append([g.numpy() for g in tape.gradient(loss, [x] + l.trainable_weights)])
-    for got, want in zip(*grads):
-        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+    # The tape runs next to your layer (probes_ch15.py); here, the same on a Dense twin
+    # with the weights your layer used.
+    got = gradients(layer, x)
+    dense = layers.Dense(3, activation="tanh")
+    dense.build((None, 5))
+    dense.set_weights(got["weights"])
+    tx = ops.convert_to_tensor(x)
+    with keras.GradientTape() as tape:
+        tape.watch(tx)
+        loss = ops.sum(ops.square(dense(tx)))
+    want = [g.numpy() for g in tape.gradient(loss, [tx] + dense.trainable_weights)]
+    assert len(got["grads"]) == len(want) == 3
+    for g, w in zip(got["grads"], want):
+        np.testing.assert_allclose(g, w, rtol=1e-4, atol=1e-5)
 
 
 @pytest.mark.exercise("ch15.custom_dense", points=1)
 def test_config_round_trip_through_a_model():
-    inputs = keras.Input((4,))
-    outputs = CustomDense(10, activation="relu", name="my_dense")(inputs)
-    model = keras.Model(inputs, outputs)
-    config = model.get_config()
-    new_model = keras.Model.from_config(config, custom_objects={"CustomDense": CustomDense})
-    layer = new_model.get_layer("my_dense")
-    assert isinstance(layer, CustomDense)
-    assert layer.units == 10 and layer.activation is keras.activations.relu
-    assert new_model.count_params() == 50
+    # get_config / from_config run next to your class (probes_ch15.py).
+    x = np.random.default_rng(2).normal(size=(3, 4)).astype("float32")
+    got = custom_dense_config_round_trip(x)
+    assert got["class"] == "CustomDense" and got["is_custom_dense"]
+    assert got["units"] == 10 and got["activation_is_relu"]
+    assert got["count_params"] == 50
+    kernel, bias = got["weights"]
+    np.testing.assert_allclose(got["y"], np.maximum(x @ kernel + bias, 0), rtol=1e-5, atol=1e-6)

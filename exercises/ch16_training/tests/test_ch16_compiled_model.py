@@ -6,7 +6,7 @@ import pytest
 import minikeras as keras
 from minikeras import layers
 
-from compiled_model import get_model, train
+from probes_ch16 import compiled_get_model, train_new_model
 
 
 def mnist(n_train, n_test):
@@ -20,7 +20,7 @@ def mnist(n_train, n_test):
 
 @pytest.mark.exercise("ch16.compiled_model", points=1)
 def test_architecture():
-    model = get_model()
+    model = compiled_get_model()     # get_model(), made ready to travel (probes_ch16.py)
     assert model.name == "mnist_model" and model.input_names == ["img"]
     assert model.count_params() == 55050          # what Keras reports
     dense = [l for l in model.layers if isinstance(l, layers.Dense)]
@@ -30,7 +30,7 @@ def test_architecture():
 
 @pytest.mark.exercise("ch16.compiled_model", points=1)
 def test_compiled_with_sparse_crossentropy_rmsprop_and_accuracy():
-    model = get_model()
+    model = compiled_get_model()
     assert isinstance(model.optimizer, keras.optimizers.RMSprop)
     rng = np.random.default_rng(0)
     x = rng.random((20, 784), dtype=np.float32)
@@ -44,10 +44,15 @@ def test_compiled_with_sparse_crossentropy_rmsprop_and_accuracy():
 
 @pytest.mark.exercise("ch16.compiled_model", points=1, timeout=90)
 def test_training_learns_digits():
-    keras.utils.set_random_seed(0)
     x, y, _, _ = mnist(2000, 0)
-    model = get_model()
-    history = train(model, x, y, epochs=3)
-    assert set(history.history) >= {"loss", "accuracy", "val_loss", "val_accuracy"}
-    assert len(history.history["loss"]) == 3
-    assert history.history["val_accuracy"][-1] > 0.75
+    # train(get_model(), ...) runs next to your code (probes_ch16.py); the trained model
+    # comes back and is checked here on the validation part (the last 20%).
+    got = train_new_model(x, y, epochs=3, seed=0)
+    history, model = got["history"], got["model"]
+    assert set(history) >= {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert len(history["loss"]) == 3
+    assert history["val_accuracy"][-1] > 0.75
+    val_loss, val_accuracy = model.evaluate(x[1600:], y[1600:], verbose=0)
+    assert val_accuracy > 0.75
+    np.testing.assert_allclose([val_loss, val_accuracy], [history["val_loss"][-1], history["val_accuracy"][-1]],
+                               rtol=1e-4)

@@ -3,8 +3,12 @@ import pytest
 
 from unbroadcast_rule import broadcast_shape, unbroadcast
 
+# What this exercise asks you to write, minikeras (and numpy) has: a submission may not use it.
+FORBID = ["minikeras.ops.unbroadcast", "minikeras.ops.core.unbroadcast", "minikeras.ops.core.broadcast_shapes",
+          "numpy.broadcast_shapes"]
 
-@pytest.mark.exercise("ch17.unbroadcast", points=1)
+
+@pytest.mark.exercise("ch17.unbroadcast", points=1, forbid=FORBID)
 def test_scalars_and_untouched_shapes():
     g = np.arange(24.0).reshape(2, 3, 4)
     assert np.shape(unbroadcast(g, ())) == () and float(unbroadcast(g, ())) == g.sum()
