@@ -1,32 +1,52 @@
-"""Checks on the built book (``jupyter-book build book/``): every chapter page was executed
-and shows what the chapter promises, a model summary and at least one image.
+"""Checks on the two editions of the book: English in ``book/``, Chinese (中文版) in ``book/zh/``.
 
-Skipped unless ``book/_build/html`` exists: building the book executes every chapter and
-takes minutes, so the test suite only inspects a build made beforehand (CI builds first).
+Two kinds of tests:
+
+* **Source tests** (always run, no build needed): the Chinese edition has a twin of every
+  English page, with the same code cells (comments aside), so a fix made in one edition cannot
+  miss the other; and every Chinese page is actually written in Chinese.
+* **Build tests** on the sites made by ``jupyter-book build book/`` and
+  ``jupyter-book build book/zh/`` (``book/_build/html`` and ``book/zh/_build/html``): every
+  chapter page was executed and shows what the chapter promises (a model summary and at least
+  one image), the language switcher links to a page that exists, each chapter can be downloaded
+  as a notebook, and the Chinese search index finds Chinese words. Building executes every
+  chapter and takes minutes, so these tests inspect a build made beforehand (CI builds first);
+  an edition that has not been built is skipped.
 """
 import html
+import io
+import json
 import re
+import tokenize
 from pathlib import Path
 
 import pytest
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
-HTML = BOOK / "_build" / "html"
-
-pytestmark = pytest.mark.skipif(not (HTML / "index.html").exists(),
-                                reason="book not built (run: jupyter-book build book/)")
+ZH = BOOK / "zh"
+EDITIONS = {"en": BOOK, "zh": ZH}
 
 CHAPTERS = sorted(p.stem for p in BOOK.glob("ch[0-9][0-9]_*.md"))
+PAGES = ["intro"] + CHAPTERS
 
 
-def _toc_files():
-    """The page names listed in book/_toc.yml (without a YAML parser: `- file: name` lines)."""
-    text = (BOOK / "_toc.yml").read_text()
+def _html_dir(edition):
+    return EDITIONS[edition] / "_build" / "html"
+
+
+def _require_build(edition):
+    if not (_html_dir(edition) / "index.html").exists():
+        pytest.skip(f"{edition} edition not built (run: jupyter-book build {EDITIONS[edition]})")
+
+
+def _toc_files(book):
+    """The page names listed in a _toc.yml (without a YAML parser: `- file: name` lines)."""
+    text = (book / "_toc.yml").read_text(encoding="utf-8")
     return re.findall(r"^\s*(?:-\s*)?(?:file|root):\s*(\S+)\s*$", text, flags=re.M)
 
 
-def _page(name):
-    path = HTML / f"{name}.html"
+def _page(edition, name):
+    path = _html_dir(edition) / f"{name}.html"
     assert path.exists(), f"{path} was not built"
     return path.read_text(encoding="utf-8")
 
@@ -38,16 +58,148 @@ def _outputs(page):
     return html.unescape(re.sub(r"<[^>]+>", "", "".join(blocks)))
 
 
-def test_every_chapter_file_is_in_the_table_of_contents():
-    toc = _toc_files()
+# ---------------------------------------------------------------------------------------------
+# Source tests: the Chinese edition mirrors the English one
+# ---------------------------------------------------------------------------------------------
+
+CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```[ \t]*$", flags=re.S | re.M)
+
+
+def _code_cells(path):
+    return CODE_CELL.findall(path.read_text(encoding="utf-8"))
+
+
+def _without_comments(code):
+    """The code of a cell with its comments removed: whole-line comments drop the line,
+    trailing comments are cut off (with the spaces before them). Python's own tokenizer finds
+    the comments, so a ``#`` inside a string (``"#fff"``, ``f"{x:#x}"``) is left alone."""
+    lines = code.splitlines()
+    comments = {}                       # line number (1-based) -> column where its comment starts
+    for token in tokenize.generate_tokens(io.StringIO(code).readline):
+        if token.type == tokenize.COMMENT:
+            comments[token.start[0]] = token.start[1]
+    kept = []
+    for number, line in enumerate(lines, start=1):
+        if number in comments:
+            line = line[:comments[number]].rstrip()
+            if not line:
+                continue                # a comment-only line
+        kept.append(line.rstrip())
+    return "\n".join(kept).strip("\n")
+
+
+def test_without_comments_keeps_hashes_inside_strings():
+    code = ('x = "#fff"  # colour\n'
+            '# a whole-line comment\n'
+            'y = f"{x!r:>10}#"   # trailing\n'
+            's = """\n# not a comment, inside a string\n"""\n')
+    assert _without_comments(code) == ('x = "#fff"\ny = f"{x!r:>10}#"\n'
+                                       's = """\n# not a comment, inside a string\n"""')
+    assert _without_comments("a = 1  # one") != _without_comments("a = 2  # one")
+
+
+def test_chinese_toc_lists_the_english_pages_and_the_glossary():
+    en, zh = _toc_files(BOOK), _toc_files(ZH)
+    assert len(CHAPTERS) == 19, CHAPTERS
+    assert set(CHAPTERS) <= set(en), sorted(set(CHAPTERS) - set(en))
+    assert zh == en + ["glossary"], "book/zh/_toc.yml must list the English pages, in order, then the glossary"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_english_page_has_a_chinese_twin_with_the_same_code(page):
+    twin = ZH / f"{page}.md"
+    assert twin.exists(), f"{twin.relative_to(BOOK.parent)} is missing: every English page needs its Chinese twin"
+    english = [_without_comments(c) for c in _code_cells(BOOK / f"{page}.md")]
+    chinese = [_without_comments(c) for c in _code_cells(twin)]
+    assert len(chinese) == len(english), f"{page}: {len(english)} code cells in English, {len(chinese)} in Chinese"
+    for number, (en, zh) in enumerate(zip(english, chinese), start=1):
+        assert zh == en, f"{page}: code cell {number} differs between the editions (comments aside)"
+
+
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _prose(text):
+    """The text a reader reads as prose: no front matter, code cells, code blocks, inline code,
+    link targets, HTML tags or MyST directive options."""
+    text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)              # front matter
+    text = re.sub(r"^(`{3,})[^\n]*\n.*?^\1[ \t]*$", "", text, flags=re.S | re.M)  # fenced blocks
+    text = re.sub(r"`[^`\n]+`", "", text)                                  # inline code
+    text = re.sub(r"\]\([^)]*\)", "]", text)                               # link targets
+    text = re.sub(r"<[^>]+>", "", text)                                    # HTML tags
+    text = re.sub(r"^:[\w-]+:.*$", "", text, flags=re.M)                   # directive options
+    return text
+
+
+def _chinese_share(text):
+    """CJK characters / (CJK characters + Latin letters) in the prose of a page."""
+    prose = _prose(text)
+    cjk = len(CJK.findall(prose))
+    latin = len(re.findall(r"[A-Za-z]", prose))
+    return cjk / max(cjk + latin, 1)
+
+
+# A Chinese character carries about as much as an English word of five letters, so a page
+# translated with the usual English names in it (Keras, MNIST, Dense in parentheses...) scores
+# about 0.8 to 0.9, an English page 0, and a page with a third of its prose still in English
+# about 0.4. 0.5 fails any page where a substantial part was left untranslated.
+MIN_CHINESE_SHARE = 0.5
+
+
+def test_chinese_share_tells_chinese_from_english():
+    assert _chinese_share((BOOK / "ch03_mlp.md").read_text(encoding="utf-8")) < 0.05
+    mixed = "这一章构建一个多层感知器，并训练它。\n\nThis paragraph was left in English by mistake.\n"
+    assert _chinese_share(mixed) < MIN_CHINESE_SHARE
+    assert _chinese_share("这一章构建一个多层感知器（MLP），并用 `model.fit(x, y)` 训练它。") > MIN_CHINESE_SHARE
+
+
+@pytest.mark.parametrize("page", PAGES + ["glossary"])
+def test_chinese_page_is_written_in_chinese(page):
+    path = ZH / f"{page}.md"
+    if not path.exists():
+        pytest.fail(f"{path.relative_to(BOOK.parent)} is missing")
+    text = path.read_text(encoding="utf-8")
+    if page == "glossary":
+        # A two-language table by design: its English column is the point. Its prose and
+        # its Chinese column must still be Chinese, and it must name every term once.
+        rows = re.findall(r"^\|(?!\s*-)(.*)\|\s*$", text, flags=re.M)[1:]
+        assert len(rows) >= 40
+        for row in rows:
+            en, zh, first = [cell.strip() for cell in row.split("|")]
+            assert CJK.search(zh), f"glossary row {en!r} has no Chinese term"
+            link = re.fullmatch(r"\[[^\]]+\]\((\w+)\.md\)", first)
+            assert link and link.group(1) in PAGES, f"glossary row {en!r}: {first} is not a link to a page"
+        text = re.sub(r"^\|.*\|\s*$", "", text, flags=re.M)
+    share = _chinese_share(text)
+    assert share > MIN_CHINESE_SHARE, (
+        f"{page}: only {share:.0%} of the prose letters are Chinese: is part of it still in English?")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_code_needs_no_chinese_font(page):
+    """Figures and printed outputs come from the code cells, which both editions share: no
+    CJK character outside comments, so nothing a cell draws or prints can render as tofu."""
+    for number, code in enumerate(_code_cells(BOOK / f"{page}.md"), start=1):
+        assert not CJK.search(_without_comments(code)), f"{page}: code cell {number} contains CJK text"
+
+
+# ---------------------------------------------------------------------------------------------
+# Build tests: the sites made by jupyter-book
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_chapter_file_is_in_the_table_of_contents(edition):
+    toc = _toc_files(EDITIONS[edition])
     assert len(CHAPTERS) == 19, CHAPTERS
     assert set(CHAPTERS) <= set(toc), sorted(set(CHAPTERS) - set(toc))
     assert "intro" in toc
 
 
+@pytest.mark.parametrize("edition", EDITIONS)
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_chapter_page_shows_a_summary_and_an_image(chapter):
-    page = _page(chapter)
+def test_chapter_page_shows_a_summary_and_an_image(edition, chapter):
+    _require_build(edition)
+    page = _page(edition, chapter)
     outputs = _outputs(page)
     # The summary table is printed by an executed cell, not quoted in the prose.
     assert "Total params:" in outputs, f"{chapter}: no model summary in the cell outputs"
@@ -56,12 +208,14 @@ def test_chapter_page_shows_a_summary_and_an_image(chapter):
     assert images, f"{chapter}: no image on the page"
     for src in images:
         if not src.startswith(("http:", "https:", "data:")):
-            assert (HTML / src).exists(), f"{chapter}: image {src} is missing from the build"
+            assert (_html_dir(edition) / src).exists(), f"{chapter}: image {src} is missing from the build"
 
 
+@pytest.mark.parametrize("edition", EDITIONS)
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_chapter_was_executed_without_errors(chapter):
-    page = _page(chapter)
+def test_chapter_was_executed_without_errors(edition, chapter):
+    _require_build(edition)
+    page = _page(edition, chapter)
     assert '<div class="cell_output' in page, f"{chapter}: no executed output at all"
     # An uncaught exception is rendered as an error output with its traceback (only a
     # build with execute.allow_errors can get this far; the book's config stops instead).
@@ -69,7 +223,61 @@ def test_chapter_was_executed_without_errors(chapter):
     assert "Traceback (most recent call last)" not in _outputs(page), f"{chapter}: a cell raised"
 
 
-def test_intro_links_to_every_chapter():
-    page = _page("intro")
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_intro_links_to_every_chapter(edition):
+    _require_build(edition)
+    page = _page(edition, "intro")
     for chapter in CHAPTERS:
         assert f'href="{chapter}.html"' in page, f"intro/navigation does not link to {chapter}"
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_chapters_download_as_notebooks(edition):
+    """The header's download menu offers the executed chapter as .ipynb (book/_ext)."""
+    _require_build(edition)
+    for chapter in CHAPTERS:
+        page = _page(edition, chapter)
+        assert f'href="_sources/{chapter}.ipynb"' in page, f"{chapter}: no .ipynb download"
+        notebook = json.loads((_html_dir(edition) / "_sources" / f"{chapter}.ipynb").read_text(encoding="utf-8"))
+        code = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+        assert len(code) == len(_code_cells(EDITIONS[edition] / f"{chapter}.md"))
+        assert any(cell["outputs"] for cell in code), f"{chapter}: the notebook has no outputs"
+
+
+@pytest.mark.parametrize("edition, other", [("en", "zh"), ("zh", "en")])
+def test_language_switcher_links_to_the_same_page_in_the_other_edition(edition, other):
+    _require_build(edition)
+    _require_build(other)
+    pages = sorted(_html_dir(edition).glob("*.html"))
+    assert len(pages) >= len(PAGES)
+    for path in pages:
+        links = re.findall(r'<a class="btn btn-sm lang-switch" href="([^"]+)"', path.read_text(encoding="utf-8"))
+        assert len(links) == 1, f"{edition}/{path.name}: {len(links)} language switchers"
+        target = (path.parent / links[0]).resolve()
+        assert target == (_html_dir(other) / path.name).resolve(), f"{edition}/{path.name} -> {links[0]}"
+        assert target.exists(), f"{edition}/{path.name}: the switcher points to {links[0]}, which was not built"
+
+
+def _search_index(edition):
+    text = (_html_dir(edition) / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1:text.rindex(")")])
+
+
+def _pages_found(index, word):
+    """The pages whose text contains `word`, as Sphinx's search would find them."""
+    hits = index["terms"].get(word, [])
+    hits = hits if isinstance(hits, list) else [hits]
+    return {index["docnames"][i] for i in hits}
+
+
+def test_chinese_search_finds_chinese_words():
+    _require_build("zh")
+    page = _page("zh", "search")
+    assert '<html lang="zh-CN"' in page
+    index = _search_index("zh")
+    # Without a Chinese word splitter (jieba) Sphinx indexes no Chinese word at all.
+    assert "ch03_mlp" in _pages_found(index, "感知器")
+    assert "ch01_sequential_and_functional" in _pages_found(index, "符号")
+    assert "ch02_inputs_layers_models" in _pages_found(index, "摘要")
+    # Code identifiers stay searchable too.
+    assert "ch03_mlp" in _pages_found(index, "dense")
