@@ -17,6 +17,8 @@ import html
 import io
 import json
 import re
+import shutil
+import subprocess
 import tokenize
 from pathlib import Path
 
@@ -249,13 +251,19 @@ def test_chapters_download_as_notebooks(edition):
 def test_language_switcher_links_to_the_same_page_in_the_other_edition(edition, other):
     _require_build(edition)
     _require_build(other)
-    pages = sorted(_html_dir(edition).glob("*.html"))
-    assert len(pages) >= len(PAGES)
+    pages = [path for path in sorted(_html_dir(edition).glob("*.html"))
+             if 'http-equiv="Refresh"' not in path.read_text(encoding="utf-8")]   # not index.html
+    assert {f"{page}.html" for page in PAGES} <= {path.name for path in pages}
     for path in pages:
         links = re.findall(r'<a class="btn btn-sm lang-switch" href="([^"]+)"', path.read_text(encoding="utf-8"))
         assert len(links) == 1, f"{edition}/{path.name}: {len(links)} language switchers"
         target = (path.parent / links[0]).resolve()
-        assert target == (_html_dir(other) / path.name).resolve(), f"{edition}/{path.name} -> {links[0]}"
+        # The same page in the other language; a page only one edition has (the glossary)
+        # links to the other edition's front page.
+        same = (_html_dir(other) / path.name).resolve()
+        expected = same if (EDITIONS[other] / f"{path.stem}.md").exists() or path.stem in ("genindex", "search") \
+            else (_html_dir(other) / "index.html").resolve()
+        assert target == expected, f"{edition}/{path.name} -> {links[0]}"
         assert target.exists(), f"{edition}/{path.name}: the switcher points to {links[0]}, which was not built"
 
 
@@ -265,10 +273,12 @@ def _search_index(edition):
 
 
 def _pages_found(index, word):
-    """The pages whose text contains `word`, as Sphinx's search would find them."""
-    hits = index["terms"].get(word, [])
-    hits = hits if isinstance(hits, list) else [hits]
-    return {index["docnames"][i] for i in hits}
+    """The pages whose text or titles contain `word`, as Sphinx's search would find them."""
+    found = set()
+    for kind in ("terms", "titleterms"):
+        hits = index[kind].get(word, [])
+        found |= {index["docnames"][i] for i in (hits if isinstance(hits, list) else [hits])}
+    return found
 
 
 def test_chinese_search_finds_chinese_words():
@@ -280,5 +290,39 @@ def test_chinese_search_finds_chinese_words():
     assert "ch03_mlp" in _pages_found(index, "感知器")
     assert "ch01_sequential_and_functional" in _pages_found(index, "符号")
     assert "ch02_inputs_layers_models" in _pages_found(index, "摘要")
-    # Code identifiers stay searchable too.
-    assert "ch03_mlp" in _pages_found(index, "dense")
+    # Latin words stay searchable too (stemmed, as Sphinx stores them: dense -> dens).
+    assert "ch03_mlp" in _pages_found(index, "dens")
+
+
+def _split_query_in_node(queries):
+    """Run book/zh/_static/zh-search.js in node against the built search index and return
+    how it splits each query (Sphinx's search looks up each word and keeps the pages that
+    contain them all)."""
+    node = shutil.which("node") or shutil.which("nodejs")
+    if node is None:
+        pytest.skip("node is not installed: cannot run the search page's JavaScript")
+    script = f"""
+        globalThis.Search = {{ setIndex(index) {{ this._index = index; }} }};
+        const fs = require("fs");
+        eval(fs.readFileSync({json.dumps(str(_html_dir("zh") / "searchindex.js"))}, "utf8"));
+        eval(fs.readFileSync({json.dumps(str(ZH / "_static" / "zh-search.js"))}, "utf8"));
+        console.log(JSON.stringify({json.dumps(queries)}.map((q) => splitQuery(q))));
+    """
+    result = subprocess.run([node, "-e", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_chinese_queries_without_spaces_find_their_chapter():
+    """Readers type Chinese without spaces; the page's splitter cuts the query into indexed words."""
+    _require_build("zh")
+    assert 'src="_static/zh-search.js' in _page("zh", "search")
+    index = _search_index("zh")
+    queries = {"多层感知器": "ch03_mlp", "符号张量": "ch01_sequential_and_functional",
+               "模型摘要的参数": "ch02_inputs_layers_models", "训练损失和验证损失": "ch03_mlp"}
+    for (query, chapter), words in zip(queries.items(), _split_query_in_node(list(queries))):
+        assert len(words) > 1, (query, words)
+        pages = set.intersection(*(_pages_found(index, word.lower()) for word in words))
+        assert chapter in pages, f"searching {query!r} (words {words}) does not find {chapter}"
+    # A query of words the book does not contain stays whole: no result, not every page.
+    assert _split_query_in_node(["量子纠缠"]) == [["量子纠缠"]]

@@ -4,11 +4,12 @@
 It does two things per HTML page, both in the ``html-page-context`` event:
 
 1. **Language switcher.** Each edition names the other one in its config
-   (``minikeras_other_edition``: a label, a language tag and the path from this edition's HTML
-   directory to the other's). The page gets ``lang_switch`` in its template context, and
-   ``_templates/lang-switch.html`` draws it in the page header as a link to the page of the
-   same name in the other edition. The two editions have the same page names, so the link is
-   always "the same page, other language".
+   (``minikeras_other_edition``: a label, a language tag, the path from this edition's HTML
+   directory to the other's, and the path from this edition's sources to the other's). The page
+   gets ``lang_switch`` in its template context, and ``_templates/lang-switch.html`` draws it
+   in the page header as a link to the page of the same name in the other edition: the two
+   editions have the same pages, so the link is "the same page, other language". A page only
+   one edition has (the Chinese glossary) links to the other edition's front page.
 2. **Notebook download.** The theme's download button offers ``.ipynb`` only when it finds
    ``ipynb_source`` in the context, and sphinx-book-theme sets that only when a launch service
    (Binder, Colab, ...) is configured; the book has none. myst-nb has already written every
@@ -24,6 +25,10 @@ import shutil
 from pathlib import Path
 
 
+# Pages Sphinx writes for every book, without a source file.
+SPHINX_PAGES = {"genindex", "search", "py-modindex"}
+
+
 def _relative_root(pagename):
     """The path from a page back to the root of its HTML directory ('' or '../' ...)."""
     return "../" * pagename.count("/")
@@ -33,8 +38,10 @@ def add_page_context(app, pagename, templatename, context, doctree):
     # 1. the language switcher
     other = app.config.minikeras_other_edition
     if other:
+        twin = Path(app.srcdir, other["source"], f"{pagename}.md")
+        target = pagename if twin.exists() or pagename in SPHINX_PAGES else "index"
         context["lang_switch"] = {
-            "url": f"{_relative_root(pagename)}{other['root']}{pagename}.html",
+            "url": f"{_relative_root(pagename)}{other['root']}{target}.html",
             "label": other["label"],
             "hreflang": other["hreflang"],
             "title": other.get("title", other["label"]),
