@@ -178,6 +178,21 @@ def test_chinese_page_is_written_in_chinese(page):
         f"{page}: only {share:.0%} of the prose letters are Chinese: is part of it still in English?")
 
 
+@pytest.mark.parametrize("page", PAGES + ["glossary"])
+def test_chinese_prose_has_no_line_break_between_chinese_characters(page):
+    """A line break inside a paragraph becomes a space in HTML, and browsers (Chromium) show it
+    between two Chinese characters: write each Chinese paragraph on one line."""
+    path = ZH / f"{page}.md"
+    if not path.exists():
+        pytest.fail(f"{path.relative_to(BOOK.parent)} is missing")
+    lines = re.sub(r"^(`{3,})[^\n]*\n.*?^\1[ \t]*$", "", path.read_text(encoding="utf-8"),
+                   flags=re.S | re.M).split("\n")
+    wide = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+    for line, following in zip(lines, lines[1:]):
+        broken = line[-1:] and wide.match(line[-1]) and wide.match(following.strip()[:1] or " ")
+        assert not broken, f"{page}: a line break inside Chinese text: {line[-12:]!r} / {following.strip()[:12]!r}"
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_code_needs_no_chinese_font(page):
     """Figures and printed outputs come from the code cells, which both editions share: no
