@@ -107,6 +107,23 @@ def test_chinese_toc_lists_the_english_pages_and_the_glossary():
     assert zh == en + ["glossary"], "book/zh/_toc.yml must list the English pages, in order, then the glossary"
 
 
+def _config_section(book, section):
+    """The `key: value` lines of a top-level section of a _config.yml, comments dropped."""
+    text = (book / "_config.yml").read_text(encoding="utf-8")
+    block = re.search(rf"^{section}:\n((?:[ \t]+.*\n|[ \t]*\n)*)", text, flags=re.M)
+    assert block, f"{book}/_config.yml has no {section} section"
+    lines = (re.sub(r"\s+#.*$", "", line).strip() for line in block.group(1).splitlines())
+    return sorted(line for line in lines if line and not line.startswith("#"))
+
+
+def test_both_editions_execute_every_page_the_same_way():
+    assert _config_section(ZH, "execute") == _config_section(BOOK, "execute")
+    assert "execute_notebooks: force" in _config_section(BOOK, "execute")
+    assert "language: zh_CN" in (ZH / "_config.yml").read_text(encoding="utf-8")
+    # The English book must not pick up the Chinese pages (book/zh/ lies inside book/).
+    assert re.search(r"^exclude_patterns:.*\bzh\b", (BOOK / "_config.yml").read_text(encoding="utf-8"), flags=re.M)
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_every_english_page_has_a_chinese_twin_with_the_same_code(page):
     twin = ZH / f"{page}.md"
