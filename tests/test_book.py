@@ -210,6 +210,18 @@ def test_chinese_prose_has_no_line_break_between_chinese_characters(page):
         assert not broken, f"{page}: a line break inside Chinese text: {line[-12:]!r} / {following.strip()[:12]!r}"
 
 
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_jupytext_opens_every_chapter_as_a_notebook(edition):
+    """JupyterLab opens the .md chapters as notebooks through jupytext (the `book` extra)."""
+    jupytext = pytest.importorskip("jupytext")
+    for chapter in CHAPTERS:
+        path = EDITIONS[edition] / f"{chapter}.md"
+        notebook = jupytext.read(path)
+        code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+        assert len(code) == len(_code_cells(path)) > 0, f"{edition}/{chapter}"
+        assert notebook.metadata["kernelspec"]["name"] == "python3"
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_code_needs_no_chinese_font(page):
     """Figures and printed outputs come from the code cells, which both editions share: no
