@@ -23,6 +23,7 @@ import numpy as np
 from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers, tree
+from ..ops.tensor import Tensor
 
 CROSSENTROPY_NAMES = ("crossentropy", "ce")
 ACCURACY_NAMES = ("accuracy", "acc")
@@ -259,6 +260,51 @@ def update_metrics(outputs, per_output, ys, predictions, sws, n):
             out.tracker.add(float(value.value), n)
         for _, metric, weighted in out.metrics:
             metric.update_state(ys[out.index], predictions[out.index].value, sws[out.index] if weighted else None)
+
+
+class CompileMetrics(metrics_module.Metric):
+    """Every metric given to compile, as one metric named ``compile_metrics`` (Keras 3's
+    container): ``model.metrics`` lists it after the loss tracker, so that a custom
+    ``train_step`` written as ``for m in self.metrics: m.update_state(y, y_pred)`` updates
+    them all. ``result()`` is a dict ``{log name: value}``; a log flattens it."""
+
+    def __init__(self, outputs, split_targets):
+        super().__init__(name="compile_metrics")
+        self._outputs = outputs
+        self._split_targets = split_targets   # y as the model takes it -> one array per output
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        ys = self._split_targets(y_true, "update_state")
+        predictions = [p.value if isinstance(p, Tensor) else np.asarray(p) for p in tree.flatten(y_pred)]
+        if len(predictions) != len(self._outputs):
+            raise ValueError(f"compile_metrics: the model has {len(self._outputs)} output(s), but y_pred has "
+                             f"{len(predictions)}.")
+        weights = self._split_weights(sample_weight)
+        for out in self._outputs:
+            for _, metric, weighted in out.metrics:
+                metric.update_state(ys[out.index], predictions[out.index], weights[out.index] if weighted else None)
+
+    def _split_weights(self, sample_weight):
+        if sample_weight is None:
+            return [None] * len(self._outputs)
+        if isinstance(sample_weight, dict):
+            return [sample_weight.get(o.name) for o in self._outputs]
+        if isinstance(sample_weight, (list, tuple)) and len(self._outputs) > 1:
+            return list(sample_weight)
+        return [sample_weight] * len(self._outputs)
+
+    def result(self):
+        found = {}
+        for out in self._outputs:
+            for name, metric, _ in out.metrics:
+                result = metric.result()
+                found[name] = float(result) if np.ndim(result) == 0 else result
+        return found
+
+    def reset_state(self):
+        for out in self._outputs:
+            for _, metric, _ in out.metrics:
+                metric.reset_state()
 
 
 # ------------------------------------------------------------------------- the logs

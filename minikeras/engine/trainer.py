@@ -5,7 +5,18 @@ The work is split as Keras 3 splits its ``trainers/``:
 * ``compile_utils.py`` resolves what ``compile`` was given into one ``CompiledOutput`` per
   model output (loss, weight, metrics, log names);
 * ``data_adapters/`` turns the data into checked arrays once and serves the batches;
-* this module holds the step and the loops.
+* ``epoch_iterator.py`` decides how many batches an epoch takes (``steps_per_epoch``);
+* this module holds the steps and the loops.
+
+The steps are Keras 3's overridable methods: ``train_step(data)``, ``test_step(data)``,
+``predict_step(data)``, ``compute_loss(x, y, y_pred, sample_weight)``,
+``compute_metrics(...)`` and the ``metrics`` property. ``fit`` calls the subclass's
+``train_step`` when one of them is overridden (the "customizing what happens in fit()"
+pattern: the differentiation inside it uses ``minikeras.ops.GradientTape``, as the
+TensorFlow version of that guide does with ``tf.GradientTape``) and uses the dict it
+returns as the logs. Otherwise the loops run ``_train_step`` and ``_test_step``: the same
+computation on the checked arrays, without repacking each batch into Keras's
+``(x, y, sample_weight)`` layout.
 
 A training step is a forward pass under a ``GradientTape``, the weighted sum of the output
 losses plus the weight penalties, ``tape.gradient`` and one optimizer update; the metrics
@@ -15,6 +26,7 @@ recompile after changing ``trainable``), and the data is converted to the model'
 once per ``fit``.
 """
 import functools
+import numbers
 import warnings
 
 import numpy as np
@@ -26,10 +38,13 @@ from ..kernels.blas import limited_blas_threads
 from ..ops.tape import GradientTape
 from ..ops.tensor import Tensor
 from . import compile_utils
-from .data_adapters import get_data_adapter
-from .data_adapters.data_adapter_utils import (check_batch_size, check_lengths, standardize_inputs,
+from .data_adapters import ArrayDataAdapter, PyDatasetAdapter, get_data_adapter
+from .data_adapters.generator_data_adapter import source_kind
+from .data_adapters.data_adapter_utils import (as_array, check_batch_size, check_lengths, is_dataset_like,
+                                               pack_x_y_sample_weight, standardize_inputs,
                                                standardize_sample_weights, standardize_targets,
-                                               unpack_validation_data)
+                                               unpack_validation_data, unpack_x_y_sample_weight)
+from .epoch_iterator import EpochIterator
 from .input_checks import input_keys
 
 _COMPILE_ARGS = {"run_eagerly", "jit_compile", "steps_per_execution", "auto_scale_loss",
@@ -44,6 +59,7 @@ class Trainer:
         self.history = None
         self._outputs = None       # [CompiledOutput], once the outputs are known
         self._loss_tracker = None
+        self._compile_metrics = None
         self._train_vars = None
 
     # ================================================================ compile
@@ -93,7 +109,13 @@ class Trainer:
             names = [self.name] if len(shapes) == 1 else [f"output_{i + 1}" for i in range(len(shapes))]
         self._outputs = compile_utils.resolve_outputs(self._compile_args, names, shapes)
         self._loss_tracker = metrics_module.Mean(name="loss")
+        self._compile_metrics = compile_utils.CompileMetrics(self._outputs, self._split_targets)
         self._metrics_built = False
+
+    def _nothing_compiled(self):
+        """compile() named no loss and no metric: only a custom step or add_loss trains the model."""
+        args = self._compile_args
+        return args["loss"] is None and not args["metrics"] and not args["weighted_metrics"]
 
     def _collect_weights(self):
         """The variables training updates and the weight penalties, fixed at compile time."""
@@ -105,11 +127,16 @@ class Trainer:
     # ---------------------------------------------------------------- metrics and logs
     @property
     def metrics(self):
-        """The loss tracker, per-output loss trackers, then the compiled metrics."""
-        if not self._outputs:
+        """What ``reset_metrics`` resets and ``compute_metrics`` reports: the loss tracker (named
+        ``loss``), the per-output loss trackers, then ``compile_metrics``, one object holding
+        every metric given to compile (as in Keras 3: ``update_state(y, y_pred)`` updates them
+        all, ``result()`` is a dict). A subclass may return its own list instead."""
+        if self._loss_tracker is None:
             return []
-        found = [self._loss_tracker] + [o.tracker for o in self._outputs if o.tracker is not None]
-        return found + [m for o in self._outputs for _, m, _ in o.metrics]
+        found = [self._loss_tracker] + [o.tracker for o in self._outputs or [] if o.tracker is not None]
+        if any(o.metric_specs or o.weighted_specs for o in self._outputs or []):
+            found.append(self._compile_metrics)
+        return found
 
     @property
     def metrics_names(self):
@@ -158,14 +185,29 @@ class Trainer:
         return input_keys(self) if self._has_graph() else None
 
     def _prepare(self, x, y, sample_weight=None, class_weight=None, method="fit"):
-        """Check and convert one set of data: (inputs, targets per output, weights per output, n)."""
+        """Check and convert one set of data: (inputs, targets per output, weights per output, n).
+
+        A model without a graph that was compiled with nothing to compare (a custom
+        ``train_step`` with its own losses) is never called here: its ``call`` may not even
+        exist (a GAN's). Its targets and weights are then only converted, one array per leaf."""
         xs = standardize_inputs(self, x, self._has_graph())
-        if not self._has_graph():
+        if not self._has_graph() and self._outputs is None and self._nothing_compiled():
+            self._build_from_data(xs)
+            if not self._has_graph():
+                self._outputs = []
+                self._loss_tracker = metrics_module.Mean(name="loss")
+                self._metrics_built = True
+        if not self._has_graph() and self._outputs != []:
             self._complete_from_data(xs)
         if self._outputs is None:
             self._build_outputs()
         if self._train_vars is None:
             self._collect_weights()
+        if not self._outputs:
+            ys = [as_array(v, None, "targets") for v in tree.flatten(y)] if y is not None else []
+            sws = [as_array(v, "float32", "sample_weight") for v in tree.flatten(sample_weight)] \
+                if sample_weight is not None else []
+            return xs, ys, sws, check_lengths(xs, self._input_names(), [], [], [])
         ys = standardize_targets(self.name, self._outputs, y, method)
         sws = standardize_sample_weights(self.name, self._outputs, sample_weight, class_weight, ys)
         n = check_lengths(xs, self._input_names(), ys, sws, self._outputs)
@@ -183,7 +225,7 @@ class Trainer:
             raise ValueError(f"Model {self.name}: predict() received no samples.")
         return xs, [], [], n
 
-    # ================================================================ the steps
+    # ================================================================ the steps (fast path)
     @limited_blas_threads
     def _train_step(self, xs, ys, sws, n):
         """One update on one batch: forward, loss, gradient, optimizer; then the metrics."""
@@ -233,69 +275,206 @@ class Trainer:
         self._loss_tracker.add(float(total.value), n)
         compile_utils.update_metrics(self._outputs, per_output, ys, predictions, sws, n)
 
+    # ================================================================ the steps as Keras 3 writes them
+    # A subclass overrides these (Keras's "customizing what happens in fit()"). The defaults
+    # compute what the fast path computes, through the public pieces, so that overriding one
+    # piece (compute_loss, say) keeps the others.
+    def train_step(self, data):
+        """One update on one batch. ``data`` is what Keras passes: ``x``, ``(x,)``, ``(x, y)`` or
+        ``(x, y, sample_weight)``, with ``x`` (and ``y``) as the model takes them. Returns the
+        logs, a dict of metric values.
+
+        1. forward pass and ``compute_loss`` under a ``GradientTape``;
+        2. the loss tracker gets the batch's loss;
+        3. ``tape.gradient`` and ``optimizer.apply`` on the trainable weights;
+        4. ``compute_metrics`` updates the compiled metrics and returns the logs."""
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        with GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True)
+        self._loss_tracker.update_state(_as_value(loss), sample_weight=_batch_size(x))
+        trainable = self.trainable_weights
+        if trainable:
+            self.optimizer.apply(tape.gradient(loss, trainable), trainable)
+        else:
+            warnings.warn("The model does not have any trainable weights.", stacklevel=2)
+        return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
+
+    def test_step(self, data):
+        """The loss and metrics of one batch, without an update; returns the logs."""
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        y_pred = self(x, training=False)
+        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False)
+        self._loss_tracker.update_state(_as_value(loss), sample_weight=_batch_size(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
+
+    def predict_step(self, data):
+        """The model's outputs for one batch (its ``y`` and ``sample_weight``, if any, are ignored)."""
+        x, _, _ = unpack_x_y_sample_weight(data)
+        return self(x, training=False)
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The total loss of one batch: the compiled losses of ``y`` against ``y_pred`` (each output
+        weighted by ``loss_weights``), plus ``self.losses`` (weight penalties and what layers
+        added with ``add_loss`` in the latest call). ``x`` is not used by this default; a
+        subclass may. The per-output loss trackers of a multi-output model are updated here."""
+        predictions = [p if isinstance(p, Tensor) else Tensor(np.asarray(p, dtype="float32"))
+                       for p in tree.flatten(y_pred)]
+        if self._outputs is None:   # a subclassed model called outside fit: its outputs are now known
+            self._build_outputs([(None,) + tuple(p.shape[1:]) for p in predictions])
+        if self._train_vars is None:
+            self._collect_weights()
+        if self._outputs:
+            ys = self._split_targets(y, "compute_loss")
+            sws = standardize_sample_weights(self.name, self._outputs, sample_weight, None, ys)
+        else:
+            ys, sws = [], []
+        total, per_output = self._compute_loss(ys, predictions, sws)
+        n = len(predictions[0].value) if predictions and predictions[0].value.ndim else 1
+        for out, value in zip(self._outputs or [], per_output):
+            if out.tracker is not None and value is not None:
+                out.tracker.add(float(value.value), n)
+        return total
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Update the compiled metrics with one batch and return ``get_metrics_result()``."""
+        if self._outputs and any(o.metric_specs or o.weighted_specs for o in self._outputs):
+            self._compile_metrics.update_state(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def get_metrics_result(self):
+        """The result of every metric in ``self.metrics`` as one flat dict (a dict result, such as
+        compile_metrics', contributes its entries)."""
+        found = {}
+        for metric in self.metrics:
+            result = metric.result()
+            if isinstance(result, dict):
+                found.update(result)
+            else:
+                found[metric.name] = result
+        return found
+
+    def _split_targets(self, y, method):
+        """``y`` as the model receives it (one array, a list or a dict) as one array per output."""
+        return standardize_targets(self.name, self._outputs, tree.map_structure(_as_value, y), method)
+
+    # ---------------------------------------------------------------- which steps run
+    def _overridden(self, *names):
+        cls = type(self)
+        return any(getattr(cls, name) is not getattr(Trainer, name) for name in names)
+
+    def _train_function(self):
+        """``step(batch) -> logs or None``: the subclass's ``train_step`` if it customises training,
+        else the fast path (whose logs the loop reads only when a callback wants them)."""
+        if self._overridden("train_step", "compute_loss", "compute_metrics", "get_metrics_result", "metrics"):
+            return lambda batch: _pythonify_logs(self.train_step(self._keras_batch(batch)), "train_step")
+        return lambda batch: self._train_step(*batch)
+
+    def _test_function(self):
+        if self._overridden("test_step", "compute_loss", "compute_metrics", "get_metrics_result", "metrics"):
+            def step(batch):
+                self._clear_call_losses()
+                return _pythonify_logs(self.test_step(self._keras_batch(batch)), "test_step")
+            return step
+        return lambda batch: self._test_step(*batch)
+
+    def _predict_function(self):
+        if self._overridden("predict_step"):
+            return lambda xs: self.predict_step(pack_x_y_sample_weight(self._pack_inputs(xs)))
+        return self._predict_step
+
+    def _keras_batch(self, batch):
+        """A checked batch ``(xs, ys, sws, n)`` repacked as Keras hands it to ``train_step``."""
+        xs, ys, sws, _ = batch
+        self._clear_call_losses()
+        y = self._pack_outputs(ys) if any(v is not None for v in ys) else None
+        sw = self._pack_outputs(sws) if any(v is not None for v in sws) else None
+        return pack_x_y_sample_weight(self._pack_inputs(xs), y, sw)
+
+    def _pack_inputs(self, xs):
+        if self._has_graph() and isinstance(getattr(self, "_input_structure", None), dict):
+            return dict(zip(input_keys(self), xs))
+        return xs[0] if len(xs) == 1 else list(xs)
+
+    def _pack_outputs(self, values):
+        return values[0] if len(values) == 1 else list(values)
+
     # ================================================================ the loops
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None, sample_weight=None,
             initial_epoch=0, steps_per_epoch=None, validation_steps=None, validation_batch_size=None,
             validation_freq=1):
-        """Train for ``epochs`` epochs on arrays; returns a ``History``.
+        """Train for ``epochs`` epochs; returns a ``History``.
 
-        1. check the arguments, then the data, once (the adapter serves checked batches);
-        2. the validation data: given, or the last ``validation_split`` of the data;
-        3. every epoch: one ``_train_step`` per batch, then the validation epoch, with the
-           callbacks called around each.
+        ``x`` is arrays (with ``y``), or a source of whole batches (a generator, an iterable
+        such as a torch ``DataLoader``, a ``PyDataset``) yielding ``(x, y[, sample_weight])``.
+
+        1. check the arguments; the adapter checks arrays once, or each batch as it arrives;
+        2. the validation data: given (arrays or a source of batches), or the last
+           ``validation_split`` of the arrays;
+        3. every epoch: one training step per batch (``steps_per_epoch`` of them, if given),
+           then the validation epoch, with the callbacks called around each.
         """
         self._assert_compiled("fit")
-        for arg, value in (("steps_per_epoch", steps_per_epoch), ("validation_steps", validation_steps)):
-            if value is not None:
-                raise ValueError(f"minikeras fits numpy arrays: `{arg}` is not supported (it is set by "
-                                 "the data size and batch_size).")
         batch_size = check_batch_size(batch_size)
         verbose = 1 if verbose == "auto" else int(verbose)
+        if shuffle not in (True, False, "batch"):
+            raise ValueError(f"`shuffle` must be True, False or 'batch', received {shuffle!r}.")
         data = get_data_adapter(self.name, x, y, sample_weight, class_weight, prepare=self._prepare,
                                 batch_size=batch_size)
+        if not isinstance(data, ArrayDataAdapter) and shuffle is True and not isinstance(data, PyDatasetAdapter):
+            warnings.warn("`shuffle=True` was passed, but will be ignored since the data `x` was provided as a "
+                          f"{source_kind(x)}. It is expected to yield already-shuffled data.", stacklevel=2)
         self._warn_if_trainable_changed()
 
         val = None
         if validation_data is not None:
-            vx, vy, vsw = unpack_validation_data(validation_data)
+            vx, vy, vsw = (validation_data, None, None) if _is_batch_source(validation_data) \
+                else unpack_validation_data(validation_data)
             val = get_data_adapter(self.name, vx, vy, vsw, prepare=self._prepare,
                                    batch_size=validation_batch_size or batch_size)
         elif validation_split:
             if not 0 < validation_split < 1:
                 raise ValueError(f"`validation_split` must be between 0 and 1, received {validation_split}.")
             data, val = data.split(validation_split, validation_batch_size or batch_size)
-        if shuffle not in (True, False, "batch"):
-            raise ValueError(f"`shuffle` must be True, False or 'batch', received {shuffle!r}.")
+        train_batches = EpochIterator(data, steps_per_epoch, shuffle)
+        val_batches = EpochIterator(val, validation_steps) if val is not None else None
 
         cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
-                           verbose=verbose, epochs=epochs, steps=data.num_batches)
+                           verbose=verbose, epochs=epochs, steps=train_batches.num_batches)
         batch_begin, batch_end = cbs.wants("on_train_batch_begin"), cbs.wants("on_train_batch_end")
         self.stop_training = False
-        cbs.on_train_begin()
+        cbs.on_train_begin({})
         epoch_logs = {}
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
-            cbs.on_epoch_begin(epoch)
-            for step, (bx, by, bw, size) in enumerate(data.batches(shuffle)):
+            train_step = self._train_function()
+            cbs.on_epoch_begin(epoch, {})
+            logs = None
+            for step, batch in train_batches:
                 if batch_begin:
-                    cbs.on_train_batch_begin(step)
-                self._train_step(bx, by, bw, size)
+                    cbs.on_train_batch_begin(step, {})
+                logs = train_step(batch)
                 if batch_end:
-                    cbs.on_train_batch_end(step, self._logs())
+                    cbs.on_train_batch_end(step, dict(logs) if logs is not None else self._logs())
                 if self.stop_training:
                     break
-            epoch_logs = self._logs()
-            if val is not None and (epoch + 1) % validation_freq == 0:
-                val_logs = self._test_epoch(val, cbs)
+            if train_batches.ran_out:
+                self.stop_training = True   # a used-up generator: nothing to train on any more
+                break
+            epoch_logs = dict(logs) if logs is not None else self._logs()
+            if val_batches is not None and (epoch + 1) % validation_freq == 0:
+                val_logs = self._test_epoch(val_batches, cbs)
                 epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
             cbs.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
                 break
-        cbs.on_train_end(epoch_logs)
+        cbs.on_train_end(dict(epoch_logs))
         return self.history
 
     def _warn_if_trainable_changed(self):
+        if self._train_vars is None:   # not known until the first batch of a source of batches
+            return
         current = {id(w) for w in self.trainable_weights}
         if current != {id(w) for w in self._train_vars}:
             warnings.warn(
@@ -307,75 +486,118 @@ class Trainer:
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
                  callbacks=None, return_dict=False):
         """Loss and metrics on the data: a float if there are no metrics, else a list
-        ``[loss, ...]`` in ``metrics_names`` order (or a dict with ``return_dict=True``)."""
+        ``[loss, ...]`` in ``metrics_names`` order (or a dict with ``return_dict=True``).
+        ``x`` may also be a source of batches; ``steps`` limits how many are read."""
         self._assert_compiled("evaluate")
-        if steps is not None:
-            raise ValueError("minikeras evaluates numpy arrays: `steps` is not supported.")
         batch_size = check_batch_size(batch_size)
         verbose = 1 if verbose == "auto" else int(verbose)
         prepare = functools.partial(self._prepare, method="evaluate")
-        data = get_data_adapter(self.name, x, y, sample_weight, prepare=prepare, batch_size=batch_size)
+        data = EpochIterator(get_data_adapter(self.name, x, y, sample_weight, prepare=prepare,
+                                              batch_size=batch_size), steps)
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
                            steps=data.num_batches)
         logs = self._test_epoch(data, cbs)
         return logs if return_dict else _flat_results(logs)
 
-    def _test_epoch(self, data, cbs):
+    def _test_epoch(self, batches, cbs):
         self.reset_metrics()
-        cbs.on_test_begin()
-        batch_end = cbs.wants("on_test_batch_end")
-        for step, (bx, by, bw, size) in enumerate(data.batches()):
-            self._test_step(bx, by, bw, size)
+        test_step = self._test_function()
+        cbs.on_test_begin({})
+        batch_begin, batch_end = cbs.wants("on_test_batch_begin"), cbs.wants("on_test_batch_end")
+        logs = None
+        for step, batch in batches:
+            if batch_begin:
+                cbs.on_test_batch_begin(step, {})
+            logs = test_step(batch)
             if batch_end:
-                cbs.on_test_batch_end(step, self._logs())
-        logs = self._logs()
-        cbs.on_test_end(logs)
+                cbs.on_test_batch_end(step, dict(logs) if logs is not None else self._logs())
+        logs = dict(logs) if logs is not None else self._logs()
+        cbs.on_test_end(dict(logs))
         return logs
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
-        """Run the model on ``x`` in batches of ``batch_size`` (32) and return numpy arrays."""
-        if steps is not None:
-            raise ValueError("minikeras predicts on numpy arrays: `steps` is not supported.")
+        """Run the model on ``x`` in batches of ``batch_size`` (32) and return numpy arrays.
+        ``x`` may also be a source of batches (their targets, if any, are ignored)."""
         batch_size = check_batch_size(batch_size)
         verbose = 1 if verbose == "auto" else int(verbose)
-        data = get_data_adapter(self.name, x, prepare=self._prepare_inputs, batch_size=batch_size)
+        data = EpochIterator(get_data_adapter(self.name, x, prepare=self._prepare_inputs, batch_size=batch_size),
+                             steps)
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
                            steps=data.num_batches)
-        cbs.on_predict_begin()
-        batch_end = cbs.wants("on_predict_batch_end")
+        predict_step = self._predict_function()
+        cbs.on_predict_begin({})
+        batch_begin, batch_end = cbs.wants("on_predict_batch_begin"), cbs.wants("on_predict_batch_end")
         pieces, structure = [], None
-        for step, (bx, _, _, _) in enumerate(data.batches()):
-            out = self._predict_step(bx)
+        for step, (bx, _, _, _) in data:
+            if batch_begin:
+                cbs.on_predict_batch_begin(step, {})
+            out = predict_step(bx)
             structure = out if structure is None else structure
             flat = _as_numpy(out)
             pieces.append(flat)
             if batch_end:
                 cbs.on_predict_batch_end(step, {"outputs": flat})
+        if not pieces:
+            raise ValueError(f"Model {self.name}: predict() received no batches.")
         joined = [np.concatenate(parts, axis=0) for parts in zip(*pieces)]
-        cbs.on_predict_end()
+        cbs.on_predict_end({})
         return tree.pack_sequence_as(structure, joined)
 
     # ================================================================ single batches
     def predict_on_batch(self, x):
         xs = standardize_inputs(self, x, self._has_graph())
         self._build_from_data(xs)
-        out = self._predict_step(xs)
+        out = self._predict_function()(xs)
         return tree.pack_sequence_as(out, _as_numpy(out))
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One gradient update on one batch; returns its loss (and metrics, as evaluate does)."""
-        return self._on_batch(self._train_step, "train_on_batch", x, y, sample_weight, class_weight, return_dict)
+        return self._on_batch(self._train_function, "train_on_batch", x, y, sample_weight, class_weight,
+                              return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
-        return self._on_batch(self._test_step, "test_on_batch", x, y, sample_weight, None, return_dict)
+        return self._on_batch(self._test_function, "test_on_batch", x, y, sample_weight, None, return_dict)
 
-    def _on_batch(self, step, method, x, y, sample_weight, class_weight, return_dict):
+    def _on_batch(self, step_function, method, x, y, sample_weight, class_weight, return_dict):
         self._assert_compiled(method)
-        xs, ys, sws, n = self._prepare(x, y, sample_weight, class_weight, method)
+        batch = self._prepare(x, y, sample_weight, class_weight, method)
         self.reset_metrics()
-        step(xs, ys, sws, n)
-        logs = self._logs()
+        logs = step_function()(batch)
+        logs = dict(logs) if logs is not None else self._logs()
         return logs if return_dict else _flat_results(logs)
+
+
+def _is_batch_source(data):
+    """validation_data given as a generator, an iterable of batches or a PyDataset (not a tuple)."""
+    return not isinstance(data, (list, tuple)) and (is_dataset_like(data) or PyDatasetAdapter.can_handle(data))
+
+
+def _as_value(x):
+    """A Tensor's numpy value; anything else as it is."""
+    return x.value if isinstance(x, Tensor) else x
+
+
+def _batch_size(x):
+    first = tree.flatten(x)[0]
+    return len(_as_value(first)) if np.ndim(_as_value(first)) else 1
+
+
+def _pythonify_logs(logs, method):
+    """The dict a custom step returned, flattened (a nested dict contributes its entries) and
+    with scalar values as Python floats, as Keras passes logs to callbacks."""
+    if not isinstance(logs, dict):
+        raise TypeError(f"`{method}` must return a dict of metric values (e.g. "
+                        f"{{'loss': ...}}), received {type(logs).__name__}.")
+    found = {}
+    for key, value in logs.items():
+        if isinstance(value, dict):
+            found.update(_pythonify_logs(value, method))
+            continue
+        value = _as_value(value)
+        if isinstance(value, numbers.Number) or np.ndim(value) == 0:
+            value = float(value)
+        found[key] = value
+    return found
 
 
 def _all_layers(model):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import minikeras as keras
-from minikeras.engine.data_adapters import ADAPTERS, ArrayDataAdapter, DataAdapter, get_data_adapter
+from minikeras.engine.data_adapters import ADAPTERS, ArrayDataAdapter, DataAdapter, GeneratorDataAdapter, get_data_adapter
 from tests.engine.training_models import mlp
 
 
@@ -77,15 +77,26 @@ def test_the_registry_gives_arrays_to_the_array_adapter_through_prepare():
     assert ADAPTERS[-1] is ArrayDataAdapter
 
 
-def test_data_no_adapter_reads_is_refused_with_the_model_name():
-    def prepare(*args):
-        raise AssertionError("prepare must not run for data no adapter accepts")
+def test_a_generator_gets_its_own_adapter_and_each_batch_is_prepared_when_it_arrives():
+    seen = []
 
-    with pytest.raises(TypeError, match=r"Model m: minikeras trains on numpy arrays.*received generator"):
-        get_data_adapter("m", (row for row in np.zeros((4, 2))), prepare=prepare, batch_size=2)
+    def prepare(x, y, sample_weight, class_weight):
+        seen.append((x.shape, None if y is None else y.shape, sample_weight, class_weight))
+        return [x], [y], [sample_weight], len(x)
+
+    batches = ((np.zeros((2, 3)), np.ones((2, 1))) for _ in range(3))
+    adapter = get_data_adapter("m", batches, None, None, {0: 2.0}, prepare=prepare, batch_size=99)
+    assert isinstance(adapter, GeneratorDataAdapter) and adapter.num_batches is None
+    assert seen == []
+    assert [size for _, _, _, size in adapter.batches()] == [2, 2, 2]
+    assert seen == [((2, 3), (2, 1), None, {0: 2.0})] * 3
+    assert list(adapter.batches()) == []      # a generator is read once
+
+
+def test_single_batch_methods_still_refuse_a_source_of_batches_with_the_model_name():
     model = mlp()
     model.compile("sgd", "mse")
-    for method in (model.fit, model.evaluate, model.predict, model.train_on_batch):
+    for method in (model.train_on_batch, model.test_on_batch, model.predict_on_batch):
         with pytest.raises(TypeError, match=rf"Model {model.name}: .*received list_iterator. Convert the data "
                                             "to arrays first"):
             method(iter([np.zeros((2, 4))]))

@@ -7,8 +7,10 @@ read the data; the first that can wraps it. A new kind of data source is one new
 from .array_data_adapter import ArrayDataAdapter
 from .data_adapter import DataAdapter
 from .data_adapter_utils import unsupported_data
+from .generator_data_adapter import GeneratorDataAdapter
+from .py_dataset_adapter import PyDataset, PyDatasetAdapter, Sequence  # noqa: F401
 
-ADAPTERS = [ArrayDataAdapter]
+ADAPTERS = [PyDatasetAdapter, GeneratorDataAdapter, ArrayDataAdapter]
 
 
 def get_data_adapter(model_name, x, y=None, sample_weight=None, class_weight=None, *, prepare, batch_size):

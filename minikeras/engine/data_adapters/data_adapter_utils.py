@@ -51,8 +51,9 @@ def is_dataset_like(x):
 
 
 def unsupported_data(model_name, x):
-    return TypeError(f"Model {model_name}: minikeras trains on numpy arrays (or lists/dicts of them); "
-                     f"received {type(x).__name__}. Convert the data to arrays first.")
+    return TypeError(f"Model {model_name}: this method takes numpy arrays (or lists/dicts of them); "
+                     f"received {type(x).__name__}. Convert the data to arrays first (fit, evaluate and predict "
+                     "also read generators, PyDatasets and other iterables of batches).")
 
 
 def _as_list(x):
@@ -210,6 +211,29 @@ def unpack_validation_data(validation_data):
                             else "") + ".")
     vx, vy = validation_data[0], validation_data[1]
     return vx, vy, validation_data[2] if len(validation_data) == 3 else None
+
+
+def unpack_x_y_sample_weight(data):
+    """``(x, y, sample_weight)`` from one batch as Keras lays it out: ``x``, ``(x,)``,
+    ``(x, y)`` or ``(x, y, sample_weight)`` (a list counts as a tuple)."""
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return data, None, None
+    if len(data) in (1, 2, 3):
+        return tuple(data) + (None,) * (3 - len(data))
+    raise ValueError("Data is expected to be in format `x`, `(x,)`, `(x, y)`, or `(x, y, sample_weight)`, "
+                     f"found a tuple of {len(data)} elements.")
+
+
+def pack_x_y_sample_weight(x, y=None, sample_weight=None):
+    """The inverse of ``unpack_x_y_sample_weight``, as Keras packs what ``train_step`` receives:
+    ``x`` alone (or ``(x,)`` when x is itself a tuple or list), ``(x, y)``, ``(x, y, sample_weight)``."""
+    if y is None:
+        return (x,) if isinstance(x, (list, tuple)) else x
+    if sample_weight is None:
+        return (x, y)
+    return (x, y, sample_weight)
 
 
 def check_lengths(xs, input_names, ys, sws, outputs):
