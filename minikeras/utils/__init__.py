@@ -1,10 +1,11 @@
 """Utilities: plot_model, model_to_dot, to_categorical, set_random_seed, pad_sequences, normalize,
-is_keras_tensor, clear_session."""
+is_keras_tensor, clear_session, PyDataset (alias Sequence)."""
 import gc
 
 import numpy as np
 
 from .. import backend
+from ..engine.data_adapters.py_dataset_adapter import PyDataset, Sequence  # noqa: F401
 from ..engine.tensor import KerasTensor as _KerasTensor  # private: keras.utils has no KerasTensor
 from .numerical_utils import normalize  # noqa: F401
 from .sequence_utils import pad_sequences  # noqa: F401
