@@ -14,6 +14,7 @@ from .node import Node
 from .tensor import KerasTensor
 
 _tracing_depth = 0  # > 0 while some layer's call() runs on symbolic tensors to find its output shape
+_eager_depth = 0    # > 0 while some layer's call() runs on values (the outermost call resets losses)
 
 _ALLOWED_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "dtype", "name",
                    "trainable", "weights", "input_dim", "autocast"}
@@ -211,7 +212,17 @@ class Layer:
         return out
 
     def add_loss(self, loss):
-        self._call_losses.append(loss)
+        """Add ``loss`` to the training loss. A symbolic loss (from ``call()`` run on KerasTensors
+        while a functional model is built) is not kept: it has no value, and the real one is
+        added when the model runs, as in Keras."""
+        if not isinstance(loss, KerasTensor):
+            self._call_losses.append(loss)
+
+    def _clear_losses(self):
+        """Forget the add_loss values of the previous call, here and in every sublayer."""
+        self._call_losses.clear()
+        for layer in self._sublayers():
+            layer._clear_losses()
 
     # -------------------------------------------------------------------- building and calling
     def build(self, input_shape):
@@ -247,7 +258,16 @@ class Layer:
                     f"Layer {self.name} was called with a mix of symbolic tensors (from Input) and "
                     "arrays. Pass all inputs as tensors made from keras.Input, or all as arrays.")
             return self._functional_call(inputs, args, kwargs)
-        return self._eager_call(inputs, args, kwargs)
+        # As Keras: the outermost call starts with no losses from earlier calls (inner calls keep
+        # adding to them, so a layer called twice in one call contributes both losses).
+        global _eager_depth
+        if not _eager_depth:
+            self._clear_losses()
+        _eager_depth += 1
+        try:
+            return self._eager_call(inputs, args, kwargs)
+        finally:
+            _eager_depth -= 1
 
     def _eager_call(self, inputs, args, kwargs):
         inputs = _structure_map(convert_to_tensor, inputs, leaf=(Tensor, np.ndarray, float, int, np.generic))
@@ -257,6 +277,11 @@ class Layer:
         return self.call(inputs, *args, **self._call_kwargs(kwargs))
 
     def _functional_call(self, inputs, args, kwargs):
+        if any(isinstance(t, KerasTensor) for t in flatten(list(args))):
+            raise TypeError(
+                f"Layer {self.name} was called with symbolic tensors as extra positional arguments. "
+                "minikeras's functional graph follows the tensors of the first argument only: pass them "
+                f"together, e.g. {self.name}([targets, logits]), and unpack the list in call().")
         self.assert_input_compatibility(inputs)
         if not self.built:
             self._maybe_build(_structure_map(lambda t: t.shape, inputs, leaf=KerasTensor))

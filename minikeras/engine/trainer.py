@@ -248,7 +248,9 @@ class Trainer:
 
     @limited_blas_threads
     def _predict_step(self, xs):
-        """The model's outputs on one batch, in inference mode."""
+        """The model's outputs on one batch, in inference mode (each batch a new call: the
+        losses layers add are those of this batch)."""
+        self._clear_losses()
         return self._call_model(xs, training=False)
 
     def _clear_call_losses(self):

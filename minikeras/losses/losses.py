@@ -14,6 +14,7 @@ import numpy as np
 from .. import ops
 from ..ops.core import apply
 from ..ops.tape import _needs_grad
+from ..engine.tensor import KerasTensor
 from ..ops.tensor import Tensor, convert_to_tensor
 from . import kernels
 
@@ -54,6 +55,18 @@ def _weights_like(sample_weight, values):
     return sw
 
 
+def _is_symbolic(*values):
+    return any(isinstance(v, KerasTensor) for v in values)
+
+
+def _symbolic_loss(y_pred, reduction):
+    """A loss called on symbolic tensors, as in a layer's ``call()`` while a functional model is
+    built (the endpoint pattern): what it will give, a scalar, or one value per sample (the
+    last axis reduced) without reduction. The numbers come when the model runs."""
+    shape = tuple(y_pred.shape[:-1]) if reduction in (None, "none") else ()
+    return KerasTensor(shape, "float32")
+
+
 class Loss:
     """Base class: subclasses implement ``call(y_true, y_pred)`` returning per-sample values."""
 
@@ -64,6 +77,8 @@ class Loss:
         self.dtype = backend.standardize_dtype(dtype)
 
     def __call__(self, y_true, y_pred, sample_weight=None):
+        if _is_symbolic(y_true, y_pred, sample_weight):
+            return _symbolic_loss(y_pred, self.reduction)
         y_pred = convert_to_tensor(y_pred)
         y_true = convert_to_tensor(y_true)
         values = convert_to_tensor(self.call(y_true, y_pred))
@@ -108,7 +123,7 @@ class LossFunctionWrapper(Loss):
         self._kernel = _KERNELS.get(fn)
 
     def __call__(self, y_true, y_pred, sample_weight=None):
-        if self._kernel is None:
+        if self._kernel is None or _is_symbolic(y_true, y_pred, sample_weight):
             return super().__call__(y_true, y_pred, sample_weight)
         return _fused_loss(self._kernel, self.fn is sparse_categorical_crossentropy, y_true, y_pred,
                            sample_weight, self.reduction, self._fn_kwargs, self.name)
