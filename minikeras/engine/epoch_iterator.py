@@ -26,6 +26,13 @@ class EpochIterator:
         self._seen = None           # batches counted in the first full pass of a source of unknown length
         self.ran_out = False        # the last epoch found no data at all
 
+    def reset(self):
+        """Start the next epoch with a new pass over the data, as Keras does for every evaluation
+        (validation with ``validation_steps`` reads the same first batches each epoch). A
+        generator, read once, continues where it stopped: Keras instead replays the first two
+        batches it looked at in advance, which minikeras does not imitate."""
+        self._iterator = None
+
     @property
     def num_batches(self):
         """Batches per epoch for the progress bar: ``steps``, else the data's, else None (unknown)."""

@@ -502,6 +502,7 @@ class Trainer:
         return logs if return_dict else _flat_results(logs)
 
     def _test_epoch(self, batches, cbs):
+        batches.reset()
         self.reset_metrics()
         test_step = self._test_function()
         cbs.on_test_begin({})
