@@ -6,17 +6,13 @@ The work is split as Keras 3 splits its ``trainers/``:
   model output (loss, weight, metrics, log names);
 * ``data_adapters/`` turns the data into checked arrays once and serves the batches;
 * ``epoch_iterator.py`` decides how many batches an epoch takes (``steps_per_epoch``);
-* this module holds the steps and the loops.
+* ``keras_steps.py`` holds Keras 3's overridable steps (``train_step``, ``compute_loss``...);
+* this module holds the fast steps and the loops.
 
-The steps are Keras 3's overridable methods: ``train_step(data)``, ``test_step(data)``,
-``predict_step(data)``, ``compute_loss(x, y, y_pred, sample_weight)``,
-``compute_metrics(...)`` and the ``metrics`` property. ``fit`` calls the subclass's
-``train_step`` when one of them is overridden (the "customizing what happens in fit()"
-pattern: the differentiation inside it uses ``minikeras.ops.GradientTape``, as the
-TensorFlow version of that guide does with ``tf.GradientTape``) and uses the dict it
-returns as the logs. Otherwise the loops run ``_train_step`` and ``_test_step``: the same
-computation on the checked arrays, without repacking each batch into Keras's
-``(x, y, sample_weight)`` layout.
+``fit`` calls the subclass's ``train_step`` when it overrides one of Keras's step methods
+or ``metrics``, and uses the dict it returns as the logs. Otherwise the loops run
+``_train_step`` and ``_test_step``: the same computation on the checked arrays, without
+repacking each batch into Keras's ``(x, y, sample_weight)`` layout.
 
 A training step is a forward pass under a ``GradientTape``, the weighted sum of the output
 losses plus the weight penalties, ``tape.gradient`` and one optimizer update; the metrics
@@ -43,15 +39,16 @@ from .data_adapters.generator_data_adapter import source_kind
 from .data_adapters.data_adapter_utils import (as_array, check_batch_size, check_lengths, is_dataset_like,
                                                pack_x_y_sample_weight, standardize_inputs,
                                                standardize_sample_weights, standardize_targets,
-                                               unpack_validation_data, unpack_x_y_sample_weight)
+                                               unpack_validation_data)
 from .epoch_iterator import EpochIterator
+from .keras_steps import KerasSteps, as_value
 from .input_checks import input_keys
 
 _COMPILE_ARGS = {"run_eagerly", "jit_compile", "steps_per_execution", "auto_scale_loss",
                  "sample_weight_mode", "target_tensors"}
 
 
-class Trainer:
+class Trainer(KerasSteps):
     def __init__(self):
         self.optimizer = None
         self.compiled = False
@@ -277,89 +274,6 @@ class Trainer:
         self._loss_tracker.add(float(total.value), n)
         compile_utils.update_metrics(self._outputs, per_output, ys, predictions, sws, n)
 
-    # ================================================================ the steps as Keras 3 writes them
-    # A subclass overrides these (Keras's "customizing what happens in fit()"). The defaults
-    # compute what the fast path computes, through the public pieces, so that overriding one
-    # piece (compute_loss, say) keeps the others.
-    def train_step(self, data):
-        """One update on one batch. ``data`` is what Keras passes: ``x``, ``(x,)``, ``(x, y)`` or
-        ``(x, y, sample_weight)``, with ``x`` (and ``y``) as the model takes them. Returns the
-        logs, a dict of metric values.
-
-        1. forward pass and ``compute_loss`` under a ``GradientTape``;
-        2. the loss tracker gets the batch's loss;
-        3. ``tape.gradient`` and ``optimizer.apply`` on the trainable weights;
-        4. ``compute_metrics`` updates the compiled metrics and returns the logs."""
-        x, y, sample_weight = unpack_x_y_sample_weight(data)
-        with GradientTape() as tape:
-            y_pred = self(x, training=True)
-            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True)
-        self._loss_tracker.update_state(_as_value(loss), sample_weight=_batch_size(x))
-        trainable = self.trainable_weights
-        if trainable:
-            self.optimizer.apply(tape.gradient(loss, trainable), trainable)
-        else:
-            warnings.warn("The model does not have any trainable weights.", stacklevel=2)
-        return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
-
-    def test_step(self, data):
-        """The loss and metrics of one batch, without an update; returns the logs."""
-        x, y, sample_weight = unpack_x_y_sample_weight(data)
-        y_pred = self(x, training=False)
-        loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False)
-        self._loss_tracker.update_state(_as_value(loss), sample_weight=_batch_size(x))
-        return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
-
-    def predict_step(self, data):
-        """The model's outputs for one batch (its ``y`` and ``sample_weight``, if any, are ignored)."""
-        x, _, _ = unpack_x_y_sample_weight(data)
-        return self(x, training=False)
-
-    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        """The total loss of one batch: the compiled losses of ``y`` against ``y_pred`` (each output
-        weighted by ``loss_weights``), plus ``self.losses`` (weight penalties and what layers
-        added with ``add_loss`` in the latest call). ``x`` is not used by this default; a
-        subclass may. The per-output loss trackers of a multi-output model are updated here."""
-        predictions = [p if isinstance(p, Tensor) else Tensor(np.asarray(p, dtype="float32"))
-                       for p in tree.flatten(y_pred)]
-        if self._outputs is None:   # a subclassed model called outside fit: its outputs are now known
-            self._build_outputs([(None,) + tuple(p.shape[1:]) for p in predictions])
-        if self._train_vars is None:
-            self._collect_weights()
-        if self._outputs:
-            ys = self._split_targets(y, "compute_loss")
-            sws = standardize_sample_weights(self.name, self._outputs, sample_weight, None, ys)
-        else:
-            ys, sws = [], []
-        total, per_output = self._compute_loss(ys, predictions, sws)
-        n = len(predictions[0].value) if predictions and predictions[0].value.ndim else 1
-        for out, value in zip(self._outputs or [], per_output):
-            if out.tracker is not None and value is not None:
-                out.tracker.add(float(value.value), n)
-        return total
-
-    def compute_metrics(self, x, y, y_pred, sample_weight=None):
-        """Update the compiled metrics with one batch and return ``get_metrics_result()``."""
-        if self._outputs and any(o.metric_specs or o.weighted_specs for o in self._outputs):
-            self._compile_metrics.update_state(y, y_pred, sample_weight)
-        return self.get_metrics_result()
-
-    def get_metrics_result(self):
-        """The result of every metric in ``self.metrics`` as one flat dict (a dict result, such as
-        compile_metrics', contributes its entries)."""
-        found = {}
-        for metric in self.metrics:
-            result = metric.result()
-            if isinstance(result, dict):
-                found.update(result)
-            else:
-                found[metric.name] = result
-        return found
-
-    def _split_targets(self, y, method):
-        """``y`` as the model receives it (one array, a list or a dict) as one array per output."""
-        return standardize_targets(self.name, self._outputs, tree.map_structure(_as_value, y), method)
-
     # ---------------------------------------------------------------- which steps run
     def _overridden(self, *names):
         cls = type(self)
@@ -575,16 +489,6 @@ def _is_batch_source(data):
     return not isinstance(data, (list, tuple)) and (is_dataset_like(data) or PyDatasetAdapter.can_handle(data))
 
 
-def _as_value(x):
-    """A Tensor's numpy value; anything else as it is."""
-    return x.value if isinstance(x, Tensor) else x
-
-
-def _batch_size(x):
-    first = tree.flatten(x)[0]
-    return len(_as_value(first)) if np.ndim(_as_value(first)) else 1
-
-
 def _pythonify_logs(logs, method):
     """The dict a custom step returned, flattened (a nested dict contributes its entries) and
     with scalar values as Python floats, as Keras passes logs to callbacks."""
@@ -596,7 +500,7 @@ def _pythonify_logs(logs, method):
         if isinstance(value, dict):
             found.update(_pythonify_logs(value, method))
             continue
-        value = _as_value(value)
+        value = as_value(value)
         if isinstance(value, numbers.Number) or np.ndim(value) == 0:
             value = float(value)
         found[key] = value
