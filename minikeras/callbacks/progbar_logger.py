@@ -12,8 +12,9 @@ class ProgbarLogger(Callback):
         self.seen = 0
 
     def _skips_batch_hooks(self):
-        """Without a terminal to redraw in, the bar shows only its last line: no batch work."""
-        return self.verbose != 1 or not dynamic_display()
+        """Without a terminal to redraw in, the bar shows only its last line: no batch work,
+        unless the number of steps is unknown (a generator) and the batches must be counted."""
+        return (self.verbose != 1 or not dynamic_display()) and self.params.get("steps") is not None
 
     @property
     def verbose(self):
