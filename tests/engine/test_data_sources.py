@@ -219,3 +219,14 @@ def test_a_torch_dataloader_trains_like_the_arrays():
     for a, b in zip(reference.get_weights(), model.get_weights()):
         np.testing.assert_array_equal(a, b)
     assert model.predict(loader, verbose=0).shape == (64, 1)
+
+
+def test_the_progress_bar_counts_batches_of_unknown_number(capsys):
+    model = mlp()
+    model.compile("sgd", "binary_crossentropy")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(batches_of(X, Y), verbose=1)
+        model.evaluate(batches_of(X, Y), verbose=1)
+    lines = [line for line in capsys.readouterr().out.splitlines() if "Unknown" in line]
+    assert len(lines) == 2 and all(line.split()[0] == "4/Unknown" for line in lines), lines
