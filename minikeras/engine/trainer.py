@@ -308,7 +308,12 @@ class Trainer(KerasSteps):
         return pack_x_y_sample_weight(self._pack_inputs(xs), y, sw)
 
     def _pack_inputs(self, xs):
-        if self._has_graph() and isinstance(getattr(self, "_input_structure", None), dict):
+        """The checked inputs as the model was built to take them: a dict (keyed as the dict of
+        Inputs was), a list for several inputs, one array for one."""
+        built_from = getattr(self, "_input_structure", None)
+        if built_from is None:   # a model that keeps its structure on its graph object
+            built_from = getattr(getattr(self, "graph", None), "input_structure", None)
+        if self._has_graph() and isinstance(built_from, dict):
             return dict(zip(input_keys(self), xs))
         return xs[0] if len(xs) == 1 else list(xs)
 

@@ -377,3 +377,27 @@ def test_model_metrics_lists_the_loss_tracker_then_compile_metrics_as_keras_3():
     model.metrics[1].update_state(y, model.predict(x, verbose=0))
     np.testing.assert_allclose(list(model.metrics[1].result().values()),
                                model.evaluate(x, y, verbose=0)[1:], rtol=1e-6)
+
+
+def test_train_step_receives_inputs_as_the_model_takes_them():
+    received = []
+
+    class Spy(keras.Model):
+        def train_step(self, data):
+            received.append(data)
+            return super().train_step(data)
+
+    a, b = keras.Input((2,), name="a"), keras.Input((3,), name="b")
+    joined = layers.Dense(1)(layers.concatenate([a, b]))
+    x = {"a": np.ones((4, 2)), "b": np.ones((4, 3))}
+    y, sw = np.zeros((4, 1)), np.ones(4)
+    model = Spy(inputs={"a": a, "b": b}, outputs=joined)
+    model.compile("sgd", "mse")
+    model.fit(x, y, sample_weight=sw, batch_size=4, verbose=0)
+    data = received[-1]
+    assert isinstance(data, tuple) and len(data) == 3 and sorted(data[0]) == ["a", "b"]
+    assert data[1].shape == (4, 1) and data[2].shape == (4,)
+    model = Spy([a, b], joined)
+    model.compile("sgd", "mse")
+    model.fit(x, y, batch_size=4, verbose=0)
+    assert isinstance(received[-1][0], list) and [v.shape for v in received[-1][0]] == [(4, 2), (4, 3)]
