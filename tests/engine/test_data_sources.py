@@ -97,6 +97,13 @@ def test_evaluate_and_predict_read_generators_and_pydatasets():
     assert model.predict(Batches(X), steps=2, verbose=0).shape == (32, 1)
 
 
+def test_class_weight_applies_to_each_batch_of_a_pydataset():
+    reference, ref_history = trained(lambda: (X, Y), epochs=1, batch_size=16, shuffle=False,
+                                     class_weight={0: 1.0, 1: 3.0})
+    model, history = trained(lambda: Batches(X, Y), epochs=1, shuffle=False, class_weight={0: 1.0, 1: 3.0})
+    assert history == ref_history
+
+
 def test_pydataset_hooks_run_each_epoch_and_workers_are_accepted_and_ignored():
     data = Batches(X, Y, workers=4, use_multiprocessing=True, max_queue_size=2)
     model, history = trained(lambda: data, epochs=3, shuffle=False)
@@ -177,6 +184,8 @@ def test_errors_name_the_mistake_as_keras_does():
         model.fit(batches_of(X, Y), Y)
     with pytest.raises(ValueError, match="When providing `x` as a PyDataset, `sample_weights` should not"):
         model.fit(Batches(X, Y), sample_weight=np.ones(64))
+    with pytest.raises(ValueError, match="`class_weight` is not supported for generator inputs"):
+        model.fit(batches_of(X, Y), class_weight={0: 1.0, 1: 2.0})
     with pytest.raises(ValueError, match="must yield at least one batch"):
         model.fit(b for b in ())
     with pytest.raises(ValueError, match=r"must return a tuple, either \(input,\)"):

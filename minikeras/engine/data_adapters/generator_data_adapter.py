@@ -36,6 +36,9 @@ class GeneratorDataAdapter(DataAdapter):
             if value is not None:
                 raise ValueError(f"When providing `x` as a {kind}, `{arg}` should not be passed. Instead, "
                                  f"{what} should be included as part of the {kind}.")
+        if class_weight is not None and kind in ("generator", "torch DataLoader"):
+            raise ValueError(f"Argument `class_weight` is not supported for {kind} inputs (as in Keras): yield "
+                             f"`(x, y, sample_weight)` batches instead. Received: class_weight={class_weight}")
         return cls(x, class_weight, prepare)
 
     def __init__(self, source, class_weight, prepare):
