@@ -7,8 +7,10 @@ one sample-weight array (or None) per compiled output, and the number of samples
 
 Each kind of data is one subclass, and ``get_data_adapter`` (in ``__init__.py``) picks the
 first whose ``can_handle`` accepts the data. Arrays in memory are checked as a whole, once
-(``ArrayDataAdapter``); a source that produces batches one at a time (a generator, a
-``PyDataset``) would pass each batch through the same ``prepare`` function instead.
+(``ArrayDataAdapter``); a source that produces batches one at a time passes each batch
+through the same ``prepare`` function as it arrives (``GeneratorDataAdapter`` for generators
+and iterables such as a torch ``DataLoader``, ``PyDatasetAdapter``). ``num_batches`` is None
+when the source does not know its length; ``epoch_iterator.py`` then reads until it ends.
 """
 from abc import ABC, abstractmethod
 
