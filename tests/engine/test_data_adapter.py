@@ -85,11 +85,11 @@ def test_a_generator_gets_its_own_adapter_and_each_batch_is_prepared_when_it_arr
         return [x], [y], [sample_weight], len(x)
 
     batches = ((np.zeros((2, 3)), np.ones((2, 1))) for _ in range(3))
-    adapter = get_data_adapter("m", batches, None, None, {0: 2.0}, prepare=prepare, batch_size=99)
+    adapter = get_data_adapter("m", batches, None, None, None, prepare=prepare, batch_size=99)
     assert isinstance(adapter, GeneratorDataAdapter) and adapter.num_batches is None
     assert seen == []
     assert [size for _, _, _, size in adapter.batches()] == [2, 2, 2]
-    assert seen == [((2, 3), (2, 1), None, {0: 2.0})] * 3
+    assert seen == [((2, 3), (2, 1), None, None)] * 3
     assert list(adapter.batches()) == []      # a generator is read once
 
 
