@@ -312,3 +312,26 @@ def test_without_root_the_boundary_stays_and_the_report_says_so(tree, monkeypatc
     assert data["score"] == tree.full_marks
     assert "WARNING: the grader is not running as root" in out
     assert data["extra_data"]["student_uid"] is None
+
+
+def test_the_worker_compiles_no_kernel(repo):
+    """Kernels are compiled once per machine, into the grader's cache: the worker that
+    trains a model for ch16.train_step loads them from its copy and adds nothing to it."""
+    import shutil
+    import tempfile
+
+    work = tempfile.mkdtemp(prefix="minikeras-grade-test-", dir="/var/tmp" if os.path.isdir("/var/tmp") else None)
+    grader = grade_module.Grader(repo / "exercises", repo / "exercises" / "solutions", workdir=work, jobs=1)
+    try:
+        tests = grader.collect(only=("ch16.train_step",))
+        grade_module.warm_up_kernels(grader.env, io.StringIO())
+        cache = grader.prepare_worker_cache()
+        before = sorted(p.relative_to(cache) for p in cache.rglob("*.nbi"))
+        grader.grade_exercise(tests)
+        after = sorted(p.relative_to(cache) for p in cache.rglob("*.nbi"))
+    finally:
+        for lock in grader.account_locks:
+            lock.close()
+        shutil.rmtree(work, ignore_errors=True)
+    assert all(t.outcome == "passed" for t in tests), [(t.name, t.message) for t in tests]
+    assert before and after == before
