@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from activations import relu, relu_grad
+from probes_ch00 import relu_and_its_argument
 
 # minikeras's own relu: a submission that uses them fails
 FORBID_RELU = [
@@ -40,8 +41,8 @@ def test_relu_keeps_shape_and_dtype(dtype):
 @pytest.mark.exercise("ch00.relu", points=1, forbid=FORBID_RELU)
 def test_relu_does_not_modify_input():
     x = np.array([-1.0, 2.0])
-    relu(x)
-    np.testing.assert_array_equal(x, [-1.0, 2.0])
+    _, x_after = relu_and_its_argument(x)   # x as relu left it, where relu ran
+    np.testing.assert_array_equal(x_after, [-1.0, 2.0])
 
 
 @pytest.mark.exercise("ch00.relu_grad", points=1, forbid=FORBID_RELU_GRAD)
