@@ -11,19 +11,19 @@ from probes_ch03 import dense_forward_and_its_arguments
 # minikeras's Dense kernels: a submission that uses them fails
 FORBID_DENSE_FORWARD = [
     "minikeras.kernels.dense.dense_forward",
-    "minikeras.kernels.dense.dense_forward_reference",
+    "minikeras.kernels.reference.dense.dense_forward",
     "minikeras.kernels.activations.bias_activation_inplace",
-    "minikeras.kernels.activations.bias_activation_reference",
+    "minikeras.kernels.reference.activations.bias_activation_inplace",
 ]
 
 # minikeras's Dense backward kernels and its tape: a submission that uses them fails
 FORBID_DENSE_BACKWARD = [
     "minikeras.kernels.dense.dense_backward",
-    "minikeras.kernels.dense.dense_backward_reference",
+    "minikeras.kernels.reference.dense.dense_backward",
     "minikeras.kernels.activations.bias_activation_backward",
-    "minikeras.kernels.activations.bias_activation_backward_reference",
+    "minikeras.kernels.reference.activations.bias_activation_backward",
     "minikeras.kernels.activations.activation_grad_from_output",
-    "minikeras.kernels.activations.activation_grad_from_output_reference",
+    "minikeras.kernels.reference.activations.activation_grad_from_output",
     "minikeras.GradientTape",
     "minikeras.ops.GradientTape",
     "minikeras.ops.tape.GradientTape",

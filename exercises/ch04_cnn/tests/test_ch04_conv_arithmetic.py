@@ -9,7 +9,7 @@ from conv_arithmetic import conv2d_params, conv_output_length
 
 # minikeras's conv_output_length: a submission that uses them fails
 FORBID_CONV_OUTPUT_LENGTH = [
-    "minikeras.kernels.conv.conv_output_length",
+    "minikeras.kernels.conv_geometry.conv_output_length",
     "minikeras.layers.convolutional.conv_output_length",
 ]
 

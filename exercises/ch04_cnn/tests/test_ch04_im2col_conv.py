@@ -12,16 +12,16 @@ from im2col_conv import conv2d, im2col
 
 # minikeras's im2col kernels: a submission that uses them fails
 FORBID_IM2COL = [
-    "minikeras.kernels.conv._im2col",
-    "minikeras.kernels.conv._im2col_one_channel",
-    "minikeras.kernels.conv._chunk_cols",
+    "minikeras.kernels.im2col.im2col",
+    "minikeras.kernels.im2col.im2col_one_channel",
+    "minikeras.kernels.conv_gemm._chunk_cols",
 ]
 
 # minikeras's convolution kernels: a submission that uses them fails
 FORBID_CONV2D = [
     "minikeras.kernels.conv.conv2d_forward",
-    "minikeras.kernels.conv.conv2d_forward_reference",
-    "minikeras.kernels.conv._forward_gemm",
+    "minikeras.kernels.reference.conv.conv2d_forward",
+    "minikeras.kernels.conv_gemm.forward_gemm",
 ]
 
 

@@ -10,9 +10,9 @@ from lstm_step import lstm_forward, lstm_params, lstm_step
 
 # minikeras's LSTM kernels: a submission that uses them fails
 FORBID_LSTM = [
-    "minikeras.kernels.recurrent.lstm_sequence_forward",
-    "minikeras.kernels.recurrent.lstm_sequence_forward_reference",
-    "minikeras.kernels.recurrent._lstm_forward_kernel",
+    "minikeras.kernels.lstm.lstm_sequence_forward",
+    "minikeras.kernels.reference.recurrent.lstm_sequence_forward",
+    "minikeras.kernels.lstm._lstm_forward_kernel",
 ]
 
 

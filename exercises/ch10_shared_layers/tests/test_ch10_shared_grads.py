@@ -13,9 +13,9 @@ FORBID_SHARED_GRADS = [
     "minikeras.ops.GradientTape",
     "minikeras.ops.tape.GradientTape",
     "minikeras.kernels.dense.dense_backward",
-    "minikeras.kernels.dense.dense_backward_reference",
+    "minikeras.kernels.reference.dense.dense_backward",
     "minikeras.kernels.activations.bias_activation_backward",
-    "minikeras.kernels.activations.bias_activation_backward_reference",
+    "minikeras.kernels.reference.activations.bias_activation_backward",
 ]
 
 
