@@ -2,8 +2,9 @@ import pytest
 
 from minikeras.engine.functional import map_graph
 from minikeras.layers import Conv2D, Dense, Flatten, Input, MaxPooling2D, concatenate
+from minikeras.models import Model
 
-from layer_order import keras2_layer_order, layer_depths
+from probes_ch01 import depths_of, order_of
 
 
 def shared_layer_graph():
@@ -32,10 +33,10 @@ def test_depths_with_a_shared_layer():
     for inputs, outputs in (shared_layer_graph(), shared_input_graph()):
         graph = map_graph(inputs, outputs)
         expected = {layer.name: d for d, layers in graph.layers_by_depth.items() for layer in layers}
-        assert layer_depths(outputs) == expected
+        assert depths_of(Model(inputs, outputs)) == expected
 
 
 @pytest.mark.exercise("ch01.layer_order", points=1)
 def test_order_with_a_shared_layer_and_branches():
     for inputs, outputs in (shared_layer_graph(), shared_input_graph()):
-        assert keras2_layer_order(outputs) == [layer.name for layer in map_graph(inputs, outputs).layers]
+        assert order_of(Model(inputs, outputs)) == [layer.name for layer in map_graph(inputs, outputs).layers]

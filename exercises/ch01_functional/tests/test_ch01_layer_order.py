@@ -1,10 +1,14 @@
-"""ch01.layer_depths and ch01.layer_order: checked against minikeras's own map_graph."""
+"""ch01.layer_depths and ch01.layer_order: checked against minikeras's own map_graph.
+
+Each graph goes to your functions as a model (``probes_ch01``): its outputs are the
+tensors your functions walk."""
 import pytest
 
 from minikeras.engine.functional import map_graph
 from minikeras.layers import LSTM, Dense, Input, concatenate
+from minikeras.models import Model
 
-from layer_order import keras2_layer_order, layer_depths
+from probes_ch01 import depths_of, order_of
 
 
 def chain():
@@ -50,7 +54,7 @@ def expected_order(inputs, outputs):
 @pytest.mark.exercise("ch01.layer_depths", points=1)
 def test_depths_of_a_chain():
     inputs, outputs = chain()
-    depths = layer_depths(outputs)
+    depths = depths_of(Model(inputs, outputs))
     assert isinstance(depths, dict)
     assert depths == expected_depths(inputs, outputs)
     assert sorted(depths.values()) == [0, 1, 2, 3, 4]
@@ -59,19 +63,19 @@ def test_depths_of_a_chain():
 @pytest.mark.exercise("ch01.layer_depths", points=1)
 def test_depths_of_two_interpreters():
     inputs, outputs = shared_feature_extractor()
-    assert layer_depths(outputs) == expected_depths(inputs, outputs)
+    assert depths_of(Model(inputs, outputs)) == expected_depths(inputs, outputs)
 
 
 @pytest.mark.exercise("ch01.layer_depths", points=1)
 def test_depths_with_two_outputs():
     inputs, outputs = two_outputs()
-    assert layer_depths(outputs) == expected_depths(inputs, outputs)
+    assert depths_of(Model(inputs, outputs)) == expected_depths(inputs, outputs)
 
 
 @pytest.mark.exercise("ch01.layer_order", points=1)
 def test_order_of_a_chain():
     inputs, outputs = chain()
-    order = keras2_layer_order(outputs)
+    order = order_of(Model(inputs, outputs))
     assert isinstance(order, list) and all(isinstance(name, str) for name in order)
     assert order == expected_order(inputs, outputs)
 
@@ -80,7 +84,7 @@ def test_order_of_a_chain():
 def test_order_of_two_interpreters_is_not_creation_order():
     inputs, outputs = shared_feature_extractor()
     expected = expected_order(inputs, outputs)
-    assert keras2_layer_order(outputs) == expected
+    assert order_of(Model(inputs, outputs)) == expected
     # the shallow interpreter (created first) is listed after the deep one's first two layers
     dense = [name for name in expected if name.startswith("dense")]
     assert dense != sorted(dense, key=lambda n: int(n.split("_")[-1]))
@@ -89,4 +93,4 @@ def test_order_of_two_interpreters_is_not_creation_order():
 @pytest.mark.exercise("ch01.layer_order", points=1)
 def test_order_with_two_outputs():
     inputs, outputs = two_outputs()
-    assert keras2_layer_order(outputs) == expected_order(inputs, outputs)
+    assert order_of(Model(inputs, outputs)) == expected_order(inputs, outputs)

@@ -4,10 +4,17 @@ import pytest
 from mnist_model import build_mnist_model
 
 
+def built_separately(first, second):
+    """Two layers made by two calls, not one layer returned twice. Your models reach the
+    grader rebuilt from their files, so ``is not`` would always hold: a layer made once
+    and returned twice shows itself by the same name *and* the same initial weights."""
+    return first.name != second.name or not np.array_equal(first.get_weights()[0], second.get_weights()[0])
+
+
 @pytest.mark.exercise("ch02.build_mnist_model", points=1)
 def test_forward_pass_matches_numpy_and_models_are_independent():
     model, other = build_mnist_model(), build_mnist_model()
-    assert model.layers[1] is not other.layers[1]
+    assert built_separately(model.layers[1], other.layers[1])
     x = np.random.default_rng(4).random((3, 784), dtype=np.float32)
     h = x
     for layer in model.layers[1:3]:

@@ -1,14 +1,12 @@
 import pytest
 
-import minikeras as keras
-
-from inception_net import build_inception_net, inception_module
+from inception_net import build_inception_net
+from probes_ch12 import module_model
 
 
 @pytest.mark.exercise("ch12.inception_net", points=1)
 def test_keras_layer_order_of_a_module_and_other_sizes():
-    x = keras.Input(shape=(32, 32, 16))
-    model = keras.Model(x, inception_module(x, 8, 16, 4, 4))
+    model = module_model((32, 32, 16), 8, 16, 4, 4)
     got = [(type(l).__name__, getattr(l, "filters", None)) for l in model.layers]
     assert got == [("InputLayer", None), ("Conv2D", 8), ("Conv2D", 2), ("MaxPooling2D", None),
                    ("Conv2D", 8), ("Conv2D", 16), ("Conv2D", 4), ("Conv2D", 4), ("Concatenate", None)]
