@@ -433,3 +433,17 @@ def test_load_weights_into_a_freshly_compiled_model(tmp_path):
     with pytest.warns(UserWarning, match="Skipping variable loading for optimizer 'sgd'"):
         other.load_weights(tmp_path / "w.weights.h5")
     np.testing.assert_array_equal(other.get_weights()[0], trained.get_weights()[0])
+
+
+def test_compiled_model_whose_optimizer_never_ran_loads_with_keras_warning(tmp_path):
+    """Its file holds the optimizer's iteration count only; the built optimizer has slots too.
+    Keras 3 warns and loads the layers' weights; so does minikeras (it used to refuse)."""
+    x = keras.Input((6,))
+    model = keras.Model(x, keras.layers.Dense(3)(x))
+    model.compile(optimizer=keras.optimizers.RMSprop(), loss="sparse_categorical_crossentropy")
+    model.save(tmp_path / "c.keras")
+    with pytest.warns(UserWarning, match="Skipping variable loading for optimizer 'rm_sprop'"):
+        loaded = keras.models.load_model(tmp_path / "c.keras")
+    for a, b in zip(model.get_weights(), loaded.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert type(loaded.optimizer).__name__ == "RMSprop"

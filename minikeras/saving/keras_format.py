@@ -317,7 +317,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     source = f"the weights of {os.fspath(filepath)!r}"
     try:
         with h5py.File(io.BytesIO(weights), "r") as h5file:
-            assignments = read_variables(h5file, state_groups(model, optimizer=bool(compile_config)), source)
+            optimizer = bool(compile_config) and "optimizer/vars" in h5file and _optimizer_ready(model, h5file)
+            assignments = read_variables(h5file, state_groups(model, optimizer=optimizer), source)
     except OSError as e:
         raise ValueError(f"{source} are not a readable HDF5 file ({e}).") from None
     _assign(assignments)
