@@ -2,13 +2,16 @@
 
 Tests import your code with plain imports (``from activations import relu``).
 The minikeras plugin puts the ``ch*/`` folders next to this file on sys.path,
-unless the environment variable MINIKERAS_SUBMISSION names other directories
-(the grader sets it to the submission being graded).
+after the folders the environment variable MINIKERAS_SUBMISSION names, if any
+(a submission's files come first; these folders supply the rest: the
+``probes_chNN.py`` modules, helpers, and stubs for files a submission lacks).
+When minikeras-grade grades, student code runs in a separate process instead.
 """
 
 import os
 from pathlib import Path
 
 os.environ.setdefault("MINIKERAS_SUBMISSION", str(Path(__file__).resolve().parent))
+os.environ.setdefault("MINIKERAS_EXERCISES", str(Path(__file__).resolve().parent))
 
 pytest_plugins = ["minikeras.autograde.plugin"]

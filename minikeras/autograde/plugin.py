@@ -140,7 +140,8 @@ def pytest_configure(config):
         config.stash[SUBMISSION_PATHS] = settings["paths"]
     else:
         paths = submission_path_entries(os.environ.get("MINIKERAS_SUBMISSION", ""))
-        sys.path[:0] = paths
+        tree = [p for p in submission_path_entries(os.environ.get("MINIKERAS_EXERCISES", "")) if p not in paths]
+        sys.path[:0] = paths + tree  # the exercise tree after the submission: probes, helpers, stubs
         config.stash[SUBMISSION_PATHS] = paths
     load_hypothesis_profile(config)
     if config.getoption("mk_file_size_limit"):

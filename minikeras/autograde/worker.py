@@ -231,9 +231,21 @@ def install_tripwires(forbid):
             raise ForbiddenCallError(_message)
         for module in list(sys.modules.values()):
             if getattr(module, "__name__", "").startswith("minikeras"):
-                for name, value in list(vars(module).items()):
-                    if value is original:
-                        setattr(module, name, tripwire)
+                replace_references(vars(module), original, tripwire)
+
+
+def replace_references(namespace, original, replacement):
+    """Swap ``original`` for ``replacement`` in a module's names and in the module-level
+    dicts and lists that look functions up by name (``activations.get("relu")``)."""
+    for name, value in list(namespace.items()):
+        if value is original:
+            namespace[name] = replacement
+        elif type(value) is dict:
+            for key, item in list(value.items()):
+                if item is original:
+                    value[key] = replacement
+        elif type(value) is list:
+            value[:] = [replacement if item is original else item for item in value]
 
 
 def main():
