@@ -208,13 +208,24 @@ def mount_namespace(pid):
 
 
 def process_uid(pid):
+    """The real uid of a living process (None for a zombie, which can no longer act, or
+    a process that is gone)."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("Uid:"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
+        status = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
         return None
-    return None
+    fields = dict(line.split(":", 1) for line in status if ":" in line)
+    if fields.get("State", "").strip().startswith(("Z", "X")):
+        return None
+    try:
+        return int(fields["Uid"].split()[0])
+    except (KeyError, ValueError, IndexError):
+        return None
+
+
+def processes_of(uid):
+    """The living processes of ``uid``."""
+    return [pid for pid in _pids() if process_uid(pid) == uid]
 
 
 # ---------------------------------------------------------------------- ending
@@ -245,9 +256,9 @@ def _kill_all_of_user(uid):
     """``kill(-1, SIGKILL)`` from a child that has become the student: it reaches every process
     the student may signal, which is all of theirs and nothing else, in one step (a fork bomb
     cannot outrun it)."""
-    before = [pid for pid in _pids() if process_uid(pid) == uid]
+    before = processes_of(uid)
     for _ in range(20):
-        if not any(process_uid(pid) == uid for pid in _pids()):
+        if not processes_of(uid):
             break
         child = os.fork()
         if child == 0:

@@ -157,7 +157,7 @@ def course(tmp_path, monkeypatch):
 def student_processes(data):
     """Processes left of the account the grader used (it names it in its report)."""
     uid = data.get("extra_data", {}).get("student_uid")
-    return [pid for pid in sandbox._pids() if uid is not None and sandbox.process_uid(pid) == uid]
+    return sandbox.processes_of(uid) if uid is not None else []
 
 
 def grade_trick(course, files, exercise):
