@@ -7,7 +7,7 @@ from . import callbacks, datasets, losses, metrics, optimizers
 from . import config, constraints, preprocessing, random
 from .ops.tape import GradientTape
 from .engine.input_layer import Input
-from .engine.functional import Model
+from .engine.model import Model
 from .engine.sequential import Sequential
 
 # Keras 3's top-level names for the base classes, the same classes as in the submodules.
@@ -20,7 +20,7 @@ from .ops.tensor import Variable
 from .optimizers import Optimizer
 from .regularizers import Regularizer
 
-__version__ = "0.1.0"
+from .version import __version__
 
 
 def version():

@@ -6,6 +6,7 @@ seeded run repeats exactly.
 import numpy as np
 
 from . import backend
+from .utils.config import object_config, object_from_config
 
 _rng = np.random.default_rng()
 
@@ -230,7 +231,6 @@ def get(identifier):
 def serialize(initializer):
     if initializer is None:
         return None
-    from .utils.config import object_config
     return object_config(initializer, "keras.initializers")
 
 
@@ -239,8 +239,6 @@ glorot_uniform, zeros, ones, orthogonal = GlorotUniform, Zeros, Ones, Orthogonal
 
 def deserialize(config, custom_objects=None):
     """An initializer from ``serialize``'s dict (``custom_objects`` may name your own classes)."""
-    # Imported here: utils sits downstream of initializers in the package's layering.
-    from .utils.config import object_from_config
     if not isinstance(config, dict):
         raise ValueError(f"Could not interpret initializer config: {config!r}. Expected a dict with "
                          "'class_name' and 'config' (use initializers.get for names).")

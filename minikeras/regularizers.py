@@ -2,6 +2,7 @@
 import numpy as np
 
 from . import backend, ops
+from .utils.config import object_config, object_from_config
 
 
 class Regularizer:
@@ -103,13 +104,10 @@ def get(identifier):
 def serialize(regularizer):
     if regularizer is None:
         return None
-    from .utils.config import object_config
     return object_config(regularizer, "keras.regularizers")
 
 
 def deserialize(config, custom_objects=None):
     """A regularizer from ``serialize``'s dict (``custom_objects`` may name your own classes)."""
-    # Imported here: utils sits downstream of regularizers in the package's layering.
-    from .utils.config import object_from_config
     return object_from_config(config, {k: v for k, v in _CLASSES.items() if k[0].isupper()},
                               "regularizer", custom_objects)

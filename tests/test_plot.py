@@ -22,8 +22,9 @@ from hypothesis import given, settings, strategies as st
 
 import minikeras as keras
 from minikeras import backend, layers
-from minikeras.engine.functional import Model
-from minikeras.engine.plot import _Item, _arrange, _fit, layout, record_cells, record_text
+from minikeras.engine.model import Model
+from minikeras.utils.graph_layout import Item, _arrange, _fit, record_cells, record_text
+from minikeras.utils.plot import layout
 from minikeras.utils import model_to_dot, plot_model
 from minikeras.utils import plot as plot_module
 
@@ -67,10 +68,10 @@ def seeds(tmp_path_factory):
 def expected_boxes(model, expand, prefix=""):
     keys = []
     if prefix:   # a cluster also shows the inputs its outputs do not use: edges end there
-        keys += [prefix + l.name for l in model.input_layers if l not in model._layers]
-    for layer in model._layers:
+        keys += [prefix + l.name for l in model.input_layers if l not in model.graph.layers]
+    for layer in model.graph.layers:
         inner = getattr(layer, "layer", layer)
-        if expand and isinstance(inner, Model) and inner._is_graph_network:
+        if expand and isinstance(inner, Model) and inner.graph is not None:
             keys += expected_boxes(inner, expand, prefix + inner.name + "/")
             if inner is layer:
                 continue
@@ -82,7 +83,7 @@ def expected_edges(model, expand, prefix=""):
     """(src key, dst key) of every connection, following edges into and out of clusters."""
     def expanded(layer):
         inner = getattr(layer, "layer", layer)
-        return inner if expand and isinstance(inner, Model) and inner._is_graph_network else None
+        return inner if expand and isinstance(inner, Model) and inner.graph is not None else None
 
     def source(layer, t, prefix):
         inner = expanded(layer)
@@ -92,12 +93,12 @@ def expected_edges(model, expand, prefix=""):
         return source(producer, ti, prefix + inner.name + "/")
 
     edges = set()
-    for layer in model._layers:
+    for layer in model.graph.layers:
         inner = expanded(layer)
         if inner is not None:
             edges |= expected_edges(inner, expand, prefix + inner.name + "/")
         for node in layer._inbound_nodes:
-            if node not in model._network_nodes:
+            if node not in model.graph.nodes:
                 continue
             for i, (inbound, t) in enumerate(zip(node.inbound_layers, node.tensor_indices)):
                 if inner is layer:
@@ -194,7 +195,7 @@ def test_seed_layouts(seeds, seed):
     _, models = seeds[seed]
     assert models, f"{seed} builds no model"
     for name, model in models.items():
-        nested = any(isinstance(getattr(l, "layer", l), Model) for l in model._layers)
+        nested = any(isinstance(getattr(l, "layer", l), Model) for l in model.graph.layers)
         for options in VARIANTS + ([dict(expand_nested=True), dict(expand_nested=True, rankdir="LR")]
                                    if nested else []):
             lay = layout(model, **options)
@@ -307,7 +308,7 @@ def test_layout_is_pure_and_repeatable(seeds):
 
 
 def test_ordering_removes_crossings_the_initial_order_has():
-    items = {k: _Item(40.0, 20.0, record=[k]) for k in "abcd"}
+    items = {k: Item(40.0, 20.0, record=[k]) for k in "abcd"}
     edges = [("a", None, "d", None), ("b", None, "c", None)]   # c, d start in the crossing order
     out = _arrange(items, edges, [])
     x = {k: u for k, (u, v) in out["corner"].items()}
@@ -361,7 +362,7 @@ def dot_with_names(model, **kwargs):
 
     def collect(m):
         names[str(id(m))] = m.name
-        for layer in getattr(m, "_layers", []):
+        for layer in getattr(getattr(m, "graph", None), "layers", []):
             collect(layer)
             if hasattr(layer, "layer"):
                 collect(layer.layer)

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import minikeras as keras
 from minikeras import layers, ops
-from minikeras.engine.plot import layout
+from minikeras.utils.plot import layout
 from tests.conftest import numeric_gradient
 
 WIDTH = 3  # every tensor has WIDTH features, so any two can be merged and any layer shared

@@ -14,7 +14,7 @@ def connected_to(layer, model):
     What you need:
 
     * ``layer._inbound_nodes``: the layer's calls (Nodes), in the order they were made;
-    * ``model._network_nodes``: the set of Nodes that belong to ``model``. A layer may
+    * ``model.graph.nodes``: the set of Nodes that belong to ``model``. A layer may
       also have been called outside the model (on other tensors): skip those calls;
     * for a node, ``node.inbound_layers``, ``node.node_indices`` and
       ``node.tensor_indices`` are parallel lists describing where each of its inputs

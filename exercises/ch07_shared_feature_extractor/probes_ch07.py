@@ -5,37 +5,38 @@ models (as ``.keras`` files, rebuilt there) and gets data and models back. Two c
 have to happen beside your code, so these probes do them there:
 
 * ``run_graph`` must call the layers itself: ``run_graph_without_the_model`` switches
-  off the model's own ways of running (``predict``, ``call``, ``_run_graph``) while your
+  off the model's own ways of running (``predict``, ``call``, ``graph.run``) while your
   function runs;
 * ``probe_model`` must *share* the model's layers: ``probe_beside_model`` puts the
   model's outputs and your probe's outputs into one model, which the test inspects. A
   probe made of shared layers adds no layer and no weight to it; copies would.
 """
 
-from minikeras.engine import functional
+from minikeras.engine.graph import Graph
+from minikeras.engine.model import Functional
 from minikeras.models import Model
 
 from run_graph import probe_model, run_graph
 
-MODEL_RUNNERS = ("predict", "call", "_run_graph")
+MODEL_RUNNERS = ((Functional, "predict"), (Functional, "call"), (Functional, "_run_nodes"), (Graph, "run"))
 
 
 def run_graph_without_the_model(model, inputs):
-    """Your ``run_graph(model, inputs)``, with ``Model``'s own execution switched off."""
+    """Your ``run_graph(model, inputs)``, with the model's own execution switched off."""
     def refuse(*args, **kwargs):
         raise AssertionError("run_graph must call the layers itself, not the model")
 
-    own = {name: vars(functional.Model)[name] for name in MODEL_RUNNERS if name in vars(functional.Model)}
+    own = {(cls, name): vars(cls)[name] for cls, name in MODEL_RUNNERS if name in vars(cls)}
     try:
-        for name in MODEL_RUNNERS:
-            setattr(functional.Model, name, refuse)
+        for cls, name in MODEL_RUNNERS:
+            setattr(cls, name, refuse)
         return run_graph(model, inputs)
     finally:
-        for name in MODEL_RUNNERS:  # put back the class's own methods; inherited ones are found again
-            if name in own:
-                setattr(functional.Model, name, own[name])
+        for cls, name in MODEL_RUNNERS:  # put back the class's own methods; inherited ones are found again
+            if (cls, name) in own:
+                setattr(cls, name, own[(cls, name)])
             else:
-                delattr(functional.Model, name)
+                delattr(cls, name)
 
 
 def probe_beside_model(model, layer_names):

@@ -13,7 +13,7 @@ def run_graph(model, inputs):
 
     Keep a dict from each symbolic tensor (use ``id(tensor)`` as the key) to its value,
     starting with ``model.inputs``. Then run every call of a layer (every Node) of the
-    model, each after the nodes it reads from: ``model._nodes_by_depth`` maps each depth
+    model, each after the nodes it reads from: ``model.graph.nodes_by_depth`` maps each depth
     to a list of Nodes; the deepest come first and depth 0 holds the nodes that make the
     outputs. For each node:
 

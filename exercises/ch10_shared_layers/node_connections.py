@@ -23,7 +23,7 @@ def connected_to(model, layer):
       entry per input tensor, saying where that tensor came from (the same
       information is in each input tensor's ``_keras_history``);
     * a layer can be called in several models, or outside any model:
-      ``model._network_nodes`` is the set of nodes that make up ``model``'s graph.
+      ``model.graph.nodes`` is the set of nodes that make up ``model``'s graph.
       Keep only those.
     """
     raise NotImplementedError("ch10.connections: implement connected_to()")

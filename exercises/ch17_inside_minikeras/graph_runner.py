@@ -18,7 +18,7 @@ def run_model(model, inputs):
 
     What you need from the graph (chapters 1 and 10):
 
-    * ``model._nodes_by_depth`` is a dict ``{depth: [nodes]}``; the deepest nodes
+    * ``model.graph.nodes_by_depth`` is a dict ``{depth: [nodes]}``; the deepest nodes
       come first (the input layers have the largest depth, the nodes that make the
       outputs depth 0). Every node reads only tensors made at greater depths.
     * a node has ``input_tensors`` and ``output_tensors`` (symbolic tensors) and

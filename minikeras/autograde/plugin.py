@@ -77,7 +77,7 @@ def submission_path_entries(value):
 def load_hypothesis_profile(config):
     """No deadlines (numba compiles on the first example), reproducible examples."""
     try:
-        from hypothesis import settings
+        from hypothesis import settings   # optional: an environment may run without hypothesis
     except ImportError:
         return
     settings.register_profile("minikeras-exercises", deadline=None, derandomize=True,
@@ -88,7 +88,7 @@ def load_hypothesis_profile(config):
 
 def limit_file_size(nbytes):
     """Make writes past ``nbytes`` fail with OSError (EFBIG) instead of filling the disk."""
-    try:
+    try:   # Unix-only modules, imported where used so that the plugin loads everywhere
         import resource
         import signal
     except ImportError:  # not on Unix
@@ -102,6 +102,8 @@ def limit_file_size(nbytes):
 def warm_up():
     """Compile minikeras' numba kernels before any test clock starts."""
     try:
+        # Imported when the session starts, not when pytest loads this plugin (in every run
+        # where minikeras is installed): loading the kernels takes seconds.
         import minikeras.kernels as kernels
 
         fn = getattr(kernels, "warmup", None) or getattr(kernels, "warm_up", None)

@@ -6,9 +6,8 @@ receives data for a model (``fit``, ``evaluate``, ``predict``, ``train_on_batch`
 asks these two functions, so that a missing name, a surplus array or a wrong shape is
 reported in the same words wherever the mistake is made.
 
-They only read ``model.name``, ``model.inputs`` (tensors with a ``.shape``),
-``model.input_names`` and, if the model was built from a dict, ``model._input_structure``;
-they import only ``ops.tensor``, so every part of the engine may use them.
+They only read ``model.name``, ``model.inputs`` (tensors with a ``.shape``) and
+``model.graph``; they import only ``ops.tensor``, so every part of the engine may use them.
 """
 import numpy as np
 
@@ -17,8 +16,7 @@ from ..ops.tensor import Tensor
 
 def input_keys(model):
     """The names a data dict must use: the keys of ``Model(inputs={...})``, else the Input names."""
-    structure = getattr(model, "_input_structure", None)
-    return list(structure) if isinstance(structure, dict) else list(model.input_names)
+    return model.graph.input_keys
 
 
 def match_inputs(model, data):

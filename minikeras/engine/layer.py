@@ -8,7 +8,7 @@ import inspect
 
 import numpy as np
 
-from .. import backend, initializers
+from .. import backend, initializers, regularizers, tree
 from ..ops.tensor import Tensor, Variable, convert_to_tensor
 from .node import Node
 from .tensor import KerasTensor
@@ -33,30 +33,6 @@ class InputSpec:
         return "InputSpec(" + ", ".join(f"{k}={v}" for k, v in fields.items()) + ")"
 
 
-def flatten(structure):
-    """Tensors of a nested list/tuple/dict, in order (dicts by insertion order)."""
-    if isinstance(structure, (list, tuple)):
-        return [t for item in structure for t in flatten(item)]
-    if isinstance(structure, dict):
-        return [t for item in structure.values() for t in flatten(item)]
-    return [structure]
-
-
-def pack_like(structure, flat):
-    """Inverse of ``flatten``: put ``flat`` items back into the shape of ``structure``."""
-    return _rebuild(structure, iter(flat))
-
-
-def _rebuild(structure, items):
-    # A module-level function rather than a recursive closure: a closure that refers to
-    # itself is a reference cycle, which would keep every step's arrays alive until the GC runs.
-    if isinstance(structure, (list, tuple)):
-        return type(structure)(_rebuild(x, items) for x in structure)
-    if isinstance(structure, dict):
-        return {k: _rebuild(v, items) for k, v in structure.items()}
-    return next(items)
-
-
 def unpack_singleton(x):
     return x[0] if isinstance(x, list) and len(x) == 1 else x
 
@@ -65,6 +41,11 @@ class Layer:
     """Base class of every layer. Subclasses override ``build``, ``call`` and
     ``compute_output_shape`` (optional: when absent the output shape is found by running
     ``call`` on symbolic tensors), and ``get_config``."""
+
+    # A layer that takes extra input tensors through a keyword (an RNN's ``initial_state``)
+    # names it here: a call then records them as inputs after the first, and a config
+    # writes them back as that keyword, as Keras does.
+    extra_inputs_keyword = None
 
     def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
         unknown = set(kwargs) - _ALLOWED_KWARGS
@@ -102,7 +83,7 @@ class Layer:
             if value not in self._tracked_layers:
                 self._tracked_layers.append(value)
         elif isinstance(value, (list, tuple)) and hasattr(self, "_tracked_layers") \
-                and name not in ("_tracked_layers", "_layers", "_inbound_nodes", "_outbound_nodes"):
+                and name not in ("_tracked_layers", "_inbound_nodes", "_outbound_nodes"):
             for item in value:
                 if isinstance(item, Layer) and item not in self._tracked_layers:
                     self._tracked_layers.append(item)
@@ -202,7 +183,6 @@ class Layer:
     @property
     def losses(self):
         """Regularization penalties of this layer's weights (and sublayers'), plus add_loss values."""
-        from .. import ops
         out = list(self._call_losses)
         for w in self._own_trainable + self._own_non_trainable:
             if w.regularizer is not None:
@@ -242,15 +222,15 @@ class Layer:
 
     def compute_output_shape(self, input_shape):
         """Output shape for ``input_shape``. The base class finds it by a symbolic run of ``call``."""
-        inputs = _structure_map(lambda s: KerasTensor(s, self.dtype), input_shape)
+        inputs = tree.map_shape_structure(lambda s: KerasTensor(s, self.dtype), input_shape)
         outputs = self._symbolic_call(inputs, {})
-        return _structure_map(lambda t: t.shape, outputs, leaf=KerasTensor)
+        return tree.map_structure(lambda t: t.shape, outputs)
 
     def compute_mask(self, inputs, mask=None):
         return mask if self.supports_masking else None
 
     def __call__(self, inputs, *args, **kwargs):
-        flat = flatten(inputs)
+        flat = tree.flatten(inputs)
         symbolic = [isinstance(t, KerasTensor) for t in flat]
         if any(symbolic):
             if not all(symbolic):
@@ -270,8 +250,8 @@ class Layer:
             _eager_depth -= 1
 
     def _eager_call(self, inputs, args, kwargs):
-        inputs = _structure_map(convert_to_tensor, inputs, leaf=(Tensor, np.ndarray, float, int, np.generic))
-        shapes = _structure_map(lambda t: t.shape, inputs, leaf=Tensor)
+        inputs = tree.map_shape_structure(convert_to_tensor, inputs)
+        shapes = tree.map_structure(lambda t: t.shape, inputs)
         self._maybe_build(shapes)
         self.assert_input_compatibility(inputs)
         return self.call(inputs, *args, **self._call_kwargs(kwargs))
@@ -284,22 +264,22 @@ class Layer:
                 f"together, e.g. {self.name}([targets, logits]), and unpack the list in call().")
         self.assert_input_compatibility(inputs)
         if not self.built:
-            self._maybe_build(_structure_map(lambda t: t.shape, inputs, leaf=KerasTensor))
+            self._maybe_build(tree.map_structure(lambda t: t.shape, inputs))
             self.assert_input_compatibility(inputs)
         outputs = self._symbolic_call(inputs, kwargs, args)
         if _tracing_depth:
             # Called inside another layer's call() while its output shape is being traced:
             # these tensors belong to no graph, so the call leaves no Node behind.
             return outputs
-        flat_in = flatten(inputs)
-        flat_out = flatten(outputs)
+        flat_in = tree.flatten(inputs)
+        flat_out = tree.flatten(outputs)
         arguments = dict(kwargs)
         if args:
             arguments["args"] = args
         Node(self, flat_in, flat_out, arguments, input_structure=inputs)
         masks = [getattr(t, "_keras_mask", None) for t in flat_in]
         out_mask = self.compute_mask(unpack_singleton(list(flat_in)), unpack_singleton(masks))
-        for t, m in zip(flat_out, flatten(out_mask) if isinstance(out_mask, list) else [out_mask] * len(flat_out)):
+        for t, m in zip(flat_out, tree.flatten(out_mask) if isinstance(out_mask, list) else [out_mask] * len(flat_out)):
             if t._keras_mask is None:
                 t._keras_mask = m
         for i, t in enumerate(flat_out):
@@ -310,7 +290,7 @@ class Layer:
         """Output KerasTensors: from ``compute_output_shape`` if the class defines it, else by
         running ``call`` on symbolic inputs (the ops work out shapes)."""
         if type(self).compute_output_shape is not Layer.compute_output_shape:
-            in_shapes = _structure_map(lambda t: t.shape, inputs, leaf=KerasTensor)
+            in_shapes = tree.map_structure(lambda t: t.shape, inputs)
             out_shapes = self.compute_output_shape(in_shapes)
             return _shapes_to_tensors(out_shapes, self.dtype)
         global _tracing_depth
@@ -324,7 +304,7 @@ class Layer:
                 "or define compute_output_shape(input_shape).") from e
         finally:
             _tracing_depth -= 1
-        return _structure_map(lambda t: KerasTensor(t.shape, t.dtype), outputs, leaf=KerasTensor)
+        return tree.map_structure(lambda t: KerasTensor(t.shape, t.dtype), outputs)
 
     def _call_kwargs(self, kwargs):
         """Drop ``training``/``mask`` if this layer's ``call`` does not take them."""
@@ -338,7 +318,7 @@ class Layer:
         if self.input_spec is None:
             return
         specs = self.input_spec if isinstance(self.input_spec, list) else [self.input_spec]
-        flat = flatten(inputs)
+        flat = tree.flatten(inputs)
         if len(flat) != len(specs) and len(specs) > 1:
             raise ValueError(f"Layer {self.name} expects {len(specs)} inputs, but it received "
                              f"{len(flat)} input tensors.")
@@ -445,15 +425,6 @@ def _unique(items):
     return out
 
 
-def _structure_map(fn, structure, leaf=None):
-    if isinstance(structure, (list, tuple)) and not (leaf and isinstance(structure, leaf)) \
-            and not _is_shape(structure):
-        return type(structure)(_structure_map(fn, s, leaf) for s in structure)
-    if isinstance(structure, dict):
-        return {k: _structure_map(fn, v, leaf) for k, v in structure.items()}
-    return fn(structure)
-
-
 def _is_shape(x):
     return isinstance(x, tuple) and all(d is None or isinstance(d, (int, np.integer)) for d in x)
 
@@ -492,5 +463,4 @@ def _batch_hint(shape, expected_ndim):
 def _get_regularizer(regularizer):
     if regularizer is None:
         return None
-    from .. import regularizers
     return regularizers.get(regularizer)

@@ -8,6 +8,8 @@ from .tensor import KerasHistory
 
 
 class Node:
+    is_model_internal = False   # True only for a graph model's own node 0 (see ``internal``)
+
     def __init__(self, layer, input_tensors, output_tensors, arguments=None, input_structure=None):
         self.outbound_layer = layer
         self.input_tensors = list(input_tensors)
@@ -39,6 +41,7 @@ class Node:
         node.input_tensors, node.output_tensors = list(inputs), list(outputs)
         node.arguments, node.input_structure = {}, None
         node.inbound_layers, node.node_indices, node.tensor_indices = [], [], []
+        node.is_model_internal = True
         model._inbound_nodes.append(node)
         return node
 

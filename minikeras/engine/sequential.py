@@ -1,21 +1,23 @@
 """``Sequential``: a plain stack of layers, each feeding the next.
 
-It is a functional Model built incrementally: the first layer's ``input_shape`` makes
-an Input (named ``<first layer>_input``, as Keras 2 does) and every ``add`` calls the new
-layer on the current output. Without an input shape the model is built the first time
-it sees data (or on ``build(input_shape)``).
+It is a graph model (a ``Functional``) built incrementally: the first layer's
+``input_shape`` makes an Input (named ``<first layer>_input``, as Keras 2 does) and every
+``add`` calls the new layer on the current output. Without an input shape it has no
+graph yet (``model.graph is None``) and is built the first time it sees data (or on
+``build(input_shape)``).
 """
-import numpy as np
-
-from .functional import Model
+from .functional_config import sequential_from_config, sequential_to_config
 from .input_layer import Input, InputLayer
 from .layer import Layer
+from .model import Functional, Model
 from .tensor import KerasTensor
 
 
-class Sequential(Model):
+class Sequential(Functional):
+    keras2_numbering_in_configs = False   # Keras 3 counts a nested Sequential's calls from 0
+
     def __init__(self, layers=None, name=None, **kwargs):
-        super().__init__(name=name, **kwargs)
+        Model.__init__(self, name=name, **kwargs)
         self._stack = []          # the layers as added, without the automatic InputLayer
         self._input_tensor = None
         for layer in layers or []:
@@ -48,7 +50,7 @@ class Sequential(Model):
             self._input_tensor = Input(batch_shape=layer._batch_input_shape, dtype=layer.dtype,
                                        name=layer.name + "_input")
         if self._input_tensor is not None:
-            x = self.outputs[0] if self._is_graph_network else self._input_tensor
+            x = self.outputs[0] if self.graph is not None else self._input_tensor
             self._connect(layer(x))
 
     def pop(self):
@@ -62,17 +64,16 @@ class Sequential(Model):
         return layer
 
     def _connect(self, output=None):
-        """(Re)make the graph from the input tensor to ``output``."""
+        """(Re)make the graph from the input tensor to ``output``; no output, no graph."""
         self._inbound_nodes = []
         if output is None:
-            self._is_graph_network = False
-            self.built = self._input_tensor is not None and not self._stack
+            self.graph = None
             return
         self._init_graph(self._input_tensor, output)
 
     @property
     def built(self):
-        return self._is_graph_network
+        return self.graph is not None
 
     @built.setter
     def built(self, value):
@@ -80,7 +81,7 @@ class Sequential(Model):
 
     def build(self, input_shape=None):
         """Build a Sequential that has no input shape yet: ``model.build((None, 784))``."""
-        if self._is_graph_network:
+        if self.graph is not None:
             return
         if input_shape is None:
             raise ValueError(f"Sequential model {self.name} has no input shape: pass one to build(), "
@@ -95,20 +96,18 @@ class Sequential(Model):
 
     def _maybe_build(self, input_shape):
         """Called with the first data or tensor the model sees; the batch size stays free."""
-        if not self._is_graph_network:
+        if self.graph is None:
             self.build((None,) + tuple(input_shape[1:]))
 
-    def _flatten_inputs(self, inputs):
-        if not self._is_graph_network:
-            first = inputs[0] if isinstance(inputs, (list, tuple)) else inputs
-            self._maybe_build(np.shape(first))
-        return super()._flatten_inputs(inputs)
+    _build_for_data = _maybe_build
+
+    def assert_input_compatibility(self, inputs):
+        if self.graph is not None:   # without a graph, the first input is what builds it
+            super().assert_input_compatibility(inputs)
 
     def get_config(self):
-        from ..saving.serialization import sequential_config
-        return sequential_config(self)
+        return sequential_to_config(self)
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from ..saving.serialization import sequential_from_config
-        return sequential_from_config(config, custom_objects=custom_objects)
+        return sequential_from_config(cls, config, custom_objects=custom_objects)

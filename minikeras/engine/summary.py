@@ -6,12 +6,20 @@ full width and each field is cut at its column, exactly as Keras 2.0 prints it.
 """
 
 
+def keras2_class_name(layer):
+    """The class name Keras 2 shows: it had no Functional class, so a graph model is a Model."""
+    name = type(layer).__name__
+    return "Model" if name == "Functional" else name
+
+
 def is_sequential_like(model):
-    """True when every depth holds one node with at most one input and no layer repeats."""
-    if type(model).__name__ == "Sequential" or not model._is_graph_network:
+    """True when every depth holds one node with at most one input and no layer repeats.
+    A model without a graph, and (by Keras 2's own test of the class name) a Sequential,
+    are always drawn so."""
+    if model.graph is None or type(model).__name__ == "Sequential":
         return True
     nodes = []
-    for depth_nodes in model._nodes_by_depth.values():
+    for depth_nodes in model.graph.nodes_by_depth.values():
         if len(depth_nodes) > 1 or (len(depth_nodes) == 1 and len(depth_nodes[0].inbound_layers) > 1):
             return False
         nodes += depth_nodes
@@ -41,7 +49,7 @@ def _output_shape(layer):
 
 
 def _connections(layer, model):
-    relevant = model._network_nodes
+    relevant = model.graph.nodes
     out = []
     for node in layer._inbound_nodes:
         if node not in relevant:
@@ -73,7 +81,7 @@ def summary_lines(model, line_length=None, positions=None):
     lines = ["_" * line_length, format_row(header, positions), "=" * line_length]
     layers = model.layers
     for i, layer in enumerate(layers):
-        name = f"{layer.name} ({type(layer).__name__})"
+        name = f"{layer.name} ({keras2_class_name(layer)})"
         params = layer.count_params() if layer.built else 0
         if sequential_like:
             lines.append(format_row([name, _output_shape(layer), params], positions))

@@ -14,7 +14,9 @@ KerasHistory = namedtuple("KerasHistory", ["layer", "node_index", "tensor_index"
 
 def _operator(name, reflected=False):
     def method(self, *others):
-        from .. import ops  # imported late: ops itself builds on this module
+        # Imported at the first operator, not with this module: ops builds on KerasTensor, and
+        # this is the one import cycle in the package (ops <-> the operators of its tensors).
+        from .. import ops
         fn = getattr(ops, name)
         return fn(others[0], self) if reflected else fn(self, *others)
     method.__name__ = name
@@ -37,6 +39,7 @@ class TensorOperators:
     __gt__, __lt__ = _operator("greater"), _operator("less")
     __ge__, __le__ = _operator("greater_equal"), _operator("less_equal")
     T = property(_operator("transpose"))
+    _cast = _operator("cast")   # for convert_to_tensor(tensor, dtype), which ops.core builds on
 
 
 class KerasTensor(TensorOperators):

@@ -98,7 +98,7 @@ class Trainer(KerasSteps):
     def _build_outputs(self, output_shapes=None):
         """Match the compiled losses, weights and metrics to the model's outputs."""
         if self._has_graph():
-            structure = getattr(self, "_output_structure", None)
+            structure = self.graph.output_structure
             names = list(structure) if isinstance(structure, dict) else list(self.output_names)
             shapes = [tuple(t.shape) for t in self.outputs]
         else:
@@ -151,7 +151,7 @@ class Trainer(KerasSteps):
     # Inputs and a graph the trainer runs directly; a subclassed one is called; a Sequential
     # without an input shape builds its graph from the first data.
     def _has_graph(self):
-        return getattr(self, "_is_graph_network", False)
+        return self.graph is not None
 
     def _call_model(self, xs, training):
         """Run the model on checked arrays (one per input); its outputs as it returns them."""
@@ -165,8 +165,7 @@ class Trainer(KerasSteps):
 
     def _build_from_data(self, xs):
         """A Sequential without an input shape gets its graph from the data's shape."""
-        if not self._has_graph() and getattr(self, "_stack", None) is not None:
-            self._maybe_build(xs[0].shape)
+        self._build_for_data(xs[0].shape)
 
     def _complete_from_data(self, xs):
         """A model without a graph learns its outputs from the first data: a Sequential builds

@@ -1,9 +1,14 @@
 """Core layers: Dense, Activation, Dropout, Flatten, Reshape, Permute, RepeatVector,
 Lambda, Embedding, Masking, Identity."""
+import codecs
+import marshal
+import types
+
 import numpy as np
 
-from .. import activations, constraints, initializers, ops, random, regularizers
+from .. import activations, constraints, initializers, ops, random, regularizers, tree
 from ..engine.layer import InputSpec, Layer
+from ..engine.tensor import KerasTensor
 from ..ops.tensor import Tensor
 
 
@@ -226,7 +231,6 @@ class Lambda(Layer):
         return super()._symbolic_call(inputs, kwargs, args)
 
     def get_config(self):
-        import marshal, codecs
         code = codecs.encode(marshal.dumps(self.function.__code__), "base64").decode("ascii")
         return {**super().get_config(), "function": code, "function_type": "lambda",
                 "output_shape": self._output_shape if not callable(self._output_shape) else None,
@@ -234,7 +238,6 @@ class Lambda(Layer):
 
     @classmethod
     def from_config(cls, config, safe_mode=True):
-        import marshal, codecs, types
         config = dict(config)
         fn = config.pop("function")
         config.pop("function_type", None)
@@ -250,10 +253,8 @@ class Lambda(Layer):
 
 
 def _trace(layer, inputs, kwargs, args):
-    from ..engine.tensor import KerasTensor
-    from ..engine.layer import _structure_map
     outputs = layer.call(inputs, *args, **layer._call_kwargs(kwargs))
-    return _structure_map(lambda t: KerasTensor(t.shape, t.dtype), outputs, leaf=KerasTensor)
+    return tree.map_structure(lambda t: KerasTensor(t.shape, t.dtype), outputs)
 
 
 class Embedding(Layer):

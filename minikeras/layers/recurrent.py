@@ -10,6 +10,7 @@ from ..engine.layer import InputSpec, Layer
 
 
 class RNNBase(Layer):
+    extra_inputs_keyword = "initial_state"
     cell_type = "simple"
     gates = 1
 

@@ -1,6 +1,7 @@
 """Wrappers: TimeDistributed (apply a layer to every time step) and Bidirectional."""
 from .. import ops
 from ..engine.layer import InputSpec, Layer
+from ..engine.saving_hooks import saving_function
 
 
 class Wrapper(Layer):
@@ -12,14 +13,12 @@ class Wrapper(Layer):
         self.layer = layer
 
     def get_config(self):
-        from ..saving.serialization import serialize_layer
-        return {**super().get_config(), "layer": serialize_layer(self.layer)}
+        return {**super().get_config(), "layer": saving_function("serialize_layer")(self.layer)}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from ..saving.serialization import deserialize_layer
         config = dict(config)
-        layer = deserialize_layer(config.pop("layer"), custom_objects)
+        layer = saving_function("deserialize_layer")(config.pop("layer"), custom_objects)
         return cls(layer, **config)
 
 
@@ -113,15 +112,14 @@ class Bidirectional(Wrapper):
 
     def get_config(self):
         # Keras 3 writes the two directions it runs: "layer" is the forward copy.
-        from ..saving.serialization import serialize_layer
+        serialize_layer = saving_function("serialize_layer")
         return {**super().get_config(), "merge_mode": self.merge_mode,
                 "layer": serialize_layer(self.forward_layer),
                 "backward_layer": serialize_layer(self.backward_layer)}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from ..saving.serialization import deserialize_layer
         config = dict(config)
         if config.get("backward_layer") is not None:
-            config["backward_layer"] = deserialize_layer(config["backward_layer"], custom_objects)
+            config["backward_layer"] = saving_function("deserialize_layer")(config["backward_layer"], custom_objects)
         return super().from_config(config, custom_objects)

@@ -11,7 +11,7 @@ any function passed to ``compile``, is differentiated through the tape instead.
 """
 import numpy as np
 
-from .. import ops
+from .. import backend, ops
 from ..ops.core import apply
 from ..ops.tape import _needs_grad
 from ..engine.tensor import KerasTensor
@@ -71,7 +71,6 @@ class Loss:
     """Base class: subclasses implement ``call(y_true, y_pred)`` returning per-sample values."""
 
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
-        from .. import backend
         self.name = name or backend.to_snake_case(type(self).__name__)
         self.reduction = _standardize_reduction(reduction)
         self.dtype = backend.standardize_dtype(dtype)

@@ -6,8 +6,8 @@ turns a per-sample function (``binary_accuracy``...) into such a mean.
 """
 import numpy as np
 
-from .. import backend
-from ..ops.tensor import Tensor
+from .. import backend, initializers
+from ..ops.tensor import Tensor, Variable
 
 
 def to_array(x, dtype=None):
@@ -32,8 +32,6 @@ class Metric:
 
     def add_variable(self, shape=(), initializer="zeros", dtype=None, name=None):
         """A state Variable for a custom metric (Keras 3 name); ``reset_state`` zeroes it."""
-        from .. import initializers
-        from ..ops.tensor import Variable
         dtype = backend.standardize_dtype(dtype or self.dtype)
         value = initializers.get(initializer)(tuple(shape), dtype=dtype)
         var = Variable(value, name=name or "variable", trainable=False, dtype=dtype,

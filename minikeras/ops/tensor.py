@@ -134,8 +134,7 @@ def convert_to_tensor(x, dtype=None):
     """
     if isinstance(x, Tensor):
         if dtype is not None and x.dtype != np.dtype(dtype).name:
-            from . import core
-            return core.cast(x, dtype)
+            return x._cast(dtype)
         return x
     value = np.asarray(x)
     if dtype is not None:

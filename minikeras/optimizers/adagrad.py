@@ -6,6 +6,7 @@ Adadelta (rho=0.95, epsilon=1e-7): ``a = rho*a + (1-rho)*g**2``;
 ``d = -sqrt(s + epsilon) / sqrt(a + epsilon) * g``; ``s = rho*s + (1-rho)*d**2``; ``w += lr * d``.
 """
 from . import kernels
+from ..initializers import Constant
 from .optimizer import Optimizer
 
 
@@ -18,7 +19,6 @@ class Adagrad(Optimizer):
     def build(self, var_list):
         if self.built:
             return
-        from ..initializers import Constant
         super().build(var_list)
         self._accumulators = self.add_optimizer_variables(
             var_list, "accumulator", initializer=Constant(self.initial_accumulator_value))

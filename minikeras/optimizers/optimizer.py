@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 
-from .. import backend
+from .. import backend, initializers
 from ..ops.tensor import Tensor, Variable
 from . import schedules
 
@@ -133,7 +133,6 @@ class Optimizer:
         self.built = True
 
     def add_variable(self, shape, initializer="zeros", dtype=None, name=None):
-        from .. import initializers
         dtype = backend.standardize_dtype(dtype)
         init = initializers.get(initializer)
         var = Variable(init(tuple(shape), dtype=dtype), name=name or "variable", trainable=False, dtype=dtype,

@@ -3,14 +3,21 @@
 * ``model.save('m.keras')`` / ``load_model('m.keras')``: the Keras 3 zip (keras_format.py)
 * ``model.save('m.h5')`` / ``load_model('m.h5')``: Keras 2's HDF5 file (legacy_h5.py)
 * ``model.save_weights('w.weights.h5')`` / ``model.load_weights(...)``
-* ``model.get_config()`` / ``from_config``, ``to_json`` / ``model_from_json``,
-  ``clone_model`` (serialization.py)
+* ``to_json`` / ``model_from_json``, ``clone_model``; each layer's config
+  (serialization.py; a graph model's own config is ``minikeras.engine.functional_config``)
 
 Every write goes to a temporary file that replaces the target only when complete.
+``model.save`` and the other model methods that belong here reach these functions
+through ``minikeras.engine.saving_hooks``, filled in at the end of this module.
 """
 import json
 import os
 
+from .. import tree
+from ..engine import saving_hooks
+from ..engine.input_layer import Input
+from ..engine.model import Functional, Model
+from ..engine.sequential import Sequential
 from . import keras_format, legacy_h5, serialization
 from .registration import (CustomObjectScope, custom_object_scope, get_custom_objects,
                            get_registered_name, register_keras_serializable)
@@ -100,14 +107,12 @@ def clone_model(model, input_tensors=None, clone_function=None):
 
     ``clone_function(layer)`` makes each new layer (default: from the layer's config);
     ``input_tensors`` replaces the model's inputs."""
-    from ..engine.functional import Model
-    from ..engine.sequential import Sequential
     if not isinstance(model, Model):
         raise ValueError(f"Expected `model` to be a Model instance, received {model!r}.")
     clone_function = clone_function or _clone_layer
     if isinstance(model, Sequential):
         return _clone_sequential(model, input_tensors, clone_function)
-    if not model._is_graph_network:
+    if not isinstance(model, Functional):
         raise ValueError(f"Model {model.name} is a subclassed model: clone_model can only clone "
                          "functional and Sequential models.")
     return _clone_functional(model, input_tensors, clone_function)
@@ -118,8 +123,6 @@ def _clone_layer(layer):
 
 
 def _clone_sequential(model, input_tensors, clone_function):
-    from ..engine.input_layer import Input
-    from ..engine.sequential import Sequential
     layers = [clone_function(layer) for layer in model.layers]
     clone = Sequential(name=model.name)
     if input_tensors is not None:
@@ -137,31 +140,33 @@ def _clone_sequential(model, input_tensors, clone_function):
 
 
 def _clone_functional(model, input_tensors, clone_function):
-    from ..engine.functional import Model
-    from ..engine.input_layer import Input
-    from ..engine.layer import flatten, pack_like
     if input_tensors is None:
         new_inputs = [Input(batch_shape=x.shape, dtype=x.dtype, name=x._keras_history.layer.name)
                       for x in model.inputs]
     else:
-        new_inputs = flatten(input_tensors)
+        new_inputs = tree.flatten(input_tensors)
         if len(new_inputs) != len(model.inputs):
             raise ValueError(f"Model {model.name} has {len(model.inputs)} inputs, but "
                              f"{len(new_inputs)} input_tensors were given.")
-    tensors = {id(old): new for old, new in zip(model.inputs, new_inputs)}
     clones = {}
-    for node in model._execution_nodes:
+
+    def call_clone(node, values):
         layer = node.outbound_layer
         if id(layer) not in clones:
             clones[id(layer)] = clone_function(layer)
-        inputs = pack_like(node.input_structure, [tensors[id(t)] for t in node.input_tensors])
+        inputs = tree.pack_sequence_as(node.input_structure, values)
         kwargs = {k: v for k, v in node.arguments.items() if k != "args"}
-        outputs = flatten(clones[id(layer)](inputs, *node.arguments.get("args", ()), **kwargs))
-        tensors.update({id(old): new for old, new in zip(node.output_tensors, outputs)})
-    return Model(pack_like(model._input_structure, new_inputs),
-                 pack_like(model._output_structure, [tensors[id(t)] for t in model.outputs]),
-                 name=model.name)
+        return tree.flatten(clones[id(layer)](inputs, *node.arguments.get("args", ()), **kwargs))
 
+    graph = model.graph
+    outputs = graph.run(new_inputs, call_clone)
+    return Model(tree.pack_sequence_as(graph.input_structure, new_inputs),
+                 tree.pack_sequence_as(graph.output_structure, outputs), name=model.name)
+
+
+saving_hooks.provide(save_model=save_model, save_weights=save_weights, load_weights=load_weights,
+                     model_to_json=model_to_json, serialize_layer=serialize_layer,
+                     deserialize_layer=deserialize_layer, to_json_safe=serialization.to_json_safe)
 
 __all__ = ["save_model", "load_model", "save_weights", "load_weights", "model_from_json", "model_to_json",
            "clone_model", "serialize_layer", "deserialize_layer", "register_keras_serializable",

@@ -29,8 +29,14 @@ import zipfile
 
 import numpy as np
 
+from ..engine.layer import Layer
+from ..engine.model import Functional
+from ..layers.recurrent import RNNBase
+from ..layers.wrappers import Bidirectional, Wrapper
+from ..version import __version__
 from . import serialization
 from .files import atomic_write, check_readable
+from .registration import CustomObjectScope
 
 CONFIG_FILENAME = "config.json"
 METADATA_FILENAME = "metadata.json"
@@ -41,7 +47,7 @@ KERAS_FORMAT_VERSION = "3.15.1"
 
 def _h5py():
     try:
-        import h5py
+        import h5py   # imported at the first weights file, not with minikeras: h5py is heavy
     except ImportError:  # pragma: no cover - h5py is a dependency
         raise ImportError("Saving and loading weights requires h5py: pip install h5py.") from None
     return h5py
@@ -80,7 +86,6 @@ def _base_attributes():
     """Attributes every Layer has; Keras skips these when looking for nested objects."""
     global _BASE_ATTRIBUTES
     if _BASE_ATTRIBUTES is None:
-        from ..engine.layer import Layer
         _BASE_ATTRIBUTES = set(vars(Layer(name="probe"))) | {"_outer"}
     return _BASE_ATTRIBUTES
 
@@ -88,7 +93,6 @@ def _base_attributes():
 def _attribute_children(layer):
     """(attribute, value) for the layers (or lists of layers) a custom layer holds,
     sorted as Keras visits them: public names first, each group alphabetically."""
-    from ..engine.layer import Layer
     skip = _base_attributes()
     found = []
     for attr, value in vars(layer).items():
@@ -124,13 +128,10 @@ def _own_variables(layer):
 
 
 def _layer_groups(layer, path, groups, visited):
-    from ..engine.functional import Model
-    from ..layers.recurrent import RNNBase
-    from ..layers.wrappers import Bidirectional, Wrapper
     if id(layer) in visited:  # a layer reached twice is written once, where first met
         return
     visited.add(id(layer))
-    if isinstance(layer, Model) and layer._is_graph_network:
+    if isinstance(layer, Functional):
         _model_groups(layer, path, groups, visited)
     elif isinstance(layer, RNNBase):
         # Keras's recurrent layers keep their weights in a cell object.
@@ -150,7 +151,6 @@ def _layer_groups(layer, path, groups, visited):
 
 
 def _child_groups(value, path, groups, visited):
-    from ..engine.layer import Layer
     if isinstance(value, Layer):
         _layer_groups(value, path, groups, visited)
         return
@@ -239,7 +239,6 @@ def get_compile_config(model):
 
 def compile_from_config(model, compile_config, custom_objects=None):
     """Compile a loaded model from its saved ``compile_config`` and create optimizer slots."""
-    from .registration import CustomObjectScope
     restore = getattr(model, "compile_from_config", None)
     if restore is None:
         raise NotImplementedError(
@@ -266,7 +265,6 @@ def save_model(model, filepath):
     h5py = _h5py()
     _check_built(model, "save")
     config_json = json.dumps(serialize_model(model))
-    from .. import __version__
     metadata_json = json.dumps({"keras_version": KERAS_FORMAT_VERSION, "minikeras_version": __version__,
                                 "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")})
     weights = io.BytesIO()

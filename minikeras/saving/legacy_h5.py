@@ -23,9 +23,13 @@ import warnings
 
 import numpy as np
 
+from ..engine.input_layer import InputLayer
+from ..engine.model import Functional
+from ..engine.sequential import Sequential
+from ..version import __version__
 from . import serialization
 from .files import atomic_write, check_readable
-from .keras_format import _h5py, get_compile_config
+from .keras_format import _check_built, _h5py, compile_from_config, get_compile_config
 
 LEGACY_KERAS_VERSION = "2.2.4"
 
@@ -49,12 +53,9 @@ def _legacy_value(value):
 
 def legacy_layer_config(layer, batch_input_shape=None):
     """``{"class_name", "config"}`` of a layer as Keras 2 writes it."""
-    from ..engine.functional import Model
-    from ..engine.input_layer import InputLayer
-    from ..engine.sequential import Sequential
     if isinstance(layer, Sequential):
         return {"class_name": "Sequential", "config": legacy_sequential_config(layer)}
-    if isinstance(layer, Model) and type(layer) is Model:
+    if type(layer) is Functional:
         return {"class_name": "Model", "config": legacy_functional_config(layer)}
     if isinstance(layer, InputLayer):
         return {"class_name": "InputLayer",
@@ -67,12 +68,11 @@ def legacy_layer_config(layer, batch_input_shape=None):
 
 
 def legacy_functional_config(model):
-    nodes = model._network_nodes
+    nodes = model.graph.nodes
 
     def index(layer, node_index):
-        from ..engine.functional import Model
         kept = sum(1 for node in layer._inbound_nodes[:node_index] if node in nodes)
-        return kept + (1 if isinstance(layer, Model) else 0)  # Keras 2 networks keep node 0
+        return kept + (1 if isinstance(layer, Functional) else 0)  # Keras 2 networks keep node 0
 
     def entry(tensor, kwargs=None):
         layer, node_index, tensor_index = tensor._keras_history
@@ -99,7 +99,7 @@ def legacy_functional_config(model):
 def legacy_sequential_config(model):
     layers = []
     for i, layer in enumerate(model.layers):
-        shape = model.inputs[0].shape if i == 0 and model._is_graph_network else None
+        shape = model.inputs[0].shape if i == 0 and model.graph is not None else None
         layers.append(legacy_layer_config(layer, batch_input_shape=shape))
     return {"name": model.name, "layers": layers}
 
@@ -143,7 +143,6 @@ def _read_name_list(group, name):
 
 
 def save_weights_to_group(group, model):
-    from .. import __version__
     group.attrs["layer_names"] = _encode([layer.name for layer in model.layers])
     group.attrs["backend"] = "minikeras"
     group.attrs["keras_version"] = f"{LEGACY_KERAS_VERSION} (minikeras {__version__})"
@@ -195,8 +194,6 @@ def read_weights_from_group(group, model, source):
 # ------------------------------------------------------------------ whole models
 def save_model(model, filepath, include_optimizer=True):
     h5py = _h5py()
-    from .. import __version__
-    from .keras_format import _check_built
     _check_built(model, "save")
     model_config = legacy_layer_config(model)
     compile_config = get_compile_config(model) if include_optimizer else None
@@ -256,7 +253,6 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 
 
 def _compile_from_training_config(model, config, custom_objects, optimizer_arrays):
-    from .keras_format import compile_from_config
     if "optimizer_config" in config and "optimizer" not in config:  # Keras 2 / Keras 3 legacy layout
         config = dict(config)
         config["optimizer"] = config.pop("optimizer_config")
@@ -281,7 +277,6 @@ def _compile_from_training_config(model, config, custom_objects, optimizer_array
 def save_weights(model, filepath):
     """Keras 2's ``save_weights('w.h5')``: the model_weights layout at the file's root."""
     h5py = _h5py()
-    from .keras_format import _check_built
     _check_built(model, "save")
     with atomic_write(filepath) as tmp:
         with h5py.File(tmp, "w") as f:

@@ -1,72 +1,55 @@
-"""Layer and model configs in the Keras 3 format, both ways.
+"""One layer's config in the Keras 3 format, both ways.
 
 A layer is written as::
 
     {"module": "keras.layers", "class_name": "Dense", "config": layer.get_config(),
      "registered_name": None, "build_config": {"input_shape": [None, 10]}}
 
-A functional model's config lists its layers (in ``model.layers`` order), each with
-``name`` and ``inbound_nodes``: one entry per call of the layer inside this model,
-``{"args": [...], "kwargs": {...}}``, where every input tensor is written as
-``{"class_name": "__keras_tensor__", "config": {"shape", "dtype", "keras_history":
-[layer name, node index, tensor index]}}``. ``input_layers``/``output_layers`` keep the
-structure (one tensor, list or dict) the model was built with.
-
-Node indices count only the calls that belong to the model being written. minikeras,
-like Keras 2, gives every functional model an internal node 0 (its own inputs to its own
-outputs), so its calls from outside are nodes 1, 2, ... Keras 3 writes those calls as
-0, 1, ... inside ``inbound_nodes``, but keeps Keras 2's numbering (first call = 1) in
-``input_layers``/``output_layers`` of a nested *Functional* model (not of a nested
-Sequential). ``_ConfigIndices`` below is that rule, used in both directions.
-
-Reading also accepts Keras 2 configs (``inbound_nodes`` as ``[[name, node, tensor,
-kwargs], ...]`` lists, Keras 2 numbering throughout, ``batch_input_shape`` on the first
-layer), as found in legacy ``.h5`` files.
+A model's ``config`` is its own ``get_config()`` (for a graph model, the layers and the
+calls between them: ``minikeras.engine.functional_config``). Reading finds the class
+(custom objects first, then minikeras's layers), refuses a Lambda in safe mode, adapts
+Keras-only options, and calls the class's ``from_config``. Keras 2 configs (no
+``module``, ``batch_input_shape`` on the first layer) are read too, as found in legacy
+``.h5`` files.
 """
 import contextlib
 import inspect
 
 import numpy as np
 
+from .. import layers
+from ..engine.functional_config import short as _short
+from ..engine.functional_config import to_shape as _to_shape
+from ..engine.input_layer import InputLayer
+from ..engine.layer import _ALLOWED_KWARGS, Layer
+from ..engine.model import Functional, Model
+from ..engine.sequential import Sequential
+from ..layers.core import Lambda
+from ..layers.recurrent import RNNBase
 from . import registration
-
-_KERAS_TENSOR = "__keras_tensor__"
 
 
 # ------------------------------------------------------------------ class names and lookup
-def _model_classes():
-    from ..engine.functional import Model
-    from ..engine.sequential import Sequential
-    return Model, Sequential
-
-
 def builtin_layer_classes():
     """Every layer class minikeras ships, by Keras class name."""
-    from .. import layers
-    from ..engine.layer import Layer
-    Model, Sequential = _model_classes()
     classes = {obj.__name__: obj for obj in vars(layers).values()
                if isinstance(obj, type) and issubclass(obj, Layer) and obj is not Layer}
-    classes.update(Functional=Model, Model=Model, Sequential=Sequential)
+    classes.update(Functional=Functional, Model=Model, Sequential=Sequential)
     return classes
 
 
 def keras_class_name(layer):
-    """The class name Keras 3 writes for ``layer``: a plain ``Model`` is ``Functional``."""
-    Model, _ = _model_classes()
-    return "Functional" if type(layer) is Model else type(layer).__name__
+    """The class name Keras 3 writes for ``layer`` (a graph model is a ``Functional``)."""
+    return type(layer).__name__
 
 
 def _is_builtin(cls):
-    from .. import layers
-    Model, Sequential = _model_classes()
-    return cls in (Model, Sequential) or getattr(layers, cls.__name__, None) is cls
+    return cls in (Model, Functional, Sequential) or getattr(layers, cls.__name__, None) is cls
 
 
 def _module_and_registered_name(layer):
     cls = type(layer)
-    Model, Sequential = _model_classes()
-    if cls is Model:
+    if cls is Functional:
         return "keras.src.models.functional", "Functional"
     if cls is Sequential:
         return "keras", None
@@ -105,7 +88,6 @@ def to_json_safe(value, where="the config"):
         return value.item()
     if isinstance(value, np.ndarray):
         return {"class_name": "__numpy__", "config": {"value": value.tolist(), "dtype": value.dtype.name}}
-    from ..engine.layer import Layer
     if isinstance(value, Layer):
         return serialize_layer(value)
     if hasattr(value, "get_config"):
@@ -117,10 +99,6 @@ def to_json_safe(value, where="the config"):
 
 def _build_config(layer):
     """``{"input_shape": ...}`` for a built layer that has its own ``build``, as Keras writes."""
-    from ..engine.input_layer import InputLayer
-    from ..engine.layer import Layer
-    from ..layers.recurrent import RNNBase
-    Model, Sequential = _model_classes()
     if isinstance(layer, InputLayer) or not layer.built:
         return None
     if isinstance(layer, Sequential):
@@ -136,105 +114,6 @@ def _build_config(layer):
     if isinstance(layer, RNNBase) or len(shapes) == 1 and not isinstance(node.input_structure, list):
         return {"input_shape": shapes[0]}
     return {"input_shape": shapes}
-
-
-class _ConfigIndices:
-    """Converts node indices between minikeras and a config of one model (see module doc)."""
-
-    def __init__(self, model):
-        self.model = model
-        self.nodes = model._network_nodes
-
-    def kept_before(self, layer, node_index):
-        return sum(1 for node in layer._inbound_nodes[:node_index] if node in self.nodes)
-
-    def in_node(self, layer, node_index):
-        """Index written inside ``inbound_nodes``: calls of this model only, from 0."""
-        return self.kept_before(layer, node_index)
-
-    def in_io(self, layer, node_index):
-        """Index written in ``input_layers``/``output_layers``."""
-        Model, Sequential = _model_classes()
-        offset = 1 if isinstance(layer, Model) and not isinstance(layer, Sequential) else 0
-        return offset + self.kept_before(layer, node_index)
-
-
-def _tensor_config(tensor, indices):
-    layer, node_index, tensor_index = tensor._keras_history
-    return {"class_name": _KERAS_TENSOR,
-            "config": {"shape": list(tensor.shape), "dtype": tensor.dtype,
-                       "keras_history": [layer.name, indices.in_node(layer, node_index), tensor_index]}}
-
-
-def _serialize_call_value(value, indices):
-    from ..engine.tensor import KerasTensor
-    if isinstance(value, KerasTensor):
-        return _tensor_config(value, indices)
-    if isinstance(value, (list, tuple)):
-        return [_serialize_call_value(v, indices) for v in value]
-    if isinstance(value, dict):
-        return {k: _serialize_call_value(v, indices) for k, v in value.items()}
-    return to_json_safe(value, where="the arguments of a layer call")
-
-
-def serialize_node(node, indices):
-    """One call of a layer: ``{"args": [...], "kwargs": {...}}`` with tensors as references."""
-    from ..layers.recurrent import RNNBase
-    structure = node.input_structure
-    kwargs = {k: v for k, v in node.arguments.items() if k != "args" and not (k == "mask" and v is None)}
-    # An RNN called with initial_state keeps the states as extra inputs; Keras passes them
-    # as the ``initial_state`` keyword.
-    if isinstance(node.outbound_layer, RNNBase) and isinstance(structure, list) and len(structure) > 1:
-        structure, kwargs["initial_state"] = structure[0], list(structure[1:])
-    args = [structure] + list(node.arguments.get("args", ()))
-    return {"args": _serialize_call_value(args, indices), "kwargs": _serialize_call_value(kwargs, indices)}
-
-
-def functional_config(model):
-    """``model.get_config()`` of a functional model, in the Keras 3 format."""
-    if not model._is_graph_network:
-        raise NotImplementedError(
-            f"Model {model.name} is a subclassed model without a graph of layers, so it has no "
-            "config to write. Define get_config() (and from_config()) on your Model subclass, or "
-            "build the model as Model(inputs, outputs), or save only its weights with save_weights().")
-    indices = _ConfigIndices(model)
-    layer_configs = []
-    for layer in model.layers:
-        config = serialize_layer(layer)
-        config["name"] = layer.name
-        config["inbound_nodes"] = [serialize_node(node, indices) for node in layer._inbound_nodes
-                                   if node in indices.nodes and not node.is_input]
-        layer_configs.append(config)
-
-    def io_entry(tensor):
-        layer, node_index, tensor_index = tensor._keras_history
-        return [layer.name, indices.in_io(layer, node_index), tensor_index]
-
-    return {"name": model.name, "trainable": model.trainable, "layers": layer_configs,
-            "input_layers": _map_structure(io_entry, model._input_structure),
-            "output_layers": _map_structure(io_entry, model._output_structure)}
-
-
-def sequential_config(model):
-    """``Sequential.get_config()``: its InputLayer (if it has one) and then every layer."""
-    from ..engine.layer import Layer
-    layers = []
-    if model._input_tensor is not None:
-        layers.append(serialize_layer(model._input_tensor._keras_history.layer))
-    layers += [serialize_layer(layer) for layer in model.layers]
-    config = {"name": model.name, "trainable": model.trainable,
-              "dtype": Layer.get_config(model)["dtype"], "layers": layers}
-    if model._is_graph_network:
-        config["build_input_shape"] = list(model.inputs[0].shape)
-    return config
-
-
-def _map_structure(fn, structure):
-    if isinstance(structure, (list, tuple)):
-        return [_map_structure(fn, s) for s in structure]
-    if isinstance(structure, dict):
-        return {k: _map_structure(fn, v) for k, v in structure.items()}
-    return fn(structure)
 
 
 # ------------------------------------------------------------------ reading
@@ -265,7 +144,6 @@ def deserialize_layer(config, custom_objects=None, build=True, safe_mode=None):
     as Keras does; inside a functional model the calls build the layers instead.
     In safe mode (the default, as in Keras) a Lambda layer is refused: loading it would
     run code stored in the file."""
-    from ..engine.layer import Layer
     if isinstance(config, Layer):
         return config
     if not isinstance(config, dict) or "class_name" not in config:
@@ -277,7 +155,6 @@ def deserialize_layer(config, custom_objects=None, build=True, safe_mode=None):
 
 def _deserialize_layer(config, custom_objects, build):
     cls = _find_class(config, custom_objects)
-    from ..layers.core import Lambda
     if issubclass(cls, Lambda) and _SAFE_MODE[0]:
         raise ValueError(
             f"Layer '{(config.get('config') or {}).get('name', '?')}' is a Lambda layer: rebuilding it "
@@ -285,7 +162,6 @@ def _deserialize_layer(config, custom_objects, build):
             "source, pass safe_mode=False to the loading function, or call "
             "keras.config.enable_unsafe_deserialization().")
     inner = dict(config.get("config") or {})
-    from ..engine.layer import Layer
     if _is_builtin(cls) and getattr(cls.from_config, "__func__", None) is Layer.from_config.__func__:
         # Classes with their own from_config (models, wrappers, Lambda) read their keys themselves.
         inner = _adapt_builtin_config(cls, config["class_name"], _clean(inner))
@@ -293,7 +169,6 @@ def _deserialize_layer(config, custom_objects, build):
         inner = _clean(inner)
     layer = _instantiate(cls, inner, config, custom_objects)
     build_config = config.get("build_config") or {}
-    Model, _ = _model_classes()
     if build and not layer.built and not isinstance(layer, Model) and build_config.get("input_shape"):
         layer._maybe_build(_to_shape(build_config["input_shape"]))
     return layer
@@ -375,7 +250,6 @@ _KERAS_ONLY_OPTIONS = {
 
 
 def _accepted_arguments(cls):
-    from ..engine.layer import _ALLOWED_KWARGS, Layer
     names = set(_ALLOWED_KWARGS)
     for klass in cls.__mro__:
         if klass is Layer or klass is object:
@@ -388,8 +262,7 @@ def _accepted_arguments(cls):
 
 def _adapt_builtin_config(cls, class_name, config):
     """Drop Keras-only options that are off; refuse the ones that are on."""
-    Model, Sequential = _model_classes()
-    if cls in (Model, Sequential):
+    if cls in (Model, Functional, Sequential):
         return config
     accepted = _accepted_arguments(cls)
     adapted = {}
@@ -426,178 +299,6 @@ def _clean(value):
                 inner = {k: v for k, v in inner.items() if k != key}
         cleaned["config"] = inner
     return cleaned
-
-
-def _to_shape(value):
-    """JSON shape(s) back to tuples: [None, 3] -> (None, 3); [[None, 3], [None, 4]] -> list."""
-    if isinstance(value, (list, tuple)) and all(d is None or isinstance(d, int) for d in value):
-        return tuple(value)
-    return [_to_shape(v) for v in value]
-
-
-def _short(value, limit=200):
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit] + "..."
-
-
-def _is_keras3_node(node_data):
-    return isinstance(node_data, dict)
-
-
-def functional_from_config(config, custom_objects=None, cls=None):
-    """Rebuild a functional model: make every layer, then replay its calls in order.
-
-    A call whose inputs do not exist yet (a layer shared at different depths) waits for a
-    later pass; a pass that makes no progress means the config is broken."""
-    Model, Sequential = _model_classes()
-    cls = cls or Model
-    if not isinstance(config, dict) or "layers" not in config:
-        raise ValueError("Invalid functional model config: expected a dict with 'layers', "
-                         f"'input_layers' and 'output_layers'; received {_short(config)}")
-    for key in ("input_layers", "output_layers"):
-        if key not in config:
-            raise ValueError(f"Invalid functional model config: the key '{key}' is missing.")
-    created = {}
-    pending = {}
-    for layer_data in config["layers"]:
-        if "name" not in layer_data:
-            raise ValueError(f"Invalid functional model config: a layer entry has no 'name': {_short(layer_data)}")
-        layer = deserialize_layer(layer_data, custom_objects, build=False)
-        created[layer_data["name"]] = layer
-        pending[layer_data["name"]] = list(layer_data.get("inbound_nodes", []))
-    keras3 = any(_is_keras3_node(node) for nodes in pending.values() for node in nodes)
-
-    while any(pending.values()):
-        progressed = False
-        for layer_data in config["layers"]:
-            name = layer_data["name"]
-            while pending[name]:
-                call = _resolve_call(pending[name][0], created)
-                if call is None:
-                    break
-                args, kwargs = call
-                created[name](*args, **kwargs)
-                pending[name].pop(0)
-                progressed = True
-        if not progressed:
-            unresolved = {name: len(nodes) for name, nodes in pending.items() if nodes}
-            raise ValueError(
-                "Invalid Functional model configuration. The graph of the Functional model either has "
-                "loops or disconnected nodes. The following layers have calls whose inputs never "
-                f"became available: {unresolved}")
-
-    def get_tensor(entry):
-        name, node_index, tensor_index = entry
-        if name not in created:
-            raise ValueError(f"Invalid functional model config: input/output layer '{name}' is not "
-                             "among its layers.")
-        layer = created[name]
-        if keras3 and isinstance(layer, Sequential):
-            node_index += 1  # Keras 3 counts a nested Sequential's calls from 0
-        try:
-            return layer._inbound_nodes[node_index].output_tensors[tensor_index]
-        except IndexError:
-            raise ValueError(f"Invalid functional model config: layer '{name}' has no output "
-                             f"[{node_index}][{tensor_index}].") from None
-
-    inputs = _map_io(get_tensor, config["input_layers"])
-    outputs = _map_io(get_tensor, config["output_layers"])
-    if not keras3:
-        # Keras 2 always wrote lists; its one-input / one-output models took and gave single arrays.
-        inputs, outputs = (x[0] if isinstance(x, list) and len(x) == 1 else x for x in (inputs, outputs))
-    extra = {k: v for k, v in config.items() if k not in ("layers", "input_layers", "output_layers", "name",
-                                                          "trainable")}
-    if extra:
-        raise ValueError(f"Unrecognized keys in the config of functional model "
-                         f"'{config.get('name')}': {sorted(extra)}.")
-    return cls(inputs=inputs, outputs=outputs, name=config.get("name"), trainable=config.get("trainable", True))
-
-
-def _map_io(fn, structure):
-    if isinstance(structure, (list, tuple)) and len(structure) == 3 and isinstance(structure[0], str) \
-            and all(isinstance(i, int) for i in structure[1:]):
-        return fn(structure)
-    if isinstance(structure, dict):
-        return {k: _map_io(fn, v) for k, v in structure.items()}
-    if isinstance(structure, (list, tuple)):
-        return [_map_io(fn, v) for v in structure]
-    raise ValueError(f"Invalid functional model config: cannot read input/output entry {_short(structure)}.")
-
-
-def _resolve_call(node_data, created):
-    """(args, kwargs) of one recorded call, or None while an input does not exist yet."""
-    Model, _ = _model_classes()
-    missing = object()
-
-    def tensor(name, node_index, tensor_index):
-        if name not in created:
-            raise ValueError(f"Invalid Functional model configuration. Missing node: {name} (a call "
-                             "refers to a layer that is not in the model's 'layers').")
-        layer = created[name]
-        if len(layer._inbound_nodes) <= node_index:
-            return missing
-        outputs = layer._inbound_nodes[node_index].output_tensors
-        if tensor_index >= len(outputs):
-            raise ValueError(f"Invalid Functional model configuration: layer {name} has no output "
-                             f"tensor {tensor_index} at node {node_index}.")
-        return outputs[tensor_index]
-
-    if isinstance(node_data, list):  # Keras 2: [[name, node, tensor, kwargs], ...]
-        tensors, kwargs = [], {}
-        for entry in node_data:
-            if len(entry) not in (3, 4):
-                raise ValueError(f"Invalid Functional model configuration: bad node entry {_short(entry)}.")
-            t = tensor(*entry[:3])
-            if t is missing:
-                return None
-            tensors.append(t)
-            if len(entry) == 4:
-                kwargs = dict(entry[3])
-        return [tensors[0] if len(tensors) == 1 else tensors], kwargs
-
-    found_missing = []
-
-    def revive(value):
-        if isinstance(value, dict) and value.get("class_name") == _KERAS_TENSOR:
-            name, node_index, tensor_index = value["config"]["keras_history"]
-            layer = created.get(name)
-            if isinstance(layer, Model):
-                node_index += 1  # skip the nested model's internal node 0
-            t = tensor(name, node_index, tensor_index)
-            if t is missing:
-                found_missing.append(name)
-            return t
-        if isinstance(value, dict) and value.get("class_name") == "__numpy__":
-            return np.array(value["config"]["value"], dtype=value["config"]["dtype"])
-        if isinstance(value, (list, tuple)):  # configs straight from get_config() hold tuples
-            return [revive(v) for v in value]
-        if isinstance(value, dict):
-            return {k: revive(v) for k, v in value.items()}
-        return value
-
-    args = revive(node_data.get("args", []))
-    kwargs = revive(node_data.get("kwargs", {}))
-    if found_missing:
-        return None
-    kwargs = {k: v for k, v in kwargs.items() if not (k == "mask" and v is None)}
-    return args, kwargs
-
-
-def sequential_from_config(config, custom_objects=None):
-    """Rebuild a Sequential from Keras 3 (``{"layers": [...], "build_input_shape"}``) or
-    Keras 2 (a list of layer configs, or ``{"name", "layers"}``) configs."""
-    _, Sequential = _model_classes()
-    if isinstance(config, list):
-        config = {"layers": config}
-    if not isinstance(config, dict) or "layers" not in config:
-        raise ValueError(f"Invalid Sequential config: expected a dict with 'layers'; received {_short(config)}")
-    model = Sequential(name=config.get("name"), trainable=config.get("trainable", True))
-    for layer_config in config["layers"]:
-        model.add(deserialize_layer(layer_config, custom_objects, build=False))
-    shape = config.get("build_input_shape")
-    if not model._is_graph_network and shape:
-        model.build(_to_shape(shape))
-    return model
 
 
 def serialize_model(model):

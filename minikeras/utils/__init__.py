@@ -1,10 +1,11 @@
 """Utilities: plot_model, model_to_dot, to_categorical, set_random_seed, pad_sequences, normalize,
 is_keras_tensor, clear_session, PyDataset (alias Sequence)."""
 import gc
+import random
 
 import numpy as np
 
-from .. import backend
+from .. import backend, initializers
 from ..engine.data_adapters.py_dataset_adapter import PyDataset, Sequence  # noqa: F401
 from ..engine.tensor import KerasTensor as _KerasTensor  # private: keras.utils has no KerasTensor
 from .numerical_utils import normalize  # noqa: F401
@@ -30,8 +31,6 @@ def to_categorical(y, num_classes=None, dtype="float32"):
 
 def set_random_seed(seed):
     """Seed Python's, numpy's and minikeras's random generators, so a run repeats exactly."""
-    import random
-    from .. import initializers
     random.seed(seed)
     np.random.seed(seed)
     initializers.set_seed(seed)
@@ -39,13 +38,14 @@ def set_random_seed(seed):
 
 def plot_model(model, to_file="model.png", *args, **kwargs):
     """Draw the model's graph to ``to_file`` (PNG, SVG or PDF) without Graphviz; see utils/plot.py."""
+    # utils.plot loads on first use: it imports matplotlib, which would slow `import minikeras`.
     from .plot import plot_model as _plot
     return _plot(model, to_file, *args, **kwargs)
 
 
 def model_to_dot(model, *args, **kwargs):
     """The model's graph as DOT text, for people who have Graphviz."""
-    from .plot import model_to_dot as _to_dot
+    from .plot import model_to_dot as _to_dot   # loaded on first use, as in plot_model
     return _to_dot(model, *args, **kwargs)
 
 

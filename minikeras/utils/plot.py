@@ -1,8 +1,12 @@
 """``plot_model`` and ``model_to_dot``, with no Graphviz and no pydot.
 
-The layout is ``minikeras.engine.plot.layout``; this module draws it with matplotlib (the Agg
-canvas, never a display), and writes the DOT text that Keras 2's ``model_to_dot`` produced
-through pydot, for anyone who has Graphviz and wants its drawing instead.
+A model becomes a graph of boxes here: each layer a box labelled as Keras 2 labels it
+(``record_label``), each call's inputs an edge, an expanded nested model a cluster laid
+out on its own (``layout``). ``minikeras.utils.graph_layout``, which knows nothing of
+models, places the boxes and routes the edges; this module draws the result with
+matplotlib (the Agg canvas, never a display), and writes the DOT text that Keras 2's
+``model_to_dot`` produced through pydot, for anyone who has Graphviz and wants its
+drawing instead.
 """
 import os
 import re
@@ -10,14 +14,174 @@ import warnings
 
 import matplotlib
 
-from ..engine.plot import (CLUSTER_PAD, FONT_FAMILY, FONT_SIZE, PAD_X, check_model, connections,
-                           drawn_layers, expanded_model, layout, output_source, record_cells, record_label,
-                           record_text)
+from ..engine.input_layer import InputLayer
+from ..engine.model import Model
+from ..engine.summary import keras2_class_name
+from ..layers.wrappers import Wrapper
+from .graph_layout import (CLUSTER_PAD, FONT_FAMILY, FONT_SIZE, PAD_X, RANKDIRS, Item, place_level,
+                           record_cells, record_size, record_text, to_xy)
 
 MARGIN = 8.0                            # points of white round the drawing
 MAX_SIDE, MAX_AREA = 32000, 40_000_000  # pixels: Agg stops at 2**16 a side; memory at the area
 VECTOR_FORMATS = ("svg", "svgz", "pdf", "eps", "ps")
 HINTING = "none"
+
+
+# ---------------------------------------------------------------------------- labels
+def record_label(layer, show_shapes=False, show_dtype=False, show_layer_names=True,
+                 show_layer_activations=False, show_trainable=False, expanded_wrapper=False):
+    """A layer's label as a Graphviz record: a list of fields, where a nested list turns the
+    direction (fields side by side, then stacked, ...). Keras 2's text: ``dense_1: Dense``,
+    then ``|{input:|output:}|{{(None, 8)}|{(None, 4)}}`` with shapes; the tf.keras extras
+    (activation, dtype, T/NT) are stacked under the name."""
+    name, class_name = layer.name, keras2_class_name(layer)
+    if isinstance(layer, Wrapper) and not expanded_wrapper:   # TimeDistributed(Dense): both
+        name, class_name = f"{name}({layer.layer.name})", f"{class_name}({keras2_class_name(layer.layer)})"
+    text = f"{name}: {class_name}" if show_layer_names else class_name
+    extras = []
+    activation = getattr(layer, "activation", None) if show_layer_activations else None
+    if activation is not None:
+        extras.append(getattr(activation, "name", None) or getattr(activation, "__name__", None)
+                      or str(activation))
+    if show_dtype:
+        extras.append(str(layer.dtype) if layer.dtype is not None else "?")
+    main = [text] + extras if extras else text
+    fields = ["T" if layer.trainable else "NT"] if show_trainable else []
+    if show_shapes:
+        if isinstance(main, str):
+            main += "\n"   # Keras 2 writes the name then a newline: '%s\n|{input:|...'
+        fields += [main, ["input:", "output:"], [[_input_shape_text(layer)], [_output_shape_text(layer)]]]
+    else:
+        fields.append(main)
+    return fields
+
+
+def _shape_text(shape):
+    """``str(shape)`` as Keras prints it, with plain ints (numpy 2 would print np.int64(8))."""
+    if isinstance(shape, (list, tuple)) and shape and isinstance(shape[0], (list, tuple)):
+        inner = ", ".join(_shape_text(s) for s in shape)   # several shapes
+        return f"[{inner}]" if isinstance(shape, list) else f"({inner})"
+    return str(tuple(None if d is None else int(d) for d in shape))
+
+
+def _output_shape_text(layer):
+    try:
+        return _shape_text(layer.output_shape)
+    except AttributeError:   # a shared layer seen with different shapes
+        return "multiple"
+
+
+def _input_shape_text(layer):
+    if isinstance(layer, InputLayer):   # Keras 2 gives an InputLayer its own shape as input
+        return _output_shape_text(layer)
+    try:
+        return _shape_text(layer.input_shape)
+    except AttributeError:
+        return "multiple"
+
+
+
+# ---------------------------------------------------------------------------- the graph
+def expanded_model(layer, expand_nested):
+    """The functional model drawn as a cluster for ``layer`` (the layer itself, or the model a
+    wrapper holds), or None when the layer is drawn as one box."""
+    inner = layer.layer if isinstance(layer, Wrapper) else layer
+    if expand_nested and isinstance(inner, Model) and inner.graph is not None:
+        return inner
+    return None
+
+
+def drawn_layers(model, nested):
+    """``model.graph.layers`` (with a Sequential's own InputLayer, as Keras 2.3 draws it); inside a
+    cluster also the inputs no output uses, since an edge from outside ends at each input."""
+    unused = [l for l in model.input_layers if l not in model.graph.layers] if nested else []
+    return unused + list(model.graph.layers)
+
+
+def connections(model):
+    """(inbound layer, tensor index, layer, input position) for each input of each call inside
+    ``model``, in Keras's order."""
+    for layer in model.graph.layers:
+        for node in layer._inbound_nodes:
+            if node in model.graph.nodes:
+                for i, (inbound, t) in enumerate(zip(node.inbound_layers, node.tensor_indices)):
+                    yield inbound, t, layer, i
+
+
+def output_source(model, t):
+    """The layer (and its tensor index) that produces ``model``'s output ``t``."""
+    layer, _, tensor_index = model.outputs[t]._keras_history
+    return layer, tensor_index
+
+
+
+# ---------------------------------------------------------------------------- layout
+def check_model(model, rankdir="TB"):
+    """Refuse, with Keras's words, what cannot be drawn."""
+    if not isinstance(model, Model):
+        raise TypeError(f"plot_model/model_to_dot expect a Model, received {model!r} "
+                        f"(type {type(model).__name__}).")
+    if not model.built:
+        raise ValueError(f"The model {model.name} has not yet been built. Build the model first by "
+                         "calling `build()` or by calling the model on a batch of data.")
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"rankdir must be one of {RANKDIRS}, received {rankdir!r}.")
+
+
+def layout(model, rankdir="TB", expand_nested=False, **label_options):
+    """Boxes, edges and clusters of the drawing of ``model`` (see the module docstring).
+
+    ``label_options`` are record_label's show_* flags. Box keys are layer names, with the
+    nested model's name as prefix inside a cluster (``encoder/conv2d_1``)."""
+    check_model(model, rankdir)
+    across = rankdir in ("TB", "BT")   # Graphviz turns records round in LR layouts
+
+    def size(record):
+        w, h = record_size(record, across)
+        return (w, h) if across else (h, w)
+
+    if model.graph is None:   # a subclassed model: one box
+        record = [model.name]
+        items = {model.name: Item(*size(record), record=record)}
+        block = place_level(items, [], {}, {}, rankdir, label=None)
+    else:
+        block = _model_block(model, "", expand_nested, label_options, size, rankdir, label=None)
+    return to_xy(block, rankdir)
+
+
+def _model_block(model, scope, expand_nested, label_options, size, rankdir, label):
+    """Lay out one model's level; nested expanded models become blocks, laid out first."""
+    items, blocks = {}, {}
+    for layer in drawn_layers(model, nested=label is not None):
+        inner = expanded_model(layer, expand_nested)
+        if inner is not None:
+            block = _model_block(inner, scope + inner.name + "/", expand_nested, label_options,
+                                 size, rankdir, label=inner.name)
+            blocks[layer] = scope + inner.name + "/"
+            items[blocks[layer]] = Item(block.breadth, block.depth, block=block)
+            if inner is layer:
+                continue   # the cluster replaces the box
+        record = record_label(layer, expanded_wrapper=inner is not None, **label_options)
+        items[scope + layer.name] = Item(*size(record), record=record)
+
+    def source(layer, t):
+        return (blocks[layer], t) if layer in blocks else (scope + layer.name, None)
+
+    def target(layer, i):
+        if layer in blocks and not isinstance(layer, Wrapper):
+            return blocks[layer], i
+        return scope + layer.name, None
+
+    edges = []
+    for inbound, t, layer, i in connections(model):
+        edges.append(source(inbound, t) + target(layer, i))
+        if layer in blocks and isinstance(layer, Wrapper):   # a wrapped model
+            edges += [(scope + layer.name, None, blocks[layer], j)
+                      for j in range(len(layer.layer.inputs))]
+    edges = list(dict.fromkeys(edges))   # a repeated call draws one arrow (Graphviz concentrate)
+    entries = {i: scope + l.name for i, l in enumerate(model.input_layers)}
+    exits = {t: source(*output_source(model, t)) for t in range(len(model.outputs))}
+    return place_level(items, edges, entries, exits, rankdir, label, scope)
 
 
 def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
@@ -43,7 +207,7 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
     with matplotlib.rc_context({"text.hinting": HINTING}):
         figure.savefig(to_file, format=extension, dpi=dpi)
     try:
-        from IPython import display
+        from IPython import display   # optional: only a notebook shows the image inline
     except ImportError:
         return None
     if extension == "svg":
@@ -69,6 +233,7 @@ def _capped_dpi(drawing, dpi, to_file):
 def render(drawing):
     """A matplotlib Figure of a Layout, one data unit per point, so text keeps its measured size.
     Shapes go in collections (one artist each for boxes, dividers, edges and arrowheads)."""
+    # matplotlib's drawing modules load at the first drawing, not with minikeras: they are heavy.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.collections import LineCollection, PathCollection, PolyCollection
     from matplotlib.figure import Figure
@@ -123,7 +288,7 @@ def _edge_path(points, flow_is_y):
     """Straight runs stay straight; a step across the gap between two ranks becomes an S-curve
     with its control points half-way along the flow, so two curves in one gap cross only if
     their ends do, and the arrowhead points along the flow."""
-    from matplotlib.path import Path
+    from matplotlib.path import Path   # heavy, as in render(): loaded at the first drawing
     vertices, codes = [points[0]], [Path.MOVETO]
     for (x0, y0), (x1, y1) in zip(points, points[1:]):
         if x0 != x1 and y0 != y1:
@@ -162,7 +327,7 @@ def _dot(model, options, expand_nested, rankdir, dpi, subgraph):
     else:
         lines = ["digraph G {", "concentrate=True;", f"dpi={_dot_id(dpi)};",
                  f"rankdir={_dot_id(rankdir)};", "node [shape=record];"]
-    if not model._is_graph_network:   # a subclassed model: one node with its name (tf.keras)
+    if model.graph is None:   # a subclassed model: one node with its name (tf.keras)
         return "\n".join(lines + [f"{id(model)} [label={_dot_id(model.name)}];", "}"]) + "\n"
     for layer in drawn_layers(model, subgraph):
         inner = expanded_model(layer, expand_nested)

@@ -1,6 +1,6 @@
 import pytest
 
-from minikeras.engine.functional import map_graph
+from minikeras.engine.graph import map_graph
 from minikeras.layers import Conv2D, Dense, Flatten, Input, MaxPooling2D, concatenate
 from minikeras.models import Model
 

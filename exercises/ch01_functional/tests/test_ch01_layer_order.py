@@ -4,7 +4,7 @@ Each graph goes to your functions as a model (``probes_ch01``): its outputs are 
 tensors your functions walk."""
 import pytest
 
-from minikeras.engine.functional import map_graph
+from minikeras.engine.graph import map_graph
 from minikeras.layers import LSTM, Dense, Input, concatenate
 from minikeras.models import Model
 

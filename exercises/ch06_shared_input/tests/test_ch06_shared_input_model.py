@@ -14,7 +14,7 @@ def structure(model):
     rows = []
     for layer in layers:
         sources = [index.get(id(inbound), "outside") for node in layer._inbound_nodes
-                   if node in model._network_nodes for inbound in node.inbound_layers]
+                   if node in model.graph.nodes for inbound in node.inbound_layers]
         rows.append((type(layer).__name__, tuple(layer.output_shape), layer.count_params(), sources))
     return rows
 

@@ -14,7 +14,7 @@ def test_both_texts_are_encoded_by_the_same_weights():
     assert len(concat) == 1
     lstm = [l for l in model.layers if isinstance(l, layers.LSTM)][0]
     # the concatenation reads call 0 and call 1 of the same LSTM
-    node = [n for n in concat[0]._inbound_nodes if n in model._network_nodes][0]
+    node = [n for n in concat[0]._inbound_nodes if n in model.graph.nodes][0]
     assert node.inbound_layers == [lstm, lstm]
     assert node.node_indices == [0, 1]
     probe = keras.Model(model.inputs, concat[0].input)

@@ -16,7 +16,7 @@ def layers_of(model, cls):
 
 def nodes_in(model, layer):
     """The calls of ``layer`` that are part of ``model``'s graph."""
-    return [node for node in layer._inbound_nodes if node in model._network_nodes]
+    return [node for node in layer._inbound_nodes if node in model.graph.nodes]
 
 
 @pytest.mark.exercise("ch10.shared_encoder", points=1)

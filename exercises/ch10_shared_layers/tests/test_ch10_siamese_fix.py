@@ -22,7 +22,7 @@ def test_embedding_and_encoder_are_shared():
     assert names.count("embedding") == 1 and names.count("encoder") == 1
     for name in ("embedding", "encoder"):
         layer = model.get_layer(name)
-        calls = [n for n in layer._inbound_nodes if n in model._network_nodes]
+        calls = [n for n in layer._inbound_nodes if n in model.graph.nodes]
         assert len(calls) == 2, f"{name} should be called on both questions"
     assert isinstance(model.get_layer("encoder"), layers.LSTM)
     assert isinstance(model.get_layer("same_meaning"), layers.Dense)

@@ -32,7 +32,7 @@ def test_block_that_keeps_the_channels_has_no_shortcut_convolution():
     assert model.count_params() == block_params(16, 16)
     assert model.output_shape == (None, 8, 8, 16)
     (add,) = [l for l in model.layers if isinstance(l, layers.Add)]
-    node = [n for n in add._inbound_nodes if n in model._network_nodes][0]
+    node = [n for n in add._inbound_nodes if n in model.graph.nodes][0]
     assert isinstance(node.inbound_layers[0], layers.BatchNormalization)
     assert isinstance(node.inbound_layers[1], layers.InputLayer), "the skip is the block's input"
     assert isinstance(model.layers[-1], layers.ReLU)

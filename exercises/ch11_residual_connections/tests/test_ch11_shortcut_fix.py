@@ -7,7 +7,7 @@ from shortcut_fix import fixed_model
 
 def add_inputs(model):
     (add,) = [l for l in model.layers if isinstance(l, layers.Add)]
-    (node,) = [n for n in add._inbound_nodes if n in model._network_nodes]
+    (node,) = [n for n in add._inbound_nodes if n in model.graph.nodes]
     return add, node.inbound_layers
 
 

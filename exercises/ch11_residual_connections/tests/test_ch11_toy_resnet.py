@@ -10,7 +10,7 @@ KERAS_ORDER = ["InputLayer", "Conv2D", "Conv2D", "MaxPooling2D", "Conv2D", "Conv
 
 
 def inbound_layers(model, layer):
-    (node,) = [n for n in layer._inbound_nodes if n in model._network_nodes]
+    (node,) = [n for n in layer._inbound_nodes if n in model.graph.nodes]
     return node.inbound_layers
 
 

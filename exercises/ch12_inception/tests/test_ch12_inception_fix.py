@@ -28,5 +28,5 @@ def test_same_layers_as_the_guide():
     (pool,) = [l for l in model.layers if isinstance(l, layers.MaxPooling2D)]
     assert pool.pool_size == (3, 3) and pool.strides == (2, 2)
     (concat,) = [l for l in model.layers if isinstance(l, layers.Concatenate)]
-    (node,) = [n for n in concat._inbound_nodes if n in model._network_nodes]
+    (node,) = [n for n in concat._inbound_nodes if n in model.graph.nodes]
     assert len(node.inbound_layers) == 4

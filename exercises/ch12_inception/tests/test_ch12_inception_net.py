@@ -19,7 +19,7 @@ def test_one_module_branches_and_concatenation():
     model = module_model((32, 32, 16), 8, 16, 4, 4)
     assert model.output_shape == (None, 32, 32, 8 + 16 + 4 + 4)
     (concat,) = [l for l in model.layers if isinstance(l, layers.Concatenate)]
-    (node,) = [n for n in concat._inbound_nodes if n in model._network_nodes]
+    (node,) = [n for n in concat._inbound_nodes if n in model.graph.nodes]
     assert len(node.inbound_layers) == 4
     last_channels = [l.filters for l in node.inbound_layers]
     assert last_channels == [8, 16, 4, 4], "concatenate the branches 1x1, 3x3, 5x5, pool"

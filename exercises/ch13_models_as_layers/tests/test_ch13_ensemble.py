@@ -26,7 +26,7 @@ def test_average_reads_call_1_of_each_member():
         for a, b in zip(nested.get_weights(), member.get_weights(), strict=True):
             np.testing.assert_array_equal(a, b)
     (average,) = [l for l in ensemble.layers if isinstance(l, layers.Average)]
-    (node,) = [n for n in average._inbound_nodes if n in ensemble._network_nodes]
+    (node,) = [n for n in average._inbound_nodes if n in ensemble.graph.nodes]
     assert [l.name for l in node.inbound_layers] == [m.name for m in members]
     assert node.node_indices == [1, 1, 1], "node 0 of a model is its own definition; the call is node 1"
     assert len(ensemble.inputs) == 1

@@ -28,5 +28,5 @@ def test_the_graph_is_input_encoder_decoder():
         for a, b in zip(nested.get_weights(), part.get_weights(), strict=True):
             np.testing.assert_array_equal(a, b)
     assert model.layers[0].name != encoder.layers[0].name, "the model reads its own Input"
-    (node,) = [n for n in model.layers[2]._inbound_nodes if n in model._network_nodes]
+    (node,) = [n for n in model.layers[2]._inbound_nodes if n in model.graph.nodes]
     assert [l.name for l in node.inbound_layers] == [encoder.name], "the decoder must read the encoder's output"

@@ -13,7 +13,7 @@ def run_graph(model, inputs):
 
     Keep a dict from each symbolic tensor (use ``id(tensor)`` as the key) to its value,
     starting with ``model.inputs``. Then run every call of a layer (every Node) of the
-    model, each after the nodes it reads from: ``model._nodes_by_depth`` maps each depth
+    model, each after the nodes it reads from: ``model.graph.nodes_by_depth`` maps each depth
     to a list of Nodes; the deepest come first and depth 0 holds the nodes that make the
     outputs. For each node:
 
@@ -29,8 +29,8 @@ def run_graph(model, inputs):
     if not isinstance(inputs, (list, tuple)):
         inputs = [inputs]
     values = {id(tensor): np.asarray(value) for tensor, value in zip(model.inputs, inputs)}
-    for depth in sorted(model._nodes_by_depth, reverse=True):
-        for node in model._nodes_by_depth[depth]:
+    for depth in sorted(model.graph.nodes_by_depth, reverse=True):
+        for node in model.graph.nodes_by_depth[depth]:
             if not node.input_tensors:
                 continue
             args = [values[id(tensor)] for tensor in node.input_tensors]

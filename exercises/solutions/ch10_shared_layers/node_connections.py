@@ -5,7 +5,7 @@ def connected_to(model, layer):
     """Reference solution."""
     entries = []
     for node in layer._inbound_nodes:
-        if node not in model._network_nodes:
+        if node not in model.graph.nodes:
             continue
         for inbound, node_index, tensor_index in zip(node.inbound_layers, node.node_indices,
                                                      node.tensor_indices):

@@ -6,8 +6,8 @@ import numpy as np
 def run_model(model, inputs):
     """Reference solution: deepest nodes first, values keyed by tensor identity."""
     values = {id(t): np.asarray(v) for t, v in zip(model.inputs, inputs)}
-    for depth in sorted(model._nodes_by_depth, reverse=True):
-        for node in model._nodes_by_depth[depth]:
+    for depth in sorted(model.graph.nodes_by_depth, reverse=True):
+        for node in model.graph.nodes_by_depth[depth]:
             if not node.input_tensors:
                 continue
             args = [values[id(t)] for t in node.input_tensors]

@@ -3,7 +3,8 @@ reading ``adapt()`` data, and refusing text
 where numbers are expected (and numbers where text is expected) with a clear message."""
 import numpy as np
 
-from ...engine.layer import Layer, flatten
+from ... import tree
+from ...engine.layer import Layer
 from ...engine.tensor import KerasTensor
 from ...ops.tensor import Tensor, is_string, to_numpy
 
@@ -20,7 +21,7 @@ class PreprocessingLayer(Layer):
 
     def __call__(self, inputs, *args, **kwargs):
         if isinstance(inputs, (list, tuple)) and not any(
-                isinstance(t, (Tensor, KerasTensor, np.ndarray)) for t in flatten(inputs)):
+                isinstance(t, (Tensor, KerasTensor, np.ndarray)) for t in tree.flatten(inputs)):
             inputs = np.asarray(inputs)
         if isinstance(inputs, KerasTensor):
             self._check_symbolic_kind(inputs)

@@ -1,7 +1,10 @@
-"""The layout behind ``plot_model``: a layered (Sugiyama-style) drawing of a model's graph.
+"""A layered (Sugiyama-style) drawing of a directed graph of boxes, as Graphviz's ``dot`` makes.
 
-``layout(model, ...)`` is a pure function from a model to positions, in points (1/72 inch),
-origin at the top left, y growing downwards. Like Graphviz's ``dot`` it works in four steps:
+This module knows nothing of models: its input is boxes (``Item``: a size and a record
+label, or an already laid-out ``Block`` that enters as one box with ports) and edges
+between them; ``minikeras.utils.plot`` turns a model into that. The result is positions,
+in points (1/72 inch), origin at the top left, y growing downwards. Like ``dot`` it works
+in four steps:
 
 1. ranks: a box sits one rank below its lowest input (longest path from the inputs); an edge
    spanning several ranks gets an invisible dummy node in every rank it crosses;
@@ -12,16 +15,17 @@ origin at the top left, y growing downwards. Like Graphviz's ``dot`` it works in
 4. routes: an edge runs straight through its dummies' slots and bends only in the empty gaps
    between ranks, so it never passes behind a box.
 
-An expanded nested model is laid out first, on its own, and enters its parent's layout as one
-block with ports where its inputs enter and its outputs leave: a cluster never holds a foreign
-box. The work is done along two axes, ``u`` across the flow and ``v`` along it, and turned into
-x/y for the ``rankdir`` at the end.
+A nested drawing (an expanded nested model) is laid out first, on its own, and enters its
+parent's layout as one block with ports where its inputs enter and its outputs leave: a
+cluster never holds a foreign box. The work is done along two axes, ``u`` across the flow
+and ``v`` along it, and turned into x/y for the ``rankdir`` at the end (``to_xy``).
+
+A box's label is a Graphviz record: a list of fields, where a nested list turns the
+direction (fields side by side, then stacked, ...); ``record_size`` measures it with the
+font that draws it.
 """
 from collections import namedtuple
 from functools import lru_cache
-
-from ..layers.wrappers import Wrapper
-from .functional import Model
 
 Box = namedtuple("Box", "x y w h label")           # label: the record (see record_label)
 Cluster = namedtuple("Cluster", "x y w h label")   # an expanded nested model; label: its name
@@ -37,60 +41,8 @@ CLUSTER_PAD, LOOP = 10.0, 14.0   # cluster margin; how far a self-loop sticks ou
 RANKDIRS = ("TB", "LR", "BT", "RL")
 
 
-# ---------------------------------------------------------------------------- labels
-def record_label(layer, show_shapes=False, show_dtype=False, show_layer_names=True,
-                 show_layer_activations=False, show_trainable=False, expanded_wrapper=False):
-    """A layer's label as a Graphviz record: a list of fields, where a nested list turns the
-    direction (fields side by side, then stacked, ...). Keras 2's text: ``dense_1: Dense``,
-    then ``|{input:|output:}|{{(None, 8)}|{(None, 4)}}`` with shapes; the tf.keras extras
-    (activation, dtype, T/NT) are stacked under the name."""
-    name, class_name = layer.name, type(layer).__name__
-    if isinstance(layer, Wrapper) and not expanded_wrapper:   # TimeDistributed(Dense): both
-        name, class_name = f"{name}({layer.layer.name})", f"{class_name}({type(layer.layer).__name__})"
-    text = f"{name}: {class_name}" if show_layer_names else class_name
-    extras = []
-    activation = getattr(layer, "activation", None) if show_layer_activations else None
-    if activation is not None:
-        extras.append(getattr(activation, "name", None) or getattr(activation, "__name__", None)
-                      or str(activation))
-    if show_dtype:
-        extras.append(str(layer.dtype) if layer.dtype is not None else "?")
-    main = [text] + extras if extras else text
-    fields = ["T" if layer.trainable else "NT"] if show_trainable else []
-    if show_shapes:
-        if isinstance(main, str):
-            main += "\n"   # Keras 2 writes the name then a newline: '%s\n|{input:|...'
-        fields += [main, ["input:", "output:"], [[_input_shape_text(layer)], [_output_shape_text(layer)]]]
-    else:
-        fields.append(main)
-    return fields
 
-
-def _shape_text(shape):
-    """``str(shape)`` as Keras prints it, with plain ints (numpy 2 would print np.int64(8))."""
-    if isinstance(shape, (list, tuple)) and shape and isinstance(shape[0], (list, tuple)):
-        inner = ", ".join(_shape_text(s) for s in shape)   # several shapes
-        return f"[{inner}]" if isinstance(shape, list) else f"({inner})"
-    return str(tuple(None if d is None else int(d) for d in shape))
-
-
-def _output_shape_text(layer):
-    try:
-        return _shape_text(layer.output_shape)
-    except AttributeError:   # a shared layer seen with different shapes
-        return "multiple"
-
-
-def _input_shape_text(layer):
-    from .input_layer import InputLayer
-    if isinstance(layer, InputLayer):   # Keras 2 gives an InputLayer its own shape as input
-        return _output_shape_text(layer)
-    try:
-        return _shape_text(layer.input_shape)
-    except AttributeError:
-        return "multiple"
-
-
+# ---------------------------------------------------------------------------- records
 def record_text(record):
     """The record as Graphviz label text: fields joined by '|', a sub-record in braces."""
     return "|".join(f if isinstance(f, str) else "{" + record_text(f) + "}" for f in record)
@@ -99,6 +51,8 @@ def record_text(record):
 @lru_cache(maxsize=None)
 def text_width(text):
     """Width in points of one line of ``text``, measured with the font that draws it."""
+    # matplotlib is imported here, at the first measurement, not with the module: it is
+    # heavy, and laying out a graph whose sizes are given needs none of it.
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextToPath
     font = FontProperties(family=FONT_FAMILY, size=FONT_SIZE)
@@ -136,60 +90,16 @@ def record_cells(record, x, y, w, h, across=True):
     return cells, lines
 
 
-# ---------------------------------------------------------------------------- the graph
-def expanded_model(layer, expand_nested):
-    """The functional model drawn as a cluster for ``layer`` (the layer itself, or the model a
-    wrapper holds), or None when the layer is drawn as one box."""
-    inner = layer.layer if isinstance(layer, Wrapper) else layer
-    if expand_nested and isinstance(inner, Model) and inner._is_graph_network:
-        return inner
-    return None
-
-
-def drawn_layers(model, nested):
-    """``model._layers`` (with a Sequential's own InputLayer, as Keras 2.3 draws it); inside a
-    cluster also the inputs no output uses, since an edge from outside ends at each input."""
-    unused = [l for l in model.input_layers if l not in model._layers] if nested else []
-    return unused + list(model._layers)
-
-
-def connections(model):
-    """(inbound layer, tensor index, layer, input position) for each input of each call inside
-    ``model``, in Keras's order."""
-    for layer in model._layers:
-        for node in layer._inbound_nodes:
-            if node in model._network_nodes:
-                for i, (inbound, t) in enumerate(zip(node.inbound_layers, node.tensor_indices)):
-                    yield inbound, t, layer, i
-
-
-def output_source(model, t):
-    """The layer (and its tensor index) that produces ``model``'s output ``t``."""
-    layer, _, tensor_index = model.outputs[t]._keras_history
-    return layer, tensor_index
-
 
 # ---------------------------------------------------------------------------- layout
-def check_model(model, rankdir="TB"):
-    """Refuse, with Keras's words, what cannot be drawn."""
-    if not isinstance(model, Model):
-        raise TypeError(f"plot_model/model_to_dot expect a Model, received {model!r} "
-                        f"(type {type(model).__name__}).")
-    if not model.built:
-        raise ValueError(f"The model {model.name} has not yet been built. Build the model first by "
-                         "calling `build()` or by calling the model on a batch of data.")
-    if rankdir not in RANKDIRS:
-        raise ValueError(f"rankdir must be one of {RANKDIRS}, received {rankdir!r}.")
-
-
-class _Item:
+class Item:
     """A box (``record``) or an expanded nested model (``block``) in one level's layout."""
 
     def __init__(self, breadth, depth, record=None, block=None):
         self.breadth, self.depth, self.record, self.block = breadth, depth, record, block
 
 
-class _Block:
+class Block:
     """A laid-out level: boxes, clusters and edges in (u, v) from its corner; ``entries[i]`` and
     ``exits[t]`` are (box key, path) from the top rim to input ``i``'s box, and from output
     ``t``'s box to the bottom rim."""
@@ -205,64 +115,8 @@ class _Block:
         return (path[0] if kind == "entries" else path[-1])[0] - self.breadth / 2
 
 
-def layout(model, rankdir="TB", expand_nested=False, **label_options):
-    """Boxes, edges and clusters of the drawing of ``model`` (see the module docstring).
-
-    ``label_options`` are record_label's show_* flags. Box keys are layer names, with the
-    nested model's name as prefix inside a cluster (``encoder/conv2d_1``)."""
-    check_model(model, rankdir)
-    across = rankdir in ("TB", "BT")   # Graphviz turns records round in LR layouts
-
-    def size(record):
-        w, h = record_size(record, across)
-        return (w, h) if across else (h, w)
-
-    if not getattr(model, "_is_graph_network", False):   # a subclassed model: one box
-        record = [model.name]
-        items = {model.name: _Item(*size(record), record=record)}
-        block = _place_level(items, [], {}, {}, rankdir, label=None)
-    else:
-        block = _model_block(model, "", expand_nested, label_options, size, rankdir, label=None)
-    return _to_xy(block, rankdir)
-
-
-def _model_block(model, scope, expand_nested, label_options, size, rankdir, label):
-    """Lay out one model's level; nested expanded models become blocks, laid out first."""
-    items, blocks = {}, {}
-    for layer in drawn_layers(model, nested=label is not None):
-        inner = expanded_model(layer, expand_nested)
-        if inner is not None:
-            block = _model_block(inner, scope + inner.name + "/", expand_nested, label_options,
-                                 size, rankdir, label=inner.name)
-            blocks[layer] = scope + inner.name + "/"
-            items[blocks[layer]] = _Item(block.breadth, block.depth, block=block)
-            if inner is layer:
-                continue   # the cluster replaces the box
-        record = record_label(layer, expanded_wrapper=inner is not None, **label_options)
-        items[scope + layer.name] = _Item(*size(record), record=record)
-
-    def source(layer, t):
-        return (blocks[layer], t) if layer in blocks else (scope + layer.name, None)
-
-    def target(layer, i):
-        if layer in blocks and not isinstance(layer, Wrapper):
-            return blocks[layer], i
-        return scope + layer.name, None
-
-    edges = []
-    for inbound, t, layer, i in connections(model):
-        edges.append(source(inbound, t) + target(layer, i))
-        if layer in blocks and isinstance(layer, Wrapper):   # a wrapped model
-            edges += [(scope + layer.name, None, blocks[layer], j)
-                      for j in range(len(layer.layer.inputs))]
-    edges = list(dict.fromkeys(edges))   # a repeated call draws one arrow (Graphviz concentrate)
-    entries = {i: scope + l.name for i, l in enumerate(model.input_layers)}
-    exits = {t: source(*output_source(model, t)) for t in range(len(model.outputs))}
-    return _place_level(items, edges, entries, exits, rankdir, label, scope)
-
-
-def _place_level(items, edges, entries, exits, rankdir, label, scope=""):
-    """Arrange one level and assemble it into a _Block (padded as a cluster, keyed by its
+def place_level(items, edges, entries, exits, rankdir, label, scope=""):
+    """Arrange one level and assemble it into a Block (padded as a cluster, keyed by its
     ``scope``, if it has a ``label``)."""
     arr = _arrange(items, edges, list(exits.values()) if label is not None else [])
     boxes, clusters, paths = {}, {}, []
@@ -283,7 +137,7 @@ def _place_level(items, edges, entries, exits, rankdir, label, scope=""):
         paths.append((end_key(s, sp, "exits"), end_key(d, dp, "entries"), points))
     breadth, depth = arr["breadth"], arr["depth"]
     if label is None:
-        return _Block(breadth, depth, boxes, clusters, paths, {}, {})
+        return Block(breadth, depth, boxes, clusters, paths, {}, {})
 
     # A cluster: a margin all round, the name in a strip at the top left of the drawing.
     label_w, label_h = record_size(label)
@@ -308,7 +162,7 @@ def _place_level(items, edges, entries, exits, rankdir, label, scope=""):
         points = _shift(points, pad_u0, pad_v0)
         block_exits[t] = (end_key(key, port, "exits"), points + [(points[-1][0], depth)])
     clusters[scope] = (0.0, 0.0, breadth, depth, label)
-    return _Block(breadth, depth, boxes, clusters, paths, block_entries, block_exits)
+    return Block(breadth, depth, boxes, clusters, paths, block_entries, block_exits)
 
 
 def _shift(points, du, dv):
@@ -602,7 +456,7 @@ def _fit(wanted, weights, gaps):
     return [f + off for f, off in zip(fitted, offsets)]
 
 
-def _to_xy(block, rankdir):
+def to_xy(block, rankdir):
     """Turn the (u, v) layout into x/y for ``rankdir``: TB keeps it, LR swaps, BT/RL mirror."""
     depth = block.depth
 

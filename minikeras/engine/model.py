@@ -1,0 +1,224 @@
+"""``Model``, and ``Functional``: the model that is a graph of layer calls.
+
+A model is written in one of two ways, and they are two classes:
+
+* ``Model(inputs, outputs)`` builds a ``Functional``: a data structure, ``model.graph``,
+  that can be summarised, plotted, saved as a config and run on numbers or on shapes;
+* ``class MyModel(Model)`` with a ``call()`` method is a plain ``Model``: Python code,
+  known only by running it.
+
+``Model.__new__`` makes the choice, as in Keras 3: calling ``Model`` with inputs and
+outputs returns a ``Functional``, which is a ``Model`` too. Both are Layers (a model can
+be called inside another model) and Trainers (``compile``/``fit``/``evaluate``/``predict``).
+"""
+from .. import backend, tree
+from ..ops.tensor import convert_to_tensor
+from .functional_config import functional_from_config, functional_to_config, is_functional_config
+from .graph import Graph
+from .layer import Layer, _call_arguments, unpack_singleton
+from .node import Node
+from .saving_hooks import saving_function
+from .summary import print_summary
+from .trainer import Trainer
+
+
+class Model(Trainer, Layer):
+    """The base class of every model; ``Model(inputs, outputs)`` gives a ``Functional``.
+
+    A subclass defines its layers in ``__init__`` and its computation in ``call()``;
+    it has no ``graph``. Saving and loading go through ``minikeras.saving``
+    (``model.save`` is ``keras.saving.save_model(model, ...)``)."""
+
+    graph = None   # a subclassed model's computation is its call(): there is no graph to read
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+            cls = Functional
+        return super().__new__(cls)
+
+    def __init__(self, *args, name=None, trainable=True, **kwargs):
+        if args or "inputs" in kwargs or "outputs" in kwargs:
+            raise TypeError(
+                f"{type(self).__name__} is a subclass of Model: it computes in call() and is not "
+                "built from inputs and outputs. Build a graph model with keras.Model(inputs, "
+                "outputs), or define call() and call super().__init__() without tensors.")
+        if not name:
+            prefix = "model" if type(self) is Functional else type(self).__name__.lower()
+            name = prefix + "_" + str(backend.get_uid(prefix))
+        Layer.__init__(self, name=name, trainable=trainable, **kwargs)
+        Trainer.__init__(self)
+
+    @property
+    def layers(self):
+        """The model's layers: a subclassed model lists none (its call() is not read)."""
+        return []
+
+    def get_layer(self, name=None, index=None):
+        """The layer called ``name``, or at position ``index`` in ``model.layers``."""
+        if index is not None:
+            if name is not None:
+                raise ValueError("Provide either a layer name or a layer index, not both.")
+            if not -len(self.layers) <= index < len(self.layers):
+                raise ValueError(f"Was asked to retrieve layer at index {index} but model only has "
+                                 f"{len(self.layers)} layers.")
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"No such layer: {name}. Existing layers are: {[l.name for l in self.layers]}.")
+
+    def call(self, inputs, training=None, mask=None):
+        raise NotImplementedError(f"Model {self.name} has no graph: a subclassed Model must "
+                                  "define call(), or be built with Model(inputs, outputs).")
+
+    def summary(self, line_length=None, positions=None, print_fn=None):
+        """Print the layer table (Keras 2 layout). Returns None, as Keras does."""
+        if not self.built:
+            raise ValueError(
+                "This model has not yet been built. Build the model first by calling build() or "
+                "calling fit() with some data. Or specify input_shape or batch_input_shape in the "
+                "first layer for automatic build.")
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn)
+
+    # -------------------------------------------------------------------- files (minikeras.saving)
+    def save(self, filepath, overwrite=True, **kwargs):
+        """Save to ``.keras`` (Keras 3's zip) or ``.h5`` (Keras 2's HDF5)."""
+        saving_function("save_model")(self, filepath, overwrite=overwrite, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True):
+        saving_function("save_weights")(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, skip_mismatch=False, **kwargs):
+        saving_function("load_weights")(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
+
+    def to_json(self, **kwargs):
+        return saving_function("model_to_json")(self, **kwargs)
+
+    def _build_for_data(self, input_shape):
+        """Make the graph of a model that gets it from its first data (a Sequential without
+        an input shape). Other models have nothing to build here."""
+
+    def get_config(self):
+        raise NotImplementedError(
+            f"Model {self.name} is a subclassed model without a graph of layers, so it has no "
+            "config to write. Define get_config() (and from_config()) on your Model subclass, or "
+            "build the model as Model(inputs, outputs), or save only its weights with save_weights().")
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A graph config (one with ``layers`` and their calls) makes a ``Functional``, as
+        ``Model.from_config`` does in Keras; otherwise the config is ``cls``'s arguments."""
+        if cls is Model and is_functional_config(config):
+            return functional_from_config(Functional, config, custom_objects=custom_objects)
+        return cls(**config)
+
+
+class Functional(Model):
+    """A model defined by the graph of layer calls from its inputs to its outputs.
+
+    ``inputs`` and ``outputs`` are KerasTensors (one, a list, or a dict), and results come
+    back in the structure ``outputs`` was given in. ``model.graph`` holds the graph; every
+    evaluation is one ``graph.run``."""
+
+    keras2_numbering_in_configs = True   # see functional_config: Keras 3 counts its calls from 1
+
+    def __init__(self, inputs=None, outputs=None, name=None, trainable=True, **kwargs):
+        Model.__init__(self, name=name, trainable=trainable, **kwargs)
+        self._init_graph(inputs, outputs)
+
+    def _init_graph(self, inputs, outputs):
+        self.graph = Graph(inputs, outputs)
+        self.inputs, self.outputs = self.graph.inputs, self.graph.outputs
+        self.input_layers, self.output_layers = self.graph.input_layers, self.graph.output_layers
+        self.input_names, self.output_names = self.graph.input_names, self.graph.output_names
+        self.built = True
+        Node.internal(self, self.inputs, self.outputs)
+
+    @property
+    def layers(self):
+        return list(self.graph.layers)
+
+    def _sublayers(self):
+        return self.graph.layers
+
+    @property
+    def input(self):
+        return unpack_singleton(list(self.inputs))
+
+    @property
+    def output(self):
+        return unpack_singleton(list(self.outputs))
+
+    @property
+    def input_shape(self):
+        return unpack_singleton([x.shape for x in self.inputs])
+
+    @property
+    def output_shape(self):
+        return unpack_singleton([x.shape for x in self.outputs])
+
+    # -------------------------------------------------------------------- running
+    def call(self, inputs, training=None, mask=None):
+        flat = self.graph.flatten_inputs(inputs, self.name)
+        tensors = [convert_to_tensor(x, dtype=None) for x in flat]
+        self.graph.check_input_shapes([t.shape for t in tensors], self.name)
+        return self._run_nodes(tensors, training)
+
+    def _run_nodes(self, tensors, training=None):
+        """The model's outputs for input values already checked, in ``self.inputs`` order:
+        training checks a whole dataset once, not every batch again.
+
+        Masks travel beside the values, for the tensors the definition gave masks to."""
+        masks = {}
+
+        def call_node(node, values):
+            return _call_layer(node, values, training, masks)
+
+        return tree.pack_sequence_as(self.graph.output_structure, self.graph.run(tensors, call_node))
+
+    def _symbolic_call(self, inputs, kwargs, args=()):
+        """The model called on new KerasTensors: the same walk, each layer making its
+        output tensors from its input tensors."""
+        def call_node(node, values):
+            x = tree.pack_sequence_as(node.input_structure, values)
+            kwargs = {k: v for k, v in node.arguments.items() if k != "args"}
+            return tree.flatten(node.outbound_layer._symbolic_call(x, kwargs, node.arguments.get("args", ())))
+
+        flat = self.graph.flatten_inputs(inputs, self.name)
+        return tree.pack_sequence_as(self.graph.output_structure, self.graph.run(flat, call_node))
+
+    def assert_input_compatibility(self, inputs):
+        flat = self.graph.flatten_inputs(inputs, self.name)
+        self.graph.check_input_shapes([x.shape for x in flat], self.name)
+
+    # -------------------------------------------------------------------- config
+    def get_config(self):
+        return functional_to_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        return functional_from_config(cls, config, custom_objects=custom_objects)
+
+
+def _call_layer(node, values, training, masks):
+    """Run one recorded call on values: the same arguments as when the model was defined,
+    plus ``training``, and the input masks if the definition had any."""
+    layer = node.outbound_layer
+    x = tree.pack_sequence_as(node.input_structure, values)
+    kwargs = dict(node.arguments)
+    call_args = kwargs.pop("args", ())
+    accepted = _call_arguments(type(layer))
+    if training is not None and ("training" in accepted or "**" in accepted):
+        kwargs["training"] = training
+    in_masks = None
+    if any(t._keras_mask is not None for t in node.input_tensors):
+        in_masks = unpack_singleton([masks.get(id(t)) for t in node.input_tensors])
+        if "mask" in accepted:
+            kwargs["mask"] = in_masks
+    outputs = tree.flatten(layer.call(x, *call_args, **kwargs))
+    if any(t._keras_mask is not None for t in node.output_tensors):
+        out_mask = layer.compute_mask(x, in_masks)
+        flat_masks = out_mask if isinstance(out_mask, list) else [out_mask] * len(outputs)
+        for t, m in zip(node.output_tensors, flat_masks):
+            masks[id(t)] = m
+    return outputs
