@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import backend, initializers, regularizers, tree
 from ..ops.tensor import Tensor, Variable, convert_to_tensor
+from .input_spec import InputSpec, assert_input_compatibility
 from .node import Node
 from .tensor import KerasTensor
 
@@ -18,19 +19,6 @@ _eager_depth = 0    # > 0 while some layer's call() runs on values (the outermos
 
 _ALLOWED_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "dtype", "name",
                    "trainable", "weights", "input_dim", "autocast"}
-
-
-class InputSpec:
-    """What a layer accepts: a rank (``ndim``/``min_ndim``/``max_ndim``) and fixed axis sizes."""
-
-    def __init__(self, dtype=None, shape=None, ndim=None, max_ndim=None, min_ndim=None, axes=None):
-        self.dtype, self.shape, self.max_ndim, self.min_ndim = dtype, shape, max_ndim, min_ndim
-        self.ndim = len(shape) if shape is not None else ndim
-        self.axes = dict(axes or {})
-
-    def __repr__(self):
-        fields = {k: v for k, v in vars(self).items() if v not in (None, {})}
-        return "InputSpec(" + ", ".join(f"{k}={v}" for k, v in fields.items()) + ")"
 
 
 def unpack_singleton(x):
@@ -315,33 +303,7 @@ class Layer:
 
     def assert_input_compatibility(self, inputs):
         """Raise a clear error when an input's rank or fixed axes do not match ``input_spec``."""
-        if self.input_spec is None:
-            return
-        specs = self.input_spec if isinstance(self.input_spec, list) else [self.input_spec]
-        flat = tree.flatten(inputs)
-        if len(flat) != len(specs) and len(specs) > 1:
-            raise ValueError(f"Layer {self.name} expects {len(specs)} inputs, but it received "
-                             f"{len(flat)} input tensors.")
-        for i, (x, spec) in enumerate(zip(flat, specs)):
-            if spec is None:
-                continue
-            shape = tuple(x.shape)
-            ndim = len(shape)
-            where = f"Input {i} of layer {self.name} ({type(self).__name__}) is incompatible with the layer"
-            if spec.ndim is not None and ndim != spec.ndim:
-                raise ValueError(f"{where}: expected ndim={spec.ndim}, found ndim={ndim}. "
-                                 f"Full shape received: {shape}.{_batch_hint(shape, spec.ndim)}")
-            if spec.min_ndim is not None and ndim < spec.min_ndim:
-                raise ValueError(f"{where}: expected min_ndim={spec.min_ndim}, found ndim={ndim}. "
-                                 f"Full shape received: {shape}.")
-            if spec.max_ndim is not None and ndim > spec.max_ndim:
-                raise ValueError(f"{where}: expected max_ndim={spec.max_ndim}, found ndim={ndim}. "
-                                 f"Full shape received: {shape}.")
-            for axis, value in spec.axes.items():
-                got = shape[axis] if -ndim <= axis < ndim else None
-                if value is not None and got not in (value, None):
-                    raise ValueError(f"{where}: expected axis {axis} of the input shape to have value "
-                                     f"{value}, but received input with shape {shape}.")
+        assert_input_compatibility(self.input_spec, inputs, self.name, type(self).__name__)
 
     # -------------------------------------------------------------------- nodes
     def _node_attribute(self, attr, index, what):
@@ -372,13 +334,8 @@ class Layer:
                 f"is ill-defined. Use `get_{what}_at(node_index)` instead.")
         return self._node_attribute(attr, 0, what)
 
-    @property
-    def input(self):
-        return self._single_node_attribute("input_tensors", "input")
-
-    @property
-    def output(self):
-        return self._single_node_attribute("output_tensors", "output")
+    input = property(lambda self: self._single_node_attribute("input_tensors", "input"))
+    output = property(lambda self: self._single_node_attribute("output_tensors", "output"))
 
     def _shape_over_nodes(self, attr, what):
         if not self._inbound_nodes:
@@ -392,13 +349,8 @@ class Layer:
                 f"`get_{what.replace(' ', '_')}_at(node_index)` instead.")
         return unpack_singleton(getattr(self._inbound_nodes[0], attr))
 
-    @property
-    def input_shape(self):
-        return self._shape_over_nodes("input_shapes", "input shape")
-
-    @property
-    def output_shape(self):
-        return self._shape_over_nodes("output_shapes", "output shape")
+    input_shape = property(lambda self: self._shape_over_nodes("input_shapes", "input shape"))
+    output_shape = property(lambda self: self._shape_over_nodes("output_shapes", "output shape"))
 
     # -------------------------------------------------------------------- config
     def get_config(self):
@@ -451,13 +403,6 @@ def _call_arguments(cls):
             names.add("**")
         _CALL_ARGS[cls] = names
     return _CALL_ARGS[cls]
-
-
-def _batch_hint(shape, expected_ndim):
-    if len(shape) == expected_ndim + 1:
-        return (" Did you include the batch size in `input_shape`? `input_shape` is the shape of one "
-                "sample; the batch axis is added for you.")
-    return ""
 
 
 def _get_regularizer(regularizer):
