@@ -6,6 +6,7 @@ on the CPU and stores images channels-last, so ``backend()`` is "numpy" and the 
 image data format is "channels_last".
 """
 from .backend import epsilon, floatx, set_epsilon, set_floatx
+from .saving.safe_mode import enable_unsafe_deserialization
 
 __all__ = ["backend", "enable_unsafe_deserialization", "epsilon", "floatx", "image_data_format",
            "set_epsilon", "set_floatx", "set_image_data_format"]
@@ -32,9 +33,4 @@ def set_image_data_format(data_format):
                          "np.moveaxis(x, 1, -1) instead.")
 
 
-def enable_unsafe_deserialization():
-    """Allow loading configs whose Lambda layers run Python code stored in the file."""
-    # Imported here: saving sits downstream of the settings modules.
-    from .saving import serialization
-    serialization.enable_unsafe_deserialization()
 

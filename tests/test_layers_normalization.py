@@ -1,5 +1,5 @@
 """UnitNormalization, RMSNormalization, GroupNormalization and Identity: their formulas against
-numpy, special cases, gradients and errors (Keras parity runs through tests/test_saving_layers.py's
+numpy, special cases, gradients and errors (Keras parity runs through tests/saving/test_serialization.py's
 cases in tests/parity/)."""
 import numpy as np
 import pytest

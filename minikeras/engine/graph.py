@@ -138,8 +138,9 @@ class Graph:
         ``node.input_tensors`` and returns those of ``node.output_tensors`` (both flat lists).
         Returns the values of ``self.outputs``, flat.
 
-        What a "value" is belongs to ``fn``: an array gives the model's output, a KerasTensor
-        its output shape, an (array, mask) pair both."""
+        What a "value" is belongs to ``fn``: arrays give the model's outputs (the model's
+        ``fn`` keeps the masks beside them), KerasTensors its output shapes, new layers'
+        outputs a clone of the model."""
         values = {id(t): v for t, v in zip(self.inputs, inputs)}
         for node in self.execution_order:
             outputs = fn(node, [values[id(t)] for t in node.input_tensors])

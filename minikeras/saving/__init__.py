@@ -4,7 +4,8 @@
 * ``model.save('m.h5')`` / ``load_model('m.h5')``: Keras 2's HDF5 file (legacy_h5.py)
 * ``model.save_weights('w.weights.h5')`` / ``model.load_weights(...)``
 * ``to_json`` / ``model_from_json``, ``clone_model``; each layer's config
-  (serialization.py; a graph model's own config is ``minikeras.engine.functional_config``)
+  (serialization.py, with class_lookup.py, safe_mode.py and config_adaptation.py; a graph
+  model's own config is ``minikeras.engine.functional_config``)
 
 Every write goes to a temporary file that replaces the target only when complete.
 ``model.save`` and the other model methods that belong here reach these functions
@@ -21,7 +22,8 @@ from ..engine.sequential import Sequential
 from . import keras_format, legacy_h5, serialization
 from .registration import (CustomObjectScope, custom_object_scope, get_custom_objects,
                            get_registered_name, register_keras_serializable)
-from .serialization import deserialize_layer, enable_unsafe_deserialization, serialize_layer
+from .safe_mode import enable_unsafe_deserialization
+from .serialization import deserialize_layer, serialize_layer
 
 _H5_SUFFIXES = (".h5", ".hdf5")
 

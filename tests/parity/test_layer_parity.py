@@ -13,7 +13,7 @@ os.environ.setdefault("KERAS_BACKEND", "torch")
 keras = pytest.importorskip("keras")
 
 import minikeras  # noqa: E402
-from tests.test_saving_layers import (ALL_CASES, LAYER_CASES, MERGE_CASES, NEEDS_TENSORFLOW,  # noqa: E402
+from tests.saving.test_serialization import (ALL_CASES, LAYER_CASES, MERGE_CASES, NEEDS_TENSORFLOW,  # noqa: E402
                                       WRAPPER_CASES, build_case, case_inputs, randomize_weights)
 
 RTOL, ATOL = 1e-4, 1e-5

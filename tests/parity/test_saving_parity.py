@@ -12,7 +12,7 @@ os.environ.setdefault("KERAS_BACKEND", "torch")
 keras = pytest.importorskip("keras")
 
 import minikeras  # noqa: E402
-from tests.test_saving_layers import (ALL_CASES, NEEDS_TENSORFLOW, build_case, case_inputs,  # noqa: E402
+from tests.saving.test_serialization import (ALL_CASES, NEEDS_TENSORFLOW, build_case, case_inputs,  # noqa: E402
                                       randomize_weights)
 
 RTOL = 1e-5

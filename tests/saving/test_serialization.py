@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import minikeras as keras
-from minikeras.saving.serialization import builtin_layer_classes
+from minikeras.saving.class_lookup import builtin_layer_classes
 
 # name -> (input shape, constructor kwargs, input kind). Input kinds: "float", "int" (token ids),
 # "string" (text).
@@ -156,8 +156,8 @@ def test_every_layer_class_has_a_case():
 
 @pytest.fixture
 def unsafe():
-    from minikeras.saving import serialization
-    with serialization.safe_mode_scope(False):
+    from minikeras.saving import safe_mode
+    with safe_mode.safe_mode_scope(False):
         yield
 
 

@@ -73,7 +73,7 @@ def seed_models(tmp_path_factory):
 
 def _custom_objects(namespace):
     from minikeras.engine.layer import Layer
-    from minikeras.saving.serialization import builtin_layer_classes
+    from minikeras.saving.class_lookup import builtin_layer_classes
     builtins = set(builtin_layer_classes().values())
     return {k: v for k, v in namespace.items()
             if isinstance(v, type) and issubclass(v, Layer) and v not in builtins}

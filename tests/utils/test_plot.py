@@ -28,7 +28,7 @@ from minikeras.utils.plot import layout
 from minikeras.utils import model_to_dot, plot_model
 from minikeras.utils import plot as plot_module
 
-SEED_DIR = os.path.join(os.path.dirname(__file__), "seed_examples")
+SEED_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "seed_examples")
 SEED_FILES = sorted(glob.glob(os.path.join(SEED_DIR, "s[0-9]*.py")))
 # The seeds go on to compile, fit, predict or round-trip configs; the plot needs the models only.
 BEYOND_BUILDING = re.compile(r"\.(compile|fit|predict|evaluate)\(|from_config\(")

@@ -1,0 +1,76 @@
+"""Which class a config names, and which name a class is written under.
+
+A config says ``class_name`` (and, for user classes, ``module`` and ``registered_name``).
+Reading looks the name up in the custom objects first (``registration.py``), then among
+minikeras's own layers; an unknown name is an error that says how to make it known.
+Writing is the reverse: Keras 3's module and registered name for a layer's class.
+"""
+from .. import layers
+from ..engine.layer import Layer
+from ..engine.model import Functional, Model
+from ..engine.sequential import Sequential
+from . import registration
+
+
+def builtin_layer_classes():
+    """Every layer class minikeras ships, by Keras class name."""
+    classes = {obj.__name__: obj for obj in vars(layers).values()
+               if isinstance(obj, type) and issubclass(obj, Layer) and obj is not Layer}
+    classes.update(Functional=Functional, Model=Model, Sequential=Sequential)
+    return classes
+
+
+def keras_class_name(layer):
+    """The class name Keras 3 writes for ``layer`` (a graph model is a ``Functional``)."""
+    return type(layer).__name__
+
+
+def is_builtin(cls):
+    return cls in (Model, Functional, Sequential) or getattr(layers, cls.__name__, None) is cls
+
+
+def module_and_registered_name(layer):
+    cls = type(layer)
+    if cls is Functional:
+        return "keras.src.models.functional", "Functional"
+    if cls is Sequential:
+        return "keras", None
+    if is_builtin(cls):
+        return "keras.layers", None
+    module = None if cls.__module__ == "__main__" else cls.__module__
+    return module, registration.get_registered_name(cls)
+
+
+def find_class(config, custom_objects):
+    class_name = config["class_name"]
+    registered_name = config.get("registered_name")
+    objects = registration.all_custom_objects(custom_objects)
+    for key in (registered_name, class_name):
+        if key and key in objects:
+            return objects[key]
+    module = config.get("module")
+    # Keras 2 configs have no "module"; Keras 3 writes one for built-in classes.
+    builtin_module = "module" not in config or (module or "").split(".")[0] in ("keras", "minikeras")
+    builtins = builtin_layer_classes()
+    if builtin_module and class_name in builtins:
+        return builtins[class_name]
+    name = (config.get("config") or {}).get("name", config.get("name", "?"))
+    if "module" not in config:  # a Keras 2 config does not say whose class it is
+        raise UnknownLayerError(
+            f"Unknown layer class '{class_name}' (layer '{name}'): it is not a minikeras layer. If it is "
+            f"your own class, pass it when loading, e.g. custom_objects={{'{class_name}': {class_name}}}, "
+            "or register it with @keras.saving.register_keras_serializable(); if it is a Keras layer, "
+            "minikeras does not implement it.")
+    if builtin_module:
+        raise UnknownLayerError(
+            f"Unknown layer class '{class_name}' (layer '{name}'): it is a Keras class that minikeras "
+            f"does not implement. minikeras layers: {', '.join(sorted(builtins))}.")
+    raise UnknownLayerError(
+        f"Unknown layer class '{class_name}' (layer '{name}', module {module!r}). It is not a minikeras "
+        f"layer: pass your class when loading, e.g. custom_objects={{'{class_name}': {class_name}}} "
+        "(to load_model, model_from_json or from_config), or decorate it with "
+        "@keras.saving.register_keras_serializable().")
+
+
+class UnknownLayerError(TypeError):
+    """A config names a class that is neither a minikeras layer nor a given custom object."""
