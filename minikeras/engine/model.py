@@ -11,6 +11,8 @@ A model is written in one of two ways, and they are two classes:
 outputs returns a ``Functional``, which is a ``Model`` too. Both are Layers (a model can
 be called inside another model) and Trainers (``compile``/``fit``/``evaluate``/``predict``).
 """
+import functools
+
 from .. import backend, tree
 from ..ops.tensor import convert_to_tensor
 from .functional_config import functional_from_config, functional_to_config, is_functional_config
@@ -169,11 +171,7 @@ class Functional(Model):
         training checks a whole dataset once, not every batch again.
 
         Masks travel beside the values, for the tensors the definition gave masks to."""
-        masks = {}
-
-        def call_node(node, values):
-            return _call_layer(node, values, training, masks)
-
+        call_node = functools.partial(_call_layer, training, {})   # {}: the masks, by tensor
         return tree.pack_sequence_as(self.graph.output_structure, self.graph.run(tensors, call_node))
 
     def _symbolic_call(self, inputs, kwargs, args=()):
@@ -200,11 +198,12 @@ class Functional(Model):
         return functional_from_config(cls, config, custom_objects=custom_objects)
 
 
-def _call_layer(node, values, training, masks):
+def _call_layer(training, masks, node, values):
     """Run one recorded call on values: the same arguments as when the model was defined,
     plus ``training``, and the input masks if the definition had any."""
     layer = node.outbound_layer
-    x = tree.pack_sequence_as(node.input_structure, values)
+    structure = node.input_structure
+    x = tree.pack_sequence_as(structure, values) if tree.is_nested(structure) else values[0]
     kwargs = dict(node.arguments)
     call_args = kwargs.pop("args", ())
     accepted = _call_arguments(type(layer))
