@@ -7,7 +7,9 @@ functions, as Keras 3 does with ``keras.tree``:
 
 * ``flatten(s)``: the leaves, in order (dicts by insertion order);
 * ``pack_sequence_as(s, leaves)``: the inverse, leaves put back into the shape of ``s``;
-* ``map_structure(fn, *s)``: ``fn`` applied leaf by leaf, same shape out;
+* ``map_structure(fn, *s)``: ``fn`` applied leaf by leaf, same shape out; with
+  ``is_leaf=`` a container the predicate accepts counts as one leaf (a shape such as
+  ``[None, 32]``, a JSON record such as ``{"class_name": ..., "config": ...}``);
 * ``map_shape_structure(fn, s)``: the same, but a shape tuple such as ``(None, 32)``
   counts as one leaf (shapes are tuples, so the plain walkers would descend into them).
 
@@ -70,27 +72,25 @@ def _same_type(container, items):
     return type(container)(items)
 
 
-def map_structure(fn, *structures):
-    """``fn(leaf_1, leaf_2, ...)`` for each position of equally shaped structures."""
+def map_structure(fn, *structures, is_leaf=None):
+    """``fn(leaf_1, leaf_2, ...)`` for each position of equally shaped structures.
+    ``is_leaf(item)``, if given, is asked about the first structure's containers: true
+    makes that container one leaf."""
     first = structures[0]
+    if is_leaf is not None and is_leaf(first):
+        return fn(*structures)
     if isinstance(first, dict):
         _check_same_keys(structures)
-        return {key: map_structure(fn, *(s[key] for s in structures)) for key in first}
+        return {key: map_structure(fn, *(s[key] for s in structures), is_leaf=is_leaf) for key in first}
     if isinstance(first, (list, tuple)):
         _check_same_length(structures)
-        return _same_type(first, [map_structure(fn, *items) for items in zip(*structures)])
+        return _same_type(first, [map_structure(fn, *items, is_leaf=is_leaf) for items in zip(*structures)])
     return fn(*structures)
 
 
 def map_shape_structure(fn, structure):
     """Like ``map_structure`` with one structure, but a shape tuple is a leaf."""
-    if is_shape_tuple(structure):
-        return fn(structure)
-    if isinstance(structure, dict):
-        return {key: map_shape_structure(fn, value) for key, value in structure.items()}
-    if isinstance(structure, (list, tuple)):
-        return _same_type(structure, [map_shape_structure(fn, item) for item in structure])
-    return fn(structure)
+    return map_structure(fn, structure, is_leaf=is_shape_tuple)
 
 
 def _check_same_keys(structures):

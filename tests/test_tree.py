@@ -50,3 +50,15 @@ def test_mismatches_are_errors():
         tree.map_structure(lambda a, b: a, [1, 2], [1])
     with pytest.raises(ValueError, match="keys"):
         tree.map_structure(lambda a, b: a, {"a": 1}, {"b": 1})
+
+
+def test_is_leaf_makes_a_container_one_leaf():
+    record = {"class_name": "__keras_tensor__", "config": {"shape": [None, 3]}}
+    structure = [record, {"a": [None, 4]}, (1, 2)]
+
+    def is_leaf(x):
+        return x is record or (isinstance(x, list) and all(d is None or isinstance(d, int) for d in x))
+    out = tree.map_structure(lambda x: "leaf" if isinstance(x, (dict, list)) else x, structure, is_leaf=is_leaf)
+    assert out == ["leaf", {"a": "leaf"}, (1, 2)]
+    assert tree.map_structure(len, [[1, 2], [3]], is_leaf=lambda x: isinstance(x, list) and x != [[1, 2], [3]]) \
+        == [2, 1]

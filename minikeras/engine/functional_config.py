@@ -24,7 +24,7 @@ How each single layer is written and read (class names, custom objects, safe mod
 import numpy as np
 
 from .. import tree
-from .layer import Layer
+from .layer import Layer, is_written_shape
 from .saving_hooks import saving_function
 from .tensor import KerasTensor
 
@@ -128,9 +128,7 @@ def sequential_to_config(model):
 # ------------------------------------------------------------------ reading
 def to_shape(value):
     """JSON shape(s) back to tuples: [None, 3] -> (None, 3); [[None, 3], [None, 4]] -> list."""
-    if isinstance(value, (list, tuple)) and all(d is None or isinstance(d, int) for d in value):
-        return tuple(value)
-    return [to_shape(v) for v in value]
+    return tree.map_structure(tuple, value, is_leaf=is_written_shape)
 
 
 def short(value, limit=200):
@@ -211,15 +209,18 @@ def functional_from_config(cls, config, custom_objects=None):
     return cls(inputs=inputs, outputs=outputs, name=config.get("name"), trainable=config.get("trainable", True))
 
 
+def _is_io_entry(value):
+    """``[layer name, node index, tensor index]``, one tensor of input_layers/output_layers."""
+    return isinstance(value, (list, tuple)) and len(value) == 3 and isinstance(value[0], str) \
+        and all(isinstance(i, int) for i in value[1:])
+
+
 def _map_io(fn, structure):
-    if isinstance(structure, (list, tuple)) and len(structure) == 3 and isinstance(structure[0], str) \
-            and all(isinstance(i, int) for i in structure[1:]):
-        return fn(structure)
-    if isinstance(structure, dict):
-        return {k: _map_io(fn, v) for k, v in structure.items()}
-    if isinstance(structure, (list, tuple)):
-        return [_map_io(fn, v) for v in structure]
-    raise ValueError(f"Invalid functional model config: cannot read input/output entry {short(structure)}.")
+    def entry(value):
+        if not _is_io_entry(value):
+            raise ValueError(f"Invalid functional model config: cannot read input/output entry {short(value)}.")
+        return fn(value)
+    return tree.map_structure(entry, structure, is_leaf=_is_io_entry)
 
 
 def _resolve_call(node_data, created):
@@ -255,7 +256,8 @@ def _resolve_call(node_data, created):
     found_missing = []
 
     def revive(value):
-        if isinstance(value, dict) and value.get("class_name") == KERAS_TENSOR:
+        """A tensor reference becomes the tensor, a written array the array."""
+        if _is_record(value, KERAS_TENSOR):
             name, node_index, tensor_index = value["config"]["keras_history"]
             layer = created.get(name)
             if layer is not None and _keeps_internal_node(layer):
@@ -264,20 +266,23 @@ def _resolve_call(node_data, created):
             if t is missing:
                 found_missing.append(name)
             return t
-        if isinstance(value, dict) and value.get("class_name") == "__numpy__":
+        if _is_record(value, "__numpy__"):
             return np.array(value["config"]["value"], dtype=value["config"]["dtype"])
-        if isinstance(value, (list, tuple)):  # configs straight from get_config() hold tuples
-            return [revive(v) for v in value]
-        if isinstance(value, dict):
-            return {k: revive(v) for k, v in value.items()}
         return value
 
-    args = revive(node_data.get("args", []))
-    kwargs = revive(node_data.get("kwargs", {}))
+    def is_record(value):
+        return _is_record(value, KERAS_TENSOR) or _is_record(value, "__numpy__")
+
+    args = tree.map_structure(revive, node_data.get("args", []), is_leaf=is_record)
+    kwargs = tree.map_structure(revive, node_data.get("kwargs", {}), is_leaf=is_record)
     if found_missing:
         return None
     kwargs = {k: v for k, v in kwargs.items() if not (k == "mask" and v is None)}
     return args, kwargs
+
+
+def _is_record(value, class_name):
+    return isinstance(value, dict) and value.get("class_name") == class_name
 
 
 def sequential_from_config(cls, config, custom_objects=None):

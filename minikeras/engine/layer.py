@@ -377,19 +377,14 @@ def _unique(items):
     return out
 
 
-def _is_shape(x):
-    return isinstance(x, tuple) and all(d is None or isinstance(d, (int, np.integer)) for d in x)
+def is_written_shape(x):
+    """``(None, 3)`` or ``[None, 3]``: a compute_output_shape may write a shape as a list."""
+    return isinstance(x, (tuple, list)) and all(d is None or isinstance(d, (int, np.integer)) for d in x)
 
 
 def _shapes_to_tensors(shapes, dtype):
-    if _is_shape(shapes):
-        return KerasTensor(shapes, dtype)
-    if isinstance(shapes, list) and shapes and all(isinstance(s, (tuple, list)) for s in shapes):
-        return [_shapes_to_tensors(tuple(s) if isinstance(s, list) and _is_shape(tuple(s)) else s, dtype)
-                for s in shapes]
-    if isinstance(shapes, dict):
-        return {k: _shapes_to_tensors(v, dtype) for k, v in shapes.items()}
-    return KerasTensor(tuple(shapes), dtype)
+    """KerasTensors for what compute_output_shape returned: one shape, or a structure of them."""
+    return tree.map_structure(lambda s: KerasTensor(tuple(s), dtype), shapes, is_leaf=is_written_shape)
 
 
 _CALL_ARGS = {}
