@@ -13,8 +13,17 @@ from .model import Functional, Model
 from .tensor import KerasTensor
 
 
+def _graph_or_layer(name):
+    """A Functional property that, while the Sequential has no graph yet, answers as a
+    layer that was never called (``AttributeError: ... has never been called``)."""
+    functional, layer = getattr(Functional, name), getattr(Layer, name)
+    return property(lambda self: (functional if self.graph is not None else layer).fget(self))
+
+
 class Sequential(Functional):
     keras2_numbering_in_configs = False   # Keras 3 counts a nested Sequential's calls from 0
+    input, output = _graph_or_layer("input"), _graph_or_layer("output")
+    input_shape, output_shape = _graph_or_layer("input_shape"), _graph_or_layer("output_shape")
 
     def __init__(self, layers=None, name=None, **kwargs):
         Model.__init__(self, name=name, **kwargs)

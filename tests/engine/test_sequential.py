@@ -41,3 +41,11 @@ def test_sequential_as_a_layer():
     np.testing.assert_allclose(outer.predict(data),
                                inner.predict(data) @ outer.layers[-1].kernel.value
                                + outer.layers[-1].bias.value, rtol=1e-5)
+
+
+def test_sequential_without_a_graph_answers_as_a_layer_never_called():
+    model = Sequential([Dense(2)])
+    with pytest.raises(AttributeError, match="sequential_1 has never been called"):
+        model.input
+    model.build((None, 3))
+    assert model.input.shape == (None, 3) and model.output_shape == (None, 2)
