@@ -148,56 +148,13 @@ class Graph:
                 values[id(t)] = v
         return [values[id(t)] for t in self.outputs]
 
-    # -------------------------------------------------------------------- inputs
     @property
     def input_keys(self):
         """How dict data names the inputs: the dict's keys if the model was built from a
-        dict, else the input layers' names."""
+        dict, else the input layers' names (``input_checks.py`` matches data with them)."""
         if isinstance(self.input_structure, dict):
             return list(self.input_structure)
         return list(self.input_names)
-
-    def flatten_inputs(self, inputs, model_name):
-        """Data or tensors for the model (one, a list, or a dict by input name) as a flat
-        list in ``self.inputs`` order; the count and the names are checked here, once for
-        every way of running a model (call, fit, evaluate, predict)."""
-        keys = self.input_keys
-        if isinstance(inputs, dict):
-            missing = [k for k in keys if k not in inputs]
-            if missing:
-                raise ValueError(f"Model {model_name}: no data for input(s) {missing}. The dict keys "
-                                 f"given are {list(inputs)}; expected {keys}.")
-            unknown = [k for k in inputs if k not in keys]
-            if unknown:
-                raise ValueError(f"Model {model_name}: unknown input name(s) {unknown} in the data "
-                                 f"dict; the model's inputs are {keys}.")
-            flat = [inputs[k] for k in keys]
-        else:
-            flat = tree.flatten(inputs)
-        self.check_input_count(len(flat), model_name)
-        return flat
-
-    def check_input_count(self, count, model_name):
-        if count != len(self.inputs):
-            raise ValueError(f"Model {model_name} expects {len(self.inputs)} input(s) "
-                             f"({self.input_names}), but it received {count}.")
-
-    def check_input_shapes(self, shapes, model_name):
-        """Each input's shape (data or symbolic) against its Input: same rank, and every
-        axis after the batch axis equal where both are known."""
-        for shape, ref, name in zip(shapes, self.inputs, self.input_keys):
-            shape = tuple(shape)
-            if len(shape) != len(ref.shape) or any(
-                    r is not None and d is not None and r != d for r, d in zip(ref.shape[1:], shape[1:])):
-                hint = ""
-                if len(shape) == len(ref.shape) + 1 and shape[-1] == 1:
-                    hint = " (it has an extra axis of size 1 at the end)"
-                elif len(shape) == len(ref.shape) - 1:
-                    hint = " (one axis fewer than expected: reshape it, e.g. x.reshape(-1, ...))"
-                raise ValueError(
-                    f"Input '{name}' of model '{model_name}' expects arrays of shape {ref.shape} "
-                    f"(batch first, any batch size in place of None), but received shape "
-                    f"{shape}{hint}.")
 
 
 def _check_tensors(tensors, kind):

@@ -3,15 +3,17 @@
 A model with several inputs can be given its data as a list (input order) or as a dict
 (keyed by input name, or by the keys of the dict the model was built from). Whoever
 receives data for a model (``fit``, ``evaluate``, ``predict``, ``train_on_batch``...)
-asks these two functions, so that a missing name, a surplus array or a wrong shape is
+asks these functions, and so does a graph model called on arrays or on new symbolic
+tensors (``model(x)``), so that a missing name, a surplus array or a wrong shape is
 reported in the same words wherever the mistake is made.
 
 They only read ``model.name``, ``model.inputs`` (tensors with a ``.shape``) and
-``model.graph``; they import only ``ops.tensor``, so every part of the engine may use them.
+``model.graph``; they import only tensor classes, so every part of the engine may use them.
 """
 import numpy as np
 
 from ..ops.tensor import Tensor
+from .tensor import KerasTensor
 
 
 def input_keys(model):
@@ -24,8 +26,8 @@ def match_inputs(model, data):
 
     A dict is matched by name (every input needs a key; an unknown key is an error, not
     ignored). Anything else is one entry per input: a list or tuple when the model has
-    several inputs; for a single input only a one-element list of one array is unwrapped,
-    so that plain nested Python lists (``[[0.0, 1.0], [1.0, 0.0]]``) stay data.
+    several inputs; for a single input only a list of arrays or tensors is unwrapped, so
+    that plain nested Python lists (``[[0.0, 1.0], [1.0, 0.0]]``) stay data.
     """
     names = input_keys(model)
     if isinstance(data, dict):
@@ -46,19 +48,30 @@ def match_inputs(model, data):
 
 
 def split_structure(data, count):
-    """One entry per model input (or output), by the rule ``match_inputs`` describes."""
+    """One entry per model input (or output), by the rule ``match_inputs`` describes. A
+    list made only of arrays or tensors is one entry per item even for a single input:
+    two arrays for one input is a mistake to report, not data to stack."""
     if count > 1:
         return list(data) if isinstance(data, (list, tuple)) else [data]
-    if isinstance(data, (list, tuple)) and len(data) == 1 and isinstance(data[0], (np.ndarray, Tensor)):
-        return [data[0]]
+    if isinstance(data, (list, tuple)) and data and all(isinstance(d, (np.ndarray, Tensor, KerasTensor))
+                                                        for d in data):
+        return list(data)
     return [data]
 
 
+def check_input_shapes(model, shapes):
+    """Each input's shape (``shapes`` in input order) against its ``Input``."""
+    for name, shape, ref in zip(input_keys(model), shapes, model.inputs):
+        check_input_shape(shape, ref.shape, f"Input '{name}' of model '{model.name}'")
+
+
 def check_input_shape(shape, expected, where):
-    """``shape`` must have the rank of ``expected`` and its sizes wherever they are not None
-    (the batch axis is free). ``where`` names the input, e.g. "Input 'img' of model 'mnist'"."""
+    """``shape`` must have the rank of ``expected`` and its sizes wherever both are known
+    (the batch axis is free; a symbolic tensor may leave a size open, None). ``where``
+    names the input, e.g. "Input 'img' of model 'mnist'"."""
     shape = tuple(shape)
-    if len(shape) != len(expected) or any(e is not None and e != a for a, e in zip(shape[1:], expected[1:])):
+    if len(shape) != len(expected) or any(e is not None and a is not None and e != a
+                                           for a, e in zip(shape[1:], expected[1:])):
         hint = ""
         if len(shape) == len(expected) + 1 and shape[-1] == 1:
             hint = " (it has an extra axis of size 1 at the end)"

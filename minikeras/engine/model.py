@@ -17,6 +17,7 @@ from .. import backend, tree
 from ..ops.tensor import convert_to_tensor
 from .functional_config import functional_from_config, functional_to_config, is_functional_config
 from .graph import Graph
+from .input_checks import check_input_shapes, match_inputs
 from .layer import Layer, _call_arguments, unpack_singleton
 from .node import Node
 from .saving_hooks import saving_function
@@ -161,9 +162,8 @@ class Functional(Model):
 
     # -------------------------------------------------------------------- running
     def call(self, inputs, training=None, mask=None):
-        flat = self.graph.flatten_inputs(inputs, self.name)
-        tensors = [convert_to_tensor(x, dtype=None) for x in flat]
-        self.graph.check_input_shapes([t.shape for t in tensors], self.name)
+        tensors = [convert_to_tensor(x, dtype=None) for x in match_inputs(self, inputs)]
+        check_input_shapes(self, [t.shape for t in tensors])
         return self._run_nodes(tensors, training)
 
     def _run_nodes(self, tensors, training=None):
@@ -182,12 +182,11 @@ class Functional(Model):
             kwargs = {k: v for k, v in node.arguments.items() if k != "args"}
             return tree.flatten(node.outbound_layer._symbolic_call(x, kwargs, node.arguments.get("args", ())))
 
-        flat = self.graph.flatten_inputs(inputs, self.name)
+        flat = match_inputs(self, inputs)
         return tree.pack_sequence_as(self.graph.output_structure, self.graph.run(flat, call_node))
 
     def assert_input_compatibility(self, inputs):
-        flat = self.graph.flatten_inputs(inputs, self.name)
-        self.graph.check_input_shapes([x.shape for x in flat], self.name)
+        check_input_shapes(self, [x.shape for x in match_inputs(self, inputs)])
 
     # -------------------------------------------------------------------- config
     def get_config(self):

@@ -97,8 +97,9 @@ def test_sequential_has_a_graph_once_it_knows_its_input():
 
 
 def test_model_inputs_are_checked_in_one_place_with_one_message():
+    """call() on arrays, predict() and a call on new symbolic tensors: engine/input_checks.py."""
     model = _two_branch_model()
-    message = r"Input 'x' of model 'two_branch' expects arrays of shape \(None, 4\).*received shape"
+    message = r"Input 'x' of model 'two_branch' expects arrays of shape \(None, 4\).*received an array of shape"
     with pytest.raises(ValueError, match=message + r" \(2, 5\)"):
         model(np.zeros((2, 5), "float32"))
     with pytest.raises(ValueError, match=message + r" \(2, 5\)"):

@@ -66,7 +66,7 @@ def test_invalid_layer_arguments():
 def test_model_call_with_wrong_input_shape():
     x = Input((8,))
     model = Model(x, Dense(2)(x))
-    with pytest.raises(ValueError, match=r"model_1.*expects arrays of shape \(None, 8\).*received shape \(None, 9\)"):
+    with pytest.raises(ValueError, match=r"model_1.*expects arrays of shape \(None, 8\).*received an array of shape \(None, 9\)"):
         model(Input((9,)))
 
 
