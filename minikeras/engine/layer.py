@@ -9,8 +9,8 @@ import inspect
 import numpy as np
 
 from .. import backend, initializers, regularizers, tree
-from ..ops.tensor import Tensor, Variable, convert_to_tensor
-from .input_spec import InputSpec, assert_input_compatibility
+from ..ops.tensor import Variable, convert_to_tensor
+from .input_spec import InputSpec, assert_input_compatibility  # layers import InputSpec from here
 from .node import Node
 from .tensor import KerasTensor
 
