@@ -6,7 +6,7 @@ seeded run repeats exactly.
 import numpy as np
 
 from . import backend
-from .utils.config import object_config, object_from_config
+from .utils import config as _config   # private name: Keras's module exports no helpers
 
 _rng = np.random.default_rng()
 
@@ -231,7 +231,7 @@ def get(identifier):
 def serialize(initializer):
     if initializer is None:
         return None
-    return object_config(initializer, "keras.initializers")
+    return _config.object_config(initializer, "keras.initializers")
 
 
 glorot_uniform, zeros, ones, orthogonal = GlorotUniform, Zeros, Ones, Orthogonal
@@ -249,7 +249,7 @@ def deserialize(config, custom_objects=None):
                              "minikeras does not implement.")
         inner.pop(key, None)
     config = {**config, "config": inner}
-    return object_from_config(config, _CLASSES, "initializer", custom_objects)
+    return _config.object_from_config(config, _CLASSES, "initializer", custom_objects)
 
 
 # Keras 3's other spellings of the same classes: lower case (Keras 2's functions) and long names.

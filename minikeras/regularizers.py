@@ -2,7 +2,7 @@
 import numpy as np
 
 from . import backend, ops
-from .utils.config import object_config, object_from_config
+from .utils import config as _config   # private name: Keras's module exports no helpers
 
 
 class Regularizer:
@@ -104,10 +104,10 @@ def get(identifier):
 def serialize(regularizer):
     if regularizer is None:
         return None
-    return object_config(regularizer, "keras.regularizers")
+    return _config.object_config(regularizer, "keras.regularizers")
 
 
 def deserialize(config, custom_objects=None):
     """A regularizer from ``serialize``'s dict (``custom_objects`` may name your own classes)."""
-    return object_from_config(config, {k: v for k, v in _CLASSES.items() if k[0].isupper()},
+    return _config.object_from_config(config, {k: v for k, v in _CLASSES.items() if k[0].isupper()},
                               "regularizer", custom_objects)

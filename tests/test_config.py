@@ -32,16 +32,16 @@ def test_image_data_format_is_channels_last():
 
 
 def test_enable_unsafe_deserialization_lets_lambda_layers_load(tmp_path):
-    from minikeras.saving import serialization
+    from minikeras.saving import safe_mode
     inputs = keras.Input((2,))
     model = keras.Model(inputs, keras.layers.Lambda(lambda x: x * 3.0)(inputs))
     model.save(tmp_path / "lambda.keras")
     with pytest.raises(ValueError, match="Lambda layer"):
         keras.saving.load_model(tmp_path / "lambda.keras")
-    previous = serialization._SAFE_MODE[0]
+    previous = safe_mode._SAFE_MODE[0]
     try:
         keras.config.enable_unsafe_deserialization()
         loaded = keras.saving.load_model(tmp_path / "lambda.keras")
         np.testing.assert_allclose(loaded.predict(np.ones((1, 2)), verbose=0), [[3.0, 3.0]])
     finally:
-        serialization._SAFE_MODE[0] = previous
+        safe_mode._SAFE_MODE[0] = previous
