@@ -245,7 +245,7 @@ class Layer:
         return self.call(inputs, *args, **self._call_kwargs(kwargs))
 
     def _functional_call(self, inputs, args, kwargs):
-        if any(isinstance(t, KerasTensor) for t in flatten(list(args))):
+        if any(isinstance(t, KerasTensor) for t in tree.flatten(list(args))):
             raise TypeError(
                 f"Layer {self.name} was called with symbolic tensors as extra positional arguments. "
                 "minikeras's functional graph follows the tensors of the first argument only: pass them "

@@ -29,22 +29,24 @@ class Model(Trainer, Layer):
     """The base class of every model; ``Model(inputs, outputs)`` gives a ``Functional``.
 
     A subclass defines its layers in ``__init__`` and its computation in ``call()``;
-    it has no ``graph``. Saving and loading go through ``minikeras.saving``
+    it has no ``graph``. A subclass built from inputs and outputs (to override
+    ``train_step``, say) is made a graph version of itself, a Functional too. Saving and loading go through ``minikeras.saving``
     (``model.save`` is ``keras.saving.save_model(model, ...)``)."""
 
     graph = None   # a subclassed model's computation is its call(): there is no graph to read
 
     def __new__(cls, *args, **kwargs):
-        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
-            cls = Functional
+        if _builds_a_graph(args, kwargs) and not issubclass(cls, Functional):
+            cls = Functional if cls is Model else _graph_version(cls)
         return super().__new__(cls)
 
     def __init__(self, *args, name=None, trainable=True, **kwargs):
-        if args or "inputs" in kwargs or "outputs" in kwargs:
-            raise TypeError(
-                f"{type(self).__name__} is a subclass of Model: it computes in call() and is not "
-                "built from inputs and outputs. Build a graph model with keras.Model(inputs, "
-                "outputs), or define call() and call super().__init__() without tensors.")
+        if _builds_a_graph(args, kwargs):
+            # A subclass (one that overrides train_step, say) whose __init__ passes inputs and
+            # outputs up: its class becomes a graph model, as in Keras 3.
+            _graph_version(type(self))
+            Functional.__init__(self, *args, name=name, trainable=trainable, **kwargs)
+            return
         if not name:
             prefix = "model" if type(self) is Functional else type(self).__name__.lower()
             name = prefix + "_" + str(backend.get_uid(prefix))
@@ -195,6 +197,20 @@ class Functional(Model):
     @classmethod
     def from_config(cls, config, custom_objects=None):
         return functional_from_config(cls, config, custom_objects=custom_objects)
+
+
+def _builds_a_graph(args, kwargs):
+    return bool(args) or "inputs" in kwargs or "outputs" in kwargs
+
+
+def _graph_version(cls):
+    """``cls`` (a subclass of Model) made a graph model: where its class tree says ``Model``,
+    it now says ``Functional``, so it keeps its own methods (a custom ``train_step``) and its
+    own name, as Keras 3 does for a subclass built from inputs and outputs."""
+    for klass in cls.__mro__:
+        if Model in klass.__bases__:
+            klass.__bases__ = tuple(Functional if base is Model else base for base in klass.__bases__)
+    return cls
 
 
 def _call_layer(training, masks, node, values):

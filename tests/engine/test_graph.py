@@ -32,14 +32,24 @@ def test_model_with_inputs_and_outputs_is_a_functional_and_a_subclass_is_a_plain
     assert keras.Model(x, Dense(1)(x)).name.startswith("model_")   # Keras 2's name, not functional_
 
 
-def test_a_subclass_cannot_be_built_from_inputs_and_outputs():
+def test_a_subclass_built_from_inputs_and_outputs_is_a_graph_with_its_own_methods():
     class Built(keras.Model):
         def __init__(self):
             x = Input((2,))
             super().__init__(x, Dense(1)(x))
 
-    with pytest.raises(TypeError, match="Built is a subclass of Model.*keras.Model\\(inputs, outputs\\)"):
-        Built()
+        def twice(self):
+            return 2
+
+    class Given(keras.Model):
+        def twice(self):
+            return 2
+
+    x = Input((3,))
+    for model in (Built(), Given(x, Dense(1)(x))):
+        assert isinstance(model, Functional) and model.graph is not None and model.twice() == 2
+        assert model.predict(np.zeros((2, model.inputs[0].shape[1]), "float32"), verbose=0).shape == (2, 1)
+    assert type(Built()) is Built
 
 
 def test_graph_lists_nodes_by_depth_layers_inputs_and_outputs():
