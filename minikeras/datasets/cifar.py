@@ -48,7 +48,8 @@ class CifarSource:
             if os.path.isfile(a):
                 self.archive = a
                 return
-        raise missing_file_error(what, [archives[0], dirs[0] + os.sep + " (extracted)"], origin)
+        raise missing_file_error(what, archives[0], origin,
+                                 alternative=f" (or extract it so that {dirs[0]} exists)")
 
     def read(self, member, label_key):
         if self.dir is not None:

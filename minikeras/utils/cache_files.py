@@ -25,16 +25,17 @@ def cache_path(fname, cache_subdir="datasets"):
     return os.path.join(keras_home(), cache_subdir, fname)
 
 
-def missing_file_error(what, paths, origin):
+def missing_file_error(what, paths, origin, alternative=""):
     """A ``FileNotFoundError`` saying that minikeras does not download, which file(s) to place
-    where, and the address Keras downloads it from."""
+    where, and the address Keras downloads it from; ``alternative`` adds another accepted
+    place (an extracted folder, say)."""
     if isinstance(paths, str):
         paths = [paths]
     places = "\n".join(f"  {p}" for p in paths)
     return FileNotFoundError(
         f"minikeras does not download files: {what} needs\n{places}\n"
-        f"Download {origin} (it is what Keras fetches) and place it there, or run the Keras "
-        "call once with network access: Keras caches it at the same path.")
+        f"Download {origin} (it is what Keras fetches) and place it there{alternative}, or run "
+        "the Keras call once with network access: Keras caches it at the same path.")
 
 
 def find_cached(what, candidates, origin):
