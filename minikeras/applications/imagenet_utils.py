@@ -14,7 +14,8 @@ import warnings
 
 import numpy as np
 
-from .. import activations, backend, config, ops
+from .. import activations, backend, config, layers, ops
+from ..engine.tensor import KerasTensor
 from ..utils.cache_files import cache_path, find_cached
 
 CLASS_INDEX_FILE = "imagenet_class_index.json"
@@ -38,14 +39,17 @@ def preprocess_input(x, data_format=None, mode="caffe"):
     """Scale a batch of images (3-D or 4-D, values 0-255) as an ImageNet model expects.
 
     A float numpy array is changed in place and returned, as Keras does; an integer array is
-    converted to ``floatx`` first. A minikeras tensor (eager or symbolic, e.g. ``keras.Input``)
-    goes through ``ops``, so the scaling can be the first step inside a model.
+    converted to ``floatx`` first. An eager tensor goes through ``ops``. A symbolic tensor
+    (``keras.Input`` and what follows it) gets the same ops wrapped in a ``Lambda`` layer: in minikeras only layers join a functional graph, and this way
+    the scaling can be the first step inside a model, as in Keras's transfer-learning guide.
     """
     if mode not in ("caffe", "tf", "torch"):
         raise ValueError(f"Expected mode to be one of `caffe`, `tf` or `torch`. Received: mode={mode}")
     data_format = _data_format(data_format)
     if isinstance(x, np.ndarray):
         return _preprocess_numpy(x, data_format, mode)
+    if isinstance(x, KerasTensor):
+        return layers.Lambda(lambda t: _preprocess_tensor(t, data_format, mode))(x)
     return _preprocess_tensor(x, data_format, mode)
 
 

@@ -78,6 +78,7 @@ def test_builder_matches_keras(name):
 
 
 def _keras_legacy_h5(model, path):
+    # imported here: only this test writes Keras's legacy layout, with Keras's own writer
     import h5py
     from keras.src.legacy.saving import legacy_h5_format
     with h5py.File(path, "w") as f:
