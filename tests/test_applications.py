@@ -37,6 +37,7 @@ WEIGHT_FILES = [
     ("DenseNet169", {}, "densenet169_weights_tf_dim_ordering_tf_kernels.h5", "densenet/"),
     ("DenseNet201", {"include_top": False}, "densenet201_weights_tf_dim_ordering_tf_kernels_notop.h5", "densenet/"),
     ("EfficientNetB0", {"include_top": False}, "efficientnetb0_notop.h5", "storage.googleapis.com/keras-applications/"),
+    ("EfficientNetB5", {}, "efficientnetb5.h5", "storage.googleapis.com/keras-applications/"),
 ]
 
 
@@ -199,6 +200,13 @@ def test_decode_predictions(home):
     assert top[0][0][2] == pytest.approx(0.5) and top[1][0][:2] == ("n00000999", "class_999")
     with pytest.raises(ValueError, match=r"\(samples, 1000\).*\(2, 10\)"):
         applications.vgg16.decode_predictions(preds[:, :10])
+
+
+def test_efficientnet_default_sizes():
+    """With a top (which fixes the size) and no input_shape, each variant takes its own size."""
+    for variant, size in [("B1", 240), ("B4", 380)]:
+        model = getattr(applications, f"EfficientNet{variant}")(weights=None)
+        assert model.input_shape == (None, size, size, 3) and model.name == f"efficientnet{variant.lower()}"
 
 
 def test_keras_module_paths():

@@ -226,3 +226,20 @@ def test_boston_housing_split_and_seed(home):
 def test_datasets_package_lists_the_keras_modules():
     for name in ["mnist", "fashion_mnist", "cifar10", "cifar100", "imdb", "reuters", "boston_housing"]:
         assert callable(getattr(datasets, name).load_data)
+
+
+def test_california_housing_versions(home):
+    from minikeras.datasets import california_housing
+    x = np.arange(1000 * 8, dtype="float64").reshape(1000, 8)
+    y = np.arange(1000, dtype="float64")
+    np.savez(home / "datasets" / "california_housing.npz", x=x, y=y)
+    (x_train, y_train), (x_test, y_test) = california_housing.load_data()
+    assert x_train.shape == (800, 8) and x_test.shape == (200, 8) and y_train.shape == (800,)
+    np.testing.assert_array_equal(x_train[:, 0] / 8, y_train)
+    (x_small, y_small), (_, t_small) = california_housing.load_data(version="small", test_split=0.5)
+    assert len(y_small) == len(t_small) == 300 and y_small.max() < 600
+    with pytest.raises(ValueError, match="'small', 'large'.*'medium'"):
+        california_housing.load_data(version="medium")
+    (home / "datasets" / "california_housing.npz").unlink()
+    with pytest.raises(FileNotFoundError, match="california_housing.npz"):
+        california_housing.load_data()

@@ -4,7 +4,7 @@ all earlier feature maps and adds 32 new channels (the growth rate) through BN-R
 pooling). DenseNet121/169/201 differ in the number of layers per block. Images are scaled to
 [0, 1] and standardised per channel ("torch" mode)."""
 from .. import config, layers
-from . import frame, imagenet_utils
+from . import _frame as frame, imagenet_utils
 
 BASE = f"{frame.KERAS_APPLICATIONS}densenet/"
 EPSILON = 1.001e-5

@@ -1,17 +1,18 @@
-"""EfficientNetB0 (Tan & Le, 2019): MobileNetV2's inverted residual blocks ("MBConv") with
+"""EfficientNet B0-B7 (Tan & Le, 2019): MobileNetV2's inverted residual blocks ("MBConv") with
 squeeze-and-excitation and swish activations, found by architecture search.
 
 Each block: optional 1x1 expansion; a depthwise convolution; squeeze-and-excitation (global
 average pool -> 1x1 reduce (swish) -> 1x1 expand (sigmoid) -> multiply the channels by it);
 a linear 1x1 projection; and, when shapes agree, dropout of whole samples ("drop connect",
-rate growing with depth) before the residual addition. The model scales its own inputs:
+rate growing with depth) before the residual addition. B1-B7 scale B0's channels, blocks and
+input size by the coefficients in ``SCALING``. The model scales its own inputs:
 ``Rescaling(1/255)`` then a ``Normalization`` layer, so ``preprocess_input`` does nothing.
 """
 import copy
 import math
 
 from .. import config, layers
-from . import frame, imagenet_utils
+from . import _frame as frame, imagenet_utils
 
 BASE = "https://storage.googleapis.com/keras-applications/"
 CONV_KERNEL_INITIALIZER = {"class_name": "VarianceScaling",
@@ -89,7 +90,7 @@ def EfficientNet(width_coefficient, depth_coefficient, default_size, dropout_rat
     path = None
     if weights == "imagenet":
         fname = name + (".h5" if include_top else "_notop.h5")
-        path = frame.imagenet_file("EfficientNetB0" if weights_name == "b0" else name, fname, BASE + fname)
+        path = frame.imagenet_file(f"EfficientNet{(weights_name or name).upper()}", fname, BASE + fname)
     img_input = frame.image_input(input_tensor, input_shape)
     axis = 3 if config.image_data_format() == "channels_last" else 1
 
@@ -146,12 +147,74 @@ def EfficientNet(width_coefficient, depth_coefficient, default_size, dropout_rat
     return frame.finish(input_tensor, img_input, x, name, weights, path)
 
 
+# (width coefficient, depth coefficient, default input size, top dropout rate) of B0-B7.
+SCALING = {"b0": (1.0, 1.0, 224, 0.2), "b1": (1.0, 1.1, 240, 0.2), "b2": (1.1, 1.2, 260, 0.3),
+           "b3": (1.2, 1.4, 300, 0.3), "b4": (1.4, 1.8, 380, 0.4), "b5": (1.6, 2.2, 456, 0.4),
+           "b6": (1.8, 2.6, 528, 0.5), "b7": (2.0, 3.1, 600, 0.5)}
+
+
+def _scaled(variant, include_top, weights, input_tensor, input_shape, pooling, classes,
+            classifier_activation, name):
+    width, depth, size, dropout = SCALING[variant]
+    return EfficientNet(width, depth, size, dropout, name=name, include_top=include_top, weights=weights,
+                        input_tensor=input_tensor, input_shape=input_shape, pooling=pooling, classes=classes,
+                        classifier_activation=classifier_activation, weights_name=variant)
+
+
 def EfficientNetB0(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
                    classes=1000, classifier_activation="softmax", name="efficientnetb0"):
     """EfficientNetB0 (5.3M parameters with the top); default input 224x224."""
-    return EfficientNet(1.0, 1.0, 224, 0.2, name=name, include_top=include_top, weights=weights,
-                        input_tensor=input_tensor, input_shape=input_shape, pooling=pooling, classes=classes,
-                        classifier_activation=classifier_activation, weights_name="b0")
+    return _scaled("b0", include_top, weights, input_tensor, input_shape, pooling, classes,
+                   classifier_activation, name)
+
+
+def EfficientNetB1(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
+                   classes=1000, classifier_activation="softmax", name="efficientnetb1"):
+    """EfficientNetB1: B0 with 1.1x the blocks; default input 240x240."""
+    return _scaled("b1", include_top, weights, input_tensor, input_shape, pooling, classes,
+                   classifier_activation, name)
+
+
+def EfficientNetB2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
+                   classes=1000, classifier_activation="softmax", name="efficientnetb2"):
+    """EfficientNetB2: 1.1x the channels, 1.2x the blocks; default input 260x260."""
+    return _scaled("b2", include_top, weights, input_tensor, input_shape, pooling, classes,
+                   classifier_activation, name)
+
+
+def EfficientNetB3(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
+                   classes=1000, classifier_activation="softmax", name="efficientnetb3"):
+    """EfficientNetB3: 1.2x the channels, 1.4x the blocks; default input 300x300."""
+    return _scaled("b3", include_top, weights, input_tensor, input_shape, pooling, classes,
+                   classifier_activation, name)
+
+
+def EfficientNetB4(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
+                   classes=1000, classifier_activation="softmax", name="efficientnetb4"):
+    """EfficientNetB4: 1.4x the channels, 1.8x the blocks; default input 380x380."""
+    return _scaled("b4", include_top, weights, input_tensor, input_shape, pooling, classes,
+                   classifier_activation, name)
+
+
+def EfficientNetB5(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
+                   classes=1000, classifier_activation="softmax", name="efficientnetb5"):
+    """EfficientNetB5: 1.6x the channels, 2.2x the blocks; default input 456x456."""
+    return _scaled("b5", include_top, weights, input_tensor, input_shape, pooling, classes,
+                   classifier_activation, name)
+
+
+def EfficientNetB6(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
+                   classes=1000, classifier_activation="softmax", name="efficientnetb6"):
+    """EfficientNetB6: 1.8x the channels, 2.6x the blocks; default input 528x528."""
+    return _scaled("b6", include_top, weights, input_tensor, input_shape, pooling, classes,
+                   classifier_activation, name)
+
+
+def EfficientNetB7(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
+                   classes=1000, classifier_activation="softmax", name="efficientnetb7"):
+    """EfficientNetB7: 2x the channels, 3.1x the blocks; default input 600x600."""
+    return _scaled("b7", include_top, weights, input_tensor, input_shape, pooling, classes,
+                   classifier_activation, name)
 
 
 def preprocess_input(x, data_format=None):

@@ -3,7 +3,7 @@ run parallel branches (1x1, factorised 5x5 / 7x7 / 3x3 and pooled ones) and conc
 along the channels. Every convolution is ``conv2d_bn``: convolution without bias, batch norm
 without scale, ReLU. Images are scaled to [-1, 1] ("tf" mode); default input 299x299."""
 from .. import config, layers
-from . import frame, imagenet_utils
+from . import _frame as frame, imagenet_utils
 
 BASE = f"{frame.KERAS_APPLICATIONS}inception_v3/"
 

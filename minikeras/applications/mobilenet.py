@@ -6,7 +6,7 @@ features. Images are scaled to [-1, 1] ("tf" mode)."""
 import warnings
 
 from .. import config, layers
-from . import frame, imagenet_utils
+from . import _frame as frame, imagenet_utils
 
 BASE = f"{frame.KERAS_APPLICATIONS}mobilenet/"
 # (pointwise filters, stride) of blocks 1-13.

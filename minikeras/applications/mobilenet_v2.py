@@ -6,7 +6,7 @@ the projection. ``alpha`` scales the widths (rounded to multiples of 8). Images 
 import warnings
 
 from .. import config, layers
-from . import frame, imagenet_utils
+from . import _frame as frame, imagenet_utils
 
 BASE = f"{frame.KERAS_APPLICATIONS}mobilenet_v2/"
 # (filters, stride, expansion) of blocks 0-16.

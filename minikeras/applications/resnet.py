@@ -7,7 +7,7 @@ path stays an identity, and closes the network with one ``post_bn``/``post_relu`
 differ only in the number of blocks per stage. V1 images use "caffe" scaling, V2 "tf".
 """
 from .. import config, layers
-from . import frame, imagenet_utils
+from . import _frame as frame, imagenet_utils
 
 BASE = f"{frame.KERAS_APPLICATIONS}resnet/"
 EPSILON = 1.001e-5

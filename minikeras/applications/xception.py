@@ -3,7 +3,7 @@ stem is depthwise separable. An entry flow (blocks 1-4, each halving the size wi
 1x1 projection as residual), a middle flow of eight identical residual blocks (5-12), an exit
 flow (13-14). Images are scaled to [-1, 1] ("tf" mode); default input 299x299."""
 from .. import config, layers
-from . import frame, imagenet_utils
+from . import _frame as frame, imagenet_utils
 
 BASE = f"{frame.KERAS_APPLICATIONS}xception/"
 

@@ -2,11 +2,11 @@
 
 ``(x_train, y_train), (x_test, y_test) = cifar10.load_data()`` gives uint8 images
 (50000, 32, 32, 3) / (10000, 32, 32, 3) and uint8 labels of shape (n, 1), as Keras does, read
-from Keras's cache (see ``cifar.py`` for the file names); minikeras never downloads.
+from Keras's cache (see ``_cifar.py`` for the file names); minikeras never downloads.
 """
 import numpy as np
 
-from .cifar import CifarSource, channels_last
+from ._cifar import CifarSource, channels_last
 
 ORIGIN = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 

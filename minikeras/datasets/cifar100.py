@@ -4,7 +4,7 @@
 the fine label (0-99) or, with ``label_mode="coarse"``, the superclass (0-19). The labels are
 int64, as Keras 3 returns them (its docstring says uint8; its code keeps the file's Python ints).
 """
-from .cifar import CifarSource, channels_last
+from ._cifar import CifarSource, channels_last
 
 ORIGIN = "https://www.cs.toronto.edu/~kriz/cifar-100-python.tar.gz"
 

@@ -1,13 +1,13 @@
 """IMDB movie reviews: 25,000 + 25,000 reviews labelled positive (1) or negative (0).
 
-Reviews are lists of word ranks (see ``word_sequences.py`` for the encoding and the
+Reviews are lists of word ranks (see ``_word_sequences.py`` for the encoding and the
 arguments); ``load_data()`` reads Keras's ``~/.keras/datasets/imdb.npz`` and
 ``get_word_index()`` its ``imdb_word_index.json``. minikeras never downloads them.
 """
 import numpy as np
 
-from .npz_files import load_npz
-from .word_sequences import cached, drop_long, limit_vocabulary, read_word_index, shift, shuffled
+from ._npz_files import load_npz
+from ._word_sequences import cached, drop_long, limit_vocabulary, read_word_index, shift, shuffled
 
 
 def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113, start_char=1,

@@ -1,13 +1,13 @@
 """Reuters newswires: 11,228 texts in 46 topics, split into train and test by ``test_split``.
 
-Texts are lists of word ranks (see ``word_sequences.py``); ``load_data()`` reads Keras's
+Texts are lists of word ranks (see ``_word_sequences.py``); ``load_data()`` reads Keras's
 ``~/.keras/datasets/reuters.npz`` (arrays ``x`` and ``y``), ``get_word_index()`` its
 ``reuters_word_index.json``; ``get_label_names()`` names the 46 topics.
 """
 import numpy as np
 
-from .npz_files import load_npz
-from .word_sequences import cached, drop_long, limit_vocabulary, read_word_index, shift, shuffled
+from ._npz_files import load_npz
+from ._word_sequences import cached, drop_long, limit_vocabulary, read_word_index, shift, shuffled
 
 LABEL_NAMES = (
     "cocoa", "grain", "veg-oil", "earn", "acq", "wheat", "copper", "housing", "money-supply",

@@ -39,6 +39,9 @@ CASES = {
     "DenseNet169": dict(include_top=False, input_shape=(32, 32, 3), pooling="avg"),
     "DenseNet201": dict(include_top=False, input_shape=(32, 32, 3), pooling="max"),
     "EfficientNetB0": dict(input_shape=(32, 32, 3)),
+    "EfficientNetB1": dict(include_top=False, input_shape=(32, 32, 3), pooling="avg"),
+    "EfficientNetB3": dict(input_shape=(32, 32, 3), classes=5),
+    "EfficientNetB7": dict(include_top=False, input_shape=(32, 32, 3)),
 }
 
 

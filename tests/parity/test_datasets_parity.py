@@ -82,6 +82,15 @@ def test_boston_housing(home, monkeypatch, options):
     assert_same(minikeras.datasets.boston_housing.load_data(**options), theirs)
 
 
+@pytest.mark.parametrize("options", [{}, {"version": "small", "test_split": 0.25, "seed": 9}])
+def test_california_housing(home, monkeypatch, options):
+    rng = np.random.default_rng(6)
+    path = home / "datasets" / "california_housing.npz"
+    np.savez(path, x=rng.random((700, 8)), y=rng.random(700) * 5e5)
+    theirs = keras_module(monkeypatch, "california_housing", path).load_data(**options)
+    assert_same(minikeras.datasets.california_housing.load_data(**options), theirs)
+
+
 def test_fashion_mnist(home, monkeypatch):
     folder = home / "datasets" / "fashion-mnist"
     folder.mkdir()

@@ -13,7 +13,7 @@ import tarfile
 import numpy as np
 
 from ..utils.cache_files import cache_path, missing_file_error
-from .npz_files import ArrayUnpickler
+from ._npz_files import ArrayUnpickler
 
 
 def _parse_batch(raw, label_key, source):

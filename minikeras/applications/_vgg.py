@@ -2,7 +2,7 @@
 by 2x2 max pooling, then two 4096-unit dense layers. VGG19 has four convolutions (not three)
 in blocks 3-5. Images are scaled with ``preprocess_input`` ("caffe" mode)."""
 from .. import config, layers
-from . import frame, imagenet_utils
+from . import _frame as frame, imagenet_utils
 
 # Convolutions per block, and their filters, for each depth.
 _BLOCKS = {16: [2, 2, 3, 3, 3], 19: [2, 2, 4, 4, 4]}
