@@ -27,6 +27,8 @@ WEIGHT_FILES = [
     ("ResNet101", {"include_top": False}, "resnet101_weights_tf_dim_ordering_tf_kernels_notop.h5", "resnet/"),
     ("ResNet152V2", {}, "resnet152v2_weights_tf_dim_ordering_tf_kernels.h5", "resnet/"),
     ("InceptionV3", {}, "inception_v3_weights_tf_dim_ordering_tf_kernels.h5", "inception_v3/"),
+    ("InceptionResNetV2", {"include_top": False}, "inception_resnet_v2_weights_tf_dim_ordering_tf_kernels_notop.h5",
+     "inception_resnet_v2/"),
     ("Xception", {"include_top": False}, "xception_weights_tf_dim_ordering_tf_kernels_notop.h5", "xception/"),
     ("MobileNet", {"alpha": 0.5, "input_shape": (128, 128, 3)}, "mobilenet_5_0_128_tf.h5", "mobilenet/"),
     ("MobileNet", {"include_top": False, "alpha": 0.25, "input_shape": (160, 160, 3)},
@@ -216,3 +218,17 @@ def test_keras_module_paths():
     assert applications.resnet_v2.ResNet50V2 is applications.ResNet50V2
     assert applications.densenet.DenseNet201 is applications.DenseNet201
     assert minikeras.applications is applications
+
+
+def test_custom_scale_layer_values_gradients_and_config(float64):
+    """Inception-ResNet's residual sum ``a + b * scale``, checked by finite differences."""
+    from tests.test_layer_gradients import check_layer_gradients   # the suite's gradient checker
+    from minikeras.applications.inception_resnet_v2 import CustomScaleLayer
+    layer = CustomScaleLayer(0.17)
+    a, b = np.ones((2, 3, 3, 4)), np.full((2, 3, 3, 4), 2.0)
+    np.testing.assert_allclose(np.asarray(layer([a, b])), 1.34)
+    check_layer_gradients(CustomScaleLayer(0.17), (2, 3, 3, 4), (2, 3, 3, 4))
+    assert layer.get_config()["scale"] == 0.17
+    assert CustomScaleLayer.from_config(layer.get_config()).scale == 0.17
+    model = applications.InceptionResNetV2(weights=None, include_top=False, input_shape=(75, 75, 3))
+    assert sum(type(l).__name__ == "CustomScaleLayer" for l in model.layers) == 40

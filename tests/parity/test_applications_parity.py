@@ -32,6 +32,7 @@ CASES = {
     "ResNet101V2": dict(include_top=False, input_shape=(32, 32, 3), pooling="max"),
     "ResNet152V2": dict(include_top=False, input_shape=(32, 32, 3)),
     "InceptionV3": dict(input_shape=(75, 75, 3)),
+    "InceptionResNetV2": dict(include_top=False, input_shape=(75, 75, 3), pooling="max"),
     "Xception": dict(include_top=False, input_shape=(71, 71, 3), pooling="avg"),
     "MobileNet": dict(input_shape=(32, 32, 3), alpha=0.5, depth_multiplier=2, classes=12),
     "MobileNetV2": dict(input_shape=(32, 32, 3), alpha=1.4),
