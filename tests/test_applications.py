@@ -40,6 +40,8 @@ WEIGHT_FILES = [
     ("DenseNet201", {"include_top": False}, "densenet201_weights_tf_dim_ordering_tf_kernels_notop.h5", "densenet/"),
     ("EfficientNetB0", {"include_top": False}, "efficientnetb0_notop.h5", "storage.googleapis.com/keras-applications/"),
     ("EfficientNetB5", {}, "efficientnetb5.h5", "storage.googleapis.com/keras-applications/"),
+    ("EfficientNetV2S", {"include_top": False}, "efficientnetv2-s_notop.h5", "keras-applications/efficientnet_v2/"),
+    ("EfficientNetV2B2", {}, "efficientnetv2-b2.h5", "keras-applications/efficientnet_v2/"),
 ]
 
 
@@ -209,6 +211,17 @@ def test_efficientnet_default_sizes():
     for variant, size in [("B1", 240), ("B4", 380)]:
         model = getattr(applications, f"EfficientNet{variant}")(weights=None)
         assert model.input_shape == (None, size, size, 3) and model.name == f"efficientnet{variant.lower()}"
+
+
+def test_efficientnet_v2_input_scaling():
+    """B variants standardise with ImageNet's statistics, S/M/L map to [-1, 1); or nothing."""
+    b0 = applications.EfficientNetV2B0(weights=None, include_top=False, input_shape=(32, 32, 3))
+    assert [type(l).__name__ for l in b0.layers[1:3]] == ["Rescaling", "Normalization"]
+    s = applications.EfficientNetV2S(weights=None, include_top=False, input_shape=(32, 32, 3))
+    assert type(s.layers[1]).__name__ == "Rescaling" and s.layers[1].get_config()["offset"] == -1
+    bare = applications.EfficientNetV2B0(weights=None, include_top=False, input_shape=(32, 32, 3),
+                                         include_preprocessing=False)
+    assert bare.layers[1].name == "stem_conv" and bare.count_params() == b0.count_params()
 
 
 def test_keras_module_paths():

@@ -6,11 +6,13 @@ would download into ``~/.keras/models/`` -- minikeras never downloads, so the fi
 there (the error says which file and from where). Each family's module also has Keras's
 ``preprocess_input`` and ``decode_predictions``.
 """
-from . import (densenet, efficientnet, imagenet_utils, inception_resnet_v2, inception_v3, mobilenet,
+from . import (densenet, efficientnet, efficientnet_v2, imagenet_utils, inception_resnet_v2, inception_v3, mobilenet,
                mobilenet_v2, resnet, resnet50, resnet_v2, vgg16, vgg19, xception)
 from .densenet import DenseNet121, DenseNet169, DenseNet201
 from .efficientnet import (EfficientNetB0, EfficientNetB1, EfficientNetB2, EfficientNetB3, EfficientNetB4,
                            EfficientNetB5, EfficientNetB6, EfficientNetB7)
+from .efficientnet_v2 import (EfficientNetV2B0, EfficientNetV2B1, EfficientNetV2B2, EfficientNetV2B3, EfficientNetV2L,
+                              EfficientNetV2M, EfficientNetV2S)
 from .inception_resnet_v2 import InceptionResNetV2
 from .inception_v3 import InceptionV3
 from .mobilenet import MobileNet
