@@ -54,6 +54,21 @@ def test_missing_imagenet_file_names_it_and_its_place(home, name, kwargs, fname,
     assert "does not download" in message and origin + fname in message, message
 
 
+@pytest.mark.parametrize("name, kwargs, fname, origin", [
+    ("NASNetMobile", {}, "nasnet_mobile.h5", "keras-applications/nasnet/NASNet-mobile.h5"),
+    ("NASNetLarge", {"include_top": False}, "nasnet_large_no_top.h5", "keras-applications/nasnet/NASNet-large-no-top.h5"),
+])
+def test_nasnet_files_are_cached_under_other_names_than_their_origin(home, name, kwargs, fname, origin):
+    with pytest.raises(FileNotFoundError) as info:
+        getattr(applications, name)(**kwargs)
+    assert os.path.join(str(home), "models", fname) in str(info.value) and origin in str(info.value)
+
+
+def test_nasnet_mobile_default_size_without_top():
+    model = applications.NASNetMobile(weights=None, include_top=False)
+    assert model.input_shape == (None, 224, 224, 3)      # NASNetMobile's own default without a top
+
+
 def test_default_place_is_home_dot_keras(monkeypatch, tmp_path):
     monkeypatch.delenv("KERAS_HOME", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
