@@ -43,7 +43,6 @@ CASES = {
     "EfficientNetB0": dict(input_shape=(32, 32, 3)),
     "EfficientNetB1": dict(include_top=False, input_shape=(32, 32, 3), pooling="avg"),
     "EfficientNetB3": dict(input_shape=(32, 32, 3), classes=5),
-    "EfficientNetB7": dict(include_top=False, input_shape=(32, 32, 3)),
     "EfficientNetV2B0": dict(input_shape=(32, 32, 3)),
     "EfficientNetV2B3": dict(include_top=False, input_shape=(32, 32, 3), pooling="avg"),
     "EfficientNetV2S": dict(input_shape=(32, 32, 3), classes=3),
