@@ -26,3 +26,5 @@ from .version import __version__
 def version():
     """The version of minikeras, as ``keras.version()`` gives Keras's."""
     return __version__
+
+from . import applications  # noqa: E402  (keras.applications: model builders on top of everything)

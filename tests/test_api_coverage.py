@@ -33,8 +33,9 @@ START, END = "<!-- api-coverage:start -->", "<!-- api-coverage:end -->"
 
 # "" is the top-level namespace (keras.Layer, keras.ops, ...), where submodules count as names.
 MODULES = ["", "ops", "layers", "losses", "metrics", "activations", "initializers", "regularizers",
-           "constraints", "optimizers", "callbacks", "utils", "config", "saving", "random", "models", "datasets"]
-WITH_SUBMODULES = {"", "datasets"}
+           "constraints", "optimizers", "callbacks", "utils", "config", "saving", "random", "models", "datasets",
+           "applications"]
+WITH_SUBMODULES = {"", "datasets", "applications"}
 KERAS_INTERNAL = {"src"}   # keras.src is Keras's implementation, not its API
 
 _KERAS2 = "Keras 2 name, kept because the tutorials the book grew from use it"
