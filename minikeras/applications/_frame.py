@@ -17,7 +17,7 @@ which ``Model.load_weights`` reads, matching layers with weights in order.
 import os
 
 from .. import layers
-from ..engine.functional import Model
+from ..engine.model import Model
 from ..engine.tensor import KerasTensor
 from ..utils.cache_files import cache_path, missing_file_error
 from . import imagenet_utils
