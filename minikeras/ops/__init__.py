@@ -1,5 +1,9 @@
 """``minikeras.ops``: differentiable array operations, eager on arrays, symbolic on
-KerasTensors. Use them inside custom layers; ``GradientTape`` differentiates them."""
+KerasTensors. Use them inside custom layers; ``GradientTape`` differentiates them.
+
+By family, as Keras lays them out: ``core`` (arithmetic, reductions, shapes), ``numpy`` (the rest
+of the NumPy-like API), ``math``, ``linalg``, ``nn_functions`` (Keras's ``ops.nn``) and
+``activations``; ``nn`` holds the fused kernels of the built-in layers."""
 from . import nn
 from .activations import (elu, exponential, gelu, hard_sigmoid, leaky_relu, linear, log_softmax, relu,
                           relu6, selu, sigmoid, silu, softmax, softplus, softsign, swish)
@@ -9,5 +13,21 @@ from .core import (abs, add, all, any, apply, argmax, argmin, broadcast_to, cast
                    not_equal, ones, ones_like, pad, power, repeat, reshape, shape, sign, sin, split,
                    sqrt, square, squeeze, stack, stop_gradient, subtract, sum, take, tanh, tile,
                    transpose, unbroadcast, where, zeros, zeros_like)
+from .linalg import det, inv, logdet, norm, slogdet, solve
+from .math import erf, erfinv, in_top_k, logsumexp, rsqrt, segment_max, segment_min, segment_sum, top_k
+from .nn_functions import (batch_normalization, binary_crossentropy, categorical_crossentropy, celu, glu,
+                           hard_shrink, hard_silu, hard_swish, hard_tanh, log_sigmoid, moments, multi_hot,
+                           normalize, one_hot, soft_shrink, sparse_categorical_crossentropy, sparse_plus,
+                           squareplus, tanh_shrink, threshold)
+from .numpy import (absolute, allclose, amax, amin, append, arange, arccos, arccosh, arcsin, arcsinh, arctan,
+                    arctan2, arctanh, argsort, array, average, cbrt, ceil, convert_to_numpy, convert_to_tensor,
+                    copy, cosh, count_nonzero, cumprod, cumsum, deg2rad, diag, diagonal, diff, divide_no_nan,
+                    dtype, einsum, empty, empty_like, exp2, expm1, eye, fabs, fliplr, flipud, floor,
+                    floor_divide, full, full_like, heaviside, hstack, hypot, identity, inner, is_tensor,
+                    isclose, isfinite, isin, isinf, isnan, isneginf, isposinf, linspace, log2, log10,
+                    logaddexp, logical_and, logical_not, logical_or, logical_xor, logspace, meshgrid, mod,
+                    moveaxis, nan_to_num, ndim, outer, prod, rad2deg, ravel, reciprocal, roll, rot90, round,
+                    signbit, sinh, size, sort, std, swapaxes, take_along_axis, tan, tensordot, trace, tri,
+                    tril, triu, true_divide, trunc, unstack, var, vdot, vstack)
 from .tape import GradientTape
-from .tensor import Tensor, Variable, convert_to_tensor, to_numpy
+from .tensor import Tensor, Variable, to_numpy

@@ -89,8 +89,12 @@ def _symbolic(forward, args, kwargs, shape_rule):
         dtype = _result_dtype(args)
         return KerasTensor(shape_rule(*shapes, **kwargs), dtype)
     outs = []
+    float_dtype = next((a.dtype for a in args if isinstance(a, (KerasTensor, Tensor))
+                        and a.dtype in ("float16", "float32", "float64")), None)
     for fill in (2, 3):
-        arrays = [_probe(a, fill) for a in args]
+        # Python numbers stay weak here too, as in eager mode: ``x % 2.0`` keeps x's float type
+        arrays = [np.asarray(a, dtype=float_dtype) if type(a) in (int, float) and float_dtype else _probe(a, fill)
+                  for a in args]
         value, _ = forward(*arrays, **kwargs)
         outs.append(np.asarray(value))
     shape = tuple(a if a == b else None for a, b in zip(outs[0].shape, outs[1].shape))

@@ -1,0 +1,151 @@
+"""Linear algebra: norms, inverses, determinants and linear solves, differentiable.
+
+The gradients are the classical matrix-calculus identities (for C = A^{-1}: dA = -C^T dC C^T;
+for d = det A: dA = d * dd * A^{-T}; for X = A^{-1} B: dB = A^{-T} dX, dA = -dB X^T).
+All act on the last two axes, batched over the others.
+"""
+import numpy as np
+
+from .. import backend
+from ..engine.tensor import KerasTensor
+from . import core
+from .core import apply
+from .numpy import _as_float
+
+
+def _square(a, name):
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise ValueError(f"ops.{name}: expects square matrices in the last two axes, received shape {a.shape}.")
+
+
+def _t(a):
+    return np.swapaxes(a, -1, -2)
+
+
+def _floats(a):
+    return a.astype(backend.floatx()) if a.dtype.kind in "biu" else a
+
+
+def inv(x):
+    """The inverse of each square matrix."""
+    def forward(a):
+        a = _floats(a)
+        _square(a, "inv")
+        c = np.linalg.inv(a)
+        return c, lambda g: (-_t(c) @ g @ _t(c),)
+    return apply(forward, x)
+
+
+def det(x):
+    """The determinant of each square matrix."""
+    def forward(a):
+        a = _floats(a)
+        _square(a, "det")
+        d = np.linalg.det(a)
+        return d, lambda g: ((g * d)[..., None, None] * _t(np.linalg.inv(a)),)
+    return apply(forward, x)
+
+
+def slogdet(x):
+    """(sign, log|det|) of each square matrix; the gradient flows through log|det|."""
+    sign = apply(lambda a: (np.linalg.slogdet(_floats(a))[0], lambda g: (None,)), x)
+    return sign, _log_abs_det(x)
+
+
+def logdet(x):
+    """log(det(x)), NaN where the determinant is not positive (as Keras's, for positive-definite x)."""
+    sign, log_abs = slogdet(x)
+    return core.where(core.greater(sign, 0), log_abs, np.nan)
+
+
+def _log_abs_det(x):
+    def forward(a):
+        a = _floats(a)
+        _square(a, "slogdet")
+        return np.linalg.slogdet(a)[1], lambda g: (g[..., None, None] * _t(np.linalg.inv(a)),)
+    return apply(forward, x)
+
+
+def solve(a, b):
+    """X with A @ X = B, for each square A (B a matrix, or a vector for a 2-D A)."""
+    def forward(a, b):
+        a, b = _floats(a), _floats(b)
+        _square(a, "solve")
+        vector = b.ndim == a.ndim - 1
+        bm = b[..., None] if vector else b
+        x = np.linalg.solve(a, bm)
+
+        def backward(g):
+            gm = g[..., None] if vector else g
+            gb = np.linalg.solve(_t(a), gm)
+            ga = -gb @ _t(x)
+            return core.unbroadcast(ga, a.shape), core.unbroadcast(gb[..., 0] if vector else gb, b.shape)
+        return (x[..., 0] if vector else x), backward
+    return apply(forward, a, b)
+
+
+def norm(x, ord=None, axis=None, keepdims=False):
+    """Vector or matrix norm, as numpy's ``linalg.norm``.
+
+    Vector norms (one axis, or every axis when ``axis`` is None and ``ord`` is None): the
+    2-norm by default, any p-norm, inf/-inf (largest/smallest |x|), 0 (count of non-zeros).
+    Matrix norms (two axes): 'fro', 1/-1 (column sums), inf/-inf (row sums).
+    Built from differentiable operations, so its gradient comes with them.
+    """
+    x = _as_float(x)
+    rank = len(x.shape)
+    if axis is None:
+        axes = tuple(range(rank))
+        if ord is not None and rank > 2:
+            raise ValueError(f"ops.norm: with ord={ord!r}, axis=None needs a 1-D or 2-D input, "
+                             f"received shape {x.shape}.")
+        if ord is None:
+            return _vector_norm(core.reshape(x, (-1,)) if not keepdims else x, 2, axes if keepdims else 0,
+                                keepdims)
+    else:
+        axes = (axis,) if np.ndim(axis) == 0 else tuple(axis)
+    axes = tuple(a % rank for a in axes)
+    if len(axes) == 1:
+        return _vector_norm(x, 2 if ord is None else ord, axes[0], keepdims)
+    if len(axes) == 2:
+        return _matrix_norm(x, "fro" if ord is None else ord, axes, keepdims)
+    raise ValueError(f"ops.norm: `axis` must name one or two axes, received axis={axis!r}.")
+
+
+def _vector_norm(x, ord, axis, keepdims):
+    if isinstance(ord, str):
+        raise ValueError(f"ops.norm: ord={ord!r} is a matrix norm; a vector norm takes a number.")
+    a = core.abs(x)
+    if ord == np.inf:
+        return core.max(a, axis=axis, keepdims=keepdims)
+    if ord == -np.inf:
+        return core.min(a, axis=axis, keepdims=keepdims)
+    if ord == 0:
+        return core.sum(core.cast(core.not_equal(x, 0), x.dtype), axis=axis, keepdims=keepdims)
+    if ord == 1:
+        return core.sum(a, axis=axis, keepdims=keepdims)
+    if ord == 2:
+        return _sqrt_with_zero(core.sum(core.square(x), axis=axis, keepdims=keepdims))
+    return core.power(core.sum(core.power(a, float(ord)), axis=axis, keepdims=keepdims), 1.0 / float(ord))
+
+
+def _sqrt_with_zero(s):
+    """sqrt whose gradient at 0 is 0 rather than inf (the norm of a zero vector is flat enough)."""
+    def forward(s):
+        y = np.sqrt(s)
+        return y, lambda g: (np.where(y > 0, 0.5 * g / np.where(y > 0, y, 1), 0).astype(g.dtype),)
+    return apply(forward, s, shape_rule=lambda shape: shape)
+
+
+def _matrix_norm(x, ord, axes, keepdims):
+    row_axis, col_axis = axes
+    if ord == "fro":
+        return _sqrt_with_zero(core.sum(core.square(x), axis=axes, keepdims=keepdims))
+    if ord in (1, -1, np.inf, -np.inf):
+        summed, then = (row_axis, col_axis) if ord in (1, -1) else (col_axis, row_axis)
+        sums = core.sum(core.abs(x), axis=summed, keepdims=True)
+        pick = core.max if ord in (1, np.inf) else core.min
+        out = pick(sums, axis=then, keepdims=True)
+        return out if keepdims else core.squeeze(out, axis=axes)
+    raise ValueError(f"ops.norm: minikeras computes the matrix norms 'fro', 1, -1, inf and -inf; "
+                     f"received ord={ord!r}.")

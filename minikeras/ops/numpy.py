@@ -1,0 +1,822 @@
+"""The NumPy-like operations of ``keras.ops`` that ``core.py`` does not define.
+
+Keras 3 offers most of NumPy's array API under ``keras.ops`` so that one piece of model code
+runs on every backend. Here each operation is, as in ``core.py``, a numpy forward that returns
+``(value, backward)``, run through ``core.apply``: eager on arrays and Tensors, recorded on the
+tape when a gradient is wanted, and symbolic on KerasTensors (the output shape comes from an
+explicit rule, or from ``apply``'s two probe runs). Operations that are compositions of other
+operations (``var`` is a mean of squares) are written as such: their gradient and their shape
+rule come with the parts.
+
+Dtypes follow Keras rather than NumPy where the two differ: Python integers become int32,
+float functions of integer tensors give floatx, and indices (``argsort``) are int32.
+
+The sections: 1. creating arrays, 2. elementwise functions, 3. logic and tests,
+4. reductions and scans, 5. ordering, 6. rearranging, 7. products.
+"""
+import builtins
+import string
+
+import numpy as np
+
+from .. import backend
+from ..engine.tensor import KerasTensor
+from . import core
+from .core import _axes, _reduce_grad, _unary_rule, apply, unbroadcast
+from .tensor import Tensor
+
+
+def _is_tensor(x):
+    return isinstance(x, (Tensor, KerasTensor))
+
+
+def _python_dtype(value):
+    """Keras's dtype for Python data: int32 for integers, floatx for floats, bool for bools."""
+    kind = np.asarray(value).dtype.kind
+    return {"b": "bool", "i": "int32", "u": "int32", "f": backend.floatx()}.get(kind)
+
+
+def _check_dtype(dtype, name):
+    try:
+        return backend.standardize_dtype(dtype)
+    except TypeError as error:
+        raise TypeError(f"ops.{name}: `dtype` must be a dtype name such as 'float32', "
+                        f"received dtype={dtype!r}.") from error
+
+
+# ============================================================================ 1. creating arrays
+
+def array(x, dtype=None):
+    """A Tensor holding ``x`` (Keras's ``ops.array``: the same as ``convert_to_tensor``)."""
+    return convert_to_tensor(x, dtype=dtype)
+
+
+def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
+    """``x`` as a Tensor. Python lists and numbers take Keras's dtypes (int32 for integers,
+    floatx for floats); a Tensor or KerasTensor passes through (cast if ``dtype`` is given)."""
+    if sparse or ragged:
+        raise ValueError("ops.convert_to_tensor: minikeras has only dense tensors; "
+                         f"received sparse={sparse!r}, ragged={ragged!r}.")
+    if dtype is not None:
+        dtype = _check_dtype(dtype, "convert_to_tensor")
+    if isinstance(x, KerasTensor):
+        return x if dtype is None or dtype == x.dtype else core.cast(x, dtype)
+    if dtype is None and not isinstance(x, (Tensor, np.ndarray, np.generic)):
+        dtype = _python_dtype(x)
+    from .tensor import convert_to_tensor as wrap  # the plain wrapper; this function adds Keras's dtypes
+    return wrap(x, dtype=dtype)
+
+
+def convert_to_numpy(x):
+    """The numbers of ``x`` as a numpy array (a symbolic tensor has none)."""
+    if isinstance(x, KerasTensor):
+        raise TypeError(f"ops.convert_to_numpy: a symbolic tensor (shape {x.shape}) has no values "
+                        "while a model is being defined; call the model on data first.")
+    return np.array(x.value if isinstance(x, Tensor) else x)
+
+
+def is_tensor(x):
+    """True for a minikeras Tensor (or Variable), as Keras's is True for its backend's tensors."""
+    return isinstance(x, Tensor)
+
+
+def dtype(x):
+    """The dtype name of ``x`` ('float32', 'int32', ...)."""
+    if isinstance(x, (Tensor, KerasTensor)):
+        return x.dtype
+    return backend.standardize_dtype(np.asarray(x).dtype)
+
+
+def size(x):
+    """Number of elements of ``x``."""
+    if isinstance(x, KerasTensor):
+        if None in x.shape:
+            raise ValueError(f"ops.size: the shape {x.shape} has an unknown dimension.")
+        return int(np.prod(x.shape))
+    return Tensor(np.asarray(np.size(x.value if isinstance(x, Tensor) else x), dtype="int32"))
+
+
+def ndim(x):
+    """Number of axes of ``x``."""
+    return len(x.shape) if _is_tensor(x) else np.ndim(x)
+
+
+def arange(start, stop=None, step=1, dtype=None):
+    """Evenly spaced values in [start, stop); int32 when every bound is an integer."""
+    if step == 0:
+        raise ValueError("ops.arange: `step` must not be 0.")
+    if dtype is None:
+        bounds = [v for v in (start, stop, step) if v is not None]
+        dtype = "int32" if builtins.all(np.asarray(v).dtype.kind in "iu" for v in bounds) else backend.floatx()
+    dtype = _check_dtype(dtype, "arange")
+    if stop is None:
+        start, stop = 0, start
+    return Tensor(np.arange(start, stop, step).astype(dtype))
+
+
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    """``num`` evenly spaced values from start to stop (floatx unless ``dtype`` says)."""
+    if int(num) < 0:
+        raise ValueError(f"ops.linspace: `num` must be at least 0, received num={num}.")
+    dtype = _check_dtype(dtype, "linspace")
+    values, step = np.linspace(np.asarray(start), np.asarray(stop), int(num), endpoint=endpoint,
+                               retstep=True, axis=axis)
+    out = Tensor(values.astype(dtype))
+    return (out, Tensor(np.asarray(step, dtype=dtype))) if retstep else out
+
+
+def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
+    """``base ** linspace(start, stop)``."""
+    dtype = _check_dtype(dtype, "logspace")
+    return Tensor(np.logspace(np.asarray(start), np.asarray(stop), int(num), endpoint=endpoint, base=base,
+                              axis=axis).astype(dtype))
+
+
+def _shape_tuple(shape, name):
+    shape = (shape,) if np.ndim(shape) == 0 else tuple(shape)
+    if not builtins.all(isinstance(d, (int, np.integer)) and d >= 0 for d in shape):
+        raise ValueError(f"ops.{name}: `shape` must hold non-negative integers, received shape={shape}.")
+    return tuple(int(d) for d in shape)
+
+
+def full(shape, fill_value, dtype=None):
+    """An array of ``shape`` filled with ``fill_value`` (floatx unless ``dtype`` says)."""
+    dtype = _check_dtype(dtype, "full")
+    value = fill_value.value if isinstance(fill_value, Tensor) else fill_value
+    return Tensor(np.full(_shape_tuple(shape, "full"), value, dtype=dtype))
+
+
+def full_like(x, fill_value, dtype=None):
+    """An array shaped like ``x`` filled with ``fill_value`` (``x``'s dtype unless ``dtype`` says)."""
+    if dtype is not None:
+        dtype = _check_dtype(dtype, "full_like")
+    if isinstance(x, KerasTensor):
+        return KerasTensor(x.shape, dtype or x.dtype)
+    x = core.convert_to_tensor(x)
+    return Tensor(np.full(x.shape, fill_value, dtype=dtype or x.dtype))
+
+
+def empty(shape, dtype=None):
+    """An array of ``shape`` whose values are whatever the memory held (fast to make)."""
+    return Tensor(np.empty(_shape_tuple(shape, "empty"), dtype=_check_dtype(dtype, "empty")))
+
+
+def empty_like(x, dtype=None):
+    """``empty`` with the shape (and dtype, unless given) of ``x``."""
+    if isinstance(x, KerasTensor):
+        return KerasTensor(x.shape, dtype or x.dtype)
+    x = core.convert_to_tensor(x)
+    return Tensor(np.empty(x.shape, dtype=_check_dtype(dtype or x.dtype, "empty_like")))
+
+
+def eye(N, M=None, k=0, dtype=None):
+    """An N x M matrix with ones on the k-th diagonal."""
+    return Tensor(np.eye(int(N), None if M is None else int(M), int(k), dtype=_check_dtype(dtype, "eye")))
+
+
+def identity(n, dtype=None):
+    """The n x n identity matrix."""
+    return eye(n, dtype=dtype)
+
+
+def tri(N, M=None, k=0, dtype=None):
+    """Ones at and below the k-th diagonal of an N x M matrix."""
+    return Tensor(np.tri(int(N), None if M is None else int(M), int(k), dtype=_check_dtype(dtype, "tri")))
+
+
+def _band(keep):
+    """``tril``/``triu``: keep a triangle of the last two axes; the gradient keeps the same cells."""
+    def op(x, k=0):
+        def forward(x):
+            if x.ndim < 2:
+                raise ValueError(f"ops.{keep.__name__}: needs at least 2 axes, received shape {x.shape}.")
+            mask = keep(np.ones(x.shape[-2:], dtype=bool), int(k))
+            return np.where(mask, x, x.dtype.type(0)), lambda g: (np.where(mask, g, 0).astype(g.dtype),)
+        return apply(forward, x, shape_rule=_unary_rule)
+    op.__name__ = keep.__name__
+    op.__doc__ = f"The {'lower' if keep is np.tril else 'upper'} triangle of ``x``'s last two axes " \
+                 "(the k-th diagonal included); the other cells become 0."
+    return op
+
+
+tril = _band(np.tril)
+triu = _band(np.triu)
+
+
+def meshgrid(*xs, indexing="xy"):
+    """Coordinate grids from 1-D arrays, as numpy's ``meshgrid``."""
+    if indexing not in ("xy", "ij"):
+        raise ValueError(f"ops.meshgrid: `indexing` must be 'xy' or 'ij', received {indexing!r}.")
+    arrays = [core.convert_to_tensor(x).value for x in xs]
+    return [Tensor(g.copy()) for g in np.meshgrid(*arrays, indexing=indexing)]
+
+
+def copy(x):
+    """A new array with the values of ``x`` (gradients pass through)."""
+    return apply(lambda x: (x.copy(), lambda g: (g,)), x, shape_rule=_unary_rule)
+
+
+# ============================================================================ 2. elementwise functions
+
+def _float_unary(name, fn, derivative=None, doc=""):
+    """A float function of one tensor. Integer inputs are first converted to floatx, as Keras does.
+    ``derivative(x, y)`` gives dy/dx; without it no gradient flows (piecewise-constant functions)."""
+    def forward(x):
+        integer = x.dtype.kind in "biu"
+        if integer:
+            x = x.astype(backend.floatx())
+        y = np.asarray(fn(x)).astype(x.dtype, copy=False)
+        if derivative is None or integer:
+            return y, lambda g: (None,)
+        return y, lambda g: ((g * derivative(x, y)).astype(g.dtype, copy=False),)
+
+    def op(x):
+        if isinstance(x, KerasTensor):
+            return KerasTensor(x.shape, backend.floatx() if x.dtype in _NON_FLOAT else x.dtype)
+        return apply(forward, x)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = doc or f"Elementwise {name} of x."
+    return op
+
+
+_NON_FLOAT = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"}
+
+expm1 = _float_unary("expm1", np.expm1, lambda x, y: y + 1, "exp(x) - 1, accurate for small x.")
+exp2 = _float_unary("exp2", np.exp2, lambda x, y: y * np.log(2).astype(x.dtype), "2 ** x.")
+log2 = _float_unary("log2", np.log2, lambda x, y: 1 / (x * np.log(2).astype(x.dtype)), "Base-2 logarithm.")
+log10 = _float_unary("log10", np.log10, lambda x, y: 1 / (x * np.log(10).astype(x.dtype)),
+                     "Base-10 logarithm.")
+reciprocal = _float_unary("reciprocal", lambda x: 1 / x, lambda x, y: -y * y, "1 / x.")
+tan = _float_unary("tan", np.tan, lambda x, y: 1 + y * y)
+sinh = _float_unary("sinh", np.sinh, lambda x, y: np.cosh(x))
+cosh = _float_unary("cosh", np.cosh, lambda x, y: np.sinh(x))
+arcsin = _float_unary("arcsin", np.arcsin, lambda x, y: 1 / np.sqrt(1 - x * x))
+arccos = _float_unary("arccos", np.arccos, lambda x, y: -1 / np.sqrt(1 - x * x))
+arctan = _float_unary("arctan", np.arctan, lambda x, y: 1 / (1 + x * x))
+arcsinh = _float_unary("arcsinh", np.arcsinh, lambda x, y: 1 / np.sqrt(x * x + 1))
+arccosh = _float_unary("arccosh", np.arccosh, lambda x, y: 1 / np.sqrt(x * x - 1))
+arctanh = _float_unary("arctanh", np.arctanh, lambda x, y: 1 / (1 - x * x))
+cbrt = _float_unary("cbrt", np.cbrt, lambda x, y: 1 / (3 * y * y), "Cube root.")
+deg2rad = _float_unary("deg2rad", np.deg2rad, lambda x, y: np.deg2rad(np.ones_like(x)))
+rad2deg = _float_unary("rad2deg", np.rad2deg, lambda x, y: np.rad2deg(np.ones_like(x)))
+floor = _float_unary("floor", np.floor, doc="Largest integer <= x (no gradient flows: the steps are flat).")
+ceil = _float_unary("ceil", np.ceil, doc="Smallest integer >= x (no gradient flows).")
+trunc = _float_unary("trunc", np.trunc, doc="x rounded towards 0 (no gradient flows).")
+
+
+def absolute(x):
+    """|x| (the same as ``ops.abs``)."""
+    return core.abs(x)
+
+
+fabs = absolute
+
+
+def round(x, decimals=0):
+    """x rounded to ``decimals`` decimals, halves to even as numpy does (no gradient flows)."""
+    if isinstance(x, KerasTensor):
+        return KerasTensor(x.shape, x.dtype)
+    return apply(lambda x: (np.round(x, decimals), lambda g: (None,)), x)
+
+
+def _binary(name, fn, backward=None, doc=""):
+    """An elementwise function of two broadcastable tensors; ``backward(a, b, y, g)`` gives
+    (d/da, d/db) before unbroadcasting, or there is no gradient."""
+    def forward(a, b):
+        y = fn(a, b)
+
+        def grads(g):
+            if backward is None:
+                return None, None
+            ga, gb = backward(a, b, y, g)
+            return (None if ga is None else unbroadcast(ga, a.shape),
+                    None if gb is None else unbroadcast(gb, np.shape(b)))
+        return y, grads
+
+    def op(x1, x2):
+        return apply(forward, x1, x2)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = doc or f"Elementwise {name} of x1 and x2, with broadcasting."
+    return op
+
+
+def _floats(fn):
+    """Run ``fn`` on floats: integer inputs go to floatx first (Keras's promotion for arctan2 & co)."""
+    def wrapped(a, b):
+        if a.dtype.kind in "biu" and b.dtype.kind in "biu":
+            a, b = a.astype(backend.floatx()), b.astype(backend.floatx())
+        return fn(a, b)
+    return wrapped
+
+
+mod = _binary("mod", np.mod, lambda a, b, y, g: (g, -g * np.floor_divide(a, b)),
+              "x1 modulo x2, with the sign of x2 (Python's %).")
+floor_divide = _binary("floor_divide", np.floor_divide, doc="floor(x1 / x2) (no gradient flows).")
+arctan2 = _binary("arctan2", _floats(np.arctan2),
+                  lambda a, b, y, g: (g * b / (a * a + b * b), -g * a / (a * a + b * b)),
+                  "The angle of the point (x2, x1), in (-pi, pi].")
+hypot = _binary("hypot", _floats(np.hypot), lambda a, b, y, g: (g * a / y, g * b / y), "sqrt(x1**2 + x2**2).")
+logaddexp = _binary("logaddexp", _floats(np.logaddexp),
+                    lambda a, b, y, g: (g * np.exp(a - y), g * np.exp(b - y)), "log(exp(x1) + exp(x2)), stably.")
+heaviside = _binary("heaviside", np.heaviside, doc="0 where x1 < 0, 1 where x1 > 0, x2 where x1 == 0.")
+
+
+def true_divide(x1, x2):
+    """x1 / x2 (the same as ``ops.divide``)."""
+    return core.divide(x1, x2)
+
+
+def divide_no_nan(x1, x2):
+    """x1 / x2, but 0 wherever x2 is 0 (and no gradient flows through those cells)."""
+    def forward(a, b):
+        zero = b == 0
+        safe = np.where(zero, 1, b).astype(np.result_type(a, b))
+        y = np.where(zero, 0, a / safe)
+        return y, lambda g: (unbroadcast(np.where(zero, 0, g / safe), a.shape),
+                             unbroadcast(np.where(zero, 0, -g * a / (safe * safe)), b.shape))
+    return apply(forward, x1, x2)
+
+
+def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
+    """NaN becomes ``nan`` and infinities the largest finite values (or ``posinf``/``neginf``);
+    the gradient flows through the cells that were finite."""
+    def forward(x):
+        finite = np.isfinite(x)
+        y = np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+        return y, lambda g: (np.where(finite, g, 0).astype(g.dtype),)
+    return apply(forward, x, shape_rule=_unary_rule)
+
+
+# ============================================================================ 3. logic and tests
+
+def _predicate(name, fn, doc):
+    """A test of each value: bool output, no gradient."""
+    def op(*xs):
+        if builtins.any(isinstance(x, KerasTensor) for x in xs):
+            shapes = [x.shape if _is_tensor(x) else np.shape(x) for x in xs]
+            return KerasTensor(core.broadcast_shapes(*shapes), "bool")
+        return apply(lambda *arrays: (np.asarray(fn(*arrays), dtype=bool), lambda g: (None,) * len(arrays)), *xs)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = doc
+    return op
+
+
+isnan = _predicate("isnan", np.isnan, "True where x is NaN.")
+isinf = _predicate("isinf", np.isinf, "True where x is +inf or -inf.")
+isfinite = _predicate("isfinite", np.isfinite, "True where x is neither NaN nor infinite.")
+isneginf = _predicate("isneginf", np.isneginf, "True where x is -inf.")
+isposinf = _predicate("isposinf", np.isposinf, "True where x is +inf.")
+signbit = _predicate("signbit", np.signbit, "True where the sign bit of x is set (x < 0, or -0.0).")
+logical_not = _predicate("logical_not", np.logical_not, "Elementwise NOT of the truth values of x.")
+logical_and = _predicate("logical_and", np.logical_and, "Elementwise AND of the truth values of x1 and x2.")
+logical_or = _predicate("logical_or", np.logical_or, "Elementwise OR of the truth values of x1 and x2.")
+logical_xor = _predicate("logical_xor", np.logical_xor, "Elementwise XOR of the truth values of x1 and x2.")
+
+
+def isclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
+    """True where |x1 - x2| <= atol + rtol * |x2|."""
+    return _predicate("isclose", lambda a, b: np.isclose(a, b, rtol, atol, equal_nan), "")(x1, x2)
+
+
+def allclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
+    """True (a bool scalar) when ``isclose`` holds everywhere."""
+    return core.all(isclose(x1, x2, rtol, atol, equal_nan))
+
+
+def isin(x1, x2, assume_unique=False, invert=False):
+    """True where a value of x1 occurs anywhere in x2."""
+    if isinstance(x1, KerasTensor):
+        return KerasTensor(x1.shape, "bool")
+    return apply(lambda a, b: (np.isin(a, b, assume_unique=assume_unique, invert=invert),
+                               lambda g: (None, None)), x1, x2)
+
+
+# ============================================================================ 4. reductions and scans
+
+def prod(x, axis=None, keepdims=False, dtype=None):
+    """Product of the values along ``axis`` (all by default).
+
+    The gradient of a product with respect to one factor is the product of the others; it is
+    computed without dividing by the factor, so zeros are handled exactly.
+    """
+    def forward(x):
+        if dtype is not None:
+            x = x.astype(_check_dtype(dtype, "prod"))
+        axes = _axes(axis, x.ndim)
+        y = np.prod(x, axis=axes, keepdims=True)
+
+        def backward(g):
+            g = _reduce_grad(g, x.shape, axes, keepdims)
+            return (g * _product_of_others(x, axes),)
+        return (y if keepdims else np.squeeze(y, axis=axes)), backward
+    return apply(forward, x)
+
+
+def _product_of_others(x, axes):
+    """For every cell, the product of the other cells of its reduced group."""
+    moved = np.moveaxis(x, axes, tuple(range(-len(axes), 0)))
+    flat = moved.reshape(moved.shape[:moved.ndim - len(axes)] + (-1,))
+    ones = np.ones(flat.shape[:-1] + (1,), dtype=x.dtype)
+    before = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+    after = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    others = (before * after).reshape(moved.shape)
+    return np.moveaxis(others, tuple(range(-len(axes), 0)), axes)
+
+
+def var(x, axis=None, keepdims=False):
+    """Variance (the biased mean of squared deviations) along ``axis``."""
+    x = _as_float(x)
+    deviation = core.subtract(x, core.stop_gradient(core.mean(x, axis=axis, keepdims=True)))
+    # The mean's own gradient contribution is zero (deviations sum to zero): stopping it is exact.
+    return core.mean(core.square(deviation), axis=axis, keepdims=keepdims)
+
+
+def std(x, axis=None, keepdims=False):
+    """Standard deviation: sqrt of ``var``."""
+    return core.sqrt(var(x, axis=axis, keepdims=keepdims))
+
+
+def _as_float(x):
+    """Integer data averaged or scaled becomes floatx, as in Keras."""
+    if _is_tensor(x):
+        return core.cast(x, backend.floatx()) if x.dtype in _NON_FLOAT else x
+    x = core.convert_to_tensor(x)
+    return core.cast(x, backend.floatx()) if x.dtype in _NON_FLOAT else x
+
+
+def amax(x, axis=None, keepdims=False):
+    """Largest value along ``axis`` (the same as ``ops.max``)."""
+    return core.max(x, axis=axis, keepdims=keepdims)
+
+
+def amin(x, axis=None, keepdims=False):
+    """Smallest value along ``axis`` (the same as ``ops.min``)."""
+    return core.min(x, axis=axis, keepdims=keepdims)
+
+
+def average(x, axis=None, weights=None):
+    """Mean along ``axis``, weighted by ``weights`` (same shape as x, or 1-D along ``axis``)."""
+    x = _as_float(x)
+    if weights is None:
+        return core.mean(x, axis=axis)
+    weights = _as_float(weights)
+    if len(weights.shape) == 1 and len(x.shape) > 1:
+        if axis is None or np.ndim(axis) != 0:
+            raise ValueError("ops.average: 1-D weights need an integer `axis`; received "
+                             f"axis={axis!r} for x of shape {x.shape}.")
+        shape = [1] * len(x.shape)
+        shape[axis % len(x.shape)] = weights.shape[0]
+        weights = core.reshape(weights, shape)
+    return core.divide(core.sum(core.multiply(x, weights), axis=axis), core.sum(
+        core.multiply(core.ones_like(x), weights), axis=axis))
+
+
+def count_nonzero(x, axis=None):
+    """How many values along ``axis`` are not zero (int32)."""
+    def forward(x):
+        return np.count_nonzero(x, axis=None if axis is None else _axes(axis, x.ndim)).astype("int32"), \
+            lambda g: (None,)
+    return apply(forward, x)
+
+
+def _scan(name, numpy_scan, backward_of):
+    def op(x, axis=None, dtype=None):
+        def forward(x):
+            if dtype is not None:
+                x = x.astype(_check_dtype(dtype, name))
+            flat = axis is None
+            data = x.reshape(-1) if flat else x
+            ax = 0 if flat else axis % x.ndim
+            y = numpy_scan(data, axis=ax).astype(x.dtype, copy=False)
+            return y, lambda g: (backward_of(data, y, g, ax).reshape(x.shape),)
+        return apply(forward, x)
+    return op
+
+
+def _cumsum_backward(x, y, g, axis):
+    # y_j = sum_{i<=j} x_i, so dL/dx_i = sum_{j>=i} g_j: a cumulative sum from the end
+    return np.flip(np.cumsum(np.flip(g, axis), axis=axis), axis)
+
+
+def _cumprod_backward(x, y, g, axis):
+    """dL/dx_i = sum_{j>=i} g_j * prod_{k<=j, k!=i} x_k. Without zeros that is
+    (reverse cumsum of g*y) / x_i; with zeros, each position is recomputed with x_i set to 1."""
+    if np.all(x != 0):
+        return _cumsum_backward(x, y, g * y, axis) / x
+    moved_x, moved_g = np.moveaxis(x, axis, -1), np.moveaxis(g, axis, -1)
+    grad = np.empty_like(moved_x)
+    for i in range(moved_x.shape[-1]):
+        without = moved_x.copy()
+        without[..., i] = 1
+        products = np.cumprod(without, axis=-1)
+        grad[..., i] = (moved_g[..., i:] * products[..., i:]).sum(axis=-1)
+    return np.moveaxis(grad, -1, axis)
+
+
+cumsum = _scan("cumsum", np.cumsum, _cumsum_backward)
+cumsum.__name__ = "cumsum"
+cumsum.__doc__ = "Running sum along ``axis`` (of the flattened array when axis is None)."
+cumprod = _scan("cumprod", np.cumprod, _cumprod_backward)
+cumprod.__name__ = "cumprod"
+cumprod.__doc__ = "Running product along ``axis`` (of the flattened array when axis is None)."
+
+
+def diff(a, n=1, axis=-1):
+    """The n-th difference along ``axis``: a[1:] - a[:-1], n times."""
+    if int(n) < 0:
+        raise ValueError(f"ops.diff: `n` must be at least 0, received n={n}.")
+    for _ in range(int(n)):
+        ndim_a = len(a.shape) if _is_tensor(a) else np.ndim(a)
+        upper = [builtins.slice(None)] * ndim_a
+        lower = [builtins.slice(None)] * ndim_a
+        upper[axis], lower[axis] = builtins.slice(1, None), builtins.slice(None, -1)
+        a = core.subtract(core.getitem(a, tuple(upper)), core.getitem(a, tuple(lower)))
+    return a
+
+
+# ============================================================================ 5. ordering
+
+def sort(x, axis=-1):
+    """The values sorted ascending along ``axis``; the gradient returns to where each came from."""
+    def forward(x):
+        order = np.argsort(x, axis=axis, kind="stable")
+        return np.take_along_axis(x, order, axis=axis), lambda g: (_scatter_along(g, order, axis, x.shape),)
+    return apply(forward, x, shape_rule=_unary_rule)
+
+
+def _scatter_along(g, indices, axis, shape):
+    """The gradient of ``take_along_axis``: add each g back at the index it was taken from."""
+    full = np.zeros(shape, dtype=g.dtype)
+    axis = axis % len(shape)
+    grid = list(np.indices(indices.shape, sparse=True))
+    grid[axis] = indices
+    np.add.at(full, tuple(grid), g)
+    return full
+
+
+def argsort(x, axis=-1):
+    """The indices (int32) that sort ``x`` along ``axis``."""
+    return apply(lambda x: (np.argsort(x, axis=axis, kind="stable").astype("int32"), lambda g: (None,)), x)
+
+
+def take_along_axis(x, indices, axis=None):
+    """``x`` read at ``indices`` along ``axis`` (the flattened array when None), as numpy's;
+    the gradient adds back at the indices read (repeated ones add up)."""
+    def forward(x, idx):
+        if idx.dtype.kind not in "iu":
+            raise TypeError(f"ops.take_along_axis: indices must be integers, received dtype {idx.dtype}.")
+        data, ax = (x.reshape(-1), 0) if axis is None else (x, axis)
+        if idx.ndim != data.ndim:
+            raise ValueError(f"ops.take_along_axis: indices need as many axes as x ({data.ndim}); received "
+                             f"indices of shape {idx.shape} for x of shape {data.shape}.")
+        shape = np.broadcast_shapes(tuple(1 if a == ax % data.ndim else n for a, n in enumerate(idx.shape)),
+                                    tuple(1 if a == ax % data.ndim else n for a, n in enumerate(data.shape)))
+        target = list(shape)
+        target[ax % data.ndim] = idx.shape[ax % data.ndim]
+        idx = np.broadcast_to(np.where(idx < 0, idx + data.shape[ax], idx), tuple(target))
+        source = list(shape)
+        source[ax % data.ndim] = data.shape[ax % data.ndim]
+        data_b = np.broadcast_to(data, tuple(source))
+        y = np.take_along_axis(data_b, idx, axis=ax)
+        return y, lambda g: (unbroadcast(_scatter_along(g, idx, ax, data_b.shape), data.shape).reshape(x.shape),
+                             None)
+    return apply(forward, x, indices)
+
+
+# ============================================================================ 6. rearranging
+
+def ravel(x):
+    """``x`` as one axis."""
+    return core.reshape(x, (-1,))
+
+
+def moveaxis(x, source, destination):
+    """Move the axes ``source`` to the positions ``destination``; the rest keep their order."""
+    def forward(x):
+        return np.moveaxis(x, source, destination), lambda g: (np.moveaxis(g, destination, source),)
+    return apply(forward, x)
+
+
+def swapaxes(x, axis1, axis2):
+    """Exchange two axes."""
+    return apply(lambda x: (np.swapaxes(x, axis1, axis2), lambda g: (np.swapaxes(g, axis1, axis2),)), x)
+
+
+def roll(x, shift, axis=None):
+    """Shift values along ``axis`` cyclically (of the flattened array when axis is None)."""
+    def forward(x):
+        back = tuple(-s for s in shift) if np.ndim(shift) else -shift
+        return np.roll(x, shift, axis), lambda g: (np.roll(g, back, axis),)
+    return apply(forward, x, shape_rule=_unary_rule)
+
+
+def fliplr(x):
+    """Reverse the second axis."""
+    return core.flip(x, 1)
+
+
+def flipud(x):
+    """Reverse the first axis."""
+    return core.flip(x, 0)
+
+
+def rot90(array, k=1, axes=(0, 1)):
+    """Rotate by 90 degrees k times in the plane of ``axes``."""
+    return apply(lambda x: (np.rot90(x, k, axes), lambda g: (np.rot90(g, -k, axes),)), array)
+
+
+def unstack(x, num=None, axis=0):
+    """The slices of ``x`` along ``axis``, as a list."""
+    n = x.shape[axis]
+    if n is None:
+        raise ValueError(f"ops.unstack: the size of axis {axis} of shape {x.shape} must be known.")
+    if num is not None and num != n:
+        raise ValueError(f"ops.unstack: num={num} does not match the size {n} of axis {axis}.")
+    index = [builtins.slice(None)] * len(x.shape)
+    parts = []
+    for i in range(n):
+        index[axis] = i
+        parts.append(core.getitem(x, tuple(index)))
+    return parts
+
+
+def hstack(xs):
+    """Join along the second axis (the first for 1-D arrays)."""
+    return core.concatenate(xs, axis=0 if len(xs[0].shape if _is_tensor(xs[0]) else np.shape(xs[0])) == 1 else 1)
+
+
+def vstack(xs):
+    """Join along the first axis (1-D arrays become rows)."""
+    rows = [core.reshape(x, (1, -1)) if len(x.shape if _is_tensor(x) else np.shape(x)) == 1 else x for x in xs]
+    return core.concatenate(rows, axis=0)
+
+
+def append(x1, x2, axis=None):
+    """x2 after x1 along ``axis`` (both flattened when axis is None)."""
+    if axis is None:
+        return core.concatenate([ravel(x1), ravel(x2)], axis=0)
+    return core.concatenate([x1, x2], axis=axis)
+
+
+def diagonal(x, offset=0, axis1=0, axis2=1):
+    """The diagonal of the plane (axis1, axis2), as a new last axis."""
+    def forward(x):
+        def backward(g):
+            full = np.zeros_like(x)
+            _add_offset_diagonal(full, g, offset, axis1, axis2)
+            return (full,)
+        return np.diagonal(x, offset, axis1, axis2).copy(), backward
+    return apply(forward, x)
+
+
+def _add_offset_diagonal(full, g, offset, axis1, axis2):
+    moved = np.moveaxis(full, (axis1, axis2), (-2, -1))
+    n = g.shape[-1]
+    rows = np.arange(n) + builtins.max(-offset, 0)
+    cols = np.arange(n) + builtins.max(offset, 0)
+    moved[..., rows, cols] += g
+
+
+def diag(x, k=0):
+    """For a vector, the square matrix with it on the k-th diagonal; for a matrix, that diagonal."""
+    def forward(x):
+        if x.ndim not in (1, 2):
+            raise ValueError(f"ops.diag: x must have 1 or 2 axes, received shape {x.shape}.")
+        y = np.diag(x, k).copy()
+        if x.ndim == 1:
+            return y, lambda g: (np.diag(g, k).copy(),)
+        return y, lambda g: (_diag_grad(g, x.shape, k),)
+    return apply(forward, x)
+
+
+def _diag_grad(g, shape, k):
+    full = np.zeros(shape, dtype=g.dtype)
+    _add_offset_diagonal(full, g, k, 0, 1)
+    return full
+
+
+def trace(x, offset=0, axis1=0, axis2=1):
+    """Sum of the diagonal of the plane (axis1, axis2)."""
+    return core.sum(diagonal(x, offset, axis1, axis2), axis=-1)
+
+
+# ============================================================================ 7. products
+
+def tensordot(x1, x2, axes=2):
+    """Sum of products over ``axes`` (the last ``axes`` of x1 with the first of x2, or two lists)."""
+    def forward(a, b):
+        if np.ndim(axes) == 0:
+            n = int(axes)
+            a_axes, b_axes = list(range(a.ndim - n, a.ndim)), list(range(n))
+        else:
+            a_axes, b_axes = [[v % nd for v in np.atleast_1d(ax)] for ax, nd in zip(axes, (a.ndim, b.ndim))]
+        y = np.tensordot(a, b, (a_axes, b_axes))
+        a_free = [i for i in range(a.ndim) if i not in a_axes]
+        b_free = [i for i in range(b.ndim) if i not in b_axes]
+
+        def backward(g):
+            g_a_part = list(range(len(a_free)))
+            g_b_part = list(range(len(a_free), g.ndim))
+            # tensordot keeps the uncontracted axes in their own order: name each result axis
+            ga = np.tensordot(g, b, (g_b_part, b_free))
+            ga_axes = a_free + [a_axes[b_axes.index(j)] for j in sorted(b_axes)]
+            gb = np.tensordot(a, g, (a_free, g_a_part))
+            gb_axes = [b_axes[a_axes.index(i)] for i in sorted(a_axes)] + b_free
+            ga, gb = np.transpose(ga, np.argsort(ga_axes)), np.transpose(gb, np.argsort(gb_axes))
+            return ga, gb
+        return y, backward
+    return apply(forward, x1, x2)
+
+
+def outer(x1, x2):
+    """Every product x1[i] * x2[j] of the flattened inputs."""
+    return core.multiply(core.reshape(ravel(x1), (-1, 1)), core.reshape(ravel(x2), (1, -1)))
+
+
+def inner(x1, x2):
+    """Sum of products over the last axes (a scalar times x when one input is a scalar)."""
+    if ndim(x1) == 0 or ndim(x2) == 0:
+        return core.multiply(x1, x2)
+    return tensordot(x1, x2, axes=[[-1], [-1]])
+
+
+def vdot(x1, x2):
+    """Sum of products of the flattened inputs."""
+    return core.sum(core.multiply(ravel(x1), ravel(x2)))
+
+
+def einsum(subscripts, *operands):
+    """Einstein summation, as numpy's ``einsum``.
+
+    The gradient with respect to one operand is again an einsum: of the output gradient with
+    the other operands, into that operand's subscripts. Three details make that exact:
+    1. '...' is spelled out with unused letters, so every axis has a name;
+    2. letters only the operand has (summed away) are brought back by multiplying with ones,
+       and axes broadcast from size 1 are summed back to 1;
+    3. a repeated letter ('ii') writes into the diagonal through einsum's writeable view.
+    """
+    if not isinstance(subscripts, str):
+        raise TypeError(f"ops.einsum: the first argument must be the subscripts string, "
+                        f"received {type(subscripts).__name__}.")
+
+    def forward(*arrays):
+        inputs, output = _explicit_subscripts(subscripts, [a.ndim for a in arrays])
+        y = np.einsum(f"{','.join(inputs)}->{output}", *arrays)
+        sizes = {}
+        for sub, a in zip(inputs, arrays):
+            for letter, n in zip(sub, a.shape):
+                sizes[letter] = builtins.max(sizes.get(letter, 1), n)
+
+        def backward(g):
+            return tuple(_einsum_grad(i, inputs, output, arrays, g, sizes) for i in range(len(arrays)))
+        return y, backward
+    return apply(forward, *operands)
+
+
+def _explicit_subscripts(subscripts, ndims):
+    """Input and output subscripts with '...' replaced by letters and the output made explicit."""
+    spec = subscripts.replace(" ", "")
+    inputs, _, output = spec.partition("->")
+    inputs = inputs.split(",")
+    if len(inputs) != len(ndims):
+        raise ValueError(f"ops.einsum: the subscripts {subscripts!r} name {len(inputs)} operands, "
+                         f"received {len(ndims)}.")
+    unused = [c for c in string.ascii_letters if c not in spec]
+    ell = builtins.max([nd - len(s.replace("...", "")) for s, nd in zip(inputs, ndims) if "..." in s],
+                       default=0)
+    ell_letters = "".join(unused[:ell])
+    expanded = []
+    for s, nd in zip(inputs, ndims):
+        if "..." in s:
+            k = nd - len(s.replace("...", ""))
+            s = s.replace("...", ell_letters[ell - k:] if k else "")
+        if len(s) != nd:
+            raise ValueError(f"ops.einsum: subscripts {s!r} do not match an operand with {nd} axes.")
+        expanded.append(s)
+    if "->" not in spec:
+        counts = {c: "".join(expanded).count(c) for c in "".join(expanded)}
+        output = ell_letters + "".join(sorted(c for c, n in counts.items() if n == 1 and c not in ell_letters))
+    else:
+        output = output.replace("...", ell_letters)
+    return expanded, output
+
+
+def _einsum_grad(i, inputs, output, arrays, g, sizes):
+    target = inputs[i]
+    unique = "".join(dict.fromkeys(target))
+    others = [(s, a) for j, (s, a) in enumerate(zip(inputs, arrays)) if j != i]
+    present = set(output) | set("".join(s for s, _ in others))
+    extra = [c for c in unique if c not in present]
+    subs = [output] + [s for s, _ in others] + extra
+    ops_ = [g] + [a for _, a in others] + [np.ones(sizes[c], dtype=g.dtype) for c in extra]
+    grad = np.einsum(f"{','.join(subs)}->{unique}", *ops_)
+    # sum back over axes the operand broadcast from size 1
+    shape_by_letter = dict(zip(target, arrays[i].shape))
+    for axis, c in enumerate(unique):
+        if shape_by_letter[c] == 1 and grad.shape[axis] != 1:
+            grad = grad.sum(axis=axis, keepdims=True)
+    if unique == target:
+        return grad
+    full = np.zeros(arrays[i].shape, dtype=g.dtype)
+    np.einsum(f"{target}->{unique}", full)[...] = grad
+    return full
