@@ -18,6 +18,15 @@ def _square(a, name):
         raise ValueError(f"ops.{name}: expects square matrices in the last two axes, received shape {a.shape}.")
 
 
+# Shape rules for symbolic inputs: probing with ones would hit singular matrices.
+def _same(shape):
+    return tuple(shape)
+
+
+def _batch(shape):
+    return tuple(shape[:-2])
+
+
 def _t(a):
     return np.swapaxes(a, -1, -2)
 
@@ -33,7 +42,7 @@ def inv(x):
         _square(a, "inv")
         c = np.linalg.inv(a)
         return c, lambda g: (-_t(c) @ g @ _t(c),)
-    return apply(forward, x)
+    return apply(forward, x, shape_rule=_same)
 
 
 def det(x):
@@ -43,12 +52,12 @@ def det(x):
         _square(a, "det")
         d = np.linalg.det(a)
         return d, lambda g: ((g * d)[..., None, None] * _t(np.linalg.inv(a)),)
-    return apply(forward, x)
+    return apply(forward, x, shape_rule=_batch)
 
 
 def slogdet(x):
     """(sign, log|det|) of each square matrix; the gradient flows through log|det|."""
-    sign = apply(lambda a: (np.linalg.slogdet(_floats(a))[0], lambda g: (None,)), x)
+    sign = apply(lambda a: (np.linalg.slogdet(_floats(a))[0], lambda g: (None,)), x, shape_rule=_batch)
     return sign, _log_abs_det(x)
 
 
@@ -63,7 +72,7 @@ def _log_abs_det(x):
         a = _floats(a)
         _square(a, "slogdet")
         return np.linalg.slogdet(a)[1], lambda g: (g[..., None, None] * _t(np.linalg.inv(a)),)
-    return apply(forward, x)
+    return apply(forward, x, shape_rule=_batch)
 
 
 def solve(a, b):
@@ -81,7 +90,7 @@ def solve(a, b):
             ga = -gb @ _t(x)
             return core.unbroadcast(ga, a.shape), core.unbroadcast(gb[..., 0] if vector else gb, b.shape)
         return (x[..., 0] if vector else x), backward
-    return apply(forward, a, b)
+    return apply(forward, a, b, shape_rule=lambda a_shape, b_shape: tuple(b_shape))
 
 
 def norm(x, ord=None, axis=None, keepdims=False):

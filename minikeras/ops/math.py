@@ -24,7 +24,8 @@ def logsumexp(x, axis=None, keepdims=False):
         axes = _axes(axis, x.ndim)
         top = np.max(x, axis=axes, keepdims=True)
         top = np.where(np.isfinite(top), top, 0)   # all -inf: log(0) = -inf, without NaN
-        y = np.log(np.sum(np.exp(x - top), axis=axes, keepdims=True)) + top
+        with np.errstate(divide="ignore"):   # a sum of zeros: log gives -inf, the right answer
+            y = np.log(np.sum(np.exp(x - top), axis=axes, keepdims=True)) + top
 
         def backward(g):
             return (_reduce_grad(g, x.shape, axes, keepdims) * np.exp(x - y),)

@@ -1,0 +1,56 @@
+"""minikeras.ops.linalg: norms, inverses, determinants, solves, with their gradients."""
+import numpy as np
+import pytest
+
+from minikeras import ops
+from minikeras.engine.tensor import KerasTensor
+from tests.ops.test_numpy import check_gradients
+
+
+def _well_conditioned(x):
+    return ops.add(x, ops.multiply(ops.eye(3, dtype=x.dtype), 4.0))
+
+
+@pytest.mark.parametrize("name,fn", [
+    ("norm", ops.norm), ("norm_axis", lambda x: ops.norm(x, axis=1)),
+    ("norm_l1", lambda x: ops.norm(x, ord=1, axis=0)), ("norm_l3", lambda x: ops.norm(x, ord=3, axis=-1)),
+    ("norm_inf", lambda x: ops.norm(x, ord=np.inf, axis=1, keepdims=True)),
+    ("norm_fro", lambda x: ops.norm(x, ord="fro", axis=(0, 1))),
+    ("norm_matrix_1", lambda x: ops.norm(x, ord=1)), ("norm_matrix_inf", lambda x: ops.norm(x, ord=np.inf)),
+    ("inv", lambda x: ops.inv(_well_conditioned(x))), ("det", lambda x: ops.det(_well_conditioned(x))),
+    ("slogdet", lambda x: ops.slogdet(_well_conditioned(x))[1]),
+    ("logdet", lambda x: ops.logdet(_well_conditioned(x))),
+    ("solve", lambda x: ops.solve(_well_conditioned(x), x[:, :2])),
+    ("solve_vector", lambda x: ops.solve(_well_conditioned(x), x[0])),
+])
+def test_gradients(name, fn, float64):
+    check_gradients(fn, (3, 3))
+
+
+def test_norm_of_zero_has_a_zero_gradient():
+    x = ops.Variable(np.zeros(3))
+    with ops.GradientTape() as tape:
+        y = ops.norm(x)
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy(), [0, 0, 0])
+
+
+def test_values_match_numpy():
+    x = np.random.default_rng(0).normal(size=(2, 3, 3)).astype("float32")
+    for kwargs in ({}, {"axis": -1}, {"ord": 1, "axis": 0}, {"ord": "fro", "axis": (1, 2)},
+                   {"ord": -np.inf, "axis": (1, 2)}, {"ord": 0, "axis": 2}):
+        np.testing.assert_allclose(ops.norm(x, **kwargs).numpy(),
+                                   np.linalg.norm(x if kwargs else x.ravel(), **kwargs), rtol=1e-5)
+    np.testing.assert_allclose(ops.inv(x).numpy(), np.linalg.inv(x), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(ops.det(x).numpy(), np.linalg.det(x), rtol=1e-5)
+    assert ops.det(np.eye(2, dtype="int32")).dtype == "float32"
+
+
+def test_symbolic_and_errors():
+    assert ops.norm(KerasTensor((None, 4)), axis=-1).shape == (None,)
+    assert ops.inv(KerasTensor((None, 3, 3))).shape == (None, 3, 3)
+    with pytest.raises(ValueError, match="square"):
+        ops.inv(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="matrix norms"):
+        ops.norm(np.ones((2, 2)), ord="nuc")
+    with pytest.raises(ValueError, match="one or two axes"):
+        ops.norm(np.ones((2, 2, 2)), axis=(0, 1, 2))

@@ -1,0 +1,76 @@
+"""minikeras.ops.nn_functions: one_hot, cross-entropies, moments, normalize and the small
+activations (gradients, symbolic shapes, errors)."""
+import numpy as np
+import pytest
+
+from minikeras import ops
+from minikeras.engine.tensor import KerasTensor
+from tests.ops.test_numpy import check_gradients
+
+TARGET = np.array([[0.0, 1.0, 0.0, 0.0], [0.2, 0.3, 0.5, 0.0], [1.0, 0.0, 0.0, 0.0]])
+
+
+@pytest.mark.parametrize("name,fn", [
+    ("bce_logits", lambda x: ops.binary_crossentropy(TARGET, x, from_logits=True)),
+    ("bce", lambda x: ops.binary_crossentropy(TARGET, ops.sigmoid(x))),
+    ("cce_logits", lambda x: ops.categorical_crossentropy(TARGET, x, from_logits=True)),
+    ("cce", lambda x: ops.categorical_crossentropy(TARGET, ops.softmax(x))),
+    ("scce_logits", lambda x: ops.sparse_categorical_crossentropy(np.array([1, 2, 0]), x, from_logits=True)),
+    ("moments_mean", lambda x: ops.moments(x, axes=[0])[0]), ("moments_var", lambda x: ops.moments(x, axes=[1])[1]),
+    ("normalize", ops.normalize), ("normalize_l1", lambda x: ops.normalize(x, axis=0, order=1)),
+    ("log_sigmoid", ops.log_sigmoid), ("hard_tanh", lambda x: ops.hard_tanh(x * 0.7)),
+    ("hard_silu", ops.hard_silu), ("celu", lambda x: ops.celu(x, 0.5)), ("glu", ops.glu),
+    ("soft_shrink", lambda x: ops.soft_shrink(x, 0.1)), ("hard_shrink", lambda x: ops.hard_shrink(x, 0.1)),
+    ("tanh_shrink", ops.tanh_shrink), ("squareplus", ops.squareplus), ("sparse_plus", ops.sparse_plus),
+    ("threshold", lambda x: ops.threshold(x, 0.1, -2.0)),
+    ("batch_normalization", lambda x: ops.batch_normalization(x, x[0], ops.square(x[1]) + 0.5, axis=1,
+                                                              offset=x[2], scale=x[0])),
+])
+def test_gradients(name, fn, float64):
+    check_gradients(fn, (3, 4))
+
+
+def test_one_hot_and_multi_hot():
+    out = ops.one_hot(np.array([0, 2, 5, -1]), 3)
+    assert out.dtype == "float32"
+    assert out.numpy().tolist() == [[1, 0, 0], [0, 0, 1], [0, 0, 0], [0, 0, 0]]
+    assert ops.one_hot(np.array([[0, 1]]), 2, axis=1).shape == (1, 2, 2)
+    assert ops.multi_hot(np.array([[0, 2], [1, 1]]), 4).numpy().tolist() == [[1, 0, 1, 0], [0, 1, 0, 0]]
+    assert ops.multi_hot(np.array([0, 3]), 4).numpy().tolist() == [1, 0, 0, 1]
+
+
+def test_crossentropies_agree_with_each_other():
+    logits = np.random.default_rng(0).normal(size=(5, 4)).astype("float32")
+    labels = np.array([0, 3, 1, 1, 2])
+    sparse = ops.sparse_categorical_crossentropy(labels, logits, from_logits=True).numpy()
+    dense = ops.categorical_crossentropy(ops.one_hot(labels, 4), logits, from_logits=True).numpy()
+    probs = ops.categorical_crossentropy(ops.one_hot(labels, 4), ops.softmax(logits)).numpy()
+    np.testing.assert_allclose(sparse, dense, rtol=1e-6)
+    np.testing.assert_allclose(probs, dense, rtol=1e-4)
+    np.testing.assert_allclose(sparse, -np.log(np.exp(logits) / np.exp(logits).sum(1, keepdims=True))
+                               [np.arange(5), labels], rtol=1e-5)
+
+
+def test_symbolic():
+    x = KerasTensor((None, 4))
+    assert ops.one_hot(KerasTensor((None, 3), "int32"), 5).shape == (None, 3, 5)
+    assert ops.categorical_crossentropy(x, x).shape == (None,)
+    assert ops.sparse_categorical_crossentropy(KerasTensor((None,), "int32"), x).shape == (None,)
+    assert [t.shape for t in ops.moments(x, axes=[0])] == [(4,), (4,)]
+    assert ops.glu(x).shape == (None, 2)
+    assert ops.normalize(x).shape == (None, 4)
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="num_classes"):
+        ops.one_hot(np.array([1]), 0)
+    with pytest.raises(TypeError, match="integer class ids"):
+        ops.one_hot(np.array([0.5]), 3)
+    with pytest.raises(ValueError, match="same shape"):
+        ops.binary_crossentropy(np.ones((2, 3)), np.ones((2, 4)))
+    with pytest.raises(ValueError, match="without its class axis"):
+        ops.sparse_categorical_crossentropy(np.array([0, 1, 2]), np.ones((2, 4)))
+    with pytest.raises(ValueError, match="even size"):
+        ops.glu(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="order"):
+        ops.normalize(np.ones(3), order=0)
