@@ -43,13 +43,24 @@ def _refuse_text(tensors, forward, error):
 
 def _weak_scalars(args, tensors):
     """Python numbers take the float type of the tensors they meet (``3 * x`` stays float32),
-    as in TensorFlow and Keras; alone, or with integer tensors, they keep their own type."""
+    as in TensorFlow and Keras, and a Python int meeting only integer tensors takes their
+    integer type (``i % 3`` stays int32); otherwise they keep their own type."""
     dtype = next((t.value.dtype for a, t in zip(args, tensors)
                   if type(a) not in (int, float) and t.value.dtype.kind == "f"), None)
     if dtype is None:
-        return tensors
+        int_dtype = next((t.value.dtype for a, t in zip(args, tensors)
+                          if type(a) not in (int, float) and t.value.dtype.kind in "iu"), None)
+        if int_dtype is None:
+            return tensors
+        return [Tensor(np.asarray(a, dtype=int_dtype)) if type(a) is int and _fits(a, int_dtype) else t
+                for a, t in zip(args, tensors)]
     return [Tensor(np.asarray(a, dtype=dtype)) if type(a) in (int, float) else t
             for a, t in zip(args, tensors)]
+
+
+def _fits(number, dtype):
+    info = np.iinfo(dtype)
+    return info.min <= number <= info.max
 
 
 def apply_multi(forward, *args):
@@ -248,24 +259,28 @@ dot = matmul
 
 # ----------------------------------------------------------------------------- elementwise functions
 
-def _unary(fn, grad_from_in_out):
+def _unary(fn, grad_from_in_out, floats_only=False):
+    """``floats_only``: integer inputs are first converted to floatx (Keras's ``sqrt(int)`` is float32)."""
     def op(x):
         def forward(x):
+            if floats_only and x.dtype.kind in "biu":
+                y = fn(x.astype(backend.floatx()))
+                return y, lambda g: (None,)
             y = fn(x)
             return y, lambda g: (g * grad_from_in_out(x, y),)
         return apply(forward, x, shape_rule=_unary_rule)
     return op
 
 
-exp = _unary(np.exp, lambda x, y: y)
-log = _unary(np.log, lambda x, y: 1 / x)
-sqrt = _unary(np.sqrt, lambda x, y: 0.5 / y)
+exp = _unary(np.exp, lambda x, y: y, floats_only=True)
+log = _unary(np.log, lambda x, y: 1 / x, floats_only=True)
+sqrt = _unary(np.sqrt, lambda x, y: 0.5 / y, floats_only=True)
 square = _unary(np.square, lambda x, y: 2 * x)
 abs = _unary(np.abs, lambda x, y: np.sign(x))
-tanh = _unary(np.tanh, lambda x, y: 1 - y * y)
-sin = _unary(np.sin, lambda x, y: np.cos(x))
-cos = _unary(np.cos, lambda x, y: -np.sin(x))
-log1p = _unary(np.log1p, lambda x, y: 1 / (1 + x))
+tanh = _unary(np.tanh, lambda x, y: 1 - y * y, floats_only=True)
+sin = _unary(np.sin, lambda x, y: np.cos(x), floats_only=True)
+cos = _unary(np.cos, lambda x, y: -np.sin(x), floats_only=True)
+log1p = _unary(np.log1p, lambda x, y: 1 / (1 + x), floats_only=True)
 
 
 def sign(x):

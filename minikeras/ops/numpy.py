@@ -403,7 +403,7 @@ def prod(x, axis=None, keepdims=False, dtype=None):
         if dtype is not None:
             x = x.astype(_check_dtype(dtype, "prod"))
         axes = _axes(axis, x.ndim)
-        y = np.prod(x, axis=axes, keepdims=True)
+        y = np.prod(x, axis=axes, keepdims=True).astype(x.dtype, copy=False)   # numpy widens int32
 
         def backward(g):
             g = _reduce_grad(g, x.shape, axes, keepdims)
