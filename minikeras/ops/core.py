@@ -341,6 +341,9 @@ def sum(x, axis=None, keepdims=False):
 
 def mean(x, axis=None, keepdims=False):
     def forward(x):
+        if x.dtype.kind in "biu":   # Keras: the mean of integers is floatx
+            return np.mean(x, axis=_axes(axis, x.ndim), keepdims=keepdims).astype(backend.floatx()), \
+                lambda g: (None,)
         axes = _axes(axis, x.ndim)
         n = int(np.prod([x.shape[a] for a in axes]))
         return x.mean(axis=axes, keepdims=keepdims), \
@@ -373,12 +376,20 @@ def all(x, axis=None, keepdims=False):
     return apply(lambda x: (np.all(x, axis=axis, keepdims=keepdims), lambda g: (None,)), x)
 
 
-def argmax(x, axis=-1):
-    return apply(lambda x: (np.argmax(x, axis=axis), lambda g: (None,)), x)
+def _arg_extreme(fn):
+    def op(x, axis=None, keepdims=False):
+        def forward(x):
+            return fn(x, axis=axis, keepdims=keepdims).astype("int32"), lambda g: (None,)
+        return apply(forward, x)
+    return op
 
 
-def argmin(x, axis=-1):
-    return apply(lambda x: (np.argmin(x, axis=axis), lambda g: (None,)), x)
+argmax = _arg_extreme(np.argmax)
+argmax.__name__ = "argmax"
+argmax.__doc__ = "Index (int32) of the largest value along ``axis`` (of the flattened array when None)."
+argmin = _arg_extreme(np.argmin)
+argmin.__name__ = "argmin"
+argmin.__doc__ = "Index (int32) of the smallest value along ``axis`` (of the flattened array when None)."
 
 
 # ----------------------------------------------------------------------------- shape manipulation

@@ -10,11 +10,11 @@ import numpy as np
 
 from .. import backend
 from ..engine.tensor import KerasTensor
-from . import activations, core
+from . import activations, core, nn
 from .core import apply
 from .linalg import norm
 from .math import logsumexp
-from .numpy import _as_float, moveaxis, var
+from .numpy import _as_float, einsum, moveaxis, tril, var
 
 
 # ----------------------------------------------------------------------------- encodings
@@ -217,3 +217,126 @@ def sparse_plus(x):
 def threshold(x, threshold, default_value):
     """x where x > threshold, else ``default_value``."""
     return core.where(core.greater(x, threshold), x, core.add(core.multiply(x, 0.0), default_value))
+
+
+# ----------------------------------------------------------------------------- convolution and pooling
+
+def _channels_last(data_format, op):
+    if data_format not in (None, "channels_last"):
+        raise ValueError(f"ops.{op}: minikeras computes channels_last data only; received "
+                         f"data_format={data_format!r}.")
+
+
+def _spatial_rank(inputs, op):
+    rank = len(inputs.shape) - 2
+    if rank not in (1, 2):
+        raise ValueError(f"ops.{op}: minikeras's kernels handle 1-D and 2-D data (inputs of rank 3 or 4); "
+                         f"received inputs of shape {tuple(inputs.shape)}.")
+    return rank
+
+
+def _padding(padding, op):
+    if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
+        raise ValueError(f"ops.{op}: `padding` must be 'valid' or 'same', received {padding!r}.")
+    return padding.lower()
+
+
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """N-d convolution (N = 1 or 2, channels last) with a kernel of shape
+    (*spatial, in_channels / groups, out_channels), through the layers' fused kernel."""
+    _channels_last(data_format, "conv")
+    _spatial_rank(inputs, "conv")
+    kernel = core.convert_to_tensor(kernel) if not hasattr(kernel, "shape") else kernel
+    groups = inputs.shape[-1] // kernel.shape[-2] if inputs.shape[-1] is not None else 1
+    return nn.conv(inputs, kernel, None, strides, _padding(padding, "conv"), dilation_rate, groups)
+
+
+def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """2-D depthwise convolution: kernel (kh, kw, channels, multiplier)."""
+    _channels_last(data_format, "depthwise_conv")
+    if _spatial_rank(inputs, "depthwise_conv") != 2:
+        raise ValueError(f"ops.depthwise_conv: minikeras handles 2-D data; received shape {tuple(inputs.shape)}.")
+    return nn.depthwise_conv(inputs, kernel, None, strides, _padding(padding, "depthwise_conv"), dilation_rate)
+
+
+def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid", data_format=None,
+                   dilation_rate=1):
+    """A depthwise convolution followed by a 1x1 convolution that mixes the channels."""
+    out = depthwise_conv(inputs, depthwise_kernel, strides, padding, data_format, dilation_rate)
+    return conv(out, pointwise_kernel, 1, "valid", data_format)
+
+
+def _pool(inputs, pool_size, strides, padding, data_format, mode, op):
+    _channels_last(data_format, op)
+    rank = _spatial_rank(inputs, op)
+    pool_size = (int(pool_size),) * rank if np.ndim(pool_size) == 0 else tuple(int(p) for p in pool_size)
+    strides = pool_size if strides is None else (
+        (int(strides),) * rank if np.ndim(strides) == 0 else tuple(int(s) for s in strides))
+    return nn.pool(inputs, pool_size, strides, _padding(padding, op), mode)
+
+
+def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    """Max pooling over 1 or 2 spatial axes (strides default to the pool size)."""
+    return _pool(inputs, pool_size, strides, padding, data_format, "max", "max_pool")
+
+
+def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    """Average pooling over 1 or 2 spatial axes (strides default to the pool size)."""
+    return _pool(inputs, pool_size, strides, padding, data_format, "average", "average_pool")
+
+
+# ----------------------------------------------------------------------------- more normalisation
+
+def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None):
+    """(x - mean) / sqrt(var + epsilon) over ``axis``, then * gamma + beta."""
+    x = _as_float(x)
+    eps = 1e-3 if epsilon is None else epsilon
+    mean, variance = moments(x, axes=axis, keepdims=True)
+    out = core.divide(core.subtract(x, mean), core.sqrt(core.add(variance, eps)))
+    if gamma is not None:
+        out = core.multiply(out, gamma)
+    return core.add(out, beta) if beta is not None else out
+
+
+def rms_normalization(x, scale=1, axis=-1, epsilon=None):
+    """x / sqrt(mean(x**2) + epsilon) over ``axis``, times ``scale``."""
+    x = _as_float(x)
+    eps = backend.epsilon() if epsilon is None else epsilon
+    rms = core.sqrt(core.add(core.mean(core.square(x), axis=axis, keepdims=True), eps))
+    return core.multiply(core.divide(x, rms), scale)
+
+
+def psnr(x1, x2, max_val):
+    """Peak signal-to-noise ratio in dB: 20 log10(max_val) - 10 log10(mean squared error)."""
+    x1, x2 = _as_float(x1), _as_float(x2)
+    if tuple(x1.shape) != tuple(x2.shape):
+        raise ValueError(f"ops.psnr: x1 and x2 must have the same shape; received {tuple(x1.shape)} and "
+                         f"{tuple(x2.shape)}.")
+    mse = core.mean(core.square(core.subtract(x1, x2)))
+    return core.subtract(20.0 * float(np.log10(max_val)), core.multiply(core.log(mse), 10.0 / float(np.log(10))))
+
+
+def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False,
+                          flash_attention=None, attn_logits_soft_cap=None):
+    """softmax(Q K^T * scale + bias, masked) V for inputs of shape (batch, length, heads, depth);
+    ``scale`` defaults to 1/sqrt(depth). ``mask`` is True where attention is allowed."""
+    if flash_attention:
+        raise ValueError("ops.dot_product_attention: flash_attention needs a GPU kernel minikeras does not have.")
+    if len(query.shape) != 4:
+        raise ValueError("ops.dot_product_attention: expects (batch, length, heads, depth) inputs; received "
+                         f"query of shape {tuple(query.shape)}.")
+    depth = query.shape[-1]
+    scale = 1.0 / float(np.sqrt(depth)) if scale is None else float(scale)
+    logits = core.multiply(einsum("bqhd,bkhd->bhqk", query, key), scale)
+    if attn_logits_soft_cap is not None:
+        logits = core.multiply(core.tanh(core.divide(logits, attn_logits_soft_cap)), attn_logits_soft_cap)
+    if bias is not None:
+        logits = core.add(logits, bias)
+    allowed = None if mask is None else core.cast(mask, "bool")
+    if is_causal:
+        causal = tril(np.ones((query.shape[1], key.shape[1]), dtype=bool))
+        allowed = causal if allowed is None else core.where(allowed, causal, False)
+    if allowed is not None:
+        logits = core.where(allowed, logits, np.finfo(np.float32).min)
+    weights = activations.softmax(logits, axis=-1)
+    return einsum("bhqk,bkhd->bqhd", weights, value)

@@ -74,3 +74,29 @@ def test_bad_arguments():
         ops.glu(np.ones((2, 3)))
     with pytest.raises(ValueError, match="order"):
         ops.normalize(np.ones(3), order=0)
+
+
+@pytest.mark.parametrize("name,fn,shape", [
+    ("conv1d", lambda x: ops.conv(x, ops.reshape(x[0, :3, :2], (3, 2, 1)) * 0.5 + 1.0, padding="same"), (2, 5, 2)),
+    ("conv2d", lambda x: ops.conv(x, ops.ones((2, 2, 2, 3), "float64"), strides=2), (1, 4, 4, 2)),
+    ("max_pool", lambda x: ops.max_pool(x, 2), (1, 4, 4, 2)),
+    ("average_pool", lambda x: ops.average_pool(x, (2, 1), strides=1, padding="same"), (1, 3, 3, 2)),
+    ("depthwise_conv", lambda x: ops.depthwise_conv(x, ops.ones((2, 2, 2, 1), "float64")), (1, 3, 3, 2)),
+    ("layer_normalization", lambda x: ops.layer_normalization(x, gamma=x[0, 0], beta=None), (2, 3, 4)),
+    ("rms_normalization", lambda x: ops.rms_normalization(x, scale=2.0), (2, 3, 4)),
+    ("dot_product_attention", lambda x: ops.dot_product_attention(x, x * 0.5, ops.square(x), is_causal=True),
+     (1, 3, 2, 4)),
+])
+def test_layer_op_gradients(name, fn, shape, float64):
+    check_gradients(fn, shape)
+
+
+def test_layer_ops_errors():
+    with pytest.raises(ValueError, match="channels_last"):
+        ops.max_pool(np.ones((1, 4, 4, 2), "float32"), 2, data_format="channels_first")
+    with pytest.raises(ValueError, match="rank 3 or 4"):
+        ops.conv(np.ones((1, 2, 2, 2, 1), "float32"), np.ones((1, 1, 1, 1, 1), "float32"))
+    with pytest.raises(ValueError, match="padding"):
+        ops.average_pool(np.ones((1, 4, 4, 2), "float32"), 2, padding="full")
+    with pytest.raises(ValueError, match="same shape"):
+        ops.psnr(np.ones((2, 2)), np.ones(2), 1.0)

@@ -153,3 +153,13 @@ def test_scalar_helpers():
     assert ops.is_tensor(ops.array(X)) and not ops.is_tensor(X)
     assert bool(ops.allclose(X, X + 1e-7)) == bool(keras.ops.allclose(X, X + 1e-7))
     np.testing.assert_array_equal(ops.convert_to_numpy(ops.array(X)), keras.ops.convert_to_numpy(X))
+
+
+@pytest.mark.parametrize("name,fn", [
+    ("argmax", lambda o: o.argmax(X)), ("argmax_axis", lambda o: o.argmax(X, axis=0)),
+    ("argmin_keepdims", lambda o: o.argmin(X, axis=1, keepdims=True)), ("mean_int", lambda o: o.mean(INTS, axis=0)),
+    ("sqrt_int", lambda o: o.sqrt(np.abs(INTS))), ("exp_int", lambda o: o.exp(INTS)),
+    ("mod_python_int", lambda o: o.mod(INTS, 3)), ("multiply_python_int", lambda o: o.multiply(INTS, 2)),
+])
+def test_core_ops_follow_keras_dtypes(name, fn):
+    _same(fn(ops), fn(keras.ops))
