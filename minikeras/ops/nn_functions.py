@@ -290,7 +290,7 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
 def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None):
     """(x - mean) / sqrt(var + epsilon) over ``axis``, then * gamma + beta."""
     x = _as_float(x)
-    eps = 1e-3 if epsilon is None else epsilon
+    eps = backend.epsilon() if epsilon is None else epsilon
     mean, variance = moments(x, axes=axis, keepdims=True)
     out = core.divide(core.subtract(x, mean), core.sqrt(core.add(variance, eps)))
     if gamma is not None:

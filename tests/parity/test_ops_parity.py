@@ -163,3 +163,42 @@ def test_scalar_helpers():
 ])
 def test_core_ops_follow_keras_dtypes(name, fn):
     _same(fn(ops), fn(keras.ops))
+
+
+IMAGES = rng.normal(size=(2, 6, 6, 3)).astype("float32")
+SEQ = rng.normal(size=(2, 7, 3)).astype("float32")
+QKV = rng.normal(size=(2, 4, 2, 3)).astype("float32")
+
+MORE_CASES = {
+    "slice": lambda o: o.slice(X, [1, 0], [2, 3]),
+    "slice_update": lambda o: o.slice_update(X, [1, 1], Y[:2, :2]),
+    "scatter": lambda o: o.scatter(np.array([[0, 1], [2, 2], [0, 1]]), X[0, :3], (3, 3)),
+    "scatter_update": lambda o: o.scatter_update(X, np.array([[0, 0], [2, 3]]), Y[1, :2]),
+    "get_item": lambda o: o.get_item(X, 1),
+    "select": lambda o: o.select([X > 0.5, X < -0.5], [X * 2, Y], 0.0),
+    "searchsorted": lambda o: o.searchsorted(np.array([1.0, 3.0, 5.0], "float32"), np.array([0.0, 3.0, 6.0], "float32")),
+    "digitize": lambda o: o.digitize(X, np.array([-1.0, 0.0, 1.0], "float32")),
+    "bincount": lambda o: o.bincount(np.array([0, 2, 2, 5], "int32")),
+    "ptp": lambda o: o.ptp(X, axis=1), "median": lambda o: o.median(X, axis=0),
+    "median_all": lambda o: o.median(X), "quantile": lambda o: o.quantile(X, [0.1, 0.7], axis=1),
+    "percentile": lambda o: o.percentile(X, 30.0, axis=0, keepdims=True),
+    "quantile_lower": lambda o: o.quantile(X, 0.4, axis=1, method="lower"),
+    "conv1d": lambda o: o.conv(SEQ, np.ones((3, 3, 2), "float32") * 0.3, padding="same"),
+    "conv2d": lambda o: o.conv(IMAGES, POS[:3, :2].reshape(1, 1, 3, 2).repeat(2, 0).repeat(2, 1), strides=2),
+    "depthwise_conv": lambda o: o.depthwise_conv(IMAGES, POS[:2, :2].reshape(2, 2, 1, 1).repeat(3, 2)),
+    "max_pool": lambda o: o.max_pool(IMAGES, 2), "average_pool": lambda o: o.average_pool(SEQ, 2, 1, "same"),
+    "layer_normalization": lambda o: o.layer_normalization(X, gamma=POS[0], beta=Y[0]),
+    "rms_normalization": lambda o: o.rms_normalization(X, scale=POS[0]),
+    "psnr": lambda o: o.psnr(PROBS, TARGET, 1.0),
+    "dot_product_attention": lambda o: o.dot_product_attention(QKV, QKV * 0.5, QKV + 1.0),
+    "dot_product_attention_causal": lambda o: o.dot_product_attention(QKV, QKV, QKV, is_causal=True),
+    "map": lambda o: o.map(lambda row: o.sum(row * row), o.convert_to_tensor(X)),
+    "scan": lambda o: o.scan(lambda c, x: (c + x, c * x), o.zeros((4,)), o.convert_to_tensor(X)),
+    "fori_loop": lambda o: o.fori_loop(0, 3, lambda i, v: v * 2.0 + 1.0, o.convert_to_tensor(X)),
+    "switch": lambda o: o.switch(1, [lambda a: a + 1, lambda a: a * 3], o.convert_to_tensor(X)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MORE_CASES))
+def test_more_same_as_keras(name):
+    _same(MORE_CASES[name](ops), MORE_CASES[name](keras.ops), rtol=1e-5, atol=1e-5)
