@@ -3,7 +3,7 @@ KerasTensors. Use them inside custom layers; ``GradientTape`` differentiates the
 
 By family, as Keras lays them out: ``core`` (arithmetic, reductions, shapes), ``numpy`` (the rest
 of the NumPy-like API), ``math``, ``linalg``, ``nn_functions`` (Keras's ``ops.nn``) and
-``activations``, ``control_flow`` and ``indexing``; ``nn`` holds the fused kernels of the built-in layers."""
+``activations``, ``control_flow``, ``indexing``, ``nan_reductions``, ``bitwise`` and ``signal``; ``nn`` holds the fused kernels of the built-in layers."""
 from . import nn
 from .activations import (elu, exponential, gelu, hard_sigmoid, leaky_relu, linear, log_softmax, relu,
                           relu6, selu, sigmoid, silu, softmax, softplus, softsign, swish)
@@ -13,16 +13,21 @@ from .core import (abs, add, all, any, apply, argmax, argmin, broadcast_to, cast
                    not_equal, ones, ones_like, pad, power, repeat, reshape, shape, sign, sin, split,
                    sqrt, square, squeeze, stack, stop_gradient, subtract, sum, take, tanh, tile,
                    transpose, unbroadcast, where, zeros, zeros_like)
+from .bitwise import (bitwise_and, bitwise_invert, bitwise_left_shift, bitwise_not, bitwise_or,
+                      bitwise_right_shift, bitwise_xor, gcd, lcm, left_shift, right_shift)
 from .control_flow import cond, custom_gradient, fori_loop, map, scan, switch, vectorized_map, while_loop
 from .indexing import (bincount, digitize, get_item, median, nonzero, percentile, ptp, quantile, scatter,
                        scatter_update, searchsorted, select, slice, slice_update)
 from .linalg import det, inv, logdet, norm, slogdet, solve
-from .math import erf, erfinv, in_top_k, logsumexp, rsqrt, segment_max, segment_min, segment_sum, top_k
+from .math import (erf, erfc, erfinv, i0, in_top_k, logsumexp, rsqrt, segment_max, segment_min, segment_prod,
+                   segment_sum, top_k)
+from .nan_reductions import (nanargmax, nanargmin, nancumprod, nancumsum, nanmax, nanmean, nanmin, nanprod,
+                             nanstd, nansum, nanvar)
 from .nn_functions import (average_pool, batch_normalization, binary_crossentropy, categorical_crossentropy,
-                           celu, conv, depthwise_conv, dot_product_attention, glu, hard_shrink, hard_silu,
+                           celu, conv, depth_to_space, depthwise_conv, dot_product_attention, glu, hard_shrink, hard_silu,
                            hard_swish, hard_tanh, layer_normalization, log_sigmoid, max_pool, moments, multi_hot,
                            normalize, one_hot, psnr, rms_normalization, separable_conv, soft_shrink,
-                           sparse_categorical_crossentropy, sparse_plus, squareplus, tanh_shrink, threshold)
+                           space_to_depth, sparse_categorical_crossentropy, sparse_plus, sparse_sigmoid, sparsemax, squareplus, tanh_shrink, threshold)
 from .numpy import (absolute, allclose, amax, amin, append, arange, arccos, arccosh, arcsin, arcsinh, arctan,
                     arctan2, arctanh, argsort, array, average, cbrt, ceil, convert_to_numpy, convert_to_tensor,
                     copy, cosh, count_nonzero, cumprod, cumsum, deg2rad, diag, diagonal, diff, divide_no_nan,
@@ -33,5 +38,9 @@ from .numpy import (absolute, allclose, amax, amin, append, arange, arccos, arcc
                     moveaxis, nan_to_num, ndim, outer, prod, rad2deg, ravel, reciprocal, roll, rot90, round,
                     signbit, sinh, size, sort, std, swapaxes, take_along_axis, tan, tensordot, trace, tri,
                     tril, triu, true_divide, trunc, unstack, var, vdot, vstack)
+from .numpy import (angle, argpartition, array_split, conj, conjugate, corrcoef, cross, diagflat, dsplit, dstack,
+                    fmax, fmin, fmod, geomspace, hsplit, imag, isreal, kron, ldexp, logaddexp2, real, saturate_cast,
+                    sinc, trapezoid, unravel_index, vander, vsplit)
+from .signal import bartlett, blackman, hamming, hanning, histogram, kaiser
 from .tape import GradientTape
 from .tensor import Tensor, Variable, to_numpy

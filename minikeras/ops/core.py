@@ -314,6 +314,11 @@ def where(condition, x1, x2):
         c = c.astype(bool)
         return np.where(c, a, b), lambda g: (None, unbroadcast(np.where(c, g, 0), a.shape),
                                              unbroadcast(np.where(c, 0, g), b.shape))
+    if builtins.any(isinstance(a, KerasTensor) for a in (condition, x1, x2)):
+        # the values' dtype, not the condition's: the first tensor among x1, x2 sets it
+        values = [a for a in (x1, x2) if isinstance(a, (KerasTensor, Tensor))]
+        shapes = [a.shape if isinstance(a, (KerasTensor, Tensor)) else np.shape(a) for a in (condition, x1, x2)]
+        return KerasTensor(broadcast_shapes(*shapes), values[0].dtype if values else backend.floatx())
     return apply(forward, condition, x1, x2, shape_rule=_elementwise_rule)
 
 

@@ -113,3 +113,36 @@ segment_max = _segment("segment_max", np.maximum,
                        lambda dt: -np.inf if np.dtype(dt).kind == "f" else np.iinfo(dt).min)
 segment_min = _segment("segment_min", np.minimum,
                        lambda dt: np.inf if np.dtype(dt).kind == "f" else np.iinfo(dt).max)
+
+
+erfc = _float_unary("erfc", special.erfc, lambda x, y: -2 / np.sqrt(np.pi).astype(x.dtype) * np.exp(-x * x),
+                    "1 - erf(x), accurate where erf(x) is close to 1.")
+i0 = _float_unary("i0", special.i0, lambda x, y: special.i1(x).astype(x.dtype),
+                  "The modified Bessel function of the first kind, order 0.")
+
+
+def segment_prod(data, segment_ids, num_segments=None, sorted=False):
+    """Product of the rows of ``data`` that share a segment id (1 for an empty segment); the
+    gradient is the product of the segment's other rows."""
+    def forward(d, ids):
+        if ids.ndim != 1 or ids.shape[0] != d.shape[0]:
+            raise ValueError("ops.segment_prod: segment_ids must be 1-D with one id per row of data; "
+                             f"received ids of shape {ids.shape} for data of shape {d.shape}.")
+        n = int(num_segments) if num_segments is not None else int(ids.max()) + 1 if ids.size else 0
+        ids = ids.astype(np.int64)
+        out = np.ones((n,) + d.shape[1:], dtype=d.dtype)
+        keep = (ids >= 0) & (ids < n)
+        np.multiply.at(out, ids[keep], d[keep])
+
+        def backward(g):
+            gd = np.zeros_like(d)
+            for s in np.unique(ids[keep]):
+                rows = np.nonzero(ids == s)[0]
+                block = d[rows]
+                others = np.empty_like(block)
+                for j in range(len(rows)):   # the product of the other rows, without dividing by zeros
+                    others[j] = np.prod(np.delete(block, j, axis=0), axis=0)
+                gd[rows] = g[s] * others
+            return gd, None
+        return out, backward
+    return apply(forward, data, segment_ids)

@@ -14,7 +14,7 @@ from . import activations, core, nn
 from .core import apply
 from .linalg import norm
 from .math import logsumexp
-from .numpy import _as_float, einsum, moveaxis, tril, var
+from .numpy import _as_float, cumsum, einsum, moveaxis, sort, tril, var
 
 
 # ----------------------------------------------------------------------------- encodings
@@ -340,3 +340,51 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
         logits = core.where(allowed, logits, np.finfo(np.float32).min)
     weights = activations.softmax(logits, axis=-1)
     return einsum("bhqk,bkhd->bqhd", weights, value)
+
+
+def sparse_sigmoid(x):
+    """A piecewise-linear sigmoid: 0 below -1, 1 above 1, (x + 1) / 2 between."""
+    return core.clip(core.multiply(core.add(x, 1.0), 0.5), 0.0, 1.0)
+
+
+def sparsemax(x, axis=-1):
+    """The Euclidean projection of x onto the probability simplex along ``axis``: like softmax,
+    but exact zeros for the small entries. With the values sorted descending, the support is
+    the k largest for which 1 + k z_k > sum_{j<=k} z_j; tau = (sum of the support - 1) / k."""
+    x = _as_float(x)
+    moved = moveaxis(x, axis, -1)
+    descending = core.negative(sort(core.negative(moved), axis=-1))
+    n = moved.shape[-1]
+    k = np.arange(1, n + 1, dtype=np.dtype(moved.dtype))
+    in_support = core.stop_gradient(core.greater(core.add(core.multiply(descending, k), 1.0),
+                                                 cumsum(descending, axis=-1)))
+    support = core.cast(in_support, moved.dtype)
+    tau = core.divide(core.subtract(core.sum(core.multiply(descending, support), axis=-1, keepdims=True), 1.0),
+                      core.sum(support, axis=-1, keepdims=True))
+    return moveaxis(core.maximum(core.subtract(moved, tau), 0.0), -1, axis)
+
+
+def depth_to_space(x, block_size, data_format="channels_last"):
+    """Move channel blocks into space: (b, h, w, c*s*s) -> (b, h*s, w*s, c)."""
+    _channels_last(data_format, "depth_to_space")
+    b, h, w, c = x.shape
+    s = int(block_size)
+    if c is None or h is None or w is None or c % (s * s):
+        raise ValueError(f"ops.depth_to_space: needs known spatial sizes and channels divisible by "
+                         f"block_size**2 = {s * s}; received shape {tuple(x.shape)}.")
+    out = core.reshape(x, (-1, h, w, s, s, c // (s * s)))
+    out = core.transpose(out, (0, 1, 3, 2, 4, 5))
+    return core.reshape(out, (-1, h * s, w * s, c // (s * s)))
+
+
+def space_to_depth(x, block_size, data_format="channels_last"):
+    """Move space blocks into channels: (b, h*s, w*s, c) -> (b, h, w, c*s*s)."""
+    _channels_last(data_format, "space_to_depth")
+    b, h, w, c = x.shape
+    s = int(block_size)
+    if c is None or h is None or w is None or h % s or w % s:
+        raise ValueError(f"ops.space_to_depth: needs known sizes with height and width divisible by "
+                         f"block_size = {s}; received shape {tuple(x.shape)}.")
+    out = core.reshape(x, (-1, h // s, s, w // s, s, c))
+    out = core.transpose(out, (0, 1, 3, 2, 4, 5))
+    return core.reshape(out, (-1, h // s, w // s, c * s * s))

@@ -820,3 +820,234 @@ def _einsum_grad(i, inputs, output, arrays, g, sizes):
     full = np.zeros(arrays[i].shape, dtype=g.dtype)
     np.einsum(f"{target}->{unique}", full)[...] = grad
     return full
+
+
+# ============================================================================ 8. more elementwise functions
+
+fmax = _binary("fmax", np.fmax, lambda a, b, y, g: (g * ((a >= b) | np.isnan(b)), g * ~((a >= b) | np.isnan(b))),
+               "Elementwise maximum that ignores a NaN when the other value is a number.")
+fmin = _binary("fmin", np.fmin, lambda a, b, y, g: (g * ((a <= b) | np.isnan(b)), g * ~((a <= b) | np.isnan(b))),
+               "Elementwise minimum that ignores a NaN when the other value is a number.")
+fmod = _binary("fmod", np.fmod, lambda a, b, y, g: (g, -g * np.trunc(a / b)),
+               "Remainder of x1 / x2 with the sign of x1 (C's fmod).")
+logaddexp2 = _binary("logaddexp2", _floats(np.logaddexp2),
+                     lambda a, b, y, g: (g * np.exp2(a - y), g * np.exp2(b - y)), "log2(2**x1 + 2**x2), stably.")
+
+
+def ldexp(x1, x2):
+    """x1 * 2**x2, with integer exponents x2."""
+    def forward(m, e):
+        if e.dtype.kind not in "iu":
+            raise TypeError(f"ops.ldexp: the exponents x2 must be integers, received dtype {e.dtype}.")
+        m = m.astype(backend.floatx()) if m.dtype.kind in "biu" else m
+        scale = np.ldexp(np.ones((), m.dtype), e)
+        return m * scale, lambda g: (unbroadcast(g * scale, m.shape), None)
+    return apply(forward, x1, x2)
+
+
+def _sinc_derivative(x, y):
+    safe = np.where(x == 0, 1, x)
+    return np.where(x == 0, 0, (np.cos(np.pi * x) - y) / safe)
+
+
+sinc = _float_unary("sinc", np.sinc, _sinc_derivative, "sin(pi x) / (pi x), 1 at x = 0.")
+
+
+def saturate_cast(x, dtype):
+    """Cast to ``dtype``, first clipping the values into its range (no wrap-around)."""
+    dtype = _check_dtype(dtype, "saturate_cast")
+    info = np.iinfo(dtype) if np.dtype(dtype).kind in "iu" else np.finfo(dtype)
+    source = x.dtype if _is_tensor(x) else np.asarray(x).dtype
+    if np.dtype(source).kind == "f":
+        low, high = max(float(info.min), float(np.finfo(source).min)), min(float(info.max), float(np.finfo(source).max))
+        x = core.clip(x, low, high)
+    return core.cast(x, dtype)
+
+
+def real(x):
+    """The real part (x itself for real x; the gradient flows for real inputs)."""
+    return apply(lambda x: (np.real(x).copy(), lambda g: (g if x.dtype.kind != "c" else None,)), x)
+
+
+def imag(x):
+    """The imaginary part (zeros for real x; no gradient)."""
+    return apply(lambda x: (np.imag(x).copy(), lambda g: (None,)), x)
+
+
+def conj(x):
+    """The complex conjugate (x itself for real x; the gradient flows for real inputs)."""
+    return apply(lambda x: (np.conj(x), lambda g: (g if x.dtype.kind != "c" else None,)), x)
+
+
+conjugate = conj
+
+
+def angle(x):
+    """The argument of complex x (0 or pi for real x; no gradient, it changes in steps there)."""
+    def forward(x):
+        source = x.astype(backend.floatx()) if x.dtype.kind in "biu" else x
+        return np.angle(source), lambda g: (None,)
+    return apply(forward, x)
+
+
+def isreal(x):
+    """True where the imaginary part is 0."""
+    if isinstance(x, KerasTensor):
+        return KerasTensor(x.shape, "bool")
+    return apply(lambda x: (np.isreal(x), lambda g: (None,)), x)
+
+
+# ============================================================================ 9. more creating and rearranging
+
+def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    """``num`` values from start to stop spaced evenly on a log scale."""
+    dtype = _check_dtype(dtype, "geomspace")
+    return Tensor(np.geomspace(np.asarray(start), np.asarray(stop), int(num), endpoint=endpoint,
+                               axis=axis).astype(dtype))
+
+
+def array_split(x, indices_or_sections, axis=0):
+    """Split into parts like ``split``, but a number of sections need not divide the axis:
+    the first (size % n) parts get one more element, as numpy's."""
+    size = x.shape[axis] if _is_tensor(x) else np.shape(x)[axis]
+    if size is None:
+        raise ValueError(f"ops.array_split: the size of axis {axis} must be known.")
+    if np.ndim(indices_or_sections) == 0:
+        n = int(indices_or_sections)
+        if n < 1:
+            raise ValueError(f"ops.array_split: the number of sections must be at least 1, received {n}.")
+        sizes = [size // n + 1] * (size % n) + [size // n] * (n - size % n)
+        cuts = list(np.cumsum(sizes)[:-1])
+    else:
+        cuts = list(indices_or_sections)
+    return core.split(x, [int(c) for c in cuts], axis=axis) if cuts else [x]
+
+
+def _split_along(name, axis_for):
+    def op(x, indices_or_sections):
+        rank = len(x.shape) if _is_tensor(x) else np.ndim(x)
+        axis = axis_for(rank)
+        if rank <= axis:
+            raise ValueError(f"ops.{name}: needs at least {axis + 1} axes, received shape {tuple(x.shape)}.")
+        size = x.shape[axis]
+        if np.ndim(indices_or_sections) == 0 and size is not None and size % int(indices_or_sections):
+            raise ValueError(f"ops.{name}: {indices_or_sections} sections do not divide the axis of size {size}.")
+        return array_split(x, indices_or_sections, axis=axis)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Split into equal parts along axis {axis_for(3)} (see ``split``)."
+    return op
+
+
+hsplit = _split_along("hsplit", lambda rank: 0 if rank == 1 else 1)
+vsplit = _split_along("vsplit", lambda rank: 0)
+dsplit = _split_along("dsplit", lambda rank: 2)
+
+
+def dstack(xs):
+    """Join along the third axis (1-D and 2-D arrays get axes of size 1 first, as numpy's)."""
+    def at_least_3d(x):
+        shape = tuple(x.shape) if _is_tensor(x) else np.shape(x)
+        if len(shape) == 1:
+            return core.reshape(x, (1,) + shape + (1,))
+        if len(shape) == 2:
+            return core.expand_dims(x, -1)
+        return x
+    return core.concatenate([at_least_3d(x) for x in xs], axis=2)
+
+
+def diagflat(x, k=0):
+    """The flattened x on the k-th diagonal of a square matrix."""
+    return diag(ravel(x), k)
+
+
+def kron(x1, x2):
+    """Kronecker product: every element of x1 times the whole of x2, tiled."""
+    a_shape = tuple(x1.shape) if _is_tensor(x1) else np.shape(x1)
+    b_shape = tuple(x2.shape) if _is_tensor(x2) else np.shape(x2)
+    rank = builtins.max(len(a_shape), len(b_shape))
+    a_shape, b_shape = (1,) * (rank - len(a_shape)) + a_shape, (1,) * (rank - len(b_shape)) + b_shape
+    if None in a_shape + b_shape:
+        raise ValueError("ops.kron: the shapes of both inputs must be known.")
+    interleaved_a = tuple(v for n in a_shape for v in (n, 1))
+    interleaved_b = tuple(v for n in b_shape for v in (1, n))
+    product = core.multiply(core.reshape(x1, interleaved_a), core.reshape(x2, interleaved_b))
+    return core.reshape(product, tuple(p * q for p, q in zip(a_shape, b_shape)))
+
+
+def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """Cross product of 3-vectors (or 2-vectors, giving the z component) along the given axes."""
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    a, b = moveaxis(x1, axisa, -1), moveaxis(x2, axisb, -1)
+    na, nb = a.shape[-1], b.shape[-1]
+    if na not in (2, 3) or nb not in (2, 3):
+        raise ValueError(f"ops.cross: the vectors must have 2 or 3 components; received {na} and {nb}.")
+
+    def part(v, i, n):
+        return core.getitem(v, (Ellipsis, i)) if i < n else None
+
+    a0, a1, a2 = (part(a, i, na) for i in range(3))
+    b0, b1, b2 = (part(b, i, nb) for i in range(3))
+
+    def mul(p, q):
+        return None if p is None or q is None else core.multiply(p, q)
+
+    def sub(p, q):
+        if p is None and q is None:
+            return None
+        return core.negative(q) if p is None else p if q is None else core.subtract(p, q)
+    z = sub(mul(a0, b1), mul(a1, b0))
+    if na == 2 and nb == 2:
+        return z
+    x, y = sub(mul(a1, b2), mul(a2, b1)), sub(mul(a2, b0), mul(a0, b2))
+    out = core.stack([core.multiply(z, 0.0) if c is None else c for c in (x, y, z)], axis=-1)
+    return moveaxis(out, -1, axisc)
+
+
+def vander(x, N=None, increasing=False):
+    """The Vandermonde matrix: columns are powers of x (decreasing unless ``increasing``)."""
+    n = (x.shape[0] if _is_tensor(x) else len(x)) if N is None else int(N)
+    powers = np.arange(n) if increasing else np.arange(n)[::-1].copy()
+    x = _as_float(x) if not _is_tensor(x) or x.dtype in _NON_FLOAT else x
+    columns = [core.power(x, float(p)) if p else core.ones_like(x) for p in powers]
+    return core.stack(columns, axis=1)
+
+
+def trapezoid(y, x=None, dx=1.0, axis=-1):
+    """Integral of y by the trapezoidal rule, along ``axis``, with spacing ``dx`` or sample points x."""
+    y = _as_float(y)
+    rank = len(y.shape)
+    upper = [builtins.slice(None)] * rank
+    lower = [builtins.slice(None)] * rank
+    upper[axis], lower[axis] = builtins.slice(1, None), builtins.slice(None, -1)
+    mean_heights = core.multiply(core.add(core.getitem(y, tuple(upper)), core.getitem(y, tuple(lower))), 0.5)
+    widths = dx if x is None else diff(_as_float(x), axis=axis if np.ndim(x) == rank else -1)
+    return core.sum(core.multiply(mean_heights, widths), axis=axis)
+
+
+def corrcoef(x):
+    """Pearson correlation coefficients between the rows of x (each row a variable)."""
+    x = _as_float(x)
+    if len(x.shape) == 1:
+        x = core.reshape(x, (1, -1))
+    centred = core.subtract(x, core.mean(x, axis=1, keepdims=True))
+    cov = core.matmul(centred, core.transpose(centred))
+    scale = core.sqrt(diagonal(cov))
+    return core.clip(core.divide(cov, outer(scale, scale)), -1.0, 1.0)
+
+
+def unravel_index(indices, shape):
+    """The coordinates (one int32 array per axis) of flat ``indices`` in an array of ``shape``."""
+    flat = np.asarray(indices.value if isinstance(indices, Tensor) else indices)
+    if flat.dtype.kind not in "iu":
+        raise TypeError(f"ops.unravel_index: indices must be integers, received dtype {flat.dtype}.")
+    shape = _shape_tuple(shape, "unravel_index")
+    if flat.size and (flat.min() < 0 or flat.max() >= int(np.prod(shape))):
+        raise ValueError(f"ops.unravel_index: indices must lie in [0, {int(np.prod(shape))}) for shape {shape}.")
+    return tuple(Tensor(c.astype("int32")) for c in np.unravel_index(flat, shape))
+
+
+def argpartition(x, kth, axis=-1):
+    """Indices (int32) that put the kth element in its sorted place along ``axis``, the smaller
+    ones before it and the larger after (in no particular order)."""
+    return apply(lambda x: (np.argpartition(x, kth, axis=axis).astype("int32"), lambda g: (None,)), x)

@@ -228,3 +228,48 @@ def test_bad_arguments_get_clear_errors():
         ops.unstack(np.ones((2, 3)), num=4, axis=1)
     with pytest.raises(TypeError, match="symbolic"):
         ops.convert_to_numpy(KerasTensor((None, 2)))
+
+
+MORE = {
+    "fmax": lambda x: ops.fmax(x, ops.where(x > 0.5, np.nan, x * 0.5)),
+    "fmin": lambda x: ops.fmin(x, x[::-1]),
+    "fmod": lambda x: ops.fmod(x * 3.0, 1.7), "logaddexp2": lambda x: ops.logaddexp2(x, x[::-1] * 2.0),
+    "ldexp": lambda x: ops.ldexp(x, np.array([1, -2, 3, 0])), "sinc": ops.sinc,
+    "saturate_cast": lambda x: ops.saturate_cast(x * 1e30, "float16") * 1e-30,
+    "real": ops.real, "conj": ops.conjugate,
+    "array_split": lambda x: ops.array_split(x, 3, axis=1)[0], "hsplit": lambda x: ops.hsplit(x, 2)[1],
+    "vsplit": lambda x: ops.vsplit(x, 3)[2], "dsplit": lambda x: ops.dsplit(ops.reshape(x, (3, 2, 2)), 2)[1],
+    "dstack": lambda x: ops.dstack([x, x * 2.0]), "diagflat": lambda x: ops.diagflat(x[0], 1),
+    "kron": lambda x: ops.kron(x, x[:2, :2]), "cross": lambda x: ops.cross(x[:, :3], x[:, 1:]),
+    "cross_2d": lambda x: ops.cross(x[:, :2], x[:, 2:]), "vander": lambda x: ops.vander(x[0], 3),
+    "trapezoid": lambda x: ops.trapezoid(x, dx=0.5), "trapezoid_x": lambda x: ops.trapezoid(x[0], x[1] * 0 + [0, 1, 3, 4]),
+    "corrcoef": ops.corrcoef, "sparsemax": ops.sparsemax, "sparse_sigmoid": ops.sparse_sigmoid,
+    "depth_to_space": lambda x: ops.depth_to_space(ops.reshape(x, (1, 1, 3, 4)), 2),
+    "space_to_depth": lambda x: ops.space_to_depth(ops.reshape(x, (1, 2, 6, 1)), 2),
+    "erfc": lambda x: ops.erfc(x), "i0": lambda x: ops.i0(x),
+    "segment_prod": lambda x: ops.segment_prod(x, np.array([0, 1, 0])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MORE))
+def test_more_gradients(name, float64):
+    check_gradients(MORE[name], (3, 4))
+
+
+def test_more_values():
+    assert ops.geomspace(1, 1000, 4).numpy().tolist() == pytest.approx([1, 10, 100, 1000], rel=1e-5)
+    assert [p.shape for p in ops.array_split(np.ones(7), 3)] == [(3,), (2,), (2,)]
+    assert [c.numpy().tolist() for c in ops.unravel_index(np.array([5, 7]), (3, 4))] == [[1, 1], [1, 3]]
+    parted = ops.argpartition(np.array([5.0, 1.0, 4.0, 2.0]), 1).numpy()
+    assert sorted(parted[:2].tolist()) == [1, 3] and parted.dtype == np.int32
+    assert ops.saturate_cast(np.array([-3.0, 300.0]), "uint8").numpy().tolist() == [0, 255]
+    assert ops.angle(np.array([-1.0, 2.0])).numpy().tolist() == pytest.approx([np.pi, 0])
+    assert ops.isreal(np.array([1 + 0j, 1 + 1j])).numpy().tolist() == [True, False]
+    with pytest.raises(ValueError, match="do not divide"):
+        ops.hsplit(np.ones((2, 5)), 2)
+    with pytest.raises(ValueError, match="2 or 3 components"):
+        ops.cross(np.ones(4), np.ones(3))
+    with pytest.raises(TypeError, match="exponents"):
+        ops.ldexp(np.ones(2), np.ones(2))
+    with pytest.raises(ValueError, match="divisible"):
+        ops.space_to_depth(np.ones((1, 3, 3, 1)), 2)
