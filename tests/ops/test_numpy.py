@@ -265,6 +265,12 @@ def test_more_values():
     assert ops.saturate_cast(np.array([-3.0, 300.0]), "uint8").numpy().tolist() == [0, 255]
     assert ops.angle(np.array([-1.0, 2.0])).numpy().tolist() == pytest.approx([np.pi, 0])
     assert ops.isreal(np.array([1 + 0j, 1 + 1j])).numpy().tolist() == [True, False]
+    assert ops.imag(np.array([1.0, 2.0])).numpy().tolist() == [0, 0]
+    cross = ops.cross(np.eye(3, dtype="float32"), np.roll(np.eye(3, dtype="float32"), 1, axis=0)).numpy()
+    np.testing.assert_array_equal(cross, np.cross(np.eye(3), np.roll(np.eye(3), 1, axis=0)))
+    logits = np.array([[0.1, 0.2, 1.5, 1.3], [3.0, -1.0, 0.0, 0.5]], "float32")
+    projected = ops.sparsemax(logits).numpy()
+    np.testing.assert_allclose(projected, [[0, 0, 0.6, 0.4], [1, 0, 0, 0]], atol=1e-6)   # on the simplex
     with pytest.raises(ValueError, match="do not divide"):
         ops.hsplit(np.ones((2, 5)), 2)
     with pytest.raises(ValueError, match="2 or 3 components"):
