@@ -17,14 +17,14 @@ from .bitwise import (bitwise_and, bitwise_invert, bitwise_left_shift, bitwise_n
                       bitwise_right_shift, bitwise_xor, gcd, lcm, left_shift, right_shift)
 from .control_flow import cond, custom_gradient, fori_loop, map, scan, switch, vectorized_map, while_loop
 from .indexing import (bincount, digitize, get_item, median, nonzero, percentile, ptp, quantile, scatter,
-                       scatter_update, searchsorted, select, slice, slice_update)
-from .linalg import det, inv, logdet, norm, slogdet, solve
+                       scatter_update, searchsorted, select, slice, slice_update, unique)
+from .linalg import cholesky, det, inv, logdet, lstsq, matrix_rank, norm, slogdet, solve, solve_triangular
 from .math import (erf, erfc, erfinv, i0, in_top_k, logsumexp, rsqrt, segment_max, segment_min, segment_prod,
                    segment_sum, top_k)
 from .nan_reductions import (nanargmax, nanargmin, nancumprod, nancumsum, nanmax, nanmean, nanmin, nanprod,
                              nanstd, nansum, nanvar)
 from .nn_functions import (average_pool, batch_normalization, binary_crossentropy, categorical_crossentropy,
-                           celu, conv, depth_to_space, depthwise_conv, dot_product_attention, glu, hard_shrink, hard_silu,
+                           celu, conv, conv_transpose, depth_to_space, depthwise_conv, dot_product_attention, glu, hard_shrink, hard_silu,
                            hard_swish, hard_tanh, layer_normalization, log_sigmoid, max_pool, moments, multi_hot,
                            normalize, one_hot, psnr, rms_normalization, separable_conv, soft_shrink,
                            space_to_depth, sparse_categorical_crossentropy, sparse_plus, sparse_sigmoid, sparsemax, squareplus, tanh_shrink, threshold)

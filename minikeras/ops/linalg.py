@@ -10,7 +10,7 @@ from .. import backend
 from ..engine.tensor import KerasTensor
 from . import core
 from .core import apply
-from .numpy import _as_float
+from .numpy import _as_float, tril, triu
 
 
 def _square(a, name):
@@ -158,3 +158,57 @@ def _matrix_norm(x, ord, axes, keepdims):
         return out if keepdims else core.squeeze(out, axis=axes)
     raise ValueError(f"ops.norm: minikeras computes the matrix norms 'fro', 1, -1, inf and -inf; "
                      f"received ord={ord!r}.")
+
+
+def cholesky(x, upper=False):
+    """L with L @ L^T = x for each symmetric positive-definite x (U = L^T with ``upper``).
+
+    The gradient treats x as symmetric: with P the lower triangle of L^T dL, diagonal halved,
+    S = L^{-T} P L^{-1} and dx = (S + S^T) / 2 (Murray, 2016).
+    """
+    def forward(a):
+        a = _floats(a)
+        _square(a, "cholesky")
+        try:
+            low = np.linalg.cholesky(a)
+        except np.linalg.LinAlgError as error:
+            raise ValueError("ops.cholesky: the input is not positive definite.") from error
+
+        def backward(g):
+            g_low = _t(g) if upper else g
+            p = np.tril(_t(low) @ g_low)
+            p -= 0.5 * np.eye(p.shape[-1], dtype=p.dtype) * p
+            inv_low = np.linalg.inv(low)
+            s = _t(inv_low) @ p @ inv_low
+            return (0.5 * (s + _t(s)),)
+        return (_t(low).copy() if upper else low), backward
+    return apply(forward, x, shape_rule=_same)
+
+
+def solve_triangular(a, b, lower=False):
+    """X with A @ X = B, reading only the lower (or upper) triangle of A."""
+    return solve(tril(a) if lower else triu(a), b)
+
+
+def lstsq(a, b, rcond=None):
+    """The least-squares solution X of A @ X ~ B, for A of full rank: (A^T A)^{-1} A^T B when A is
+    tall, A^T (A A^T)^{-1} B when it is wide (the minimum-norm solution)."""
+    rank = matrix_rank(a)
+    shape = tuple(a.shape)
+    if len(shape) != 2:
+        raise ValueError(f"ops.lstsq: expects a matrix A, received shape {shape}.")
+    if int(rank) < min(shape):
+        raise ValueError(f"ops.lstsq: minikeras solves full-rank problems; A of shape {shape} has rank "
+                         f"{int(rank)}.")
+    at = core.transpose(a)
+    if shape[0] >= shape[1]:
+        return solve(core.matmul(at, a), core.matmul(at, b))
+    return core.matmul(at, solve(core.matmul(a, at), b))
+
+
+def matrix_rank(x, tol=None):
+    """The number of singular values above ``tol`` (int32; no gradient)."""
+    if isinstance(x, KerasTensor):
+        return KerasTensor(tuple(x.shape[:-2]), "int32")
+    return apply(lambda a: (np.asarray(np.linalg.matrix_rank(_floats(a), tol=tol)).astype("int32"),
+                            lambda g: (None,)), x)

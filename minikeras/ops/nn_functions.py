@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import backend
 from ..engine.tensor import KerasTensor
+from ..kernels.conv_geometry import conv_transpose_output_length
 from . import activations, core, nn
 from .core import apply
 from .linalg import norm
@@ -388,3 +389,22 @@ def space_to_depth(x, block_size, data_format="channels_last"):
     out = core.reshape(x, (-1, h // s, s, w // s, s, c))
     out = core.transpose(out, (0, 1, 3, 2, 4, 5))
     return core.reshape(out, (-1, h // s, w // s, c * s * s))
+
+
+def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None,
+                   dilation_rate=1):
+    """2-D transposed convolution (the gradient of a convolution with respect to its input),
+    kernel (kh, kw, out_channels, in_channels), channels last."""
+    _channels_last(data_format, "conv_transpose")
+    if _spatial_rank(inputs, "conv_transpose") != 2:
+        raise ValueError(f"ops.conv_transpose: minikeras handles 2-D data; received shape {tuple(inputs.shape)}.")
+    padding = _padding(padding, "conv_transpose")
+    strides = (int(strides),) * 2 if np.ndim(strides) == 0 else tuple(int(s) for s in strides)
+    dilation = (int(dilation_rate),) * 2 if np.ndim(dilation_rate) == 0 else tuple(int(d) for d in dilation_rate)
+    extra = (None, None) if output_padding is None else (
+        (int(output_padding),) * 2 if np.ndim(output_padding) == 0 else tuple(int(p) for p in output_padding))
+    if None in inputs.shape[1:3]:
+        raise ValueError(f"ops.conv_transpose: the spatial sizes of {tuple(inputs.shape)} must be known.")
+    output_hw = tuple(conv_transpose_output_length(n, k, s, d, padding, p) for n, k, s, d, p
+                      in zip(inputs.shape[1:3], kernel.shape[:2], strides, dilation, extra))
+    return nn.conv_transpose(inputs, kernel, None, output_hw, strides, padding, dilation)

@@ -58,3 +58,13 @@ def test_bad_arguments():
         ops.select([np.ones(2, bool)], [], 0)
     with pytest.raises(ValueError, match="with data"):
         ops.nonzero(KerasTensor((None,)))
+
+
+def test_unique():
+    x = np.array([3, 1, 3, 2, 1], "int32")
+    values, inverse, counts = ops.unique(x, return_inverse=True, return_counts=True)
+    assert values.numpy().tolist() == [1, 2, 3] and counts.numpy().tolist() == [2, 1, 2]
+    assert values.numpy()[inverse.numpy()].tolist() == x.tolist()
+    assert ops.unique(x, size=5, fill_value=-1).numpy().tolist() == [1, 2, 3, -1, -1]
+    with pytest.raises(ValueError, match="with data"):
+        ops.unique(KerasTensor((None,)))

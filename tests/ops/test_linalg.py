@@ -54,3 +54,34 @@ def test_symbolic_and_errors():
         ops.norm(np.ones((2, 2)), ord="nuc")
     with pytest.raises(ValueError, match="one or two axes"):
         ops.norm(np.ones((2, 2, 2)), axis=(0, 1, 2))
+
+
+def _spd(x):
+    return ops.add(ops.matmul(x, ops.transpose(x)), ops.multiply(ops.eye(3, dtype=x.dtype), 3.0))
+
+
+@pytest.mark.parametrize("name,fn", [
+    ("cholesky", lambda x: ops.cholesky(_spd(x))), ("cholesky_upper", lambda x: ops.cholesky(_spd(x), upper=True)),
+    ("solve_triangular", lambda x: ops.solve_triangular(_well_conditioned(x), x[:, :2], lower=True)),
+    ("solve_triangular_upper", lambda x: ops.solve_triangular(_well_conditioned(x), x[0])),
+    ("lstsq_tall", lambda x: ops.lstsq(ops.concatenate([_well_conditioned(x), x[:1]], axis=0),
+                                       ops.concatenate([x, x[:1] * 2.0], axis=0))),
+    ("lstsq_wide", lambda x: ops.lstsq(ops.transpose(ops.concatenate([_well_conditioned(x), x[:1]], axis=0)),
+                                       x[:, :2])),
+])
+def test_more_gradients(name, fn, float64):
+    check_gradients(fn, (3, 3))
+
+
+def test_more_values_and_errors():
+    a = np.array([[4.0, 2.0], [2.0, 3.0]], "float32")
+    np.testing.assert_allclose(ops.cholesky(a).numpy(), np.linalg.cholesky(a), rtol=1e-6)
+    assert int(ops.matrix_rank(np.array([[1.0, 2.0], [2.0, 4.0]]))) == 1
+    tall = np.random.default_rng(1).normal(size=(5, 3)).astype("float32")
+    b = np.random.default_rng(2).normal(size=(5, 2)).astype("float32")
+    np.testing.assert_allclose(ops.lstsq(tall, b).numpy(), np.linalg.lstsq(tall, b, rcond=None)[0], rtol=1e-4,
+                               atol=1e-5)
+    with pytest.raises(ValueError, match="positive definite"):
+        ops.cholesky(np.array([[1.0, 2.0], [2.0, 1.0]]))
+    with pytest.raises(ValueError, match="rank 1"):
+        ops.lstsq(np.array([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]]), np.ones((3, 1)))

@@ -100,3 +100,10 @@ def test_layer_ops_errors():
         ops.average_pool(np.ones((1, 4, 4, 2), "float32"), 2, padding="full")
     with pytest.raises(ValueError, match="same shape"):
         ops.psnr(np.ones((2, 2)), np.ones(2), 1.0)
+
+
+@pytest.mark.parametrize("kwargs", [dict(strides=2), dict(strides=2, padding="same"),
+                                    dict(strides=(2, 1), output_padding=(1, 0))])
+def test_conv_transpose_gradients(kwargs, float64):
+    check_gradients(lambda x: ops.conv_transpose(x, ops.reshape(ops.ones((12,), "float64") * 0.3, (2, 2, 3, 1))
+                                                 + x[0, 0, 0, 0], **kwargs), (1, 3, 3, 1))

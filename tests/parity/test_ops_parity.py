@@ -259,3 +259,24 @@ def test_argpartition_partitions_like_keras():
     assert ours.dtype == theirs.dtype
     np.testing.assert_array_equal(np.take_along_axis(data, ours, axis=1)[:, 1], np.sort(data, axis=1)[:, 1])
     np.testing.assert_array_equal(np.sort(ours[:, :2], axis=1), np.sort(theirs[:, :2], axis=1))
+
+
+SPD = np.einsum("bij,bkj->bik", SQUARE, SQUARE) + np.eye(3, dtype="float32")
+TALL = rng.normal(size=(5, 3)).astype("float32")
+
+BATCH_3 = {
+    "cholesky": lambda o: o.cholesky(SPD),
+    "solve_triangular": lambda o: o.solve_triangular(SQUARE[0], X[:, :2], lower=True),
+    "solve_triangular_upper": lambda o: o.solve_triangular(SQUARE[0], X[:, :2]),
+    "lstsq": lambda o: o.lstsq(TALL, TALL[:, :2] + 0.1),
+    "matrix_rank": lambda o: o.matrix_rank(np.array([[1.0, 2.0], [2.0, 4.0]], "float32")),
+    "unique": lambda o: o.unique(np.array([3, 1, 3, 2, 1], "int32")),
+    "conv_transpose": lambda o: o.conv_transpose(IMAGES, POS[:2, :4].reshape(2, 2, 2, 1).repeat(3, 3), strides=2),
+    "conv_transpose_same": lambda o: o.conv_transpose(IMAGES, POS[:3, :2].reshape(3, 1, 2, 1).repeat(3, 3),
+                                                      strides=2, padding="same"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BATCH_3))
+def test_batch_3_same_as_keras(name):
+    _same(BATCH_3[name](ops), BATCH_3[name](keras.ops), rtol=1e-4, atol=1e-4)
