@@ -15,14 +15,14 @@ from .core import (abs, add, all, any, apply, argmax, argmin, broadcast_to, cast
                    transpose, unbroadcast, where, zeros, zeros_like)
 from .bitwise import (bitwise_and, bitwise_invert, bitwise_left_shift, bitwise_not, bitwise_or,
                       bitwise_right_shift, bitwise_xor, gcd, lcm, left_shift, right_shift)
-from .control_flow import cond, custom_gradient, fori_loop, map, scan, switch, vectorized_map, while_loop
+from .control_flow import associative_scan, cond, custom_gradient, fori_loop, map, scan, switch, vectorized_map, while_loop
 from .indexing import (bincount, digitize, get_item, median, nonzero, percentile, ptp, quantile, scatter,
                        scatter_update, searchsorted, select, slice, slice_update, unique)
-from .linalg import cholesky, det, inv, logdet, lstsq, matrix_rank, norm, slogdet, solve, solve_triangular
-from .math import (erf, erfc, erfinv, i0, in_top_k, logsumexp, rsqrt, segment_max, segment_min, segment_prod,
+from .linalg import cdist, cholesky, cholesky_inverse, det, inv, logdet, lstsq, matrix_rank, norm, pinv, slogdet, solve, solve_triangular
+from .math import (erf, erfc, erfinv, extract_sequences, i0, in_top_k, logsumexp, rsqrt, segment_max, segment_min, segment_prod,
                    segment_sum, top_k)
-from .nan_reductions import (nanargmax, nanargmin, nancumprod, nancumsum, nanmax, nanmean, nanmin, nanprod,
-                             nanstd, nansum, nanvar)
+from .nan_reductions import (nanargmax, nanargmin, nancumprod, nancumsum, nanmax, nanmean, nanmedian, nanmin,
+                             nanpercentile, nanprod, nanquantile, nanstd, nansum, nanvar)
 from .nn_functions import (average_pool, batch_normalization, binary_crossentropy, categorical_crossentropy,
                            celu, conv, conv_transpose, depth_to_space, depthwise_conv, dot_product_attention, glu, hard_shrink, hard_silu,
                            hard_swish, hard_tanh, layer_normalization, log_sigmoid, max_pool, moments, multi_hot,
@@ -41,6 +41,7 @@ from .numpy import (absolute, allclose, amax, amin, append, arange, arccos, arcc
 from .numpy import (angle, argpartition, array_split, conj, conjugate, corrcoef, cross, diagflat, dsplit, dstack,
                     fmax, fmin, fmod, geomspace, hsplit, imag, isreal, kron, ldexp, logaddexp2, real, saturate_cast,
                     sinc, trapezoid, unravel_index, vander, vsplit)
-from .signal import bartlett, blackman, hamming, hanning, histogram, kaiser
+from .numpy import correlate, nextafter, view
+from .signal import bartlett, blackman, fft, fft2, hamming, hanning, histogram, ifft2, irfft, kaiser, rfft
 from .tape import GradientTape
 from .tensor import Tensor, Variable, to_numpy

@@ -12,6 +12,7 @@ import numpy as np
 from .. import tree
 from ..engine.tensor import KerasTensor
 from . import core
+from .numpy import moveaxis
 from .tape import record
 from .tensor import Tensor
 
@@ -143,3 +144,18 @@ def custom_gradient(f):
     wrapper.__name__ = getattr(f, "__name__", "custom_gradient")
     wrapper.__doc__ = f.__doc__
     return wrapper
+
+
+def associative_scan(f, elems, reverse=False, axis=0):
+    """The running combination of the slices of ``elems`` along ``axis`` with the associative
+    ``f``: out[i] = f(out[i-1], elems[i]) (from the end with ``reverse``). Keras computes it in
+    parallel; the result of a sequential scan is the same."""
+    moved = moveaxis(elems, axis, 0)
+    items = _slices(moved)
+    order = list(range(len(items)))[::-1] if reverse else list(range(len(items)))
+    out, running = [None] * len(items), None
+    for i in order:
+        running = items[i] if running is None else (f(items[i], running) if reverse else f(running, items[i]))
+        out[i] = running
+    return moveaxis(_stack_results(out), 0, axis)
+

@@ -540,7 +540,10 @@ def take(x, indices, axis=0):
             if axis == 0:
                 np.add.at(full, idx, g)
             else:
-                np.add.at(np.moveaxis(full, axis, 0), idx, np.moveaxis(g, axis, 0))
+                # g holds the index's axes where x had ``axis``: bring them to the front, as idx's
+                ax = axis % x.ndim
+                np.add.at(np.moveaxis(full, ax, 0), idx,
+                          np.moveaxis(g, tuple(range(ax, ax + idx.ndim)), tuple(range(idx.ndim))))
             return full, None
         return y, backward
     return apply(forward, x, indices)

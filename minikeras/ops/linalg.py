@@ -212,3 +212,43 @@ def matrix_rank(x, tol=None):
         return KerasTensor(tuple(x.shape[:-2]), "int32")
     return apply(lambda a: (np.asarray(np.linalg.matrix_rank(_floats(a), tol=tol)).astype("int32"),
                             lambda g: (None,)), x)
+
+
+def cholesky_inverse(x, upper=False):
+    """The inverse of A from its Cholesky factor (x = L with A = L L^T, or U with A = U^T U)."""
+    a = core.matmul(core.transpose(x, _swap_last(x)), x) if upper else core.matmul(x, core.transpose(x, _swap_last(x)))
+    return inv(a)
+
+
+def _swap_last(x):
+    axes = list(range(len(x.shape)))
+    axes[-1], axes[-2] = axes[-2], axes[-1]
+    return tuple(axes)
+
+
+def pinv(x, rcond=1e-15):
+    """The Moore-Penrose pseudo-inverse P of each matrix.
+
+    The gradient (for a rank that does not change nearby; Golub and Pereyra, 1973) is
+    -P^T G P^T + (I - A P) G^T P P^T + P^T P G^T (I - P A) for the upstream gradient G.
+    """
+    def forward(a):
+        a = _floats(a)
+        if a.ndim < 2:
+            raise ValueError(f"ops.pinv: expects matrices in the last two axes, received shape {a.shape}.")
+        p = np.linalg.pinv(a, rcond=rcond)
+
+        def backward(g):
+            eye_m, eye_n = np.eye(a.shape[-2], dtype=a.dtype), np.eye(a.shape[-1], dtype=a.dtype)
+            return (-_t(p) @ g @ _t(p) + (eye_m - a @ p) @ _t(g) @ p @ _t(p)
+                    + _t(p) @ p @ _t(g) @ (eye_n - p @ a),)
+        return p, backward
+    return apply(forward, x, shape_rule=lambda s: tuple(s[:-2]) + (s[-1], s[-2]))
+
+
+def cdist(x1, x2, p=2):
+    """Pairwise p-norm distances between the rows of x1 (..., m, d) and of x2 (..., n, d): (..., m, n)."""
+    if p <= 0:
+        raise ValueError(f"ops.cdist: `p` must be positive, received p={p}.")
+    difference = core.subtract(core.expand_dims(_as_float(x1), -2), core.expand_dims(_as_float(x2), -3))
+    return norm(difference, ord=p, axis=-1)

@@ -146,3 +146,17 @@ def segment_prod(data, segment_ids, num_segments=None, sorted=False):
             return gd, None
         return out, backward
     return apply(forward, data, segment_ids)
+
+
+def extract_sequences(x, sequence_length, sequence_stride):
+    """Frames of ``sequence_length`` values every ``sequence_stride`` along the last axis:
+    (..., n) -> (..., frames, sequence_length). A gather, so the gradient adds back overlaps."""
+    length, stride = int(sequence_length), int(sequence_stride)
+    n = x.shape[-1]
+    if length < 1 or stride < 1 or n is None or n < length:
+        raise ValueError(f"ops.extract_sequences: needs 1 <= sequence_length <= the known last axis and "
+                         f"sequence_stride >= 1; received sequence_length={sequence_length}, "
+                         f"sequence_stride={sequence_stride} for shape {tuple(x.shape)}.")
+    frames = 1 + (n - length) // stride
+    index = np.arange(frames)[:, None] * stride + np.arange(length)[None, :]
+    return core.take(x, index, axis=len(x.shape) - 1)

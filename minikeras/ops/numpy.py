@@ -1051,3 +1051,44 @@ def argpartition(x, kth, axis=-1):
     """Indices (int32) that put the kth element in its sorted place along ``axis``, the smaller
     ones before it and the larger after (in no particular order)."""
     return apply(lambda x: (np.argpartition(x, kth, axis=axis).astype("int32"), lambda g: (None,)), x)
+
+
+def nextafter(x1, x2):
+    """The next representable float after x1 in the direction of x2 (no gradient)."""
+    return apply(lambda a, b: (np.nextafter(a, b), lambda g: (None, None)), x1, x2)
+
+
+def view(x, dtype=None):
+    """The same bytes read as ``dtype`` (the last axis scales with the item size; no gradient)."""
+    if dtype is None:
+        return x
+    dtype = _check_dtype(dtype, "view")
+
+    def forward(x):
+        if x.ndim == 0 or (x.shape[-1] * x.dtype.itemsize) % np.dtype(dtype).itemsize:
+            raise ValueError(f"ops.view: the last axis of shape {x.shape} ({x.dtype}) cannot be read as {dtype}.")
+        return np.ascontiguousarray(x).view(dtype), lambda g: (None,)
+    return apply(forward, x)
+
+
+def correlate(x1, x2, mode="valid"):
+    """Cross-correlation of two 1-D arrays, c[k] = sum_n x1[n + k] x2[n], as numpy's
+    (for len(x1) >= len(x2)); ``mode`` 'valid', 'same' or 'full'. Built from a gather of the
+    windows of x1, so it is differentiable in both inputs."""
+    if mode not in ("valid", "same", "full"):
+        raise ValueError(f"ops.correlate: `mode` must be 'valid', 'same' or 'full', received {mode!r}.")
+    n1 = x1.shape[0] if _is_tensor(x1) else len(x1)
+    n2 = x2.shape[0] if _is_tensor(x2) else len(x2)
+    if ndim(x1) != 1 or ndim(x2) != 1:
+        raise ValueError("ops.correlate: expects two 1-D arrays.")
+    if n2 > n1:
+        raise ValueError(f"ops.correlate: minikeras needs len(x1) >= len(x2); received {n1} and {n2}.")
+    x1, x2 = _as_float(x1), _as_float(x2)
+    padded = core.pad(x1, ((n2 - 1, n2 - 1),))
+    starts = np.arange(n1 + n2 - 1)
+    full = core.sum(core.multiply(core.take(padded, starts[:, None] + np.arange(n2)[None, :]), x2), axis=1)
+    if mode == "full":
+        return full
+    begin = n2 - 1 if mode == "valid" else (n2 - 1) // 2
+    length = n1 - n2 + 1 if mode == "valid" else n1
+    return core.getitem(full, builtins.slice(begin, begin + length))

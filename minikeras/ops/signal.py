@@ -6,6 +6,7 @@ import numpy as np
 
 from .. import backend
 from ..engine.tensor import KerasTensor
+from .core import apply_multi
 from .tensor import Tensor
 
 
@@ -48,3 +49,114 @@ def histogram(x, bins=10, range=None):
     counts, edges = np.histogram(values, bins=int(bins), range=range)
     dtype = values.dtype if values.dtype.kind == "f" else backend.floatx()
     return Tensor(counts.astype(dtype)), Tensor(edges.astype(dtype))
+
+
+# ----------------------------------------------------------------------------- Fourier transforms
+#
+# Keras passes complex numbers as a (real, imaginary) pair of float tensors. Every transform is
+# linear, so its gradient is its adjoint: for the DFT F (symmetric), F^H = conj(F) = n * ifft.
+
+def _pair(x, op):
+    if not isinstance(x, (tuple, list)) or len(x) != 2:
+        raise ValueError(f"ops.{op}: expects a (real, imaginary) pair of tensors, received {type(x).__name__}.")
+    real, imag = x
+    shapes = [tuple(t.shape) if hasattr(t, "shape") else np.shape(t) for t in (real, imag)]
+    if shapes[0] != shapes[1]:
+        raise ValueError(f"ops.{op}: the real and imaginary parts must have the same shape; received "
+                         f"{shapes[0]} and {shapes[1]}.")
+    return real, imag
+
+
+def _complex_transform(op, transform, adjoint, axes):
+    def run(x):
+        real, imag = _pair(x, op)
+
+        def forward(r, i):
+            dtype = r.dtype if r.dtype.kind == "f" else np.dtype(backend.floatx())
+            y = transform(r + 1j * i, axes)
+
+            def backward(grads):
+                h = adjoint(grads[0] + 1j * grads[1], axes)
+                return h.real.astype(dtype), h.imag.astype(dtype)
+            return [y.real.astype(dtype), y.imag.astype(dtype)], backward
+        if any(isinstance(t, KerasTensor) for t in (real, imag)):
+            template = real if isinstance(real, KerasTensor) else imag
+            return KerasTensor(template.shape, template.dtype), KerasTensor(template.shape, template.dtype)
+        return tuple(apply_multi(forward, real, imag))
+    run.__name__ = run.__qualname__ = op
+    return run
+
+
+def _size(z, axes):
+    return int(np.prod([z.shape[a] for a in axes]))
+
+
+fft = _complex_transform("fft", lambda z, axes: np.fft.fft(z, axis=-1),
+                         lambda g, axes: np.fft.ifft(g, axis=-1) * g.shape[-1], (-1,))
+fft.__doc__ = "Discrete Fourier transform of the last axis of the complex (real, imag) pair."
+fft2 = _complex_transform("fft2", lambda z, axes: np.fft.fft2(z, axes=axes),
+                          lambda g, axes: np.fft.ifft2(g, axes=axes) * _size(g, axes), (-2, -1))
+fft2.__doc__ = "Two-dimensional DFT of the last two axes of the complex (real, imag) pair."
+ifft2 = _complex_transform("ifft2", lambda z, axes: np.fft.ifft2(z, axes=axes),
+                           lambda g, axes: np.fft.fft2(g, axes=axes) / _size(g, axes), (-2, -1))
+ifft2.__doc__ = "Inverse two-dimensional DFT of the last two axes of the complex (real, imag) pair."
+
+
+def rfft(x, fft_length=None):
+    """DFT of a real signal's last axis: the n//2 + 1 non-negative frequencies as (real, imag).
+    ``fft_length`` crops or zero-pads the signal first."""
+    if isinstance(x, KerasTensor):
+        n = x.shape[-1] if fft_length is None else int(fft_length)
+        shape = tuple(x.shape[:-1]) + ((None if n is None else n // 2 + 1),)
+        return KerasTensor(shape, x.dtype), KerasTensor(shape, x.dtype)
+
+    def forward(signal):
+        dtype = signal.dtype if signal.dtype.kind == "f" else np.dtype(backend.floatx())
+        n = signal.shape[-1] if fft_length is None else int(fft_length)
+        y = np.fft.rfft(signal, n=n, axis=-1)
+
+        def backward(grads):
+            g = np.zeros(signal.shape[:-1] + (n,), dtype=complex)
+            g[..., :y.shape[-1]] = grads[0] + 1j * grads[1]
+            full = (np.fft.ifft(g, axis=-1) * n).real
+            out = np.zeros(signal.shape, dtype=dtype)
+            keep = min(n, signal.shape[-1])
+            out[..., :keep] = full[..., :keep]
+            return (out,)
+        return [y.real.astype(dtype), y.imag.astype(dtype)], backward
+    return tuple(apply_multi(forward, x))
+
+
+def irfft(x, fft_length=None):
+    """The real signal (length ``fft_length``, default 2 (m - 1)) whose rfft is the pair x."""
+    real, imag = _pair(x, "irfft")
+    if any(isinstance(t, KerasTensor) for t in (real, imag)):
+        template = real if isinstance(real, KerasTensor) else imag
+        m = template.shape[-1]
+        n = int(fft_length) if fft_length is not None else (None if m is None else 2 * (m - 1))
+        return KerasTensor(tuple(template.shape[:-1]) + (n,), template.dtype)
+
+    def forward(r, i):
+        dtype = r.dtype if r.dtype.kind == "f" else np.dtype(backend.floatx())
+        m = r.shape[-1]
+        n = 2 * (m - 1) if fft_length is None else int(fft_length)
+        y = np.fft.irfft(r + 1j * i, n=n, axis=-1)
+
+        def backward(grads):
+            # d y_t / d y_k: the coefficient of frequency k appears twice (k and n - k) except at
+            # 0 and, for even n, at n/2; a frequency beyond n // 2 is cropped away
+            h = np.fft.rfft(grads[0], n=n, axis=-1) / n
+            weights = np.full(h.shape[-1], 2.0)
+            weights[0] = 1.0
+            if n % 2 == 0:
+                weights[-1] = 1.0
+            h = h * weights
+            gr, gi = np.zeros(r.shape, dtype), np.zeros(r.shape, dtype)
+            keep = min(m, h.shape[-1])
+            gr[..., :keep], gi[..., :keep] = h.real[..., :keep], h.imag[..., :keep]
+            gi[..., 0] = 0.0
+            if n % 2 == 0 and keep > n // 2:
+                gi[..., n // 2] = 0.0
+            return gr, gi
+        return [y.astype(dtype)], backward
+    return apply_multi(forward, real, imag)[0]

@@ -89,3 +89,8 @@ def test_symbolic_shapes():
     assert x[:, 0].shape == (None, 3)
     with pytest.raises(ValueError, match="cannot be broadcast"):
         ops.add(x, KerasTensor((None, 4)))
+
+
+def test_take_gradient_with_a_matrix_of_indices_on_a_later_axis(float64):
+    _check(lambda x: ops.take(x, np.array([[0, 2], [1, 1]]), axis=1), (2, 3, 4))
+    _check(lambda x: ops.take(x, np.array([[3, 0], [1, 3]]), axis=-1), (2, 3, 4))
