@@ -246,9 +246,7 @@ def pinv(x, rcond=1e-15):
     return apply(forward, x, shape_rule=lambda s: tuple(s[:-2]) + (s[-1], s[-2]))
 
 
-def cdist(x1, x2, p=2):
-    """Pairwise p-norm distances between the rows of x1 (..., m, d) and of x2 (..., n, d): (..., m, n)."""
-    if p <= 0:
-        raise ValueError(f"ops.cdist: `p` must be positive, received p={p}.")
-    difference = core.subtract(core.expand_dims(_as_float(x1), -2), core.expand_dims(_as_float(x2), -3))
-    return norm(difference, ord=p, axis=-1)
+def cdist(x, y):
+    """Euclidean distances between the rows of x (..., m, d) and of y (..., n, d): (..., m, n)."""
+    difference = core.subtract(core.expand_dims(_as_float(x), -2), core.expand_dims(_as_float(y), -3))
+    return norm(difference, axis=-1)

@@ -280,3 +280,27 @@ BATCH_3 = {
 @pytest.mark.parametrize("name", sorted(BATCH_3))
 def test_batch_3_same_as_keras(name):
     _same(BATCH_3[name](ops), BATCH_3[name](keras.ops), rtol=1e-4, atol=1e-4)
+
+
+SIGNAL = rng.normal(size=(2, 8)).astype("float32")
+
+BATCH_4 = {
+    "pinv": lambda o: o.pinv(TALL), "cdist": lambda o: o.cdist(X, Y[:2]), "cdist_batch": lambda o: o.cdist(SQUARE, SQUARE[:, :2]),
+    "cholesky_inverse": lambda o: o.cholesky_inverse(np.linalg.cholesky(SPD).astype("float32")),
+    "nanmedian": lambda o: o.nanmedian(NANS, axis=1), "nanmedian_all": lambda o: o.nanmedian(NANS),
+    "nanquantile": lambda o: o.nanquantile(NANS, 0.3, axis=0),
+    "nanpercentile": lambda o: o.nanpercentile(NANS, 70.0, axis=1),
+    "correlate": lambda o: o.correlate(X[0], Y[0, :3]), "correlate_same": lambda o: o.correlate(X[0], Y[0, :3], "same"),
+    "correlate_full": lambda o: o.correlate(X[0], Y[0, :2], "full"),
+    "extract_sequences": lambda o: o.extract_sequences(SIGNAL, 3, 2),
+    "associative_scan": lambda o: o.associative_scan(lambda a, b: a + b, o.convert_to_tensor(X), axis=1),
+    "fft": lambda o: o.fft((SIGNAL, SIGNAL[::-1])), "fft2": lambda o: o.fft2((X, Y)),
+    "ifft2": lambda o: o.ifft2((X, Y)), "rfft": lambda o: o.rfft(SIGNAL), "rfft_length": lambda o: o.rfft(SIGNAL, 6),
+    "irfft": lambda o: o.irfft((X, Y)), "irfft_length": lambda o: o.irfft((X, Y), 7),
+    "nextafter": lambda o: o.nextafter(X, Y), "view": lambda o: o.view(X, "int32"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BATCH_4))
+def test_batch_4_same_as_keras(name):
+    _same(BATCH_4[name](ops), BATCH_4[name](keras.ops), rtol=1e-4, atol=1e-5)
