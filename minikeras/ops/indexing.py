@@ -231,22 +231,27 @@ def median(x, axis=None, keepdims=False):
     return quantile(x, 0.5, axis=axis, keepdims=keepdims)
 
 
-def unique(x, sorted=True, return_inverse=False, return_counts=False, axis=None, size=None, fill_value=None):
-    """The distinct values of ``x`` (flattened unless ``axis``), sorted; optionally the inverse
-    indices (int32) that rebuild x and the counts. ``size`` pads (with ``fill_value``, default the
+def unique(x, sorted=True, return_index=False, return_inverse=False, return_counts=False, axis=None, size=None,
+           fill_value=None):
+    """The distinct values of ``x`` (flattened unless ``axis``), sorted; optionally the index
+    of each one's first occurrence, the inverse indices (int32) that rebuild x and the counts. ``size`` pads (with ``fill_value``, default the
     smallest value) or truncates to a fixed length."""
     if isinstance(x, KerasTensor):
         raise ValueError("ops.unique: the number of distinct values is only known with data; call it "
                          "eagerly, not while a model is defined.")
     value = np.asarray(x.value if isinstance(x, Tensor) else x)
-    values, inverse, counts = np.unique(value, return_inverse=True, return_counts=True, axis=axis)
+    values, first, inverse, counts = np.unique(value, return_index=True, return_inverse=True,
+                                               return_counts=True, axis=axis)
     if size is not None:
         size = int(size)
         fill = values.min() if fill_value is None and values.size else (fill_value or 0)
         pad = max(size - len(values), 0)
         values = np.concatenate([values[:size], np.full((pad,) + values.shape[1:], fill, values.dtype)])
         counts = np.concatenate([counts[:size], np.zeros(pad, counts.dtype)])
+        first = np.concatenate([first[:size], np.zeros(pad, first.dtype)])
     outputs = [Tensor(values)]
+    if return_index:
+        outputs.append(Tensor(first.astype("int32")))
     if return_inverse:
         outputs.append(Tensor(inverse.reshape(value.shape if axis is None else -1).astype("int32")))
     if return_counts:

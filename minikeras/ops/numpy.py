@@ -203,11 +203,11 @@ tril = _band(np.tril)
 triu = _band(np.triu)
 
 
-def meshgrid(*xs, indexing="xy"):
+def meshgrid(*x, indexing="xy"):
     """Coordinate grids from 1-D arrays, as numpy's ``meshgrid``."""
     if indexing not in ("xy", "ij"):
         raise ValueError(f"ops.meshgrid: `indexing` must be 'xy' or 'ij', received {indexing!r}.")
-    arrays = [core.convert_to_tensor(x).value for x in xs]
+    arrays = [core.convert_to_tensor(v).value for v in x]
     return [Tensor(g.copy()) for g in np.meshgrid(*arrays, indexing=indexing)]
 
 
@@ -349,13 +349,21 @@ def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
 
 # ============================================================================ 3. logic and tests
 
-def _predicate(name, fn, doc):
-    """A test of each value: bool output, no gradient."""
-    def op(*xs):
+def _predicate(name, fn, doc, arity=None):
+    """A test of each value (of one tensor x, or of two, x1 and x2): bool output, no gradient.
+    ``arity`` is the number of inputs (a numpy ufunc's own by default)."""
+    def run(*xs):
         if builtins.any(isinstance(x, KerasTensor) for x in xs):
             shapes = [x.shape if _is_tensor(x) else np.shape(x) for x in xs]
             return KerasTensor(core.broadcast_shapes(*shapes), "bool")
         return apply(lambda *arrays: (np.asarray(fn(*arrays), dtype=bool), lambda g: (None,) * len(arrays)), *xs)
+
+    if (arity or getattr(fn, "nin", 1)) == 1:
+        def op(x):
+            return run(x)
+    else:
+        def op(x1, x2):
+            return run(x1, x2)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc
     return op
@@ -375,7 +383,7 @@ logical_xor = _predicate("logical_xor", np.logical_xor, "Elementwise XOR of the 
 
 def isclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
     """True where |x1 - x2| <= atol + rtol * |x2|."""
-    return _predicate("isclose", lambda a, b: np.isclose(a, b, rtol, atol, equal_nan), "")(x1, x2)
+    return _predicate("isclose", lambda a, b: np.isclose(a, b, rtol, atol, equal_nan), "", arity=2)(x1, x2)
 
 
 def allclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):

@@ -68,3 +68,8 @@ def test_unique():
     assert ops.unique(x, size=5, fill_value=-1).numpy().tolist() == [1, 2, 3, -1, -1]
     with pytest.raises(ValueError, match="with data"):
         ops.unique(KerasTensor((None,)))
+
+
+def test_unique_first_indices():
+    values, first = ops.unique(np.array([3, 1, 3, 2, 1], "int32"), return_index=True)
+    assert values.numpy().tolist() == [1, 2, 3] and first.numpy().tolist() == [1, 3, 0]
