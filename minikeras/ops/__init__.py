@@ -1,11 +1,13 @@
 """``minikeras.ops``: differentiable array operations, eager on arrays, symbolic on
 KerasTensors. Use them inside custom layers; ``GradientTape`` differentiates them.
 
-By family, as Keras lays them out: ``core`` (arithmetic, reductions, shapes), ``numpy`` (the rest
-of the NumPy-like API), ``math``, ``linalg``, ``nn_functions`` (Keras's ``ops.nn``) and
-``activations``, ``control_flow``, ``indexing``, ``nan_reductions``, ``bitwise`` and ``signal``; ``nn`` holds the fused kernels of the built-in layers."""
+By family, close to Keras's layout: ``core`` (arithmetic, reductions, shapes), ``numpy`` (the rest
+of the NumPy-like API), ``nan_reductions``, ``bitwise``, ``indexing`` (slices, scatters, order
+statistics), ``math``, ``linalg``, ``signal`` (windows, Fourier transforms), ``control_flow``,
+``nn_functions`` (Keras's ``ops.nn``) and ``activations``. ``nn`` holds the fused kernels of the
+built-in layers."""
 from . import nn
-from .activations import (elu, exponential, gelu, hard_sigmoid, leaky_relu, linear, log_softmax, relu,
+from .activations import (elu, exponential, hard_sigmoid, leaky_relu, linear, log_softmax, relu,
                           relu6, selu, sigmoid, silu, softmax, softplus, softsign, swish)
 from .core import (abs, add, all, any, apply, argmax, argmin, broadcast_to, cast, clip, concatenate, cos,
                    divide, dot, equal, exp, expand_dims, flip, getitem, greater, greater_equal, less,
@@ -15,19 +17,22 @@ from .core import (abs, add, all, any, apply, argmax, argmin, broadcast_to, cast
                    transpose, unbroadcast, where, zeros, zeros_like)
 from .bitwise import (bitwise_and, bitwise_invert, bitwise_left_shift, bitwise_not, bitwise_or,
                       bitwise_right_shift, bitwise_xor, gcd, lcm, left_shift, right_shift)
-from .control_flow import associative_scan, cond, custom_gradient, fori_loop, map, scan, switch, vectorized_map, while_loop
+from .control_flow import (associative_scan, cond, custom_gradient, fori_loop, map, scan, switch, vectorized_map,
+                           while_loop)
 from .indexing import (bincount, digitize, get_item, median, nonzero, percentile, ptp, quantile, scatter,
                        scatter_update, searchsorted, select, slice, slice_update, unique)
-from .linalg import cdist, cholesky, cholesky_inverse, det, inv, logdet, lstsq, matrix_rank, norm, pinv, slogdet, solve, solve_triangular
-from .math import (erf, erfc, erfinv, extract_sequences, i0, in_top_k, logsumexp, rsqrt, segment_max, segment_min, segment_prod,
-                   segment_sum, top_k)
+from .linalg import (cdist, cholesky, cholesky_inverse, det, inv, logdet, lstsq, matrix_rank, norm, pinv, slogdet,
+                     solve, solve_triangular)
+from .math import (erf, erfc, erfinv, extract_sequences, i0, in_top_k, logsumexp, rsqrt, segment_max, segment_min,
+                   segment_prod, segment_sum, top_k)
 from .nan_reductions import (nanargmax, nanargmin, nancumprod, nancumsum, nanmax, nanmean, nanmedian, nanmin,
                              nanpercentile, nanprod, nanquantile, nanstd, nansum, nanvar)
 from .nn_functions import (average_pool, batch_normalization, binary_crossentropy, categorical_crossentropy,
-                           celu, conv, conv_transpose, depth_to_space, depthwise_conv, dot_product_attention, glu, hard_shrink, hard_silu,
-                           hard_swish, hard_tanh, layer_normalization, log_sigmoid, max_pool, moments, multi_hot,
-                           normalize, one_hot, psnr, rms_normalization, separable_conv, soft_shrink,
-                           space_to_depth, sparse_categorical_crossentropy, sparse_plus, sparse_sigmoid, sparsemax, squareplus, tanh_shrink, threshold)
+                           celu, conv, conv_transpose, depth_to_space, depthwise_conv, dot_product_attention, gelu,
+                           glu, hard_shrink, hard_silu, hard_swish, hard_tanh, layer_normalization, log_sigmoid,
+                           max_pool, moments, multi_hot, normalize, one_hot, psnr, rms_normalization, separable_conv,
+                           soft_shrink, space_to_depth, sparse_categorical_crossentropy, sparse_plus, sparse_sigmoid,
+                           sparsemax, squareplus, tanh_shrink, threshold)
 from .numpy import (absolute, allclose, amax, amin, append, arange, arccos, arccosh, arcsin, arcsinh, arctan,
                     arctan2, arctanh, argsort, array, average, cbrt, ceil, convert_to_numpy, convert_to_tensor,
                     copy, cosh, count_nonzero, cumprod, cumsum, deg2rad, diag, diagonal, diff, divide_no_nan,

@@ -49,10 +49,13 @@ def linear(x):
     return x, _one(x)
 
 
-@_elementwise
-def elu(x):
-    e = np.expm1(np.minimum(x, 0))
-    return np.where(x > 0, x, e), np.where(x > 0, 1, e + 1).astype(x.dtype)
+def elu(x, alpha=1.0):
+    """x for x > 0, alpha * (exp(x) - 1) below."""
+    def forward(x):
+        e = np.expm1(np.minimum(x, 0))
+        y = np.where(x > 0, x, alpha * e).astype(x.dtype, copy=False)
+        return y, lambda g: ((g * np.where(x > 0, 1, alpha * (e + 1))).astype(g.dtype, copy=False),)
+    return apply(forward, x, shape_rule=_unary_rule)
 
 
 _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772, 1.0507009873554805
@@ -86,13 +89,23 @@ def silu(x):
 swish = silu
 
 
-@_elementwise
-def gelu(x):
-    # Keras's default is the exact form, x * Phi(x)
-    erf = np.vectorize(math.erf, otypes=[x.dtype])
-    cdf = 0.5 * (1 + erf(x / np.sqrt(2)))
-    pdf = np.exp(-0.5 * x * x) / np.sqrt(2 * np.pi)
-    return (x * cdf).astype(x.dtype), (cdf + x * pdf).astype(x.dtype)
+def gelu(x, approximate=False):
+    """x * Phi(x), Phi the standard normal CDF (the activation's default, exact), or with
+    ``approximate`` the tanh form 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
+    def forward(x):
+        if approximate:
+            c = np.sqrt(2 / np.pi)
+            inner = c * (x + 0.044715 * x ** 3)
+            t = np.tanh(inner)
+            y = 0.5 * x * (1 + t)
+            d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
+        else:
+            erf = np.vectorize(math.erf, otypes=[x.dtype])
+            cdf = 0.5 * (1 + erf(x / np.sqrt(2)))
+            y = x * cdf
+            d = cdf + x * np.exp(-0.5 * x * x) / np.sqrt(2 * np.pi)
+        return y.astype(x.dtype), lambda g: ((g * d).astype(g.dtype),)
+    return apply(forward, x, shape_rule=_unary_rule)
 
 
 @_elementwise

@@ -287,10 +287,10 @@ def sign(x):
     return apply(lambda x: (np.sign(x), lambda g: (None,)), x, shape_rule=_unary_rule)
 
 
-def clip(x, min_value, max_value):
+def clip(x, x_min, x_max):
     def forward(x):
-        inside = (x >= min_value) & (x <= max_value)
-        return np.clip(x, min_value, max_value), lambda g: (g * inside,)
+        inside = (x >= x_min) & (x <= x_max)
+        return np.clip(x, x_min, x_max), lambda g: (g * inside,)
     return apply(forward, x, shape_rule=_unary_rule)
 
 
@@ -305,8 +305,8 @@ def cast(x, dtype):
     return apply(forward, x)
 
 
-def stop_gradient(x):
-    return apply(lambda x: (x, lambda g: (None,)), x, shape_rule=_unary_rule)
+def stop_gradient(variable):
+    return apply(lambda x: (x, lambda g: (None,)), variable, shape_rule=_unary_rule)
 
 
 def where(condition, x1, x2):
@@ -357,12 +357,14 @@ def mean(x, axis=None, keepdims=False):
 
 
 def _extreme(fn):
-    def op(x, axis=None, keepdims=False):
+    def op(x, axis=None, keepdims=False, initial=None):
         def forward(x):
             axes = _axes(axis, x.ndim)
-            y = fn(x, axis=axes, keepdims=True)
+            y = fn(x, axis=axes, keepdims=True) if initial is None else \
+                fn(x, axis=axes, keepdims=True, initial=initial).astype(x.dtype)
             hit = x == y
-            count = hit.sum(axis=axes, keepdims=True)  # split the gradient between ties
+            # split the gradient between ties; none flows where ``initial`` won
+            count = np.maximum(hit.sum(axis=axes, keepdims=True), 1)
             out = y if keepdims else np.squeeze(y, axis=axes)
             return out, lambda g: (_reduce_grad(g, x.shape, axes, keepdims) * hit / count,)
         return apply(forward, x)
@@ -399,8 +401,8 @@ argmin.__doc__ = "Index (int32) of the smallest value along ``axis`` (of the fla
 
 # ----------------------------------------------------------------------------- shape manipulation
 
-def reshape(x, new_shape):
-    new_shape = tuple(-1 if d is None else d for d in new_shape)
+def reshape(x, newshape):
+    new_shape = tuple(-1 if d is None else d for d in ((newshape,) if np.ndim(newshape) == 0 else newshape))
 
     def forward(x):
         return x.reshape(new_shape), lambda g: (g.reshape(x.shape),)
@@ -462,7 +464,9 @@ def _concat_shape(shapes, axis):
     return tuple(out)
 
 
-def stack(xs, axis=0):
+def stack(x, axis=0):
+    xs = x
+
     def forward(*arrays):
         return np.stack(arrays, axis=axis), \
             lambda g: tuple(np.squeeze(p, axis) for p in np.split(g, len(arrays), axis=axis))
@@ -517,11 +521,29 @@ def repeat(x, repeats, axis=None):
     return apply(forward, x)
 
 
-def pad(x, pad_width, constant_values=0):
+_PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")
+
+
+def pad(x, pad_width, mode="constant", constant_values=None):
+    """Pad each axis by (before, after) cells: with ``constant_values`` (0 by default), or by
+    copying cells of x ('edge', 'reflect', 'symmetric', 'wrap', as numpy's). The copying modes
+    are a gather along each axis, so their gradient adds the copies back."""
+    if mode not in _PAD_MODES:
+        raise ValueError(f"ops.pad: `mode` must be one of {_PAD_MODES}, received mode={mode!r}.")
+    if mode != "constant" and constant_values is not None:
+        raise ValueError(f"ops.pad: constant_values only applies to mode='constant', received mode={mode!r}.")
+    widths = [tuple(int(v) for v in p) for p in pad_width]
+    if mode != "constant":
+        for axis, (before, after) in enumerate(widths):
+            if before or after:
+                source = np.pad(np.arange(x.shape[axis]), (before, after), mode=mode)
+                x = take(x, source, axis=axis)
+        return x
+    fill = 0 if constant_values is None else constant_values
+
     def forward(x):
-        widths = [tuple(p) for p in pad_width]
         index = tuple(slice(b, b + n) for (b, _), n in zip(widths, x.shape))
-        return np.pad(x, widths, constant_values=constant_values), lambda g: (g[index],)
+        return np.pad(x, widths, constant_values=fill), lambda g: (g[index],)
     return apply(forward, x)
 
 

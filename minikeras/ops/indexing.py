@@ -234,7 +234,8 @@ def median(x, axis=None, keepdims=False):
 def unique(x, sorted=True, return_index=False, return_inverse=False, return_counts=False, axis=None, size=None,
            fill_value=None):
     """The distinct values of ``x`` (flattened unless ``axis``), sorted; optionally the index
-    of each one's first occurrence, the inverse indices (int32) that rebuild x and the counts. ``size`` pads (with ``fill_value``, default the
+    of each one's first occurrence, the inverse indices (int32) that rebuild x and the counts.
+    ``size`` pads (with ``fill_value``, default the
     smallest value) or truncates to a fixed length."""
     if isinstance(x, KerasTensor):
         raise ValueError("ops.unique: the number of distinct values is only known with data; call it "

@@ -152,6 +152,12 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
 
 # ----------------------------------------------------------------------------- activations
 
+def gelu(x, approximate=True):
+    """``keras.ops.gelu``: by default the tanh approximation, as Keras's op (the activation
+    ``keras.activations.gelu`` defaults to the exact form)."""
+    return activations.gelu(x, approximate=approximate)
+
+
 def log_sigmoid(x):
     """log(sigmoid(x)) = -softplus(-x), stable for large |x|."""
     return core.negative(activations.softplus(core.negative(x)))

@@ -94,3 +94,25 @@ def test_symbolic_shapes():
 def test_take_gradient_with_a_matrix_of_indices_on_a_later_axis(float64):
     _check(lambda x: ops.take(x, np.array([[0, 2], [1, 1]]), axis=1), (2, 3, 4))
     _check(lambda x: ops.take(x, np.array([[3, 0], [1, 3]]), axis=-1), (2, 3, 4))
+
+
+@pytest.mark.parametrize("mode", ["edge", "reflect", "symmetric", "wrap"])
+def test_pad_modes_values_and_gradients(mode, float64):
+    x = np.arange(12.0).reshape(3, 4)
+    np.testing.assert_array_equal(ops.pad(x, ((1, 2), (2, 1)), mode=mode).numpy(),
+                                  np.pad(x, ((1, 2), (2, 1)), mode=mode))
+    _check(lambda t: ops.pad(t, ((1, 2), (0, 2)), mode=mode), (3, 4))
+
+
+def test_pad_errors_and_keras_arguments(float64):
+    with pytest.raises(ValueError, match="mode"):
+        ops.pad(np.ones(3), ((1, 1),), mode="linear_ramp")
+    with pytest.raises(ValueError, match="constant_values"):
+        ops.pad(np.ones(3), ((1, 1),), mode="reflect", constant_values=2)
+    assert ops.pad(np.ones(2), ((1, 0),), "constant", 5).numpy().tolist() == [5, 1, 1]
+    assert ops.clip(np.array([-2.0, 2.0]), x_min=-1, x_max=1).numpy().tolist() == [-1, 1]
+    assert float(ops.max(np.array([1.0, 2.0]), initial=5.0)) == 5
+    _check(lambda t: ops.max(t, axis=1, initial=0.0), (3, 4))
+    _check(lambda t: ops.elu(t, alpha=0.5), (3, 4))
+    _check(lambda t: ops.gelu(t, approximate=True), (3, 4))
+    _check(lambda t: ops.gelu(t, approximate=False), (3, 4))

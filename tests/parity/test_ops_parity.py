@@ -304,3 +304,17 @@ BATCH_4 = {
 @pytest.mark.parametrize("name", sorted(BATCH_4))
 def test_batch_4_same_as_keras(name):
     _same(BATCH_4[name](ops), BATCH_4[name](keras.ops), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("name,fn", [
+    ("gelu", lambda o: o.gelu(X * 2)), ("gelu_exact", lambda o: o.gelu(X * 2, approximate=False)),
+    ("elu_alpha", lambda o: o.elu(X, alpha=0.3)), ("max_initial", lambda o: o.max(X, axis=1, initial=0.5)),
+    ("min_initial", lambda o: o.min(X, axis=0, initial=-0.2)),
+    ("clip", lambda o: o.clip(X, x_min=-0.5, x_max=0.4)),
+    ("pad_reflect", lambda o: o.pad(X, ((1, 2), (2, 1)), mode="reflect")),
+    # Keras's torch backend refuses 'edge' and 'wrap', and its 'symmetric' is not numpy's:
+    # tests/ops checks those modes against numpy instead
+    ("pad_constant", lambda o: o.pad(X, ((1, 1), (0, 2)), constant_values=2.0)),
+])
+def test_existing_ops_take_keras_arguments(name, fn):
+    _same(fn(ops), fn(keras.ops), rtol=1e-5, atol=1e-6)
