@@ -17,8 +17,8 @@ from .core import (abs, add, all, any, apply, argmax, argmin, broadcast_to, cast
                    transpose, unbroadcast, where, zeros, zeros_like)
 from .bitwise import (bitwise_and, bitwise_invert, bitwise_left_shift, bitwise_not, bitwise_or,
                       bitwise_right_shift, bitwise_xor, gcd, lcm, left_shift, right_shift)
-from .control_flow import (associative_scan, cond, custom_gradient, fori_loop, map, scan, switch, vectorized_map,
-                           while_loop)
+from .control_flow import (associative_scan, cond, custom_gradient, fori_loop, map, scan, switch, vectorize,
+                           vectorized_map, while_loop)
 from .indexing import (bincount, digitize, get_item, median, nonzero, percentile, ptp, quantile, scatter,
                        scatter_update, searchsorted, select, slice, slice_update, unique)
 from .linalg import (cdist, cholesky, cholesky_inverse, det, inv, logdet, lstsq, matrix_rank, norm, pinv, slogdet,
@@ -27,7 +27,7 @@ from .math import (erf, erfc, erfinv, extract_sequences, i0, in_top_k, logsumexp
                    segment_prod, segment_sum, top_k)
 from .nan_reductions import (nanargmax, nanargmin, nancumprod, nancumsum, nanmax, nanmean, nanmedian, nanmin,
                              nanpercentile, nanprod, nanquantile, nanstd, nansum, nanvar)
-from .nn_functions import (average_pool, batch_normalization, binary_crossentropy, categorical_crossentropy,
+from .nn_functions import (adaptive_average_pool, adaptive_max_pool, average_pool, batch_normalization, binary_crossentropy, categorical_crossentropy,
                            celu, conv, conv_transpose, depth_to_space, depthwise_conv, dot_product_attention, gelu,
                            glu, hard_shrink, hard_silu, hard_swish, hard_tanh, layer_normalization, log_sigmoid,
                            max_pool, moments, multi_hot, normalize, one_hot, psnr, rms_normalization, separable_conv,

@@ -159,3 +159,53 @@ def associative_scan(f, elems, reverse=False, axis=0):
         out[i] = running
     return moveaxis(_stack_results(out), 0, axis)
 
+
+
+def vectorize(pyfunc, *, excluded=None, signature=None):
+    """``pyfunc``, written for single elements (or, with a numpy-style ``signature`` such as
+    "(n),(n)->()", for core blocks), applied across the leading axes of its arguments.
+
+    The loop runs in Python over the leading axes (Keras uses its backend's vmap); every call
+    is made of ops, so the result is differentiable.
+    """
+    excluded = set(excluded or ())
+    core_dims = _core_dims(signature)
+
+    def vectorized(*args):
+        positions = [i for i in range(len(args)) if i not in excluded]
+        if core_dims is not None and len(core_dims) != len(positions):
+            raise ValueError(f"ops.vectorize: the signature {signature!r} names {len(core_dims)} inputs, "
+                             f"received {len(positions)}.")
+        tensors = {i: core.convert_to_tensor(args[i]) if not hasattr(args[i], "shape") else args[i]
+                   for i in positions}
+        loops = [len(tensors[i].shape) - (core_dims[k] if core_dims else 0) for k, i in enumerate(positions)]
+        loop_shapes = [tuple(tensors[i].shape[:n]) for i, n in zip(positions, loops)]
+        if min(loops, default=0) < 0:
+            raise ValueError(f"ops.vectorize: an argument has fewer axes than the signature {signature!r} needs.")
+        loop_shape = core.broadcast_shapes(*loop_shapes) if loop_shapes else ()
+        for k, i in enumerate(positions):
+            target = loop_shape + tuple(tensors[i].shape[loops[k]:])
+            if tuple(tensors[i].shape) != target:
+                tensors[i] = core.broadcast_to(tensors[i], target)
+        return _loop(pyfunc, args, tensors, len(loop_shape))
+    vectorized.__name__ = getattr(pyfunc, "__name__", "vectorized")
+    return vectorized
+
+
+def _loop(pyfunc, args, tensors, depth):
+    if depth == 0:
+        return pyfunc(*[tensors.get(i, a) for i, a in enumerate(args)])
+    n = next(iter(tensors.values())).shape[0]
+    results = [_loop(pyfunc, args, {i: core.getitem(t, j) for i, t in tensors.items()}, depth - 1)
+               for j in range(n)]
+    return _stack_results([r if hasattr(r, "shape") or isinstance(r, (list, tuple, dict))
+                           else core.convert_to_tensor(r) for r in results])
+
+
+def _core_dims(signature):
+    """The number of core axes of each input of a signature "(m,n),(n)->(m)"; None without one."""
+    if signature is None:
+        return None
+    inputs = signature.replace(" ", "").split("->")[0]
+    groups = inputs[1:-1].split("),(") if inputs else []
+    return [0 if g == "" else len(g.split(",")) for g in groups]

@@ -414,3 +414,40 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     output_hw = tuple(conv_transpose_output_length(n, k, s, d, padding, p) for n, k, s, d, p
                       in zip(inputs.shape[1:3], kernel.shape[:2], strides, dilation, extra))
     return nn.conv_transpose(inputs, kernel, None, output_hw, strides, padding, dilation)
+
+
+def _adaptive_pool(inputs, output_size, data_format, reduce, op):
+    """Pool each spatial axis into ``output_size`` windows, window i spanning
+    [floor(i n / out), ceil((i + 1) n / out)) as PyTorch defines them. Windows are rectangles,
+    so the pooling is done one axis after another, each window by a differentiable reduction."""
+    _channels_last(data_format, op)
+    rank = len(inputs.shape) - 2
+    if rank not in (1, 2, 3):
+        raise ValueError(f"ops.{op}: expects inputs of rank 3, 4 or 5 (batch, *spatial, channels); "
+                         f"received shape {tuple(inputs.shape)}.")
+    sizes = (int(output_size),) * rank if np.ndim(output_size) == 0 else tuple(int(s) for s in output_size)
+    if len(sizes) != rank or min(sizes) < 1:
+        raise ValueError(f"ops.{op}: `output_size` needs {rank} positive sizes, received {output_size!r}.")
+    x = _as_float(inputs)
+    for axis, out in zip(range(1, rank + 1), sizes):
+        n = x.shape[axis]
+        if n is None:
+            raise ValueError(f"ops.{op}: the spatial sizes of {tuple(inputs.shape)} must be known.")
+        windows = []
+        for i in range(out):
+            start, stop = (i * n) // out, -((-(i + 1) * n) // out)
+            index = [slice(None)] * len(x.shape)
+            index[axis] = slice(start, stop)
+            windows.append(reduce(core.getitem(x, tuple(index)), axis=axis, keepdims=True))
+        x = core.concatenate(windows, axis=axis)
+    return x
+
+
+def adaptive_average_pool(inputs, output_size, data_format=None):
+    """Average pooling to a fixed output size, whatever the input size."""
+    return _adaptive_pool(inputs, output_size, data_format, core.mean, "adaptive_average_pool")
+
+
+def adaptive_max_pool(inputs, output_size, data_format=None):
+    """Max pooling to a fixed output size, whatever the input size."""
+    return _adaptive_pool(inputs, output_size, data_format, core.max, "adaptive_max_pool")

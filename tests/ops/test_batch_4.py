@@ -79,3 +79,32 @@ def test_bad_arguments():
         ops.extract_sequences(np.ones((2, 3)), 4, 1)
     with pytest.raises(ValueError, match="one axis"):
         ops.nanquantile(np.ones((2, 2)), 0.5, axis=(0, 1))
+
+
+@pytest.mark.parametrize("name,fn,shape", [
+    ("adaptive_average_pool", lambda x: ops.adaptive_average_pool(x, (2, 3)), (1, 5, 7, 2)),
+    ("adaptive_max_pool", lambda x: ops.adaptive_max_pool(x, 3), (2, 5, 2)),
+    ("vectorize", lambda x: ops.vectorize(lambda a: ops.sin(a) * a)(x), (2, 3)),
+    ("vectorize_signature", lambda x: ops.vectorize(lambda a, b: ops.sum(a * b), signature="(n),(n)->()")(x, x[0]),
+     (3, 4)),
+])
+def test_pooling_and_vectorize_gradients(name, fn, shape, float64):
+    check_gradients(fn, shape)
+
+
+def test_adaptive_pool_windows_and_errors():
+    x = np.arange(5.0, dtype="float32").reshape(1, 5, 1)
+    # windows [0, 2), [1, 4), [3, 5) for 5 -> 3
+    assert ops.adaptive_average_pool(x, 3).numpy().ravel().tolist() == [0.5, 2.0, 3.5]
+    assert ops.adaptive_max_pool(x, 3).numpy().ravel().tolist() == [1, 3, 4]
+    with pytest.raises(ValueError, match="output_size"):
+        ops.adaptive_max_pool(np.ones((1, 4, 4, 1)), (2, 2, 2))
+    with pytest.raises(ValueError, match="channels_last"):
+        ops.adaptive_average_pool(np.ones((1, 4, 1)), 2, data_format="channels_first")
+
+
+def test_vectorize_excluded_and_errors():
+    scale = ops.vectorize(lambda a, factor: a * factor, excluded={1})
+    assert scale(np.arange(3.0), 2.0).numpy().tolist() == [0, 2, 4]
+    with pytest.raises(ValueError, match="names 2 inputs"):
+        ops.vectorize(lambda a: a, signature="(n),(n)->()")(np.ones((2, 3)))

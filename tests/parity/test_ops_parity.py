@@ -318,3 +318,13 @@ def test_batch_4_same_as_keras(name):
 ])
 def test_existing_ops_take_keras_arguments(name, fn):
     _same(fn(ops), fn(keras.ops), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("name,fn", [
+    ("adaptive_average_pool", lambda o: o.adaptive_average_pool(IMAGES, (4, 5))),
+    ("adaptive_max_pool", lambda o: o.adaptive_max_pool(IMAGES, 4)),
+    ("adaptive_average_pool_1d", lambda o: o.adaptive_average_pool(SEQ, 3)),
+    ("vectorize", lambda o: o.vectorize(lambda a, b: o.sum(a * b), signature="(n),(n)->()")(X, Y)),
+])
+def test_adaptive_pooling_and_vectorize(name, fn):
+    _same(fn(ops), fn(keras.ops), rtol=1e-5, atol=1e-6)
