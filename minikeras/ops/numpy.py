@@ -1100,3 +1100,43 @@ def correlate(x1, x2, mode="valid"):
     begin = n2 - 1 if mode == "valid" else (n2 - 1) // 2
     length = n1 - n2 + 1 if mode == "valid" else n1
     return core.getitem(full, builtins.slice(begin, begin + length))
+
+
+# ============================================================================ 10. complex numbers as pairs of reals
+#
+# A gradient with respect to a complex value z = a + ib is carried as dL/da + i dL/db, so these
+# conversions pass gradients between the two spellings unchanged.
+
+def view_as_real(x):
+    """A complex array (...) as a float array (..., 2) of real and imaginary parts."""
+    def forward(z):
+        if z.dtype.kind != "c":
+            raise TypeError(f"ops.view_as_real: expects a complex tensor, received dtype {z.dtype}.")
+        return np.stack([z.real, z.imag], axis=-1), lambda g: (g[..., 0] + 1j * g[..., 1],)
+    return apply(forward, x)
+
+
+def view_as_complex(x):
+    """A float array (..., 2) of real and imaginary parts as a complex array (...)."""
+    def forward(pairs):
+        if pairs.dtype.kind != "f" or pairs.ndim == 0 or pairs.shape[-1] != 2:
+            raise ValueError(f"ops.view_as_complex: expects a float tensor whose last axis has size 2, "
+                             f"received shape {pairs.shape} and dtype {pairs.dtype}.")
+        z = pairs[..., 0] + 1j * pairs[..., 1]
+        return z.astype(np.complex64 if pairs.dtype == np.float32 else np.complex128), \
+            lambda g: (np.stack([g.real, g.imag], axis=-1).astype(pairs.dtype),)
+    return apply(forward, x)
+
+
+def polar(abs_, angle):
+    """The complex numbers abs * exp(i angle)."""
+    def forward(r, theta):
+        rotation = np.exp(1j * theta)
+        z = r * rotation
+        dtype = np.complex64 if np.result_type(r, theta) == np.float32 else np.complex128
+
+        def backward(g):
+            return (unbroadcast(np.real(np.conj(g) * rotation), r.shape).astype(r.dtype),
+                    unbroadcast(np.real(np.conj(g) * 1j * z), theta.shape).astype(theta.dtype))
+        return z.astype(dtype), backward
+    return apply(forward, abs_, angle)

@@ -108,3 +108,18 @@ def test_vectorize_excluded_and_errors():
     assert scale(np.arange(3.0), 2.0).numpy().tolist() == [0, 2, 4]
     with pytest.raises(ValueError, match="names 2 inputs"):
         ops.vectorize(lambda a: a, signature="(n),(n)->()")(np.ones((2, 3)))
+
+
+def test_complex_pairs(float64):
+    check_gradients(lambda r, t: ops.view_as_real(ops.polar(r, t)), (2, 3), (2, 3))
+    check_gradients(lambda x: ops.view_as_real(ops.view_as_complex(x)) * 3.0, (3, 2))
+
+
+def test_complex_pair_values_and_errors():
+    z = ops.view_as_complex(np.array([[1.0, 2.0], [3.0, -1.0]], "float32"))
+    assert z.dtype == "complex64" and z.numpy().tolist() == [1 + 2j, 3 - 1j]
+    np.testing.assert_allclose(ops.polar(np.array([2.0]), np.array([np.pi / 2])).numpy(), [2j], atol=1e-12)
+    with pytest.raises(ValueError, match="size 2"):
+        ops.view_as_complex(np.ones((2, 3), "float32"))
+    with pytest.raises(TypeError, match="complex"):
+        ops.view_as_real(np.ones(2, "float32"))

@@ -328,3 +328,11 @@ def test_existing_ops_take_keras_arguments(name, fn):
 ])
 def test_adaptive_pooling_and_vectorize(name, fn):
     _same(fn(ops), fn(keras.ops), rtol=1e-5, atol=1e-6)
+
+
+def test_complex_pairs_same_as_keras():
+    pairs = np.stack([X, Y], axis=-1)
+    _same(ops.view_as_complex(pairs), keras.ops.view_as_complex(pairs))
+    _same(ops.polar(POS, X), keras.ops.polar(POS, X))
+    _same(ops.view_as_real(ops.view_as_complex(pairs)),
+          keras.ops.view_as_real(keras.ops.view_as_complex(pairs)))
