@@ -9,7 +9,7 @@ import numpy as np
 from .. import backend
 from ..engine.tensor import KerasTensor
 from . import core
-from .core import apply
+from .core import apply, apply_multi
 from .numpy import _as_float, tril, triu
 
 
@@ -250,3 +250,31 @@ def cdist(x, y):
     """Euclidean distances between the rows of x (..., m, d) and of y (..., n, d): (..., m, n)."""
     difference = core.subtract(core.expand_dims(_as_float(x), -2), core.expand_dims(_as_float(y), -3))
     return norm(difference, axis=-1)
+
+
+def eigh(x):
+    """(eigenvalues ascending, eigenvectors as columns) of each symmetric matrix, reading its
+    lower triangle.
+
+    The gradient treats x as symmetric (Giles, 2008): with V the eigenvectors, w the values and
+    F_ij = 1 / (w_j - w_i) off the diagonal, dx = V (diag(dw) + F * (V^T dV)) V^T, symmetrised.
+    It is undefined where two eigenvalues coincide.
+    """
+    def forward(a):
+        a = _floats(a)
+        _square(a, "eigh")
+        w, v = np.linalg.eigh(a)
+
+        def backward(grads):
+            gw, gv = grads
+            gap = w[..., None, :] - w[..., :, None]
+            eye = np.eye(w.shape[-1], dtype=bool)
+            f = np.where(eye, 0.0, 1.0 / np.where(eye, 1.0, gap))
+            inner = f * (_t(v) @ gv)
+            inner = inner + np.eye(w.shape[-1]) * gw[..., None, :]
+            g = v @ inner @ _t(v)
+            return (0.5 * (g + _t(g))).astype(a.dtype),
+        return [w, v], backward
+    if isinstance(x, KerasTensor):
+        return KerasTensor(tuple(x.shape[:-1]), x.dtype), KerasTensor(tuple(x.shape), x.dtype)
+    return tuple(apply_multi(forward, x))

@@ -85,3 +85,30 @@ def test_more_values_and_errors():
         ops.cholesky(np.array([[1.0, 2.0], [2.0, 1.0]]))
     with pytest.raises(ValueError, match="rank 1"):
         ops.lstsq(np.array([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]]), np.ones((3, 1)))
+
+
+def _symmetric(x):
+    return ops.add(x, ops.transpose(x))
+
+
+def _sign_fixed(v):
+    # eigenvectors are defined up to sign: fix it by making each column's largest entry positive
+    signs = ops.sign(ops.take_along_axis(v, ops.expand_dims(ops.argmax(ops.abs(v), axis=0), 0), axis=0))
+    return ops.multiply(v, ops.stop_gradient(signs))
+
+
+@pytest.mark.parametrize("name,fn", [
+    ("eigenvalues", lambda x: ops.eigh(_symmetric(x))[0]),
+    ("eigenvectors", lambda x: _sign_fixed(ops.eigh(_symmetric(x))[1])),
+])
+def test_eigh_gradients(name, fn, float64):
+    check_gradients(fn, (3, 3))
+
+
+def test_eigh_values_and_symbolic():
+    a = np.array([[2.0, 1.0], [1.0, 3.0]], "float32")
+    w, v = ops.eigh(a)
+    np.testing.assert_allclose(w.numpy(), np.linalg.eigvalsh(a), rtol=1e-6)
+    np.testing.assert_allclose((v.numpy() * w.numpy()) @ v.numpy().T, a, rtol=1e-5, atol=1e-6)
+    values, vectors = ops.eigh(KerasTensor((None, 4, 4)))
+    assert (values.shape, vectors.shape) == ((None, 4), (None, 4, 4))

@@ -336,3 +336,12 @@ def test_complex_pairs_same_as_keras():
     _same(ops.polar(POS, X), keras.ops.polar(POS, X))
     _same(ops.view_as_real(ops.view_as_complex(pairs)),
           keras.ops.view_as_real(keras.ops.view_as_complex(pairs)))
+
+
+def test_eigh_same_as_keras_up_to_the_sign_of_each_vector():
+    ours_w, ours_v = (np.asarray(t) for t in ops.eigh(SPD))
+    theirs_w, theirs_v = (keras.ops.convert_to_numpy(t) for t in keras.ops.eigh(SPD))
+    np.testing.assert_allclose(ours_w, theirs_w, rtol=1e-4, atol=1e-5)
+    assert ours_w.dtype == theirs_w.dtype and ours_v.dtype == theirs_v.dtype
+    signs = np.sign(np.sum(ours_v * theirs_v, axis=-2, keepdims=True))
+    np.testing.assert_allclose(ours_v * signs, theirs_v, rtol=1e-3, atol=1e-4)
