@@ -28,11 +28,11 @@ from .math import (erf, erfc, erfinv, extract_sequences, i0, in_top_k, logsumexp
 from .nan_reductions import (nanargmax, nanargmin, nancumprod, nancumsum, nanmax, nanmean, nanmedian, nanmin,
                              nanpercentile, nanprod, nanquantile, nanstd, nansum, nanvar)
 from .nn_functions import (adaptive_average_pool, adaptive_max_pool, average_pool, batch_normalization, binary_crossentropy, categorical_crossentropy,
-                           celu, conv, conv_transpose, depth_to_space, depthwise_conv, dot_product_attention, gelu,
+                           celu, conv, conv_transpose, depth_to_space, depthwise_conv, dot_product_attention, fold, gelu,
                            glu, hard_shrink, hard_silu, hard_swish, hard_tanh, layer_normalization, log_sigmoid,
                            max_pool, moments, multi_hot, normalize, one_hot, psnr, rms_normalization, separable_conv,
                            soft_shrink, space_to_depth, sparse_categorical_crossentropy, sparse_plus, sparse_sigmoid,
-                           sparsemax, squareplus, tanh_shrink, threshold)
+                           sparsemax, squareplus, tanh_shrink, threshold, unfold)
 from .numpy import (absolute, allclose, amax, amin, append, arange, arccos, arccosh, arcsin, arcsinh, arctan,
                     arctan2, arctanh, argsort, array, average, cbrt, ceil, convert_to_numpy, convert_to_tensor,
                     copy, cosh, count_nonzero, cumprod, cumsum, deg2rad, diag, diagonal, diff, divide_no_nan,

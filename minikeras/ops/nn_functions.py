@@ -451,3 +451,68 @@ def adaptive_average_pool(inputs, output_size, data_format=None):
 def adaptive_max_pool(inputs, output_size, data_format=None):
     """Max pooling to a fixed output size, whatever the input size."""
     return _adaptive_pool(inputs, output_size, data_format, core.max, "adaptive_max_pool")
+
+
+# ----------------------------------------------------------------------------- im2col and col2im
+
+def _two(value, name, op):
+    pair = (int(value),) * 2 if np.ndim(value) == 0 else tuple(int(v) for v in value)
+    if len(pair) != 2:
+        raise ValueError(f"ops.{op}: `{name}` must be an int or two ints, received {value!r}.")
+    return pair
+
+
+def _block_indices(height, width, kernel, dilation, padding, stride, op):
+    """Row and column (in the padded image) of every kernel cell of every block: two
+    (kh * kw, L) arrays, blocks in row-major order, as PyTorch's unfold lays them out."""
+    padded = (height + 2 * padding[0], width + 2 * padding[1])
+    counts = [(n - d * (k - 1) - 1) // s + 1 for n, k, d, s in zip(padded, kernel, dilation, stride)]
+    if min(counts) < 1:
+        raise ValueError(f"ops.{op}: the kernel {kernel} (dilation {dilation}) does not fit the padded image "
+                         f"of size {padded}.")
+    ki, kj = np.meshgrid(np.arange(kernel[0]), np.arange(kernel[1]), indexing="ij")
+    bi, bj = np.meshgrid(np.arange(counts[0]), np.arange(counts[1]), indexing="ij")
+    rows = ki.reshape(-1, 1) * dilation[0] + bi.reshape(1, -1) * stride[0]
+    cols = kj.reshape(-1, 1) * dilation[1] + bj.reshape(1, -1) * stride[1]
+    return rows, cols
+
+
+def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
+    """im2col of a channels-first image batch (N, C, H, W): every sliding block flattened into a
+    column, (N, C * kh * kw, L). A gather, so the gradient adds overlapping cells back."""
+    if len(x.shape) != 4 or None in tuple(x.shape[1:]):
+        raise ValueError(f"ops.unfold: expects (N, C, H, W) with known C, H, W; received {tuple(x.shape)}.")
+    kernel, dil = _two(kernel_size, "kernel_size", "unfold"), _two(dilation, "dilation", "unfold")
+    pad, step = _two(padding, "padding", "unfold"), _two(stride, "stride", "unfold")
+    _, channels, height, width = x.shape
+    rows, cols = _block_indices(height, width, kernel, dil, pad, step, "unfold")
+    padded = core.pad(x, ((0, 0), (0, 0), (pad[0], pad[0]), (pad[1], pad[1])))
+    blocks = core.getitem(padded, (slice(None), slice(None), rows, cols))     # (N, C, kh * kw, L)
+    return core.reshape(blocks, (-1, channels * kernel[0] * kernel[1], rows.shape[1]))
+
+
+def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """col2im, the reverse of ``unfold``: columns (N, C * kh * kw, L) summed back into an image
+    (N, C, H, W) of ``output_size``, overlapping cells adding up. Its gradient is ``unfold``."""
+    size = _two(output_size, "output_size", "fold")
+    kernel, dil = _two(kernel_size, "kernel_size", "fold"), _two(dilation, "dilation", "fold")
+    pad, step = _two(padding, "padding", "fold"), _two(stride, "stride", "fold")
+    rows, cols = _block_indices(size[0], size[1], kernel, dil, pad, step, "fold")
+    cells = kernel[0] * kernel[1]
+
+    def forward(columns):
+        n, depth, blocks = columns.shape
+        if depth % cells or blocks != rows.shape[1]:
+            raise ValueError(f"ops.fold: expects (N, C * {cells}, {rows.shape[1]}) for kernel {kernel} and "
+                             f"output {size}; received shape {columns.shape}.")
+        channels = depth // cells
+        out = np.zeros((n, channels, size[0] + 2 * pad[0], size[1] + 2 * pad[1]), dtype=columns.dtype)
+        np.add.at(out, (slice(None), slice(None), rows, cols), columns.reshape(n, channels, cells, blocks))
+        crop = (slice(None), slice(None), slice(pad[0], pad[0] + size[0]), slice(pad[1], pad[1] + size[1]))
+
+        def backward(g):
+            full = np.zeros_like(out)
+            full[crop] = g
+            return (full[:, :, rows, cols].reshape(columns.shape),)
+        return out[crop].copy(), backward
+    return apply(forward, x)

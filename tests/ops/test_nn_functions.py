@@ -107,3 +107,24 @@ def test_layer_ops_errors():
 def test_conv_transpose_gradients(kwargs, float64):
     check_gradients(lambda x: ops.conv_transpose(x, ops.reshape(ops.ones((12,), "float64") * 0.3, (2, 2, 3, 1))
                                                  + x[0, 0, 0, 0], **kwargs), (1, 3, 3, 1))
+
+
+@pytest.mark.parametrize("kwargs", [dict(kernel_size=2), dict(kernel_size=(2, 3), stride=2, padding=1),
+                                    dict(kernel_size=2, dilation=2, padding=(1, 0))])
+def test_unfold_and_fold_gradients_and_round_trip(kwargs, float64):
+    check_gradients(lambda x: ops.unfold(x, **kwargs), (2, 2, 5, 6))
+    columns = ops.unfold(np.ones((2, 2, 5, 6)), **kwargs)
+    check_gradients(lambda c: ops.fold(c, (5, 6), **kwargs), tuple(columns.shape))
+    # fold(unfold(x)) multiplies each cell by the number of blocks that cover it
+    image = np.random.default_rng(0).normal(size=(2, 2, 5, 6))
+    coverage = ops.fold(ops.unfold(np.ones_like(image), **kwargs), (5, 6), **kwargs).numpy()
+    np.testing.assert_allclose(ops.fold(ops.unfold(image, **kwargs), (5, 6), **kwargs).numpy(), image * coverage)
+
+
+def test_unfold_fold_errors():
+    with pytest.raises(ValueError, match="does not fit"):
+        ops.unfold(np.ones((1, 1, 2, 2)), 3)
+    with pytest.raises(ValueError, match=r"\(N, C, H, W\)"):
+        ops.unfold(np.ones((2, 2, 2)), 1)
+    with pytest.raises(ValueError, match="expects"):
+        ops.fold(np.ones((1, 5, 9)), (4, 4), 2)

@@ -345,3 +345,14 @@ def test_eigh_same_as_keras_up_to_the_sign_of_each_vector():
     assert ours_w.dtype == theirs_w.dtype and ours_v.dtype == theirs_v.dtype
     signs = np.sign(np.sum(ours_v * theirs_v, axis=-2, keepdims=True))
     np.testing.assert_allclose(ours_v * signs, theirs_v, rtol=1e-3, atol=1e-4)
+
+
+@pytest.mark.parametrize("kwargs", [dict(kernel_size=2), dict(kernel_size=(2, 3), stride=2, padding=1),
+                                    dict(kernel_size=2, dilation=2, padding=(1, 0))])
+def test_unfold_and_fold_same_as_keras(kwargs):
+    image = np.moveaxis(IMAGES, -1, 1).copy()          # channels first, as these two ops expect
+    k_image = keras.ops.convert_to_tensor(image)        # Keras's torch unfold takes tensors only
+    _same(ops.unfold(image, **kwargs), keras.ops.unfold(k_image, **kwargs))
+    k_columns = keras.ops.unfold(k_image, **kwargs)
+    columns = keras.ops.convert_to_numpy(k_columns)
+    _same(ops.fold(columns, (6, 6), **kwargs), keras.ops.fold(k_columns, (6, 6), **kwargs), rtol=1e-5, atol=1e-6)
