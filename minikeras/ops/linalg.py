@@ -278,3 +278,49 @@ def eigh(x):
     if isinstance(x, KerasTensor):
         return KerasTensor(tuple(x.shape[:-1]), x.dtype), KerasTensor(tuple(x.shape), x.dtype)
     return tuple(apply_multi(forward, x))
+
+
+def qr(x, mode="reduced"):
+    """(Q, R) with x = Q R, Q's columns orthonormal and R upper triangular.
+
+    The gradient (Walter and Lehmann, 2018) for a tall or square x: with
+    M = R dR^T - dQ^T Q, dx = (dQ + Q copyltu(M)) R^{-T}, where copyltu mirrors M's lower triangle
+    onto its upper one. A wide x = [X | Y] is differentiated through its square part X.
+    The complete Q of a tall x is not unique beyond its first columns, so it has no gradient.
+    """
+    if mode not in ("reduced", "complete"):
+        raise ValueError(f"ops.qr: `mode` must be 'reduced' or 'complete', received mode={mode!r}.")
+
+    def forward(a):
+        a = _floats(a)
+        if a.ndim < 2:
+            raise ValueError(f"ops.qr: expects matrices in the last two axes, received shape {a.shape}.")
+        q, r = np.linalg.qr(a, mode=mode)
+        m, n = a.shape[-2:]
+
+        def backward(grads):
+            gq, gr = grads
+            if mode == "complete" and m > n:
+                raise ValueError("ops.qr: the complete Q of a tall matrix has no gradient; use mode='reduced'.")
+            if m >= n:
+                return (_qr_square_backward(q, r, gq, gr),)
+            # wide: A = Q [U | V] with the square U = R[:, :m]
+            u, v, gu, gv = r[..., :m], r[..., m:], gr[..., :m], gr[..., m:]
+            y = a[..., m:]
+            gx = _qr_square_backward(q, u, gq + y @ _t(gv), gu)
+            return (np.concatenate([gx, q @ gv], axis=-1),)
+        return [q, r], backward
+    if isinstance(x, KerasTensor):
+        m, n = x.shape[-2:]
+        k = m if mode == "complete" else (None if m is None or n is None else min(m, n))
+        return KerasTensor(tuple(x.shape[:-2]) + (m, k), x.dtype), KerasTensor(tuple(x.shape[:-2]) + (k, n), x.dtype)
+    return tuple(apply_multi(forward, x))
+
+
+def _qr_square_backward(q, r, gq, gr):
+    m = r @ _t(gr) - _t(gq) @ q
+    lower = np.tril(m)
+    mirrored = lower + _t(np.tril(m, -1))
+    rhs = gq + q @ mirrored
+    # rhs @ R^{-T}: solve R X^T = rhs^T for X
+    return _t(np.linalg.solve(r, _t(rhs)))

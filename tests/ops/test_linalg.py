@@ -112,3 +112,24 @@ def test_eigh_values_and_symbolic():
     np.testing.assert_allclose((v.numpy() * w.numpy()) @ v.numpy().T, a, rtol=1e-5, atol=1e-6)
     values, vectors = ops.eigh(KerasTensor((None, 4, 4)))
     assert (values.shape, vectors.shape) == ((None, 4), (None, 4, 4))
+
+
+@pytest.mark.parametrize("shape", [(4, 3), (3, 3), (2, 4)])
+@pytest.mark.parametrize("part", [0, 1])
+def test_qr_gradients(shape, part, float64):
+    check_gradients(lambda x: ops.qr(x)[part], shape)
+
+
+def test_qr_values_modes_and_errors():
+    a = np.random.default_rng(4).normal(size=(2, 5, 3)).astype("float32")
+    q, r = ops.qr(a)
+    np.testing.assert_allclose((q.numpy() @ r.numpy()), a, rtol=1e-5, atol=1e-5)
+    assert ops.qr(a, mode="complete")[0].shape == (2, 5, 5)
+    assert [t.shape for t in ops.qr(KerasTensor((None, 5, 3)))] == [(None, 5, 3), (None, 3, 3)]
+    with pytest.raises(ValueError, match="mode"):
+        ops.qr(a, mode="r")
+    x = ops.Variable(np.ones((3, 2)) + np.eye(3, 2))
+    with ops.GradientTape() as tape:
+        y = ops.sum(ops.qr(x, mode="complete")[0])
+    with pytest.raises(ValueError, match="no gradient"):
+        tape.gradient(y, x)

@@ -356,3 +356,11 @@ def test_unfold_and_fold_same_as_keras(kwargs):
     k_columns = keras.ops.unfold(k_image, **kwargs)
     columns = keras.ops.convert_to_numpy(k_columns)
     _same(ops.fold(columns, (6, 6), **kwargs), keras.ops.fold(k_columns, (6, 6), **kwargs), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("name,fn", [
+    ("qr_tall", lambda o: o.qr(TALL)), ("qr_wide", lambda o: o.qr(X)), ("qr_batch", lambda o: o.qr(SQUARE)),
+    ("qr_complete", lambda o: o.qr(TALL, mode="complete")),
+])
+def test_qr_same_as_keras(name, fn):
+    _same(fn(ops), fn(keras.ops), rtol=1e-4, atol=1e-5)
