@@ -22,7 +22,7 @@ from .control_flow import (associative_scan, cond, custom_gradient, fori_loop, m
 from .indexing import (bincount, digitize, get_item, median, nonzero, percentile, ptp, quantile, scatter,
                        scatter_update, searchsorted, select, slice, slice_update, unique)
 from .linalg import (cdist, cholesky, cholesky_inverse, det, eigh, inv, logdet, lstsq, matrix_rank, norm, pinv, qr, slogdet,
-                     solve, solve_triangular)
+                     solve, solve_triangular, svd)
 from .math import (erf, erfc, erfinv, extract_sequences, i0, in_top_k, logsumexp, rsqrt, segment_max, segment_min,
                    segment_prod, segment_sum, top_k)
 from .nan_reductions import (nanargmax, nanargmin, nancumprod, nancumsum, nanmax, nanmean, nanmedian, nanmin,

@@ -324,3 +324,55 @@ def _qr_square_backward(q, r, gq, gr):
     rhs = gq + q @ mirrored
     # rhs @ R^{-T}: solve R X^T = rhs^T for X
     return _t(np.linalg.solve(r, _t(rhs)))
+
+
+def svd(x, full_matrices=True, compute_uv=True):
+    """(U, S, V^T) with x = U diag(S) V^T, singular values descending; only S when not
+    ``compute_uv``.
+
+    The gradient (Townsend, 2016), for distinct non-zero singular values and U, V^T of the
+    reduced size (a square x, or ``full_matrices=False``): with F_ij = 1 / (s_j^2 - s_i^2),
+    dx = U [(F * (U^T dU - dU^T U)) S + diag(dS) + S (F * (V^T dV - dV^T V))] V^T
+         + (I - U U^T) dU S^{-1} V^T + U S^{-1} dV^T (I - V V^T).
+    """
+    def forward(a):
+        a = _floats(a)
+        if a.ndim < 2:
+            raise ValueError(f"ops.svd: expects matrices in the last two axes, received shape {a.shape}.")
+        m, n = a.shape[-2:]
+        if not compute_uv:
+            u, s, vh = np.linalg.svd(a, full_matrices=False)
+            return s, lambda g: (u @ (g[..., :, None] * vh),)
+        u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
+
+        def backward(grads):
+            gu, gs, gvh = grads
+            if full_matrices and m != n:
+                raise ValueError("ops.svd: the full U or V of a non-square matrix is not unique and has no "
+                                 "gradient; use full_matrices=False.")
+            v, gv = _t(vh), _t(gvh)
+            s2 = s * s
+            gap = s2[..., None, :] - s2[..., :, None]
+            eye = np.eye(s.shape[-1], dtype=bool)
+            f = np.where(eye, 0.0, 1.0 / np.where(eye, 1.0, gap))
+            j_u = f * (_t(u) @ gu - _t(gu) @ u)
+            j_v = f * (_t(v) @ gv - _t(gv) @ v)
+            inner = j_u * s[..., None, :] + np.eye(s.shape[-1]) * gs[..., None, :] + s[..., :, None] * j_v
+            g = u @ inner @ vh
+            inv_s = 1.0 / s
+            g = g + (np.eye(m) - u @ _t(u)) @ (gu * inv_s[..., None, :]) @ vh
+            g = g + (u * inv_s[..., None, :]) @ _t(gv) @ (np.eye(n) - v @ vh)
+            return (g.astype(a.dtype),)
+        return [u, s, vh], backward
+    if isinstance(x, KerasTensor):
+        m, n = x.shape[-2:]
+        k = None if m is None or n is None else min(m, n)
+        batch = tuple(x.shape[:-2])
+        s = KerasTensor(batch + (k,), x.dtype)
+        if not compute_uv:
+            return s
+        return (KerasTensor(batch + (m, m if full_matrices else k), x.dtype), s,
+                KerasTensor(batch + (n if full_matrices else k, n), x.dtype))
+    if not compute_uv:
+        return apply(forward, x)
+    return tuple(apply_multi(forward, x))

@@ -133,3 +133,30 @@ def test_qr_values_modes_and_errors():
         y = ops.sum(ops.qr(x, mode="complete")[0])
     with pytest.raises(ValueError, match="no gradient"):
         tape.gradient(y, x)
+
+
+def _columns_sign_fixed(m):
+    signs = ops.sign(ops.take_along_axis(m, ops.expand_dims(ops.argmax(ops.abs(m), axis=0), 0), axis=0))
+    return ops.multiply(m, ops.stop_gradient(signs))
+
+
+@pytest.mark.parametrize("shape,full", [((3, 3), True), ((4, 3), False), ((3, 5), False)])
+@pytest.mark.parametrize("part", ["u", "s", "vh"])
+def test_svd_gradients(shape, full, part, float64):
+    def fn(x):
+        u, s, vh = ops.svd(x, full_matrices=full)
+        return {"u": _columns_sign_fixed(u), "s": s, "vh": ops.transpose(_columns_sign_fixed(ops.transpose(vh)))}[part]
+    check_gradients(fn, shape)
+
+
+def test_svd_values_only_and_errors(float64):
+    check_gradients(lambda x: ops.svd(x, compute_uv=False), (4, 3))
+    a = np.random.default_rng(5).normal(size=(4, 3))
+    u, s, vh = ops.svd(a)
+    assert u.shape == (4, 4) and vh.shape == (3, 3)
+    np.testing.assert_allclose(s.numpy(), np.linalg.svd(a, compute_uv=False))
+    x = ops.Variable(a)
+    with ops.GradientTape() as tape:
+        y = ops.sum(ops.svd(x)[0])
+    with pytest.raises(ValueError, match="full_matrices=False"):
+        tape.gradient(y, x)

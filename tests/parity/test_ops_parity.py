@@ -364,3 +364,19 @@ def test_unfold_and_fold_same_as_keras(kwargs):
 ])
 def test_qr_same_as_keras(name, fn):
     _same(fn(ops), fn(keras.ops), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("matrix,full", [("TALL", True), ("TALL", False), ("X", False), ("SQUARE", True)])
+def test_svd_same_as_keras_up_to_signs(matrix, full):
+    a = {"TALL": TALL, "X": X, "SQUARE": SQUARE}[matrix]
+    ours = [np.asarray(t) for t in ops.svd(a, full_matrices=full)]
+    theirs = [keras.ops.convert_to_numpy(t) for t in keras.ops.svd(a, full_matrices=full)]
+    assert [o.shape for o in ours] == [t.shape for t in theirs]
+    assert [o.dtype for o in ours] == [t.dtype for t in theirs]
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-4, atol=1e-5)
+    k = ours[1].shape[-1]   # singular vectors beyond k (full_matrices) span the same space, any basis
+    signs = np.sign(np.sum(ours[0][..., :k] * theirs[0][..., :k], axis=-2, keepdims=True))
+    np.testing.assert_allclose(ours[0][..., :k] * signs, theirs[0][..., :k], rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(ours[2][..., :k, :] * np.swapaxes(signs, -1, -2), theirs[2][..., :k, :],
+                               rtol=1e-3, atol=1e-4)
+    _same(ops.svd(a, compute_uv=False), keras.ops.svd(a, compute_uv=False), rtol=1e-4, atol=1e-5)
