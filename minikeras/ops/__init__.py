@@ -46,7 +46,7 @@ from .numpy import (absolute, allclose, amax, amin, append, arange, arccos, arcc
 from .numpy import (angle, argpartition, array_split, conj, conjugate, corrcoef, cross, diagflat, dsplit, dstack,
                     fmax, fmin, fmod, geomspace, hsplit, imag, isreal, kron, ldexp, logaddexp2, real, saturate_cast,
                     sinc, trapezoid, unravel_index, vander, vsplit)
-from .numpy import correlate, nextafter, polar, view, view_as_complex, view_as_real
+from .numpy import correlate, nextafter, polar, rearrange, view, view_as_complex, view_as_real
 from .signal import bartlett, blackman, fft, fft2, hamming, hanning, histogram, ifft2, irfft, kaiser, rfft
 from .tape import GradientTape
 from .tensor import Tensor, Variable, to_numpy

@@ -1140,3 +1140,69 @@ def polar(abs_, angle):
                     unbroadcast(np.real(np.conj(g) * 1j * z), theta.shape).astype(theta.dtype))
         return z.astype(dtype), backward
     return apply(forward, abs_, angle)
+
+
+# ============================================================================ 11. einops-style rearranging
+
+def rearrange(tensor, pattern, **axes_lengths):
+    """Reorder, split and merge axes by an einops pattern, e.g. "b h w c -> b (h w) c" or
+    "b (h p) w -> b h p w" with p=2. Three steps, each a differentiable op:
+    1. reshape to the elementary axes named on the left (splitting its groups),
+    2. transpose them into the order named on the right,
+    3. reshape to the right's groups (merging them)."""
+    left, arrow, right = pattern.partition("->")
+    if not arrow:
+        raise ValueError(f"ops.rearrange: the pattern needs '->', received {pattern!r}.")
+    left_groups, right_groups = _einops_groups(left, pattern), _einops_groups(right, pattern)
+    left_names = [n for g in left_groups for n in g]
+    right_names = [n for g in right_groups for n in g]
+    if sorted(left_names) != sorted(right_names) or len(set(left_names)) != len(left_names):
+        raise ValueError(f"ops.rearrange: both sides must name the same axes once each; received {pattern!r}.")
+    shape = tuple(tensor.shape) if _is_tensor(tensor) else np.shape(tensor)
+    if len(shape) != len(left_groups):
+        raise ValueError(f"ops.rearrange: the left side names {len(left_groups)} axes, the tensor has shape {shape}.")
+    sizes = dict(axes_lengths)
+    for group, n in zip(left_groups, shape):
+        unknown = [a for a in group if a not in sizes]
+        known = int(np.prod([sizes[a] for a in group if a in sizes]))
+        if len(unknown) > 1:
+            raise ValueError(f"ops.rearrange: give the sizes of all but one of {group} as keyword arguments.")
+        if unknown:
+            if n is not None and n % known:
+                raise ValueError(f"ops.rearrange: axis of size {n} cannot be split into {group} with {sizes}.")
+            sizes[unknown[0]] = None if n is None else n // known
+        elif n is not None and known != n:
+            raise ValueError(f"ops.rearrange: {group} multiply to {known}, but the axis has size {n}.")
+    elementary = core.reshape(tensor, tuple(-1 if sizes[a] is None else sizes[a] for a in left_names))
+    moved = core.transpose(elementary, tuple(left_names.index(a) for a in right_names))
+
+    def merged(group):
+        if not group:
+            return 1
+        dims = [sizes[a] for a in group]
+        return -1 if None in dims else int(np.prod(dims))
+    return core.reshape(moved, tuple(merged(g) for g in right_groups))
+
+
+def _einops_groups(side, pattern):
+    groups, current = [], None
+    for token in side.replace("(", " ( ").replace(")", " ) ").split():
+        if token == "(":
+            if current is not None:
+                raise ValueError(f"ops.rearrange: nested parentheses in {pattern!r}.")
+            current = []
+        elif token == ")":
+            if current is None:
+                raise ValueError(f"ops.rearrange: unbalanced parentheses in {pattern!r}.")
+            groups.append(current)
+            current = None
+        elif not token.isidentifier():
+            raise ValueError(f"ops.rearrange: axis names must be identifiers ('...' and numbers are not "
+                             f"supported); received {token!r} in {pattern!r}.")
+        elif current is not None:
+            current.append(token)
+        else:
+            groups.append([token])
+    if current is not None:
+        raise ValueError(f"ops.rearrange: unbalanced parentheses in {pattern!r}.")
+    return groups

@@ -279,3 +279,28 @@ def test_more_values():
         ops.ldexp(np.ones(2), np.ones(2))
     with pytest.raises(ValueError, match="divisible"):
         ops.space_to_depth(np.ones((1, 3, 3, 1)), 2)
+
+
+@pytest.mark.parametrize("pattern,lengths,shape", [
+    ("b h w -> b (h w)", {}, (2, 3, 4)), ("b (h p) w -> b h p w", {"p": 3}, (2, 3, 4)),
+    ("a b c -> c a b", {}, (2, 3, 4)), ("b h (w q) -> (b q) w h", {"q": 2}, (2, 3, 4)),
+    ("a b c -> a () b c", {}, (2, 3, 4)),
+])
+def test_rearrange_matches_reshape_transpose_and_differentiates(pattern, lengths, shape, float64):
+    check_gradients(lambda x: ops.rearrange(x, pattern, **lengths), shape)
+
+
+def test_rearrange_values_symbolic_and_errors():
+    x = np.arange(24.0).reshape(2, 3, 4)
+    np.testing.assert_array_equal(ops.rearrange(x, "b (h p) w -> b h (p w)", p=3).numpy(),
+                                  x.reshape(2, 1, 3, 4).reshape(2, 1, 12))
+    np.testing.assert_array_equal(ops.rearrange(x, "b h w -> w b h").numpy(), x.transpose(2, 0, 1))
+    assert ops.rearrange(KerasTensor((None, 4, 6)), "b h (w c) -> b (h w) c", c=3).shape == (None, 8, 3)
+    with pytest.raises(ValueError, match="->"):
+        ops.rearrange(x, "b h w")
+    with pytest.raises(ValueError, match="same axes"):
+        ops.rearrange(x, "b h w -> b h")
+    with pytest.raises(ValueError, match="all but one"):
+        ops.rearrange(x, "b (h p) w -> b h p w")
+    with pytest.raises(ValueError, match="not"):
+        ops.rearrange(x, "... w -> w ...")

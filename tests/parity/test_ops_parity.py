@@ -380,3 +380,10 @@ def test_svd_same_as_keras_up_to_signs(matrix, full):
     np.testing.assert_allclose(ours[2][..., :k, :] * np.swapaxes(signs, -1, -2), theirs[2][..., :k, :],
                                rtol=1e-3, atol=1e-4)
     _same(ops.svd(a, compute_uv=False), keras.ops.svd(a, compute_uv=False), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("pattern,lengths", [
+    ("b h w c -> b (h w) c", {}), ("b (h p) w c -> b h p (w c)", {"p": 2}), ("b h w c -> c b w h", {}),
+])
+def test_rearrange_same_as_keras(pattern, lengths):
+    _same(ops.rearrange(IMAGES, pattern, **lengths), keras.ops.rearrange(IMAGES, pattern, **lengths))
