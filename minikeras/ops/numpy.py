@@ -12,7 +12,9 @@ Dtypes follow Keras rather than NumPy where the two differ: Python integers beco
 float functions of integer tensors give floatx, and indices (``argsort``) are int32.
 
 The sections: 1. creating arrays, 2. elementwise functions, 3. logic and tests,
-4. reductions and scans, 5. ordering, 6. rearranging, 7. products.
+4. reductions and scans, 5. ordering, 6. rearranging, 7. products, 8. more elementwise
+functions, 9. more creating and rearranging, 10. complex numbers as pairs of reals,
+11. einops-style rearranging.
 """
 import builtins
 import string
@@ -24,6 +26,7 @@ from ..engine.tensor import KerasTensor
 from . import core
 from .core import _axes, _reduce_grad, _unary_rule, apply, unbroadcast
 from .tensor import Tensor
+from .tensor import convert_to_tensor as _wrap   # the plain wrapper; ours adds Keras's dtypes
 
 
 def _is_tensor(x):
@@ -63,8 +66,7 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
         return x if dtype is None or dtype == x.dtype else core.cast(x, dtype)
     if dtype is None and not isinstance(x, (Tensor, np.ndarray, np.generic)):
         dtype = _python_dtype(x)
-    from .tensor import convert_to_tensor as wrap  # the plain wrapper; this function adds Keras's dtypes
-    return wrap(x, dtype=dtype)
+    return _wrap(x, dtype=dtype)
 
 
 def convert_to_numpy(x):
