@@ -47,6 +47,7 @@ from .numpy import (angle, argpartition, array_split, conj, conjugate, corrcoef,
                     fmax, fmin, fmod, geomspace, hsplit, imag, isreal, kron, ldexp, logaddexp2, real, saturate_cast,
                     sinc, trapezoid, unravel_index, vander, vsplit)
 from .numpy import correlate, nextafter, polar, rearrange, view, view_as_complex, view_as_real
-from .signal import bartlett, blackman, fft, fft2, hamming, hanning, histogram, ifft2, irfft, kaiser, rfft
+from .signal import (bartlett, blackman, fft, fft2, hamming, hanning, histogram, ifft2, irfft, kaiser, rfft,
+                     stft)
 from .tape import GradientTape
 from .tensor import Tensor, Variable, to_numpy

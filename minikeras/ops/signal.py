@@ -6,7 +6,9 @@ import numpy as np
 
 from .. import backend
 from ..engine.tensor import KerasTensor
+from . import core
 from .core import apply_multi
+from .math import extract_sequences
 from .tensor import Tensor
 
 
@@ -160,3 +162,42 @@ def irfft(x, fft_length=None):
             return gr, gi
         return [y.astype(dtype)], backward
     return apply_multi(forward, real, imag)[0]
+
+
+def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=True):
+    """Short-time Fourier transform of the last axis, as (real, imag) of shape
+    (..., frames, fft_length // 2 + 1). Four differentiable steps:
+    1. with ``center``, reflect-pad fft_length // 2 values at both ends;
+    2. cut frames of fft_length values every ``sequence_stride``;
+    3. multiply by the window ('hann' or 'hamming', periodic, or a tensor of sequence_length
+       values), zero-padded to fft_length in the middle of the frame;
+    4. rfft each frame."""
+    if isinstance(x, (tuple, list)) or (hasattr(x, "dtype") and x.dtype not in ("float32", "float64")):
+        raise TypeError(f"ops.stft: expects a float32 or float64 tensor, received {getattr(x, 'dtype', x)!r}.")
+    sequence_length, fft_length = int(sequence_length), int(fft_length)
+    if fft_length < sequence_length:
+        raise ValueError(f"ops.stft: `fft_length` must be at least `sequence_length`; received "
+                         f"sequence_length={sequence_length}, fft_length={fft_length}.")
+    x = x if hasattr(x, "shape") else core.convert_to_tensor(x)
+    if center:
+        widths = [(0, 0)] * (len(x.shape) - 1) + [(fft_length // 2, fft_length // 2)]
+        x = core.pad(x, widths, mode="reflect")
+    left = (fft_length - sequence_length) // 2
+    window_values = _window_values(window, sequence_length, x.dtype)
+    window_values = np.pad(window_values, (left, fft_length - sequence_length - left))
+    frames = extract_sequences(x, fft_length, sequence_stride)
+    return rfft(core.multiply(frames, window_values), fft_length)
+
+
+def _window_values(window, length, dtype):
+    if window is None:
+        return np.ones(length, dtype=dtype)
+    if isinstance(window, str):
+        periodic = {"hann": np.hanning, "hamming": np.hamming}.get(window)
+        if periodic is None:
+            raise ValueError(f"ops.stft: a window given by name must be 'hann' or 'hamming', received {window!r}.")
+        return periodic(length + 1)[:-1].astype(dtype)   # periodic: the symmetric window one longer, cut
+    values = np.asarray(window.value if isinstance(window, Tensor) else window, dtype=dtype)
+    if values.shape != (length,):
+        raise ValueError(f"ops.stft: the window must have shape ({length},), received {values.shape}.")
+    return values

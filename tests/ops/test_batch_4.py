@@ -123,3 +123,22 @@ def test_complex_pair_values_and_errors():
         ops.view_as_complex(np.ones((2, 3), "float32"))
     with pytest.raises(TypeError, match="complex"):
         ops.view_as_real(np.ones(2, "float32"))
+
+
+@pytest.mark.parametrize("kwargs", [dict(window="hann"), dict(window="hamming", center=False),
+                                    dict(window=None, fft_length=8)])
+def test_stft_gradients_and_shapes(kwargs, float64):
+    settings = dict(sequence_length=6, sequence_stride=3, fft_length=6)
+    settings.update(kwargs)
+    check_gradients(lambda x: ops.stft(x, **settings)[0] + ops.stft(x, **settings)[1], (2, 16))
+    real, imag = ops.stft(np.ones((2, 16)), **settings)
+    assert real.shape == imag.shape and real.shape[-1] == settings["fft_length"] // 2 + 1
+
+
+def test_stft_errors():
+    with pytest.raises(ValueError, match="fft_length"):
+        ops.stft(np.ones(16, "float32"), 8, 2, 4)
+    with pytest.raises(ValueError, match="'hann' or 'hamming'"):
+        ops.stft(np.ones(16, "float32"), 4, 2, 4, window="blackman")
+    with pytest.raises(TypeError, match="float32 or float64"):
+        ops.stft(ops.convert_to_tensor(np.ones(16, "int32")), 4, 2, 4)

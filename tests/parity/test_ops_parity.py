@@ -387,3 +387,13 @@ def test_svd_same_as_keras_up_to_signs(matrix, full):
 ])
 def test_rearrange_same_as_keras(pattern, lengths):
     _same(ops.rearrange(IMAGES, pattern, **lengths), keras.ops.rearrange(IMAGES, pattern, **lengths))
+
+
+@pytest.mark.parametrize("kwargs", [
+    dict(sequence_length=4, sequence_stride=2, fft_length=4),
+    dict(sequence_length=5, sequence_stride=3, fft_length=8, window="hamming"),
+    dict(sequence_length=4, sequence_stride=1, fft_length=6, window=None, center=False),
+])
+def test_stft_same_as_keras(kwargs):
+    signal = rng.normal(size=(2, 20)).astype("float32")
+    _same(ops.stft(signal, **kwargs), keras.ops.stft(signal, **kwargs), rtol=1e-4, atol=1e-5)
