@@ -79,3 +79,21 @@ def test_custom_gradient_checks_its_gradient_count():
         out = ops.sum(f(a, b))
     with pytest.raises(ValueError, match="1 gradients for 2 inputs"):
         tape.gradient(out, [a, b])
+
+
+@pytest.mark.parametrize("name,fn,shapes", [
+    ("associative_scan", lambda x: ops.associative_scan(ops.multiply, x, axis=1), [(3, 4)]),
+    ("associative_scan_reverse", lambda x: ops.associative_scan(ops.maximum, x, reverse=True), [(3, 4)]),
+    ("vectorize", lambda x: ops.vectorize(lambda a: ops.sin(a) * a)(x), [(2, 3)]),
+    ("vectorize_signature", lambda x: ops.vectorize(lambda a, b: ops.sum(a * b), signature="(n),(n)->()")(x, x[0]),
+     [(3, 4)]),
+])
+def test_scan_and_vectorize_gradients(name, fn, shapes, float64):
+    check_gradients(fn, *shapes)
+
+
+def test_vectorize_excluded_and_errors():
+    scale = ops.vectorize(lambda a, factor: a * factor, excluded={1})
+    assert scale(np.arange(3.0), 2.0).numpy().tolist() == [0, 2, 4]
+    with pytest.raises(ValueError, match="names 2 inputs"):
+        ops.vectorize(lambda a: a, signature="(n),(n)->()")(np.ones((2, 3)))

@@ -160,3 +160,22 @@ def test_svd_values_only_and_errors(float64):
         y = ops.sum(ops.svd(x)[0])
     with pytest.raises(ValueError, match="full_matrices=False"):
         tape.gradient(y, x)
+
+
+@pytest.mark.parametrize("name,fn,shapes", [
+    ("pinv", ops.pinv, [(3, 4)]),
+    ("pinv_tall", ops.pinv, [(4, 3)]),
+    ("cholesky_inverse", lambda x: ops.cholesky_inverse(ops.tril(x) + ops.eye(3, dtype=x.dtype) * 3.0), [(3, 3)]),
+    ("cholesky_inverse_upper", lambda x: ops.cholesky_inverse(ops.triu(x) + ops.eye(3, dtype=x.dtype) * 3.0,
+                                                              upper=True), [(3, 3)]),
+    ("cdist", lambda a, b: ops.cdist(a, b), [(3, 4), (2, 4)]),
+])
+def test_gradients_of_later_additions(name, fn, shapes, float64):
+    check_gradients(fn, *shapes)
+
+
+def test_pinv_and_cdist_values_and_symbolic():
+    a = np.random.default_rng(3).normal(size=(4, 3)).astype("float32")
+    np.testing.assert_allclose(ops.pinv(a).numpy(), np.linalg.pinv(a), rtol=1e-4, atol=1e-5)
+    assert ops.pinv(KerasTensor((None, 3, 4))).shape == (None, 4, 3)
+    assert ops.cdist(KerasTensor((None, 5, 2)), np.ones((3, 2), "float32")).shape == (None, 5, 3)

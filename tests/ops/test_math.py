@@ -61,3 +61,17 @@ def test_bad_arguments():
         ops.top_k(np.ones((2, 3)), 4)
     with pytest.raises(ValueError, match="one id per row"):
         ops.segment_sum(np.ones((3, 2)), np.array([0, 1]))
+
+
+@pytest.mark.parametrize("name,fn,shapes", [
+    ("extract_sequences", lambda x: ops.extract_sequences(x, 3, 1), [(2, 5)]),
+])
+def test_extract_sequences_gradient(name, fn, shapes, float64):
+    check_gradients(fn, *shapes)
+
+
+def test_extract_sequences_shapes_and_errors():
+    assert ops.extract_sequences(KerasTensor((None, 9)), 4, 2).shape == (None, 3, 4)
+    assert ops.extract_sequences(np.arange(6.0), 3, 2).numpy().tolist() == [[0, 1, 2], [2, 3, 4]]
+    with pytest.raises(ValueError, match="sequence_length"):
+        ops.extract_sequences(np.ones((2, 3)), 4, 1)

@@ -55,3 +55,29 @@ def test_gradients_skip_nan_cells(name, float64):
 def test_symbolic():
     assert ops.nanmean(KerasTensor((None, 3)), axis=1).shape == (None,)
     assert ops.nanargmax(KerasTensor((None, 3)), axis=-1).dtype == "int32"
+
+
+NAN_MASK = np.array([[1, 0, 1, 1], [1, 1, 1, 0], [0, 1, 1, 1]], bool)
+
+
+def _with_nans(x):
+    return ops.where(NAN_MASK, x, np.nan)
+
+
+@pytest.mark.parametrize("name,fn,shapes", [
+    ("nanmedian", lambda x: ops.nanmedian(_with_nans(x), axis=1), [(3, 4)]),
+    ("nanquantile", lambda x: ops.nanquantile(_with_nans(x), [0.3, 0.8], axis=0), [(3, 4)]),
+    ("nanpercentile", lambda x: ops.nanpercentile(_with_nans(x), 40, keepdims=True), [(3, 4)]),
+])
+def test_gradients_of_later_additions(name, fn, shapes, float64):
+    check_gradients(fn, *shapes)
+
+
+def test_nan_quantiles_match_numpy_and_errors():
+    data = np.where(NAN_MASK, np.random.default_rng(3).normal(size=(3, 4)), np.nan).astype("float32")
+    for method in ("linear", "lower", "higher", "nearest", "midpoint"):
+        np.testing.assert_allclose(ops.nanquantile(data, [0.2, 0.6], axis=1, method=method).numpy(),
+                                   np.nanquantile(data, [0.2, 0.6], axis=1, method=method), rtol=1e-5)
+    np.testing.assert_allclose(ops.nanmedian(data).numpy(), np.nanmedian(data), rtol=1e-6)
+    with pytest.raises(ValueError, match="one axis"):
+        ops.nanquantile(np.ones((2, 2)), 0.5, axis=(0, 1))

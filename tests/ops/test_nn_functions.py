@@ -128,3 +128,22 @@ def test_unfold_fold_errors():
         ops.unfold(np.ones((2, 2, 2)), 1)
     with pytest.raises(ValueError, match="expects"):
         ops.fold(np.ones((1, 5, 9)), (4, 4), 2)
+
+
+@pytest.mark.parametrize("name,fn,shape", [
+    ("adaptive_average_pool", lambda x: ops.adaptive_average_pool(x, (2, 3)), (1, 5, 7, 2)),
+    ("adaptive_max_pool", lambda x: ops.adaptive_max_pool(x, 3), (2, 5, 2)),
+])
+def test_adaptive_pool_gradients(name, fn, shape, float64):
+    check_gradients(fn, shape)
+
+
+def test_adaptive_pool_windows_and_errors():
+    x = np.arange(5.0, dtype="float32").reshape(1, 5, 1)
+    # windows [0, 2), [1, 4), [3, 5) for 5 -> 3
+    assert ops.adaptive_average_pool(x, 3).numpy().ravel().tolist() == [0.5, 2.0, 3.5]
+    assert ops.adaptive_max_pool(x, 3).numpy().ravel().tolist() == [1, 3, 4]
+    with pytest.raises(ValueError, match="output_size"):
+        ops.adaptive_max_pool(np.ones((1, 4, 4, 1)), (2, 2, 2))
+    with pytest.raises(ValueError, match="channels_last"):
+        ops.adaptive_average_pool(np.ones((1, 4, 1)), 2, data_format="channels_first")

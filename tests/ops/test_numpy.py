@@ -304,3 +304,38 @@ def test_rearrange_values_symbolic_and_errors():
         ops.rearrange(x, "b (h p) w -> b h p w")
     with pytest.raises(ValueError, match="not"):
         ops.rearrange(x, "... w -> w ...")
+
+
+@pytest.mark.parametrize("name,fn,shapes", [
+    ("correlate", lambda a, b: ops.correlate(a, b, "same"), [(6,), (3,)]),
+    ("correlate_full", lambda a, b: ops.correlate(a, b, "full"), [(5,), (5,)]),
+])
+def test_correlate_gradients(name, fn, shapes, float64):
+    check_gradients(fn, *shapes)
+
+
+def test_correlate_nextafter_view_and_errors():
+    a, v = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0]), np.array([0.0, 1.0, 0.5, 2.0])
+    for mode in ("valid", "same", "full"):
+        np.testing.assert_allclose(ops.correlate(a, v, mode).numpy(), np.correlate(a, v, mode), rtol=1e-6)
+    np.testing.assert_array_equal(ops.nextafter(np.float32(1), np.float32(2)).numpy(), np.nextafter(np.float32(1), 2))
+    assert ops.view(np.ones(2, "float32"), "int32").numpy().tolist() == [1065353216] * 2
+    with pytest.raises(ValueError, match="len\\(x1\\) >= len\\(x2\\)"):
+        ops.correlate(np.ones(2), np.ones(3))
+    with pytest.raises(ValueError, match="mode"):
+        ops.correlate(np.ones(3), np.ones(2), mode="circular")
+
+
+def test_complex_pairs(float64):
+    check_gradients(lambda r, t: ops.view_as_real(ops.polar(r, t)), (2, 3), (2, 3))
+    check_gradients(lambda x: ops.view_as_real(ops.view_as_complex(x)) * 3.0, (3, 2))
+
+
+def test_complex_pair_values_and_errors():
+    z = ops.view_as_complex(np.array([[1.0, 2.0], [3.0, -1.0]], "float32"))
+    assert z.dtype == "complex64" and z.numpy().tolist() == [1 + 2j, 3 - 1j]
+    np.testing.assert_allclose(ops.polar(np.array([2.0]), np.array([np.pi / 2])).numpy(), [2j], atol=1e-12)
+    with pytest.raises(ValueError, match="size 2"):
+        ops.view_as_complex(np.ones((2, 3), "float32"))
+    with pytest.raises(TypeError, match="complex"):
+        ops.view_as_real(np.ones(2, "float32"))

@@ -1,4 +1,4 @@
-"""minikeras.ops.bitwise and minikeras.ops.signal: integer bit operations, windows, histograms."""
+"""minikeras.ops.bitwise: integer bit operations and integer arithmetic (gcd, lcm)."""
 import numpy as np
 import pytest
 
@@ -26,22 +26,3 @@ def test_invert_and_errors():
     with pytest.raises(TypeError, match="integer"):
         ops.bitwise_and(np.ones(2, "float32"), 1)
     assert ops.gcd(KerasTensor((None, 3), "int32"), A).shape == (None, 3)
-
-
-@pytest.mark.parametrize("name", ["bartlett", "blackman", "hamming", "hanning"])
-def test_windows(name):
-    out = getattr(ops, name)(6)
-    assert out.dtype == "float32"
-    np.testing.assert_allclose(out.numpy(), getattr(np, name)(6), atol=1e-7)
-
-
-def test_kaiser_histogram_and_errors():
-    np.testing.assert_allclose(ops.kaiser(5, 3.0).numpy(), np.kaiser(5, 3.0), rtol=1e-6)
-    counts, edges = ops.histogram(np.array([1.0, 2.0, 2.0, 3.0], "float32"), bins=2)
-    assert counts.numpy().tolist() == [1, 3] and edges.numpy().tolist() == [1, 2, 3]
-    with pytest.raises(ValueError, match="window length"):
-        ops.hamming(2.5)
-    with pytest.raises(ValueError, match="bins"):
-        ops.histogram(np.ones(3), bins=0)
-    with pytest.raises(ValueError, match="1-D"):
-        ops.histogram(np.ones((2, 2)))
