@@ -250,7 +250,7 @@ def test_keras_module_paths():
 
 def test_custom_scale_layer_values_gradients_and_config(float64):
     """Inception-ResNet's residual sum ``a + b * scale``, checked by finite differences."""
-    from tests.test_layer_gradients import check_layer_gradients   # the suite's gradient checker
+    from tests.layers.test_layer_gradients import check_layer_gradients   # the suite's gradient checker
     from minikeras.applications.inception_resnet_v2 import CustomScaleLayer
     layer = CustomScaleLayer(0.17)
     a, b = np.ones((2, 3, 3, 4)), np.full((2, 3, 3, 4), 2.0)

@@ -326,12 +326,14 @@ def test_the_worker_compiles_no_kernel(repo):
         tests = grader.collect(only=("ch16.train_step",))
         grade_module.warm_up_kernels(grader.env, io.StringIO())
         cache = grader.prepare_worker_cache()
-        before = sorted(p.relative_to(cache) for p in cache.rglob("*.nbi"))
+        before = {p: p.stat().st_mtime_ns for p in cache.rglob("*.nbi")}
         grader.grade_exercise(tests)
-        after = sorted(p.relative_to(cache) for p in cache.rglob("*.nbi"))
+        after = {p: p.stat().st_mtime_ns for p in cache.rglob("*.nbi")}
     finally:
         for lock in grader.account_locks:
             lock.close()
         shutil.rmtree(work, ignore_errors=True)
     assert all(t.outcome == "passed" for t in tests), [(t.name, t.message) for t in tests]
-    assert before and after == before
+    # No index was written (one is written for every function numba compiles and caches).
+    # The grader's cache may hold other checkouts' kernels too; only additions and changes count.
+    assert before and {p: t for p, t in after.items() if before.get(p) != t} == {}
