@@ -6,26 +6,14 @@ import pytest
 from minikeras import ops
 from minikeras.engine.tensor import KerasTensor
 from tests.conftest import numeric_gradient
+from tests.ops.test_numpy import check_gradients
 
 rng = np.random.default_rng(0)
 
 
 def _check(fn, *shapes, positive=False, atol=1e-6):
-    """Compare tape gradients of sum(fn(*xs) * weights) with central differences, in float64."""
-    xs = [rng.uniform(0.5, 2.0, s) if positive else rng.normal(size=s) for s in shapes]
-    out_shape = np.shape(np.asarray(fn(*[ops.convert_to_tensor(x) for x in xs])))
-    weights = rng.normal(size=out_shape)
-
-    def loss():
-        return float(np.sum(np.asarray(fn(*[ops.convert_to_tensor(x) for x in xs])) * weights))
-
-    tensors = [ops.convert_to_tensor(x) for x in xs]
-    with ops.GradientTape() as tape:
-        tape.watch(tensors)
-        y = ops.sum(ops.multiply(fn(*tensors), weights))
-    grads = tape.gradient(y, tensors)
-    for x, g in zip(xs, grads):
-        np.testing.assert_allclose(np.asarray(g), numeric_gradient(loss, x), atol=atol, rtol=1e-5)
+    """The ops suite's gradient check (tests/ops/test_numpy.py), on positive inputs if asked."""
+    check_gradients(fn, *shapes, low=0.5 if positive else None, high=2.0, atol=atol)
 
 
 UNARY = [ops.exp, ops.tanh, ops.sigmoid, ops.relu, ops.square, ops.negative, ops.softplus, ops.softsign,
