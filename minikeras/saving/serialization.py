@@ -26,6 +26,7 @@ from ..layers.core import Lambda
 from ..layers.recurrent import RNNBase
 from .class_lookup import UnknownLayerError, find_class, is_builtin, keras_class_name, module_and_registered_name
 from .config_adaptation import adapt_builtin_config, clean
+from .functions import config_functions, resolve_config_functions
 from .safe_mode import in_safe_mode, safe_mode_scope
 
 
@@ -37,6 +38,7 @@ def serialize_layer(layer):
     if not isinstance(config, dict):
         raise TypeError(f"The get_config() method of layer {layer.name} ({type(layer).__name__}) "
                         f"must return a dict; it returned {config!r}.")
+    config = config_functions(layer, config)
     serialized = {"module": module, "class_name": keras_class_name(layer),
                   "config": to_json_safe(config, where=f"the config of layer {layer.name}"),
                   "registered_name": registered_name}
@@ -111,7 +113,7 @@ def _deserialize_layer(config, custom_objects, build):
             "runs Python code stored in the file, which is disallowed by default. If you trust the "
             "source, pass safe_mode=False to the loading function, or call "
             "keras.config.enable_unsafe_deserialization().")
-    inner = dict(config.get("config") or {})
+    inner = resolve_config_functions(dict(config.get("config") or {}), custom_objects)
     if is_builtin(cls) and getattr(cls.from_config, "__func__", None) is Layer.from_config.__func__:
         # Classes with their own from_config (models, wrappers, Lambda) read their keys themselves.
         inner = adapt_builtin_config(cls, config["class_name"], clean(inner))
