@@ -108,11 +108,28 @@ def _attribute_children(layer):
     return sorted(found, key=lambda item: "~" + item[0] if item[0].startswith("_") else item[0])
 
 
+class OwnState(list):
+    """The variables of a layer that saves its own state (``save_own_variables`` /
+    ``load_own_variables``, e.g. a lookup table kept as an array): the layer writes and
+    reads its ``vars`` group itself, so this group is never skipped as empty."""
+
+    def __bool__(self):
+        return True
+
+
+def _saves_own_state(layer):
+    return callable(getattr(layer, "save_own_variables", None)) and \
+        callable(getattr(layer, "load_own_variables", None))
+
+
 def state_groups(model, optimizer=True):
     """Every HDF5 group Keras 3 writes for ``model``: a list of (path, owner, variables)."""
     groups = []
     visited = set()
-    _model_groups(model, "", groups, visited)
+    if isinstance(model, Functional):
+        _model_groups(model, "", groups, visited)
+    else:   # a subclassed model: its layers are found by the attributes that hold them
+        _layer_groups(model, "", groups, visited)
     opt = getattr(model, "optimizer", None) if optimizer else None
     if opt is not None and hasattr(opt, "variables"):
         groups.append(("optimizer", opt, list(opt.variables)))
@@ -149,7 +166,8 @@ def _layer_groups(layer, path, groups, visited):
         groups.append((path, layer, []))
         _layer_groups(layer.layer, _join(path, "layer"), groups, visited)
     else:
-        groups.append((path, layer, _own_variables(layer)))
+        variables = _own_variables(layer)
+        groups.append((path, layer, OwnState(variables) if _saves_own_state(layer) else variables))
         for attr, value in _attribute_children(layer):
             _child_groups(value, _join(path, attr), groups, visited)
 
@@ -179,6 +197,12 @@ def write_variables(h5file, groups):
         name = getattr(owner, "name", None)
         if isinstance(name, str):
             group.attrs["name"] = name
+        if isinstance(variables, OwnState):
+            store = {}
+            owner.save_own_variables(store)
+            for key, value in store.items():
+                group.create_dataset(str(key), data=np.asarray(value.value if hasattr(value, "value") else value))
+            continue
         for i, var in enumerate(variables):
             group.create_dataset(str(i), data=np.asarray(var.value if hasattr(var, "value") else var))
 
@@ -197,6 +221,9 @@ def read_variables(h5file, groups, source):
                 f"{len(variables)} arrays of shapes {[tuple(v.shape) for v in variables]}). The file "
                 "was saved from a different model, or is incomplete.")
         group = h5file[where]
+        if isinstance(variables, OwnState):   # the layer reads its own group, after every check
+            assignments.append((owner, {key: np.asarray(group[key][()]) for key in group.keys()}))
+            continue
         keys = sorted(group.keys(), key=lambda k: int(k) if k.isdigit() else -1)
         if len(keys) != len(variables) or keys != [str(i) for i in range(len(keys))]:
             raise ValueError(
@@ -221,8 +248,11 @@ def _describe(owner):
 
 
 def _assign(assignments):
-    for var, array in assignments:
-        var.assign(array)
+    for target, value in assignments:
+        if isinstance(value, dict):   # a layer with load_own_variables (see OwnState)
+            target.load_own_variables(value)
+        else:
+            target.assign(value)
 
 
 def _check_built(model, action):
