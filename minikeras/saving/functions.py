@@ -58,8 +58,9 @@ def config_functions(layer, config):
     """``config`` with each user function the layer holds (e.g. its activation) written as Keras's
     function dict instead of a bare name."""
     out = dict(config)
+    held = vars(layer)   # the instance's own attributes: no property is evaluated
     for key, value in config.items():
-        fn = getattr(layer, key, None)
+        fn = held.get(key)
         if (isinstance(value, str) and isinstance(fn, types.FunctionType) and fn.__name__ == value
                 and not is_builtin_function(fn)):
             out[key] = serialize_function(fn)
