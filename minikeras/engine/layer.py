@@ -199,6 +199,7 @@ class Layer:
     def _maybe_build(self, input_shapes):
         if self.built:
             return
+        self._build_shapes = input_shapes   # the shapes it was built for: saving writes them (build_config)
         self.build(unpack_singleton(input_shapes) if isinstance(input_shapes, list) else input_shapes)
         self.built = True
         if self._initial_weights is not None:

@@ -104,6 +104,8 @@ class Model(Trainer, Layer):
         an input shape). Other models have nothing to build here."""
 
     def get_config(self):
+        if type(self).get_config is not Model.get_config:
+            return Layer.get_config(self)   # reached by super() from a subclass's own get_config
         raise NotImplementedError(
             f"Model {self.name} is a subclassed model without a graph of layers, so it has no "
             "config to write. Define get_config() (and from_config()) on your Model subclass, or "

@@ -28,3 +28,16 @@ from .preprocessing import (CategoryEncoding, CenterCrop, Discretization, Normal
 from .preprocessing import Hashing
 from .preprocessing import IntegerLookup, StringLookup
 from .preprocessing import TextVectorization
+
+
+def serialize(layer):
+    """``layer`` as Keras 3's config dict (module, class_name, config, registered_name)."""
+    return _saving_hooks.saving_function("serialize_layer")(layer)
+
+
+def deserialize(config, custom_objects=None):
+    """The layer ``config`` describes (``custom_objects`` names your own classes)."""
+    return _saving_hooks.saving_function("deserialize_layer")(config, custom_objects)
+
+
+from ..engine import saving_hooks as _saving_hooks  # noqa: E402  (saving provides the functions)

@@ -20,8 +20,9 @@ from ..engine.input_layer import Input
 from ..engine.model import Functional, Model
 from ..engine.sequential import Sequential
 from . import keras_format, legacy_h5, serialization
+from .object_serialization import deserialize_keras_object, serialize_keras_object
 from .registration import (CustomObjectScope, custom_object_scope, get_custom_objects,
-                           get_registered_name, register_keras_serializable)
+                           get_registered_name, get_registered_object, register_keras_serializable)
 from .safe_mode import enable_unsafe_deserialization
 from .serialization import deserialize_layer, serialize_layer
 
@@ -172,5 +173,6 @@ saving_hooks.provide(save_model=save_model, save_weights=save_weights, load_weig
 
 __all__ = ["save_model", "load_model", "save_weights", "load_weights", "model_from_json", "model_to_json",
            "clone_model", "serialize_layer", "deserialize_layer", "register_keras_serializable",
-           "get_custom_objects", "get_registered_name", "custom_object_scope", "CustomObjectScope",
+           "get_custom_objects", "get_registered_name", "get_registered_object", "custom_object_scope",
+           "serialize_keras_object", "deserialize_keras_object", "CustomObjectScope",
            "enable_unsafe_deserialization"]

@@ -24,6 +24,7 @@ import io
 import json
 import os
 import re
+import types
 import warnings
 import zipfile
 
@@ -31,11 +32,14 @@ import numpy as np
 
 from ..engine.layer import Layer
 from ..engine.model import Functional
+from ..engine.trainer import Trainer
 from ..layers.recurrent import RNNBase
 from ..layers.wrappers import Bidirectional, Wrapper
 from ..version import __version__
-from . import serialization
+from . import registration, serialization
 from .files import atomic_write, check_readable
+from .functions import is_builtin_function, serialize_function
+from .object_serialization import deserialize_keras_object
 from .registration import CustomObjectScope
 
 CONFIG_FILENAME = "config.json"
@@ -104,11 +108,28 @@ def _attribute_children(layer):
     return sorted(found, key=lambda item: "~" + item[0] if item[0].startswith("_") else item[0])
 
 
+class OwnState(list):
+    """The variables of a layer that saves its own state (``save_own_variables`` /
+    ``load_own_variables``, e.g. a lookup table kept as an array): the layer writes and
+    reads its ``vars`` group itself, so this group is never skipped as empty."""
+
+    def __bool__(self):
+        return True
+
+
+def _saves_own_state(layer):
+    return callable(getattr(layer, "save_own_variables", None)) and \
+        callable(getattr(layer, "load_own_variables", None))
+
+
 def state_groups(model, optimizer=True):
     """Every HDF5 group Keras 3 writes for ``model``: a list of (path, owner, variables)."""
     groups = []
     visited = set()
-    _model_groups(model, "", groups, visited)
+    if isinstance(model, Functional):
+        _model_groups(model, "", groups, visited)
+    else:   # a subclassed model: its layers are found by the attributes that hold them
+        _layer_groups(model, "", groups, visited)
     opt = getattr(model, "optimizer", None) if optimizer else None
     if opt is not None and hasattr(opt, "variables"):
         groups.append(("optimizer", opt, list(opt.variables)))
@@ -145,7 +166,8 @@ def _layer_groups(layer, path, groups, visited):
         groups.append((path, layer, []))
         _layer_groups(layer.layer, _join(path, "layer"), groups, visited)
     else:
-        groups.append((path, layer, _own_variables(layer)))
+        variables = _own_variables(layer)
+        groups.append((path, layer, OwnState(variables) if _saves_own_state(layer) else variables))
         for attr, value in _attribute_children(layer):
             _child_groups(value, _join(path, attr), groups, visited)
 
@@ -175,6 +197,12 @@ def write_variables(h5file, groups):
         name = getattr(owner, "name", None)
         if isinstance(name, str):
             group.attrs["name"] = name
+        if isinstance(variables, OwnState):
+            store = {}
+            owner.save_own_variables(store)
+            for key, value in store.items():
+                group.create_dataset(str(key), data=np.asarray(value.value if hasattr(value, "value") else value))
+            continue
         for i, var in enumerate(variables):
             group.create_dataset(str(i), data=np.asarray(var.value if hasattr(var, "value") else var))
 
@@ -193,6 +221,9 @@ def read_variables(h5file, groups, source):
                 f"{len(variables)} arrays of shapes {[tuple(v.shape) for v in variables]}). The file "
                 "was saved from a different model, or is incomplete.")
         group = h5file[where]
+        if isinstance(variables, OwnState):   # the layer reads its own group, after every check
+            assignments.append((owner, {key: np.asarray(group[key][()]) for key in group.keys()}))
+            continue
         keys = sorted(group.keys(), key=lambda k: int(k) if k.isdigit() else -1)
         if len(keys) != len(variables) or keys != [str(i) for i in range(len(keys))]:
             raise ValueError(
@@ -217,8 +248,11 @@ def _describe(owner):
 
 
 def _assign(assignments):
-    for var, array in assignments:
-        var.assign(array)
+    for target, value in assignments:
+        if isinstance(value, dict):   # a layer with load_own_variables (see OwnState)
+            target.load_own_variables(value)
+        else:
+            target.assign(value)
 
 
 def _check_built(model, action):
@@ -230,25 +264,79 @@ def _check_built(model, action):
 
 # ------------------------------------------------------------------ compile state
 def get_compile_config(model):
-    """The ``compile_config`` Keras stores, if the model was compiled and can describe it."""
+    """The ``compile_config`` Keras stores, if the model was compiled and can describe it.
+
+    With the engine's own ``get_compile_config``, a user function given as a loss or metric
+    is written as Keras's function dict (the engine knows only its name); a model that
+    overrides ``get_compile_config`` is written exactly as it says."""
     if not getattr(model, "compiled", False):
         return None
     getter = getattr(model, "get_compile_config", None)
-    return getter() if getter is not None else None
+    if getter is None:
+        return None
+    config = getter()
+    args = getattr(model, "_compile_args", None)
+    if config is None or args is None or type(model).get_compile_config is not Trainer.get_compile_config:
+        return config
+    config = dict(config)
+    for key in ("loss", "metrics", "weighted_metrics"):
+        config[key] = _user_functions(args.get(key), config.get(key))
+    return config
+
+
+def _user_functions(given, written):
+    """``written`` with each user function found at the same place in ``given`` as a function dict."""
+    if isinstance(given, types.FunctionType) and not is_builtin_function(given):
+        return serialize_function(given)
+    if isinstance(given, dict) and isinstance(written, dict):
+        return {k: _user_functions(given.get(k), v) for k, v in written.items()}
+    if isinstance(given, (list, tuple)) and isinstance(written, list) and len(given) == len(written):
+        return [_user_functions(g, w) for g, w in zip(given, written)]
+    return written
 
 
 def compile_from_config(model, compile_config, custom_objects=None):
-    """Compile a loaded model from its saved ``compile_config`` and create optimizer slots."""
+    """Compile a loaded model from its saved ``compile_config`` and create optimizer slots.
+
+    A model that overrides ``compile_from_config`` receives the config as saved; otherwise
+    losses, metrics and the optimizer are rebuilt here, so that user functions and classes
+    (registered, in a ``custom_object_scope`` or in ``custom_objects``) are found."""
     restore = getattr(model, "compile_from_config", None)
     if restore is None:
         raise NotImplementedError(
             "This file stores a compile configuration, but this minikeras has no compile(): load it "
             "with compile=False.")
     with CustomObjectScope(custom_objects):
-        restore(compile_config)
+        if type(model).compile_from_config is Trainer.compile_from_config:
+            model.compile(**_compile_args(compile_config, custom_objects))
+        else:
+            restore(compile_config)
     optimizer = getattr(model, "optimizer", None)
     if optimizer is not None and not getattr(optimizer, "built", True):
         optimizer.build(model.trainable_weights)  # slots exist before the saved state is read
+
+
+def _compile_args(config, custom_objects):
+    optimizer = config.get("optimizer", "rmsprop")
+    if isinstance(optimizer, dict):
+        optimizer = deserialize_keras_object(optimizer, custom_objects)
+    args = {key: _compile_entry(config.get(key), custom_objects)
+            for key in ("loss", "metrics", "weighted_metrics")}
+    return dict(optimizer=optimizer, loss_weights=config.get("loss_weights"), **args)
+
+
+def _compile_entry(value, custom_objects):
+    """A saved loss or metric (or a structure of them) as compile accepts it."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        found = registration.get_registered_object(value, custom_objects)
+        return found if found is not None else value
+    if isinstance(value, dict) and "class_name" in value:
+        return deserialize_keras_object(value, custom_objects)
+    if isinstance(value, dict):
+        return {k: _compile_entry(v, custom_objects) for k, v in value.items()}
+    return [_compile_entry(v, custom_objects) for v in value]
 
 
 # ------------------------------------------------------------------ .keras

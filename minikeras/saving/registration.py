@@ -30,6 +30,18 @@ def get_registered_name(obj):
     return _GLOBAL_CUSTOM_NAMES.get(obj, obj.__name__)
 
 
+def get_registered_object(name, custom_objects=None, module_objects=None):
+    """The class or function known as ``name``, or None: open scopes first, then the
+    registered objects, then ``custom_objects``, then ``module_objects`` (Keras's order)."""
+    for scope in reversed(_SCOPES):
+        if name in scope:
+            return scope[name]
+    for table in (_GLOBAL_CUSTOM_OBJECTS, custom_objects or {}, module_objects or {}):
+        if name in table:
+            return table[name]
+    return None
+
+
 def get_custom_objects():
     """The global dict of registered objects (editable, as in Keras)."""
     return _GLOBAL_CUSTOM_OBJECTS

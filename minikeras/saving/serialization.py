@@ -20,12 +20,13 @@ from ..engine.functional_config import short as _short
 from ..engine.functional_config import to_shape as _to_shape
 from ..engine.input_layer import InputLayer
 from ..engine.layer import Layer
-from ..engine.model import Model
+from ..engine.model import Functional, Model
 from ..engine.sequential import Sequential
 from ..layers.core import Lambda
 from ..layers.recurrent import RNNBase
 from .class_lookup import UnknownLayerError, find_class, is_builtin, keras_class_name, module_and_registered_name
 from .config_adaptation import adapt_builtin_config, clean
+from .functions import config_functions, resolve_config_functions
 from .safe_mode import in_safe_mode, safe_mode_scope
 
 
@@ -37,6 +38,7 @@ def serialize_layer(layer):
     if not isinstance(config, dict):
         raise TypeError(f"The get_config() method of layer {layer.name} ({type(layer).__name__}) "
                         f"must return a dict; it returned {config!r}.")
+    config = config_functions(layer, config)
     serialized = {"module": module, "class_name": keras_class_name(layer),
                   "config": to_json_safe(config, where=f"the config of layer {layer.name}"),
                   "registered_name": registered_name}
@@ -68,13 +70,23 @@ def to_json_safe(value, where="the config"):
 
 
 def _build_config(layer):
-    """``{"input_shape": ...}`` for a built layer that has its own ``build``, as Keras writes."""
+    """``{"input_shape": ...}`` for a built layer that has its own ``build``, as Keras writes.
+
+    A class may say more with its own ``get_build_config()`` (then ``build_from_config``
+    reads it back). A subclassed model is written with the shape it was first called on,
+    so that loading can create its weights by calling it once."""
     if isinstance(layer, InputLayer) or not layer.built:
         return None
+    own = getattr(layer, "get_build_config", None)
+    if own is not None:
+        return to_json_safe(own(), where=f"the build config of layer {layer.name}")
     if isinstance(layer, Sequential):
         return {"input_shape": list(layer.inputs[0].shape)}
-    if isinstance(layer, Model):
+    if isinstance(layer, Functional):
         return {"input_shape": None}
+    if isinstance(layer, Model):
+        shapes = getattr(layer, "_build_shapes", None)
+        return {"input_shape": to_json_safe(shapes)}
     if type(layer).build is Layer.build:
         return None
     node = next((n for n in layer._inbound_nodes if n.input_tensors), None)
@@ -111,7 +123,7 @@ def _deserialize_layer(config, custom_objects, build):
             "runs Python code stored in the file, which is disallowed by default. If you trust the "
             "source, pass safe_mode=False to the loading function, or call "
             "keras.config.enable_unsafe_deserialization().")
-    inner = dict(config.get("config") or {})
+    inner = resolve_config_functions(dict(config.get("config") or {}), custom_objects)
     if is_builtin(cls) and getattr(cls.from_config, "__func__", None) is Layer.from_config.__func__:
         # Classes with their own from_config (models, wrappers, Lambda) read their keys themselves.
         inner = adapt_builtin_config(cls, config["class_name"], clean(inner))
@@ -119,9 +131,28 @@ def _deserialize_layer(config, custom_objects, build):
         inner = clean(inner)
     layer = _instantiate(cls, inner, config, custom_objects)
     build_config = config.get("build_config") or {}
-    if build and not layer.built and not isinstance(layer, Model) and build_config.get("input_shape"):
+    if build_config and not layer.built and hasattr(layer, "build_from_config"):
+        # The class knows best what its build needs (more than the input shape, perhaps):
+        # honoured even inside a graph model, whose calls would otherwise build it from shapes.
+        layer.build_from_config(build_config)
+        layer.built = True
+    elif build and not layer.built and isinstance(layer, Model) and not isinstance(layer, Functional) \
+            and build_config.get("input_shape"):
+        _build_subclassed_model(layer, _to_shape(build_config["input_shape"]))
+    elif build and not layer.built and not isinstance(layer, Model) and build_config.get("input_shape"):
         layer._maybe_build(_to_shape(build_config["input_shape"]))
     return layer
+
+
+def _build_subclassed_model(model, input_shape):
+    """Create a subclassed model's weights by calling it once on zeros of the saved input shape
+    (its layers are made in ``call``, so only a call builds them, as Keras's ``build`` does)."""
+    def zeros(shape):
+        return np.zeros(tuple(1 if d is None else d for d in shape), dtype="float32")
+    if isinstance(input_shape, list) and input_shape and isinstance(input_shape[0], (list, tuple)):
+        model([zeros(s) for s in input_shape])
+    else:
+        model(zeros(input_shape))
 
 
 def _instantiate(cls, inner, config, custom_objects):

@@ -61,3 +61,24 @@ def clear_session(free_memory=True):
     backend.clear_session()
     if free_memory:
         gc.collect()
+
+
+
+# Keras 3 exports the custom-object and object-serialization functions from keras.utils too.
+# They live in minikeras.saving, which is built on top of the engine, while utils.config is
+# imported by the lowest layers (initializers): importing saving here would be a cycle, so
+# these names are looked up in minikeras.saving on first use (PEP 562 module __getattr__).
+_FROM_SAVING = ("CustomObjectScope", "custom_object_scope", "get_custom_objects", "get_registered_name",
+                "get_registered_object", "register_keras_serializable", "serialize_keras_object",
+                "deserialize_keras_object")
+
+
+def __getattr__(name):
+    if name in _FROM_SAVING:
+        from .. import saving   # at first use: see the comment above _FROM_SAVING
+        return getattr(saving, name)
+    raise AttributeError(f"module 'minikeras.utils' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_FROM_SAVING))
