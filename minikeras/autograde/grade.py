@@ -523,7 +523,7 @@ def chown_tree(folder, account):
 
 def warm_up_kernels(env, out):
     """Compile (or load) every kernel into the grader's cache before any clock starts."""
-    done = subprocess.run([sys.executable, "-c", "import minikeras.kernels as k; k.warmup()"], env=env,
+    done = subprocess.run([sys.executable, "-m", "minikeras.autograde.warmup"], env=env,
                           capture_output=True, text=True, timeout=STARTUP_TIMEOUT * 5, check=False)
     if done.returncode != 0:
         print(f"note: numba warm-up failed: {done.stderr.strip()[-500:]}", file=out)

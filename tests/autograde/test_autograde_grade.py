@@ -314,12 +314,14 @@ def test_without_root_the_boundary_stays_and_the_report_says_so(tree, monkeypatc
     assert data["extra_data"]["student_uid"] is None
 
 
-def test_the_worker_compiles_no_kernel(repo):
+def test_the_worker_compiles_no_kernel(repo, tmp_path, monkeypatch):
     """Kernels are compiled once per machine, into the grader's cache: the worker that
-    trains a model for ch16.train_step loads them from its copy and adds nothing to it."""
+    trains a model for ch16.train_step loads them from its copy and adds nothing to it.
+    The cache starts empty here, so the warm-up itself must cover what the worker runs."""
     import shutil
     import tempfile
 
+    monkeypatch.setenv("MINIKERAS_GRADER_CACHE", str(tmp_path / "grader-cache"))
     work = tempfile.mkdtemp(prefix="minikeras-grade-test-", dir="/var/tmp" if os.path.isdir("/var/tmp") else None)
     grader = grade_module.Grader(repo / "exercises", repo / "exercises" / "solutions", workdir=work, jobs=1)
     try:
@@ -335,5 +337,4 @@ def test_the_worker_compiles_no_kernel(repo):
         shutil.rmtree(work, ignore_errors=True)
     assert all(t.outcome == "passed" for t in tests), [(t.name, t.message) for t in tests]
     # No index was written (one is written for every function numba compiles and caches).
-    # The grader's cache may hold other checkouts' kernels too; only additions and changes count.
     assert before and {p: t for p, t in after.items() if before.get(p) != t} == {}
