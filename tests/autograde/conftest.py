@@ -1,12 +1,10 @@
 """A small exercise tree in tmp_path for testing the grader and the release tool."""
 
 import shutil
-import textwrap
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.autograde.trees import REPO, write
 
 STUBS = {
     "ch01_basics/arith.py": '''
@@ -96,13 +94,6 @@ TESTS = {
 }
 
 FULL_MARKS = 10.0  # add 1 + 2 + 1 (hidden), mul 3 + 1 (hidden), shout 2
-
-
-def write(root, files):
-    for rel, text in files.items():
-        path = Path(root) / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip())
 
 
 class Tree:

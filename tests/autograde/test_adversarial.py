@@ -25,15 +25,8 @@ import pytest
 
 from minikeras.autograde import sandbox
 from minikeras.autograde.grade import grade, tree_digest
+from tests.autograde.trees import REPO, write
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def write(root, files):
-    for rel, text in files.items():
-        path = Path(root) / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip())
 
 ROOT = os.geteuid() == 0
 needs_root = pytest.mark.skipif(not ROOT, reason="only a root grader can run student code as another user")
