@@ -7,7 +7,8 @@ The work is split as Keras 3 splits its ``trainers/``:
 * ``data_adapters/`` turns the data into checked arrays once and serves the batches;
 * ``epoch_iterator.py`` decides how many batches an epoch takes (``steps_per_epoch``);
 * ``keras_steps.py`` holds Keras 3's overridable steps (``train_step``, ``compute_loss``...);
-* this module holds the fast steps and the loops.
+* ``loops.py`` holds ``fit``, ``evaluate`` and ``predict``, which call the steps;
+* this module holds compile and the fast steps.
 
 ``fit`` calls the subclass's ``train_step`` when it overrides one of Keras's step methods
 or ``metrics``, and uses the dict it returns as the logs. Otherwise the loops run
@@ -21,34 +22,28 @@ recomputed per step: the trainable weights are collected at compile time (as Ker
 recompile after changing ``trainable``), and the data is converted to the model's dtypes
 once per ``fit``.
 """
-import functools
 import numbers
-import warnings
 
 import numpy as np
 
 from .. import metrics as metrics_module
 from .. import optimizers, tree
-from ..callbacks import CallbackList
 from ..kernels.blas import limited_blas_threads
 from ..ops.tape import GradientTape
 from ..ops.tensor import Tensor
 from . import compile_utils
-from .data_adapters import ArrayDataAdapter, PyDatasetAdapter, get_data_adapter
-from .data_adapters.generator_data_adapter import source_kind
-from .data_adapters.data_adapter_utils import (as_array, check_batch_size, check_lengths, is_dataset_like,
-                                               pack_x_y_sample_weight, standardize_inputs,
-                                               standardize_sample_weights, standardize_targets,
-                                               unpack_validation_data)
-from .epoch_iterator import EpochIterator
-from .keras_steps import KerasSteps, as_value
+from .data_adapters.data_adapter_utils import (as_array, check_lengths, pack_x_y_sample_weight,
+                                               standardize_inputs, standardize_sample_weights,
+                                               standardize_targets)
 from .input_checks import input_keys
+from .keras_steps import KerasSteps, as_value
+from .loops import Loops, as_numpy, flat_results
 
 _COMPILE_ARGS = {"run_eagerly", "jit_compile", "steps_per_execution", "auto_scale_loss",
                  "sample_weight_mode", "target_tensors"}
 
 
-class Trainer(KerasSteps):
+class Trainer(KerasSteps, Loops):
     def __init__(self):
         self.optimizer = None
         self.compiled = False
@@ -319,157 +314,12 @@ class Trainer(KerasSteps):
     def _pack_outputs(self, values):
         return values[0] if len(values) == 1 else list(values)
 
-    # ================================================================ the loops
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
-            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None, sample_weight=None,
-            initial_epoch=0, steps_per_epoch=None, validation_steps=None, validation_batch_size=None,
-            validation_freq=1):
-        """Train for ``epochs`` epochs; returns a ``History``.
-
-        ``x`` is arrays (with ``y``), or a source of whole batches (a generator, an iterable
-        such as a torch ``DataLoader``, a ``PyDataset``) yielding ``(x, y[, sample_weight])``.
-
-        1. check the arguments; the adapter checks arrays once, or each batch as it arrives;
-        2. the validation data: given (arrays or a source of batches), or the last
-           ``validation_split`` of the arrays;
-        3. every epoch: one training step per batch (``steps_per_epoch`` of them, if given),
-           then the validation epoch, with the callbacks called around each.
-        """
-        self._assert_compiled("fit")
-        batch_size = check_batch_size(batch_size)
-        verbose = 1 if verbose == "auto" else int(verbose)
-        if shuffle not in (True, False, "batch"):
-            raise ValueError(f"`shuffle` must be True, False or 'batch', received {shuffle!r}.")
-        data = get_data_adapter(self.name, x, y, sample_weight, class_weight, prepare=self._prepare,
-                                batch_size=batch_size)
-        if not isinstance(data, ArrayDataAdapter) and shuffle is True and not isinstance(data, PyDatasetAdapter):
-            warnings.warn("`shuffle=True` was passed, but will be ignored since the data `x` was provided as a "
-                          f"{source_kind(x)}. It is expected to yield already-shuffled data.", stacklevel=2)
-        self._warn_if_trainable_changed()
-
-        val = None
-        if validation_data is not None:
-            vx, vy, vsw = (validation_data, None, None) if _is_batch_source(validation_data) \
-                else unpack_validation_data(validation_data)
-            val = get_data_adapter(self.name, vx, vy, vsw, prepare=self._prepare,
-                                   batch_size=validation_batch_size or batch_size)
-        elif validation_split:
-            if not 0 < validation_split < 1:
-                raise ValueError(f"`validation_split` must be between 0 and 1, received {validation_split}.")
-            data, val = data.split(validation_split, validation_batch_size or batch_size)
-        train_batches = EpochIterator(data, steps_per_epoch, shuffle)
-        val_batches = EpochIterator(val, validation_steps) if val is not None else None
-
-        cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
-                           verbose=verbose, epochs=epochs, steps=train_batches.num_batches)
-        batch_begin, batch_end = cbs.wants("on_train_batch_begin"), cbs.wants("on_train_batch_end")
-        self.stop_training = False
-        cbs.on_train_begin({})
-        epoch_logs = {}
-        for epoch in range(initial_epoch, epochs):
-            self.reset_metrics()
-            train_step = self._train_function()
-            cbs.on_epoch_begin(epoch, {})
-            logs = None
-            for step, batch in train_batches:
-                if batch_begin:
-                    cbs.on_train_batch_begin(step, {})
-                logs = train_step(batch)
-                if batch_end:
-                    cbs.on_train_batch_end(step, dict(logs) if logs is not None else self._logs())
-                if self.stop_training:
-                    break
-            if train_batches.ran_out:
-                self.stop_training = True   # a used-up generator: nothing to train on any more
-                break
-            epoch_logs = dict(logs) if logs is not None else self._logs()
-            if val_batches is not None and (epoch + 1) % validation_freq == 0:
-                val_logs = self._test_epoch(val_batches, cbs)
-                epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
-            cbs.on_epoch_end(epoch, epoch_logs)
-            if self.stop_training:
-                break
-        cbs.on_train_end(dict(epoch_logs))
-        return self.history
-
-    def _warn_if_trainable_changed(self):
-        if self._train_vars is None:   # not known until the first batch of a source of batches
-            return
-        current = {id(w) for w in self.trainable_weights}
-        if current != {id(w) for w in self._train_vars}:
-            warnings.warn(
-                "Discrepancy between trainable weights and collected trainable weights: the `trainable` "
-                "status of some layer changed since `compile()`. Training updates the weights collected "
-                "at compile time; call `model.compile(...)` again to take the change into account.",
-                stacklevel=3)
-
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
-                 callbacks=None, return_dict=False):
-        """Loss and metrics on the data: a float if there are no metrics, else a list
-        ``[loss, ...]`` in ``metrics_names`` order (or a dict with ``return_dict=True``).
-        ``x`` may also be a source of batches; ``steps`` limits how many are read."""
-        self._assert_compiled("evaluate")
-        batch_size = check_batch_size(batch_size)
-        verbose = 1 if verbose == "auto" else int(verbose)
-        prepare = functools.partial(self._prepare, method="evaluate")
-        data = EpochIterator(get_data_adapter(self.name, x, y, sample_weight, prepare=prepare,
-                                              batch_size=batch_size), steps)
-        cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
-                           steps=data.num_batches)
-        logs = self._test_epoch(data, cbs)
-        return logs if return_dict else _flat_results(logs)
-
-    def _test_epoch(self, batches, cbs):
-        batches.reset()
-        self.reset_metrics()
-        test_step = self._test_function()
-        cbs.on_test_begin({})
-        batch_begin, batch_end = cbs.wants("on_test_batch_begin"), cbs.wants("on_test_batch_end")
-        logs = None
-        for step, batch in batches:
-            if batch_begin:
-                cbs.on_test_batch_begin(step, {})
-            logs = test_step(batch)
-            if batch_end:
-                cbs.on_test_batch_end(step, dict(logs) if logs is not None else self._logs())
-        logs = dict(logs) if logs is not None else self._logs()
-        cbs.on_test_end(dict(logs))
-        return logs
-
-    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
-        """Run the model on ``x`` in batches of ``batch_size`` (32) and return numpy arrays.
-        ``x`` may also be a source of batches (their targets, if any, are ignored)."""
-        batch_size = check_batch_size(batch_size)
-        verbose = 1 if verbose == "auto" else int(verbose)
-        data = EpochIterator(get_data_adapter(self.name, x, prepare=self._prepare_inputs, batch_size=batch_size),
-                             steps)
-        cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
-                           steps=data.num_batches)
-        predict_step = self._predict_function()
-        cbs.on_predict_begin({})
-        batch_begin, batch_end = cbs.wants("on_predict_batch_begin"), cbs.wants("on_predict_batch_end")
-        pieces, structure = [], None
-        for step, (bx, _, _, _) in data:
-            if batch_begin:
-                cbs.on_predict_batch_begin(step, {})
-            out = predict_step(bx)
-            structure = out if structure is None else structure
-            flat = _as_numpy(out)
-            pieces.append(flat)
-            if batch_end:
-                cbs.on_predict_batch_end(step, {"outputs": flat})
-        if not pieces:
-            raise ValueError(f"Model {self.name}: predict() received no batches.")
-        joined = [np.concatenate(parts, axis=0) for parts in zip(*pieces)]
-        cbs.on_predict_end({})
-        return tree.pack_sequence_as(structure, joined)
-
     # ================================================================ single batches
     def predict_on_batch(self, x):
         xs = standardize_inputs(self, x, self._has_graph())
         self._build_from_data(xs)
         out = self._predict_function()(xs)
-        return tree.pack_sequence_as(out, _as_numpy(out))
+        return tree.pack_sequence_as(out, as_numpy(out))
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One gradient update on one batch; returns its loss (and metrics, as evaluate does)."""
@@ -484,13 +334,8 @@ class Trainer(KerasSteps):
         batch = self._prepare(x, y, sample_weight, class_weight, method)
         self.reset_metrics()
         logs = step_function()(batch)
-        logs = dict(logs) if logs is not None else self._logs()
-        return logs if return_dict else _flat_results(logs)
-
-
-def _is_batch_source(data):
-    """validation_data given as a generator, an iterable of batches or a PyDataset (not a tuple)."""
-    return not isinstance(data, (list, tuple)) and (is_dataset_like(data) or PyDatasetAdapter.can_handle(data))
+        logs = self._as_logs(logs)
+        return logs if return_dict else flat_results(logs)
 
 
 def _pythonify_logs(logs, method):
@@ -522,12 +367,3 @@ def _all_layers(model):
         out.append(layer)
         stack.extend(layer._sublayers())
     return out
-
-
-def _as_numpy(outputs):
-    return [np.asarray(o.value if isinstance(o, Tensor) else o) for o in tree.flatten(outputs)]
-
-
-def _flat_results(logs):
-    values = list(logs.values())
-    return values[0] if len(values) == 1 else values

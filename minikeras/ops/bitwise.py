@@ -6,7 +6,7 @@ gradient: their values change in steps.
 import numpy as np
 
 from ..engine.tensor import KerasTensor
-from .core import apply, broadcast_shapes
+from .core import apply, broadcast_shapes, named_op
 
 
 def _integer_op(name, fn, doc, params=("x", "y"), allow_bool=True):
@@ -26,18 +26,7 @@ def _integer_op(name, fn, doc, params=("x", "y"), allow_bool=True):
             return KerasTensor(broadcast_shapes(*shapes), first.dtype)
         return apply(forward, *xs)
 
-    if len(params) == 1:
-        def op(x):
-            return run(x)
-    elif params == ("x1", "x2"):
-        def op(x1, x2):
-            return run(x1, x2)
-    else:
-        def op(x, y):
-            return run(x, y)
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = doc
-    return op
+    return named_op(run, params, name, doc)
 
 
 bitwise_and = _integer_op("bitwise_and", np.bitwise_and, "Bitwise AND of x and y.")

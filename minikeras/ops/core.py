@@ -6,6 +6,7 @@ runs it eagerly on Tensors, or, on symbolic KerasTensors, works out only the out
 shape, so the same ``call`` serves model definition and execution.
 """
 import builtins
+import inspect
 
 import numpy as np
 
@@ -198,6 +199,23 @@ def _maximum(a, b):
 def _minimum(a, b):
     mask = a <= b
     return np.minimum(a, b), lambda g: (unbroadcast(g * mask, a.shape), unbroadcast(g * ~mask, b.shape))
+
+
+def named_op(run, params, name, doc):
+    """``run(*tensors)`` as the public op ``name`` whose arguments carry Keras's names.
+
+    Several ops are made by one factory each (the bitwise ops, the elementwise predicates);
+    this gives each the argument names Keras documents (``x``, ``x1, x2``, ``x, y``), so
+    ``ops.gcd(x1=a, x2=b)`` works and ``help()`` shows them."""
+    signature = inspect.Signature([inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+                                   for p in params])
+
+    def op(*args, **kwargs):
+        return run(*signature.bind(*args, **kwargs).args)
+    op.__signature__ = signature
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = doc
+    return op
 
 
 def _elementwise(fn, name):

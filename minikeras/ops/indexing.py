@@ -39,6 +39,19 @@ def slice(inputs, start_indices, shape):
     return core.getitem(inputs, index)
 
 
+def _replace_at(x, u, index):
+    """``x`` with the cells at ``index`` replaced by ``u``, and its backward: the replaced
+    cells of ``x`` get no gradient, ``u`` gets the gradient of the cells it took."""
+    y = x.copy()
+    y[index] = u
+
+    def backward(g):
+        gx = g.copy()
+        gx[index] = 0
+        return gx, g[index]
+    return y, backward
+
+
 def slice_update(inputs, start_indices, updates):
     """``inputs`` with the block starting at ``start_indices`` replaced by ``updates``."""
     start = _ints(start_indices, "start_indices", "slice_update")
@@ -48,14 +61,7 @@ def slice_update(inputs, start_indices, updates):
             raise ValueError(f"ops.slice_update: start_indices {tuple(start)} and updates of shape {u.shape} "
                              f"need one entry per axis of the input of shape {x.shape}.")
         index = tuple(builtins.slice(int(b), int(b) + n) for b, n in zip(start, u.shape))
-        y = x.copy()
-        y[index] = u
-
-        def backward(g):
-            gx = g.copy()
-            gx[index] = 0
-            return gx, g[index]
-        return y, backward
+        return _replace_at(x, u, index)
     return apply(forward, inputs, updates, shape_rule=lambda s, u: tuple(s))
 
 
@@ -79,14 +85,7 @@ def scatter_update(inputs, indices, updates):
 
     def forward(x, u):
         coords = tuple(idx[..., i] for i in range(idx.shape[-1]))
-        y = x.copy()
-        y[coords] = u
-
-        def backward(g):
-            gx = g.copy()
-            gx[coords] = 0
-            return gx, g[coords]
-        return y, backward
+        return _replace_at(x, u, coords)
     return apply(forward, inputs, updates, shape_rule=lambda s, u: tuple(s))
 
 

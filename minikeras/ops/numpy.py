@@ -360,15 +360,8 @@ def _predicate(name, fn, doc, arity=None):
             return KerasTensor(core.broadcast_shapes(*shapes), "bool")
         return apply(lambda *arrays: (np.asarray(fn(*arrays), dtype=bool), lambda g: (None,) * len(arrays)), *xs)
 
-    if (arity or getattr(fn, "nin", 1)) == 1:
-        def op(x):
-            return run(x)
-    else:
-        def op(x1, x2):
-            return run(x1, x2)
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = doc
-    return op
+    params = ("x",) if (arity or getattr(fn, "nin", 1)) == 1 else ("x1", "x2")
+    return core.named_op(run, params, name, doc)
 
 
 isnan = _predicate("isnan", np.isnan, "True where x is NaN.")

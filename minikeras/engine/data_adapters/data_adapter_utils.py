@@ -50,6 +50,15 @@ def is_dataset_like(x):
         x, (list, tuple, dict, np.ndarray, Tensor, str)))
 
 
+def refuse_separate_targets(kind, y, sample_weight):
+    """A source of batches (generator, DataLoader, PyDataset) carries its own targets and
+    sample weights in each batch; as in Keras, ``y`` or ``sample_weight`` beside it is an error."""
+    for arg, value, what in (("y", y, "the targets"), ("sample_weights", sample_weight, "the sample weights")):
+        if value is not None:
+            raise ValueError(f"When providing `x` as a {kind}, `{arg}` should not be passed. Instead, "
+                             f"{what} should be included as part of the {kind}.")
+
+
 def unsupported_data(model_name, x):
     return TypeError(f"Model {model_name}: this method takes numpy arrays (or lists/dicts of them); "
                      f"received {type(x).__name__}. Convert the data to arrays first (fit, evaluate and predict "

@@ -21,7 +21,7 @@ import types
 import numpy as np
 
 from .data_adapter import DataAdapter
-from .data_adapter_utils import is_dataset_like, unpack_x_y_sample_weight
+from .data_adapter_utils import is_dataset_like, refuse_separate_targets, unpack_x_y_sample_weight
 
 
 class GeneratorDataAdapter(DataAdapter):
@@ -32,10 +32,7 @@ class GeneratorDataAdapter(DataAdapter):
     @classmethod
     def from_data(cls, x, y, sample_weight, class_weight, prepare, batch_size):
         kind = source_kind(x)
-        for arg, value, what in (("y", y, "the targets"), ("sample_weights", sample_weight, "the sample weights")):
-            if value is not None:
-                raise ValueError(f"When providing `x` as a {kind}, `{arg}` should not be passed. Instead, "
-                                 f"{what} should be included as part of the {kind}.")
+        refuse_separate_targets(kind, y, sample_weight)
         if class_weight is not None and kind in ("generator", "torch DataLoader"):
             raise ValueError(f"Argument `class_weight` is not supported for {kind} inputs (as in Keras): yield "
                              f"`(x, y, sample_weight)` batches instead. Received: class_weight={class_weight}")

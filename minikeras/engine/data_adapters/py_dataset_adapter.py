@@ -17,8 +17,22 @@ import warnings
 
 from ... import initializers
 from .data_adapter import DataAdapter
-from .data_adapter_utils import unpack_x_y_sample_weight
+from .data_adapter_utils import refuse_separate_targets, unpack_x_y_sample_weight
 from .generator_data_adapter import to_numpy
+
+
+def _setting(name):
+    """A PyDataset attribute that ``PyDataset.__init__`` sets. Reading it from a subclass that
+    did not call ``super().__init__()`` warns (as Keras does) and falls back to the defaults."""
+    private = "_" + name
+
+    def read(self):
+        self._warn_if_super_not_called()
+        return getattr(self, private)
+
+    def write(self, value):
+        setattr(self, private, value)
+    return property(read, write, doc=f"The ``{name}`` given to ``PyDataset.__init__``.")
 
 
 class PyDataset:
@@ -38,32 +52,9 @@ class PyDataset:
                           "`**kwargs` can include `workers`, `use_multiprocessing`, `max_queue_size`. Do not "
                           "pass these arguments to `fit()`, as they will be ignored.", stacklevel=3)
 
-    @property
-    def workers(self):
-        self._warn_if_super_not_called()
-        return self._workers
-
-    @workers.setter
-    def workers(self, value):
-        self._workers = value
-
-    @property
-    def use_multiprocessing(self):
-        self._warn_if_super_not_called()
-        return self._use_multiprocessing
-
-    @use_multiprocessing.setter
-    def use_multiprocessing(self, value):
-        self._use_multiprocessing = value
-
-    @property
-    def max_queue_size(self):
-        self._warn_if_super_not_called()
-        return self._max_queue_size
-
-    @max_queue_size.setter
-    def max_queue_size(self, value):
-        self._max_queue_size = value
+    workers = _setting("workers")
+    use_multiprocessing = _setting("use_multiprocessing")
+    max_queue_size = _setting("max_queue_size")
 
     def __getitem__(self, index):
         """Batch number ``index``: ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)``."""
@@ -99,10 +90,7 @@ class PyDatasetAdapter(DataAdapter):
 
     @classmethod
     def from_data(cls, x, y, sample_weight, class_weight, prepare, batch_size):
-        for arg, value, what in (("y", y, "the targets"), ("sample_weights", sample_weight, "the sample weights")):
-            if value is not None:
-                raise ValueError(f"When providing `x` as a PyDataset, `{arg}` should not be passed. Instead, "
-                                 f"{what} should be included as part of the PyDataset.")
+        refuse_separate_targets("PyDataset", y, sample_weight)
         return cls(x, class_weight, prepare)
 
     def __init__(self, dataset, class_weight, prepare):
