@@ -211,7 +211,11 @@ def named_op(run, params, name, doc):
                                    for p in params])
 
     def op(*args, **kwargs):
-        return run(*signature.bind(*args, **kwargs).args)
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError as error:
+            raise TypeError(f"ops.{name}{signature}: {error}.") from None
+        return run(*bound.args)
     op.__signature__ = signature
     op.__name__ = op.__qualname__ = name
     op.__doc__ = doc

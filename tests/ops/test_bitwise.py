@@ -1,4 +1,6 @@
 """minikeras.ops.bitwise: integer bit operations and integer arithmetic (gcd, lcm)."""
+import inspect
+
 import numpy as np
 import pytest
 
@@ -26,3 +28,17 @@ def test_invert_and_errors():
     with pytest.raises(TypeError, match="integer"):
         ops.bitwise_and(np.ones(2, "float32"), 1)
     assert ops.gcd(KerasTensor((None, 3), "int32"), A).shape == (None, 3)
+
+
+def test_factory_made_ops_take_kerass_argument_names():
+    # ops made by a factory (the bitwise ops, the numpy predicates) still have Keras's
+    # argument names, so keyword calls work and a wrong call names the op
+    assert list(inspect.signature(ops.gcd).parameters) == ["x1", "x2"]
+    assert list(inspect.signature(ops.bitwise_and).parameters) == ["x", "y"]
+    assert list(inspect.signature(ops.isnan).parameters) == ["x"]
+    assert list(inspect.signature(ops.isclose).parameters)[:2] == ["x1", "x2"]
+    assert int(ops.gcd(x1=np.array([12]), x2=np.array([8])).numpy()[0]) == 4
+    assert int(ops.bitwise_and(np.array([6]), y=np.array([3])).numpy()[0]) == 2
+    assert bool(ops.isnan(x=np.array([np.nan])).numpy()[0])
+    with pytest.raises(TypeError, match=r"ops\.gcd\(x1, x2\): missing a required argument: 'x2'"):
+        ops.gcd(np.array([1]))
