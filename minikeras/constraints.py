@@ -13,6 +13,7 @@ one on the variable. The formulas, defaults and configs are Keras 3's.
 import inspect
 
 from . import backend, ops
+from .common import registration
 
 
 class Constraint:
@@ -116,8 +117,6 @@ def serialize(constraint):
     """A constraint as Keras 3 writes it: ``{"module", "class_name", "config", "registered_name"}``."""
     if constraint is None:
         return None
-    # Imported here: saving sits downstream of this module; registration.py itself imports nothing.
-    from .saving import registration
     if inspect.isfunction(constraint):  # a plain function is saved by name, as Keras does
         return {"module": constraint.__module__, "class_name": "function", "config": constraint.__name__,
                 "registered_name": registration.get_registered_name(constraint)}
@@ -141,8 +140,6 @@ def deserialize(config, custom_objects=None):
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(f"Could not interpret constraint config: {config!r}. Expected a dict with "
                          "'class_name' and 'config'.")
-    # Imported here: saving sits downstream of this module; registration.py itself imports nothing.
-    from .saving import registration
     known = registration.all_custom_objects(custom_objects)
     if config["class_name"] == "function":
         fn = known.get(config.get("registered_name")) or known.get(config.get("config"))

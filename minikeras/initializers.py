@@ -6,7 +6,7 @@ seeded run repeats exactly.
 import numpy as np
 
 from . import backend
-from .utils import config as _config   # private name: Keras's module exports no helpers
+from .common import object_config as _config   # private name: Keras's module exports no helpers
 
 _rng = np.random.default_rng()
 

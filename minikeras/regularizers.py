@@ -2,7 +2,7 @@
 import numpy as np
 
 from . import backend, ops
-from .utils import config as _config   # private name: Keras's module exports no helpers
+from .common import object_config as _config   # private name: Keras's module exports no helpers
 
 
 class Regularizer:

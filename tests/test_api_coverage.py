@@ -44,6 +44,7 @@ _HELPER = "helper the package uses internally; visible in the namespace, not doc
 EXTENSIONS = {
     "": {"GradientTape": "TensorFlow's name for minikeras's tape; the book's training-loop chapters use it",
          "autograde": "the exercise grader (minikeras-grade, minikeras-release)",
+         "common": "minikeras's helpers that import nothing of minikeras (config, registry, progress bar)",
          "engine": "minikeras's implementation package (the book reads it)",
          "kernels": "minikeras's numba kernels (the book reads them)"},
     "ops": {"GradientTape": _AUTODIFF, "Tensor": _AUTODIFF, "Variable": _AUTODIFF, "apply": _AUTODIFF,

@@ -1,5 +1,5 @@
 """``ProgbarLogger``: prints ``Epoch 1/10`` and the progress bar; ``fit`` adds it when verbose."""
-from ..utils.progbar import Progbar, dynamic_display
+from ..common.progbar import Progbar, dynamic_display
 from .callback import Callback
 
 

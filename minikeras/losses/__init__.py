@@ -13,7 +13,7 @@ from .losses import (REDUCTIONS, BinaryCrossentropy, CategoricalCrossentropy, Ca
                      poisson, sparse_categorical_crossentropy, squared_hinge)
 from .imbalance_losses import (BinaryFocalCrossentropy, CategoricalFocalCrossentropy, Dice, Tversky,
                                binary_focal_crossentropy, categorical_focal_crossentropy, dice, tversky)
-from ..utils.config import object_config, object_from_config
+from ..common.object_config import object_config, object_from_config
 
 # Short names Keras accepts (Keras 2's and Keras 3's legacy aliases).
 mse = MSE = mean_squared_error

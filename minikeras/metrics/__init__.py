@@ -23,7 +23,7 @@ from .loss_metrics import (BinaryCrossentropy, CategoricalCrossentropy, Categori
                            squared_hinge)
 from .metric import Mean, MeanMetricWrapper, Metric, Sum
 from .regression_metrics import R2Score
-from ..utils.config import object_config, object_from_config
+from ..common.object_config import object_config, object_from_config
 
 mse = MSE = mean_squared_error
 mae = MAE = mean_absolute_error

@@ -5,9 +5,11 @@ kernel backend, ``minikeras.kernels.selected`` (numba or the numpy references, o
 interface): one record per layer call instead of one per elementary operation keeps
 the Python overhead per training step small.
 """
+import inspect
+
 import numpy as np
 
-from .. import activations, kernels
+from .. import kernels
 from ..kernels.activation_codes import LINEAR, RELU, SIGMOID, TANH
 from ..kernels.conv_geometry import conv_output_length, transpose_output_padding
 from . import activations as activation_ops
@@ -28,6 +30,28 @@ def fused_activation_code(activation):
         if activation is fn:
             return _FUSED_CODES[name]
     return None
+
+
+def unfused_activation(activation):
+    """The function an op applies after a kernel that could not fuse ``activation`` (None: linear).
+
+    The built-in layers pass the function itself (``keras.activations.get`` resolved the name).
+    A name given to these ops directly is looked up among ``ops.activations``, the functions
+    ``keras.activations`` re-exports: ``keras.activations`` is built on ops, so ops look the
+    name up one layer lower instead of importing it (that import would be a cycle).
+    """
+    if activation is None:
+        return activation_ops.linear
+    if isinstance(activation, dict):  # a serialized activation, {"class_name": ..., "config": name}
+        activation = activation.get("config", activation.get("class_name"))
+    if callable(activation):
+        return activation
+    public = isinstance(activation, str) and not activation.startswith("_")
+    fn = getattr(activation_ops, activation, None) if public else None
+    if not (inspect.isfunction(fn) and fn.__module__ == activation_ops.__name__):
+        raise ValueError(f"Unknown activation function: {activation!r}. Known activations: the functions "
+                         "of keras.activations (e.g. 'relu', 'softmax', 'gelu').")
+    return fn
 
 
 def dense(x, kernel, bias=None, activation=None):
@@ -56,14 +80,14 @@ def dense(x, kernel, bias=None, activation=None):
     args = (x, kernel) + ((bias,) if bias is not None else ())
     out = apply(forward, *args, shape_rule=rule)
     if code is None:
-        out = activations.get(activation)(out)
+        out = unfused_activation(activation)(out)
     return out
 
 
 def _activation_tail(out, activation, code):
     """Apply an activation the kernel could not fuse."""
     if code is None:
-        return activations.get(activation)(out)
+        return unfused_activation(activation)(out)
     return out
 
 
@@ -136,7 +160,7 @@ def conv_transpose(x, kernel, bias, output_hw, strides=(1, 1), padding="valid", 
 
     args = (x, kernel) + ((bias,) if bias is not None else ())
     out = apply(forward, *args, shape_rule=rule)
-    return activations.get(activation)(out) if activation is not None else out
+    return unfused_activation(activation)(out) if activation is not None else out
 
 
 def depthwise_conv(x, depthwise_kernel, bias=None, strides=(1, 1), padding="valid", dilation_rate=(1, 1),
@@ -161,7 +185,7 @@ def depthwise_conv(x, depthwise_kernel, bias=None, strides=(1, 1), padding="vali
 
     args = (x, depthwise_kernel) + ((bias,) if bias is not None else ())
     out = apply(forward, *args, shape_rule=rule)
-    return activations.get(activation)(out) if activation is not None else out
+    return unfused_activation(activation)(out) if activation is not None else out
 
 
 def _tuple(value, n):

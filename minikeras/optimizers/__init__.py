@@ -8,7 +8,7 @@ from .nadam import Nadam
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
-from ..utils.config import object_config
+from ..common.object_config import object_config
 
 _BY_NAME = {"sgd": SGD, "rmsprop": RMSprop, "adam": Adam, "adamw": AdamW, "adagrad": Adagrad,
             "adadelta": Adadelta, "nadam": Nadam, "adamax": Adamax, "lion": Lion}

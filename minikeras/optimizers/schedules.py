@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from ..utils.config import object_config, object_from_config
+from ..common.object_config import object_config, object_from_config
 
 
 class LearningRateSchedule:

@@ -21,7 +21,7 @@ from ..engine.model import Functional, Model
 from ..engine.sequential import Sequential
 from . import keras_format, legacy_h5, serialization
 from .object_serialization import deserialize_keras_object, serialize_keras_object
-from .registration import (CustomObjectScope, custom_object_scope, get_custom_objects,
+from ..common.registration import (CustomObjectScope, custom_object_scope, get_custom_objects,
                            get_registered_name, get_registered_object, register_keras_serializable)
 from .safe_mode import enable_unsafe_deserialization
 from .serialization import deserialize_layer, serialize_layer

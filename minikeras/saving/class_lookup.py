@@ -9,7 +9,7 @@ from .. import layers
 from ..engine.layer import Layer
 from ..engine.model import Functional, Model
 from ..engine.sequential import Sequential
-from . import registration
+from ..common import registration
 
 
 def builtin_layer_classes():

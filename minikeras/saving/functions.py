@@ -15,7 +15,7 @@ names into the functions themselves (when loading), so ``from_config`` receives 
 import types
 
 from .. import activations, losses, metrics
-from . import registration
+from ..common import registration
 
 
 def serialize_function(fn):

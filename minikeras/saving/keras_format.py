@@ -30,17 +30,18 @@ import zipfile
 
 import numpy as np
 
+from ..common import registration
+from ..common.registration import CustomObjectScope
 from ..engine.layer import Layer
 from ..engine.model import Functional
 from ..engine.trainer import Trainer
 from ..layers.recurrent import RNNBase
 from ..layers.wrappers import Bidirectional, Wrapper
 from ..version import __version__
-from . import registration, serialization
+from . import serialization
 from .files import atomic_write, check_readable
 from .functions import is_builtin_function, serialize_function
 from .object_serialization import deserialize_keras_object
-from .registration import CustomObjectScope
 
 CONFIG_FILENAME = "config.json"
 METADATA_FILENAME = "metadata.json"

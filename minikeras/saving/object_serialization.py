@@ -20,8 +20,8 @@ import numpy as np
 
 from .. import constraints, initializers, losses, metrics, optimizers, regularizers
 from ..engine.layer import Layer
-from ..utils.config import object_from_config
-from . import registration
+from ..common.object_config import object_from_config
+from ..common import registration
 from .functions import resolve_function, serialize_function
 from .serialization import deserialize_layer, serialize_layer
 

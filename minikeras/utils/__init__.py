@@ -1,5 +1,10 @@
 """Utilities: plot_model, model_to_dot, to_categorical, set_random_seed, pad_sequences, normalize,
-is_keras_tensor, clear_session, PyDataset (alias Sequence)."""
+is_keras_tensor, clear_session, PyDataset (alias Sequence), and the custom-object and
+object-serialization functions of ``keras.saving``, which Keras 3 exports here too.
+
+This package sits at the top of the import order (it gathers names from the engine and
+``saving``), so no module of a lower layer imports from it: the helpers they need live in
+``minikeras.common``."""
 import gc
 import random
 
@@ -8,6 +13,9 @@ import numpy as np
 from .. import backend, initializers
 from ..engine.data_adapters.py_dataset_adapter import PyDataset, Sequence  # noqa: F401
 from ..engine.tensor import KerasTensor as _KerasTensor  # private: keras.utils has no KerasTensor
+from ..saving import (CustomObjectScope, custom_object_scope, deserialize_keras_object,  # noqa: F401
+                      get_custom_objects, get_registered_name, get_registered_object,
+                      register_keras_serializable, serialize_keras_object)
 from .numerical_utils import normalize  # noqa: F401
 from .sequence_utils import pad_sequences  # noqa: F401
 
@@ -61,24 +69,3 @@ def clear_session(free_memory=True):
     backend.clear_session()
     if free_memory:
         gc.collect()
-
-
-
-# Keras 3 exports the custom-object and object-serialization functions from keras.utils too.
-# They live in minikeras.saving, which is built on top of the engine, while utils.config is
-# imported by the lowest layers (initializers): importing saving here would be a cycle, so
-# these names are looked up in minikeras.saving on first use (PEP 562 module __getattr__).
-_FROM_SAVING = ("CustomObjectScope", "custom_object_scope", "get_custom_objects", "get_registered_name",
-                "get_registered_object", "register_keras_serializable", "serialize_keras_object",
-                "deserialize_keras_object")
-
-
-def __getattr__(name):
-    if name in _FROM_SAVING:
-        from .. import saving   # at first use: see the comment above _FROM_SAVING
-        return getattr(saving, name)
-    raise AttributeError(f"module 'minikeras.utils' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(list(globals()) + list(_FROM_SAVING))

@@ -3,7 +3,7 @@ results on both kernel backends."""
 import numpy as np
 import pytest
 
-from minikeras import kernels, ops
+from minikeras import activations, kernels, ops
 from minikeras.engine.tensor import KerasTensor
 
 
@@ -56,3 +56,14 @@ def test_dense_applies_an_activation_the_kernels_cannot_fuse(activation):
     expected = {"relu": np.maximum(x, 0), None: x,
                 "softmax": np.exp(x) / np.exp(x).sum(axis=1, keepdims=True)}[activation]
     np.testing.assert_allclose(y, expected, rtol=1e-6, atol=1e-7)
+
+
+def test_a_name_the_kernels_cannot_fuse_is_an_activation_of_ops():
+    """ops sit below keras.activations, so they look names up among ops.activations."""
+    x = np.linspace(-1, 1, 12, dtype="float32").reshape(3, 4)
+    w = np.eye(4, dtype="float32")
+    np.testing.assert_allclose(np.asarray(ops.nn.dense(x, w, activation="swish")),
+                               np.asarray(activations.swish(x)), rtol=1e-6)
+    for bad in ("np", "apply", "_one", "no_such_activation"):
+        with pytest.raises(ValueError, match="Unknown activation function"):
+            ops.nn.dense(x, w, activation=bad)

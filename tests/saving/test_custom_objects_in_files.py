@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import minikeras as keras
-from minikeras.saving import registration
+from minikeras.common import registration
 
 
 @pytest.fixture(autouse=True)
