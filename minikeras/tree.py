@@ -2,7 +2,7 @@
 
 Layers take and return tensors in nested Python containers (``[a, b]``,
 ``{"title": t, "body": b}``, ``((h, c), y)``); losses and data come the same way.
-Rather than every module writing its own recursive loop, they all use these four
+Rather than every module writing its own recursive loop, they all use these
 functions, as Keras 3 does with ``keras.tree``:
 
 * ``flatten(s)``: the leaves, in order (dicts by insertion order);
@@ -11,7 +11,10 @@ functions, as Keras 3 does with ``keras.tree``:
   ``is_leaf=`` a container the predicate accepts counts as one leaf (a shape such as
   ``[None, 32]``, a JSON record such as ``{"class_name": ..., "config": ...}``);
 * ``map_shape_structure(fn, s)``: the same, but a shape tuple such as ``(None, 32)``
-  counts as one leaf (shapes are tuples, so the plain walkers would descend into them).
+  counts as one leaf (shapes are tuples, so the plain walkers would descend into them);
+* ``traverse(fn, s, top_down=False)``: ``fn`` sees the containers too and may replace
+  any of them, for rewrites that change the structure itself (a tuple written out as a
+  list, a key dropped from a config dict).
 
 Only ``list``, ``tuple`` and ``dict`` are containers; everything else (``None``,
 arrays, tensors, strings) is a leaf. A namedtuple keeps its type.
@@ -91,6 +94,30 @@ def map_structure(fn, *structures, is_leaf=None):
 def map_shape_structure(fn, structure):
     """Like ``map_structure`` with one structure, but a shape tuple is a leaf."""
     return map_structure(fn, structure, is_leaf=is_shape_tuple)
+
+
+def traverse(fn, structure, top_down=True):
+    """``fn`` applied to every sub-structure, containers as well as leaves (Keras 3's
+    ``tree.traverse``); whatever ``fn`` returns, other than None, takes that sub-structure's place.
+
+    Top down, ``fn(s)`` returning None means "go inside ``s``" (a container is rebuilt from its
+    traversed items; a leaf stays); a value replaces ``s`` and its inside is not visited.
+    Bottom up (``top_down=False``), the items of ``s`` are traversed first and ``fn`` gets ``s``
+    rebuilt from them; None keeps that rebuilt ``s``. Either way ``fn`` cannot turn a value into
+    None (None means "no change").
+    """
+    if top_down:
+        replaced = fn(structure)
+        if replaced is not None:
+            return replaced
+    if isinstance(structure, dict):
+        structure = {key: traverse(fn, value, top_down) for key, value in structure.items()}
+    elif isinstance(structure, (list, tuple)):
+        structure = _same_type(structure, [traverse(fn, item, top_down) for item in structure])
+    if top_down:
+        return structure
+    replaced = fn(structure)
+    return structure if replaced is None else replaced
 
 
 def _check_same_keys(structures):

@@ -62,3 +62,42 @@ def test_is_leaf_makes_a_container_one_leaf():
     assert out == ["leaf", {"a": "leaf"}, (1, 2)]
     assert tree.map_structure(len, [[1, 2], [3]], is_leaf=lambda x: isinstance(x, list) and x != [[1, 2], [3]]) \
         == [2, 1]
+
+
+def test_traverse_top_down_replaces_or_goes_inside():
+    Point = namedtuple("Point", "x y")
+    structure = {"a": [1, (2, 3)], "b": Point(4, {"skip": [5]})}
+    seen = []
+
+    def fn(s):
+        seen.append(s)
+        if isinstance(s, dict) and "skip" in s:
+            return "replaced"          # not visited inside
+        return s * 10 if isinstance(s, int) else None
+    out = tree.traverse(fn, structure)
+    assert out == {"a": [10, (20, 30)], "b": Point(40, "replaced")}
+    assert type(out["b"]) is Point
+    assert [5] not in seen and seen[0] is structure
+
+
+def test_traverse_bottom_up_sees_containers_rebuilt_from_their_items():
+    seen = []
+
+    def fn(s):
+        seen.append(s)
+        if isinstance(s, tuple):
+            return list(s)             # a container rewritten: what map_structure cannot do
+        if isinstance(s, dict):
+            return {k: v for k, v in s.items() if k != "drop"}
+        return None                    # keep
+    out = tree.traverse(fn, {"t": (1, (2,)), "drop": 3, "k": [None]}, top_down=False)
+    assert out == {"t": [1, [2]], "k": [None]}
+    assert seen[:4] == [1, 2, (2,), (1, [2])]  # items first, then their container rebuilt from them
+    assert tree.traverse(lambda s: None, 7, top_down=False) == 7
+
+
+@settings(deadline=None, derandomize=True, max_examples=100)
+@given(structures)
+def test_traverse_that_changes_nothing_is_the_identity(structure):
+    assert tree.traverse(lambda s: None, structure) == structure
+    assert tree.traverse(lambda s: None, structure, top_down=False) == structure

@@ -6,6 +6,7 @@ own (shared-object ids, unset initializer options) that is removed.
 """
 import inspect
 
+from .. import tree
 from ..engine.layer import _ALLOWED_KWARGS, Layer
 from ..engine.model import Functional, Model
 from ..engine.sequential import Sequential
@@ -69,12 +70,19 @@ _INITIALIZER_EXTRAS = ("input_axes", "output_axes")
 
 def clean(value):
     """Remove what Keras adds for its own bookkeeping: shared-object ids, and the
-    initializer options ``input_axes``/``output_axes`` when unset."""
-    if isinstance(value, list):
-        return [clean(v) for v in value]
+    initializer options ``input_axes``/``output_axes`` when unset.
+
+    A ``tree.traverse`` bottom up: each dict of the config, its items already clean, is
+    rewritten as a record (keys dropped), which a same-shape ``map_structure`` could not do.
+    """
+    return tree.traverse(_clean_record, value, top_down=False)
+
+
+def _clean_record(value):
+    """One dict of ``clean``'s walk without Keras's bookkeeping (None for anything else: kept)."""
     if not isinstance(value, dict):
-        return value
-    cleaned = {k: clean(v) for k, v in value.items() if k != "shared_object_id"}
+        return None
+    cleaned = {k: v for k, v in value.items() if k != "shared_object_id"}
     if str(cleaned.get("module", "")).startswith("keras.initializers") and isinstance(cleaned.get("config"), dict):
         inner = cleaned["config"]
         for key in _INITIALIZER_EXTRAS:

@@ -36,7 +36,14 @@ LEGACY_KERAS_VERSION = "2.2.4"
 
 # ------------------------------------------------------------------ Keras 2 configs
 def _legacy_value(value):
-    """Keras 3 nested configs to Keras 2's: no module/registered_name, dtype as a string."""
+    """Keras 3 nested configs to Keras 2's: no module/registered_name, dtype as a string.
+
+    Written by hand, not on ``tree``: here a dict is a config record, and its kind decides
+    both which keys survive (a ``{"module", "class_name", "config", ...}`` record keeps two)
+    and whether to go inside at all (a nested layer's record is kept whole, DTypePolicy
+    becomes its name). ``tree.traverse`` can either replace a record or descend into it,
+    not drop keys and descend into the ones kept.
+    """
     if isinstance(value, list):
         return [_legacy_value(v) for v in value]
     if not isinstance(value, dict):

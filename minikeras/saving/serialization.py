@@ -16,6 +16,7 @@ import inspect
 
 import numpy as np
 
+from .. import tree
 from ..engine.functional_config import short as _short
 from ..engine.functional_config import to_shape as _to_shape
 from ..engine.input_layer import InputLayer
@@ -49,13 +50,23 @@ def serialize_layer(layer):
 
 
 def to_json_safe(value, where="the config"):
-    """Tuples become lists and numpy scalars Python numbers; anything else unknown is an error."""
+    """``value`` as a JSON file can hold it: tuples become lists, dict keys strings, numpy scalars
+    Python numbers, arrays and objects with ``get_config()`` records; anything else is an error.
+
+    A ``tree.traverse`` bottom up: a container's items are made safe before the container itself
+    is rewritten (a tuple into a list), which a same-shape ``map_structure`` could not do.
+    """
+    return tree.traverse(lambda item: _json_safe_item(item, where), value, top_down=False)
+
+
+def _json_safe_item(value, where):
+    """One sub-structure of ``to_json_safe``'s walk, its items already safe (None: keep it)."""
     if value is None or isinstance(value, (bool, int, float, str)):
-        return value
+        return None
     if isinstance(value, (list, tuple)):
-        return [to_json_safe(v, where) for v in value]
+        return list(value)
     if isinstance(value, dict):
-        return {str(k): to_json_safe(v, where) for k, v in value.items()}
+        return {str(k): v for k, v in value.items()}
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, np.ndarray):
