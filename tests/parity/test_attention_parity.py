@@ -13,7 +13,7 @@ os.environ.setdefault("KERAS_BACKEND", "torch")
 keras = pytest.importorskip("keras")
 
 import minikeras  # noqa: E402
-from tests.test_attention import transformer_encoder  # noqa: E402
+from tests.layers.test_attention import transformer_encoder  # noqa: E402
 
 RTOL, ATOL = 1e-4, 1e-5
 

@@ -7,7 +7,6 @@ shuffling, index shifting, filtering, splitting -- is Keras's own code.
 """
 import importlib
 import os
-import sys
 
 import numpy as np
 import pytest
@@ -17,8 +16,7 @@ keras = pytest.importorskip("keras")
 
 import minikeras  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(__file__)))
-from test_datasets_keras_cache import fake_imdb, idx_gz, ragged, write_cifar10, cifar_batch  # noqa: E402
+from tests.datasets.test_keras_cache import fake_imdb, idx_gz, ragged, write_cifar10, cifar_batch  # noqa: E402
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ outputs for every deterministic layer, adapt() learns the same statistics, and t
 sampling behind the random image layers equals ``keras.ops.image.affine_transform``.
 
 StringLookup, IntegerLookup, Hashing and TextVectorization need TensorFlow in Keras 3; they
-are checked against Keras's documented outputs in tests/test_preprocessing.py.
+are checked against Keras's documented outputs in tests/layers/test_preprocessing.py.
 
     KERAS_BACKEND=torch PYTHONPATH=. python -m pytest tests/parity/test_preprocessing_parity.py
 """

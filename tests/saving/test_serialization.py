@@ -93,7 +93,7 @@ WRAPPER_CASES = {
 }
 NOT_LAYERS = {"Layer", "InputLayer", "Functional", "Model", "Sequential", "Input"}
 # Keras 3 implements these with TensorFlow, which the parity environment does not have;
-# tests/test_preprocessing.py checks them against the outputs Keras documents.
+# tests/layers/test_preprocessing.py checks them against the outputs Keras documents.
 NEEDS_TENSORFLOW = {"Hashing", "IntegerLookup", "StringLookup", "TextVectorization"}
 
 

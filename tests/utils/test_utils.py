@@ -1,5 +1,5 @@
 """minikeras.utils: normalize, is_keras_tensor, clear_session (pad_sequences has
-tests/test_sequence_utils.py), and models.save_model."""
+tests/utils/test_sequence_utils.py), and models.save_model."""
 import numpy as np
 import pytest
 
