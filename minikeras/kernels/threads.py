@@ -40,6 +40,10 @@ def num_threads():
 
 def batch_parts(n, flops):
     """[(b0, b1)] ranges of n rows or images, one per thread (one range when not worth splitting)."""
+    if flops < 2 * MIN_FLOPS_PER_PART or n < 2:
+        # Most calls of a small model: answered without reading the environment and asking the
+        # OS for the CPU count (2-3 us, paid by every layer of every step otherwise).
+        return [(0, n)]
     return split(n, max(1, int(min(num_threads(), n, flops // MIN_FLOPS_PER_PART))))
 
 
