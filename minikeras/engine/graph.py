@@ -130,6 +130,7 @@ class Graph:
         self.output_names = [layer.name for layer in self.output_layers]
         self.execution_order = [node for depth in sorted(self.nodes_by_depth, reverse=True)
                                 for node in self.nodes_by_depth[depth] if not node.is_input]
+        self._plan = _execution_plan(self.inputs, self.execution_order, self.outputs)
 
     # -------------------------------------------------------------------- the walk
     def run(self, inputs, fn):
@@ -140,13 +141,20 @@ class Graph:
 
         What a "value" is belongs to ``fn``: arrays give the model's outputs (the model's
         ``fn`` keeps the masks beside them), KerasTensors its output shapes, new layers'
-        outputs a clone of the model."""
-        values = {id(t): v for t, v in zip(self.inputs, inputs)}
-        for node in self.execution_order:
-            outputs = fn(node, [values[id(t)] for t in node.input_tensors])
-            for t, v in zip(node.output_tensors, outputs):
-                values[id(t)] = v
-        return [values[id(t)] for t in self.outputs]
+        outputs a clone of the model.
+
+        The values live in a list of slots, one per tensor of the graph, and each step of
+        the plan (``_execution_plan``) says which slots a node reads and fills."""
+        if len(inputs) != len(self.inputs):
+            raise ValueError(f"graph.run: the graph has {len(self.inputs)} input(s), "
+                             f"received {len(inputs)} value(s).")
+        steps, output_slots, slot_count = self._plan
+        values = list(inputs) + [None] * (slot_count - len(inputs))
+        for node, input_slots, node_output_slots in steps:
+            outputs = fn(node, [values[i] for i in input_slots])
+            for i, v in zip(node_output_slots, outputs):
+                values[i] = v
+        return [values[i] for i in output_slots]
 
     @property
     def input_keys(self):
@@ -155,6 +163,29 @@ class Graph:
         if isinstance(self.input_structure, dict):
             return list(self.input_structure)
         return list(self.input_names)
+
+
+def _execution_plan(inputs, execution_order, outputs):
+    """The walk of ``Graph.run`` worked out once: ``(steps, output_slots, slot_count)``.
+
+    Why it exists: a model runs its graph at every training step and every predicted
+    batch, and its tensors never change. Finding each value by the tensor's identity in
+    a dict costs a hash lookup per input and output of every node, every time. Instead
+    every tensor gets a number (a slot) once, here: the inputs first, then each node's
+    outputs in execution order. A step is ``(node, input_slots, output_slots)``, and
+    ``run`` only indexes a list. The plan belongs to the ``Graph``, which never changes:
+    a model whose layers change (``Sequential.add``) gets a new ``Graph``, hence a new plan.
+    """
+    slots = {id(t): i for i, t in enumerate(inputs)}
+    steps = []
+    for node in execution_order:
+        input_slots = [slots[id(t)] for t in node.input_tensors]
+        output_slots = []
+        for t in node.output_tensors:
+            slots[id(t)] = len(slots)
+            output_slots.append(slots[id(t)])
+        steps.append((node, input_slots, output_slots))
+    return steps, [slots[id(t)] for t in outputs], len(slots)
 
 
 def _check_tensors(tensors, kind):

@@ -19,11 +19,15 @@ from .tensor import Tensor, convert_to_tensor
 
 def apply(forward, *args, shape_rule=None, **kwargs):
     """Run ``forward`` on the values of ``args``; symbolic inputs give a symbolic output."""
-    if builtins.any(isinstance(a, KerasTensor) for a in args):
-        return _symbolic(forward, args, kwargs, shape_rule)
-    tensors = [convert_to_tensor(a) for a in args]
-    if builtins.any(type(a) in (int, float) for a in args):
-        tensors = _weak_scalars(args, tensors)
+    tensors = list(args)
+    for a in args:
+        if not isinstance(a, Tensor):   # the common case, all Tensors, needs no conversion
+            if builtins.any(isinstance(a, KerasTensor) for a in args):
+                return _symbolic(forward, args, kwargs, shape_rule)
+            tensors = [convert_to_tensor(a) for a in args]
+            if builtins.any(type(a) in (int, float) for a in args):
+                tensors = _weak_scalars(args, tensors)
+            break
     try:
         value, backward = forward(*[t.value for t in tensors], **kwargs)
     except TypeError as e:

@@ -64,7 +64,7 @@ def dense(x, kernel, bias=None, activation=None):
 
     def forward(x, kernel, *bias_arg):
         b = bias_arg[0] if bias_arg else None
-        x2d = x.reshape(-1, x.shape[-1])
+        x2d = x if x.ndim == 2 else x.reshape(-1, x.shape[-1])
         y = kernels.selected.dense_forward(x2d, kernel, b, LINEAR if code is None else code)
 
         def backward(g):
@@ -72,7 +72,7 @@ def dense(x, kernel, bias=None, activation=None):
                 x2d, kernel, y, g.reshape(y.shape), LINEAR if code is None else code, b is not None, need_dx)
             grads = (dx.reshape(x.shape) if need_dx else None, dk)
             return grads + ((db,) if b is not None else ())
-        return y.reshape(x.shape[:-1] + (kernel.shape[-1],)), backward
+        return (y if x.ndim == 2 else y.reshape(x.shape[:-1] + (kernel.shape[-1],))), backward
 
     def rule(x_shape, k_shape, *b_shape):
         return tuple(x_shape[:-1]) + (k_shape[-1],)
