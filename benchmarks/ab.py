@@ -12,7 +12,9 @@ rounds of (after round median / before round median).
     /work/venv/bin/python benchmarks/ab.py main my-branch --models mlp cnn --repeat 3
 
 ``BEFORE`` and ``AFTER`` are git revisions of this repository; AFTER defaults to the
-working tree. Only minikeras runs (no PyTorch, no Keras).
+working tree. Only minikeras runs (no PyTorch, no Keras). ``--method`` times another call
+than ``train_on_batch``: ``predict_on_batch`` on the same batch, or ``predict`` over
+10,000 rows of the model's input (batch size 32, as Keras's default).
 """
 import argparse
 import json
@@ -23,10 +25,13 @@ import subprocess
 import sys
 import tempfile
 
+import numpy as np
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
+PREDICT_ROWS = 10_000
 ROUNDS = {"mlp": (30, 20), "cnn": (12, 4), "lstm": (20, 10), "resnet": (8, 3), "mnist_mlp": (30, 10)}
 
 
@@ -44,15 +49,26 @@ def copy_package(revision, name, into):
     os.rename(os.path.join(unpack, "minikeras"), os.path.join(into, name))
 
 
-def compare(model_name, before, after):
+def step_function(model, method, x, y):
+    """The call ``--method`` times, on one model."""
+    if method == "train_on_batch":
+        return lambda: model.train_on_batch(x, y)
+    if method == "predict_on_batch":
+        return lambda: model.predict_on_batch(x)
+    rows = np.random.default_rng(0).random((PREDICT_ROWS,) + x.shape[1:], dtype=np.float32)
+    return lambda: model.predict(rows, verbose=0)
+
+
+def compare(model_name, before, after, method="train_on_batch"):
     import bench
     import models as M
     x, y = M.batch(model_name)
     steps = {}
     for label, package in (("before", before), ("after", after)):
-        model = M.build_keras(model_name, package)
-        steps[label] = (lambda m: (lambda: m.train_on_batch(x, y)))(model)
+        steps[label] = step_function(M.build_keras(model_name, package), method, x, y)
     rounds, per_round = ROUNDS[model_name]
+    if method == "predict":   # 10,000 rows: one call is a few hundred batches
+        rounds, per_round = max(6, rounds // 4), 2
     medians, alltimes = bench.interleaved(steps, rounds, per_round, warm=5, settle=0.05)
     ratios = [a / b for a, b in zip(medians["after"], medians["before"])]
     return {"before_ms": 1000 * statistics.median(medians["before"]),
@@ -67,6 +83,7 @@ def main():
     p.add_argument("after", nargs="?", help="git revision (default: the working tree)")
     p.add_argument("--models", nargs="+", default=["mlp", "cnn"], choices=sorted(ROUNDS))
     p.add_argument("--repeat", type=int, default=1, help="comparisons per model")
+    p.add_argument("--method", default="train_on_batch", choices=["train_on_batch", "predict_on_batch", "predict"])
     args = p.parse_args()
     work = tempfile.mkdtemp(prefix="mk-ab-")
     try:
@@ -77,8 +94,8 @@ def main():
         import mk_before
         for model_name in args.models:
             for _ in range(args.repeat):
-                result = compare(model_name, mk_before, mk_after)
-                print(json.dumps({"model": model_name, **{k: round(v, 4) for k, v in result.items()},
+                result = compare(model_name, mk_before, mk_after, args.method)
+                print(json.dumps({"model": model_name, "method": args.method, **{k: round(v, 4) for k, v in result.items()},
                                   "loadavg": os.getloadavg()}), flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import tree
 from ..callbacks import CallbackList
+from ..kernels.blas import limited_blas_threads
 from ..ops.tensor import Tensor
 from .data_adapters import ArrayDataAdapter, PyDatasetAdapter, get_data_adapter
 from .data_adapters.data_adapter_utils import check_batch_size, is_dataset_like, unpack_validation_data
@@ -150,9 +151,14 @@ class Loops:
         cbs.on_test_end(dict(logs))
         return logs
 
+    @limited_blas_threads
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Run the model on ``x`` in batches of ``batch_size`` (32) and return numpy arrays.
-        ``x`` may also be a source of batches (their targets, if any, are ignored)."""
+        ``x`` may also be a source of batches (their targets, if any, are ignored).
+
+        BLAS is limited once for the whole loop (``kernels/blas.py``), not once per batch:
+        each change of OpenBLAS's thread count costs a few microseconds, more on a busy
+        machine, and a batch of a small model takes only about a hundred."""
         batch_size = check_batch_size(batch_size)
         verbose = 1 if verbose == "auto" else int(verbose)
         data = EpochIterator(get_data_adapter(self.name, x, prepare=self._prepare_inputs, batch_size=batch_size),

@@ -85,6 +85,28 @@ def test_graph_run_walks_each_call_once_with_any_kind_of_value():
     assert model.graph.run([(None, 4)], shapes) == [(None, 3)]
 
 
+def test_graph_run_reads_each_value_from_the_call_that_made_it():
+    """The walk's plan (one slot per tensor) keeps a shared layer's two calls, a layer with
+    two outputs, a model input that is also an output and repeated inputs apart."""
+    x, z = Input((2,), name="x"), Input((2,), name="z")
+    shared = Dense(2, name="shared")
+    first, second = shared(x), shared(z)
+    left, right = layers.Lambda(lambda t: [t * 2, t * 3], name="split")(first)
+    total = layers.add([left, right, second, second], name="total")
+    model = Model([x, z], [total, x, right], name="plan")
+
+    def trace(node, values):   # a value is the expression that computes it
+        name = node.outbound_layer.name
+        args = ", ".join(values)
+        return [f"{name}:{i}({args})" for i in range(len(node.output_tensors))]
+
+    assert model.graph.run(["x", "z"], trace) == [
+        "total:0(split:0(shared:0(x)), split:1(shared:0(x)), shared:0(z), shared:0(z))", "x",
+        "split:1(shared:0(x))"]
+    with pytest.raises(ValueError, match="2 input"):
+        model.graph.run(["x"], trace)
+
+
 def test_graph_run_on_arrays_is_the_model_output():
     model = _two_branch_model()
     data = np.random.rand(2, 4).astype("float32")
