@@ -18,6 +18,8 @@ Parts (``--parts``, default all but ``tests``):
 * ``memory`` peak resident memory (ru_maxrss) of a process that trains one model for N steps.
 * ``gemm``   a Dense forward and a convolution's im2col GEMM against a bare numpy matmul of the
   same shapes (float32 GFLOP/s).
+* ``predict`` ``model.predict`` over 10,000 MNIST-shaped rows against PyTorch's loop over the
+  same batches of 32 (not in the default parts).
 * ``tests``  wall time of ``python -m pytest -q -p no:cacheprovider`` (once).
 
 Prints a markdown report; ``--json PATH`` also writes the raw numbers.
@@ -338,6 +340,38 @@ def run_gemm(args):
     return out
 
 
+# ============================================================================ predict over a dataset
+PREDICT_ROWS = 10_000
+
+
+def run_predict(args):
+    """``model.predict`` over 10,000 MNIST-shaped rows (MNIST MLP, Keras's default batch of 32)
+    against PyTorch's loop over the same batches (eval mode, ``no_grad``), interleaved in one
+    process. Needs torch only (no Keras): ratio = minikeras / PyTorch, median over rounds."""
+    import numpy as np
+    import torch
+    torch.set_num_threads(2)
+    import minikeras
+    import models as M
+
+    rows = np.random.default_rng(0).random((PREDICT_ROWS, 784), dtype=np.float32)
+    mk = M.build_keras("mnist_mlp", minikeras)
+    tm, _ = M.build_torch("mnist_mlp")
+    tm.eval()
+    rows_t = torch.from_numpy(rows)
+
+    def torch_loop():
+        with torch.no_grad():
+            return np.concatenate([tm(rows_t[i:i + 32]).numpy() for i in range(0, PREDICT_ROWS, 32)])
+
+    timed = interleaved({"minikeras": lambda: mk.predict(rows, verbose=0), "pytorch": torch_loop},
+                        args.predict_rounds, 2, warm=1, settle=args.settle)
+    out = summarize(timed)
+    print(f"# predict {PREDICT_ROWS} rows: " + ", ".join(f"{k} {v['ms']:.1f} ms" for k, v in out.items()),
+          file=sys.stderr, flush=True)
+    return out
+
+
 # ============================================================================ test suite
 def run_tests(args):
     t = time.perf_counter()
@@ -457,6 +491,12 @@ def report(res):
             cells = [f"{fmt(r[fw]['peak_mb'], 0)} (+{fmt(r[fw]['peak_mb'] - r[fw]['after_import_mb'], 0)})"
                      if "peak_mb" in r[fw] else "error" for fw in MEMORY_CODE]
             lines.append(f"| {LABELS[name]} | " + " | ".join(cells) + " |")
+    if "predict" in res:
+        r = res["predict"]
+        lines.append("")
+        lines.append(f"- `model.predict` over {PREDICT_ROWS:,} MNIST rows (MNIST MLP, batch 32): minikeras "
+                     f"{fmt(r['minikeras']['ms'])} ms, PyTorch loop {fmt(r['pytorch']['ms'])} ms, ratio "
+                     f"{fmt(r['pytorch']['ratio'])} (fastest calls {fmt(r['pytorch']['min_ratio'])})")
     if "tests" in res:
         t = res["tests"]
         lines.append("")
@@ -468,7 +508,7 @@ def report(res):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--parts", nargs="+", default=["steps", "start", "memory", "gemm"],
-                   choices=["steps", "start", "memory", "gemm", "tests"])
+                   choices=["steps", "start", "memory", "gemm", "predict", "tests"])
     p.add_argument("--models", nargs="+", default=MODELS, choices=MODELS)
     p.add_argument("--backends", nargs="+", default=["torch", "jax"])
     p.add_argument("--rounds", type=int, default=15, help="interleaved rounds per model")
@@ -478,12 +518,15 @@ def main():
     p.add_argument("--start-reps", type=int, default=2, help="cold starts (each followed by 2 warm)")
     p.add_argument("--memory-steps", type=int, default=20)
     p.add_argument("--gemm-rounds", type=int, default=15)
+    p.add_argument("--predict-rounds", type=int, default=9, help="rounds of the predict part")
     p.add_argument("--json", help="also write the raw results here")
     p.add_argument("--worker", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.worker == "steps":
         return worker_steps(args)
 
+    if "predict" in args.parts and not _importable("torch"):
+        sys.exit("benchmarks/bench.py --parts predict needs torch in this venv.")
     if "steps" in args.parts and not (_importable("torch") and _importable("keras")):
         sys.exit("benchmarks/bench.py --parts steps needs torch and keras in this venv (pip install torch keras; "
                  "jax too for the Keras jax backend), e.g. PYTHONPATH=. /work/kvenv/bin/python benchmarks/bench.py")
