@@ -250,8 +250,10 @@ class Optimizer:
                     "it was originally built with. When working with a new set of variables, you should "
                     "recreate a new optimizer instance.")
             value = var.value
-            if g.dtype != value.dtype or not g.flags.c_contiguous:
-                g = np.ascontiguousarray(g, dtype=value.dtype)
+            if not isinstance(g, np.ndarray) or g.dtype != value.dtype or not g.flags.c_contiguous:
+                # np.array, not np.ascontiguousarray: the gradient of a 0-d weight (a numpy
+                # scalar) must stay 0-d, and ascontiguousarray would make it 1-d
+                g = np.array(g, dtype=value.dtype, order="C")
             if decay and self._use_weight_decay(var):
                 value *= value.dtype.type(1.0 - decay * lr)
             self._update(i, g, value, lr)
