@@ -77,16 +77,11 @@ def _serialize_call_value(value, indices):
 
 
 def serialize_node(node, indices):
-    """One call of a layer: ``{"args": [...], "kwargs": {...}}`` with tensors as references."""
-    structure = node.input_structure
-    kwargs = {k: v for k, v in node.arguments.items() if k != "args" and not (k == "mask" and v is None)}
-    # A layer that takes extra input tensors as a keyword (an RNN's initial_state) keeps them
-    # as inputs after the first; Keras passes them as that keyword.
-    keyword = node.outbound_layer.extra_inputs_keyword
-    if keyword and isinstance(structure, list) and len(structure) > 1:
-        structure, kwargs[keyword] = structure[0], list(structure[1:])
-    args = [structure] + list(node.arguments.get("args", ()))
-    return {"args": _serialize_call_value(args, indices), "kwargs": _serialize_call_value(kwargs, indices)}
+    """One call of a layer: ``{"args": [...], "kwargs": {...}}``, the arguments as they were
+    given, with each tensor as a reference. A ``mask=None`` the engine passed is not written."""
+    kwargs = {k: v for k, v in node.call_kwargs.items() if not (k == "mask" and v is None)}
+    return {"args": _serialize_call_value(list(node.call_args), indices),
+            "kwargs": _serialize_call_value(kwargs, indices)}
 
 
 def functional_to_config(model):

@@ -26,7 +26,7 @@ class InputLayer(Layer):
         self.sparse = sparse
         self.built = True
         tensor = KerasTensor(batch_input_shape, self.dtype, name=name)
-        Node(self, [], [tensor])
+        Node(self, output_tensors=[tensor])
 
     def get_config(self):
         return {"batch_shape": list(self._batch_input_shape), "dtype": self.dtype,

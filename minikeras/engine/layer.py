@@ -30,11 +30,6 @@ class Layer:
     ``compute_output_shape`` (optional: when absent the output shape is found by running
     ``call`` on symbolic tensors), and ``get_config``."""
 
-    # A layer that takes extra input tensors through a keyword (an RNN's ``initial_state``)
-    # names it here: a call then records them as inputs after the first, and a config
-    # writes them back as that keyword, as Keras does.
-    extra_inputs_keyword = None
-
     def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
         unknown = set(kwargs) - _ALLOWED_KWARGS
         if unknown:
@@ -218,15 +213,24 @@ class Layer:
     def compute_mask(self, inputs, mask=None):
         return mask if self.supports_masking else None
 
-    def __call__(self, inputs, *args, **kwargs):
+    def __call__(self, *args, **kwargs):
+        if args:
+            inputs, args, first_keyword = args[0], args[1:], None
+        else:  # the first argument given by name, ``mha(query=q, value=v)``
+            first_keyword = _first_call_parameter(type(self))
+            if first_keyword not in kwargs:
+                raise TypeError(f"Layer {self.name} was called without inputs: pass them as the first "
+                                f"argument of the call (or as `{first_keyword}=`).")
+            kwargs = dict(kwargs)
+            inputs = kwargs.pop(first_keyword)
         flat = tree.flatten(inputs)
         symbolic = [isinstance(t, KerasTensor) for t in flat]
-        if any(symbolic):
+        if any(symbolic) or _has_keras_tensors(args, kwargs):
             if not all(symbolic):
                 raise ValueError(
                     f"Layer {self.name} was called with a mix of symbolic tensors (from Input) and "
                     "arrays. Pass all inputs as tensors made from keras.Input, or all as arrays.")
-            return self._functional_call(inputs, args, kwargs)
+            return self._functional_call(inputs, args, kwargs, first_keyword)
         # As Keras: the outermost call starts with no losses from earlier calls (inner calls keep
         # adding to them, so a layer called twice in one call contributes both losses).
         global _eager_depth
@@ -245,12 +249,12 @@ class Layer:
         self.assert_input_compatibility(inputs)
         return self.call(inputs, *args, **self._call_kwargs(kwargs))
 
-    def _functional_call(self, inputs, args, kwargs):
-        if any(isinstance(t, KerasTensor) for t in tree.flatten(list(args))):
-            raise TypeError(
-                f"Layer {self.name} was called with symbolic tensors as extra positional arguments. "
-                "minikeras's functional graph follows the tensors of the first argument only: pass them "
-                f"together, e.g. {self.name}([targets, logits]), and unpack the list in call().")
+    def _functional_call(self, inputs, args, kwargs, first_keyword=None):
+        """A call on KerasTensors: build from the first argument's shapes, find the output
+        tensors, and record the call, every argument as given, as a ``Node``.
+
+        Tensors in the other arguments (``layer(targets, logits)``, ``mha(q, v, key=k)``,
+        ``rnn(x, initial_state=s)``) are inputs of the node too: the graph follows them."""
         self.assert_input_compatibility(inputs)
         if not self.built:
             self._maybe_build(tree.map_structure(lambda t: t.shape, inputs))
@@ -262,10 +266,10 @@ class Layer:
             return outputs
         flat_in = tree.flatten(inputs)
         flat_out = tree.flatten(outputs)
-        arguments = dict(kwargs)
-        if args:
-            arguments["args"] = args
-        Node(self, flat_in, flat_out, arguments, input_structure=inputs)
+        if first_keyword is None:
+            Node(self, (inputs,) + tuple(args), kwargs, flat_out)
+        else:  # recorded as given: every argument by name
+            Node(self, args, {first_keyword: inputs, **kwargs}, flat_out, first_keyword=first_keyword)
         masks = [getattr(t, "_keras_mask", None) for t in flat_in]
         out_mask = self.compute_mask(unpack_singleton(list(flat_in)), unpack_singleton(masks))
         for t, m in zip(flat_out, tree.flatten(out_mask) if isinstance(out_mask, list) else [out_mask] * len(flat_out)):
@@ -369,6 +373,12 @@ class Layer:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
 
+def _has_keras_tensors(args, kwargs):
+    """True if a KerasTensor is anywhere in the positional or keyword arguments."""
+    return (bool(args) and any(isinstance(t, KerasTensor) for t in tree.flatten(list(args)))) or \
+        (bool(kwargs) and any(isinstance(t, KerasTensor) for t in tree.flatten(kwargs)))
+
+
 def _unique(items):
     seen, out = set(), []
     for item in items:
@@ -389,6 +399,16 @@ def _shapes_to_tensors(shapes, dtype):
 
 
 _CALL_ARGS = {}
+_FIRST_PARAMETER = {}
+
+
+def _first_call_parameter(cls):
+    """The name of ``call``'s first argument (``inputs``, ``query``...)."""
+    if cls not in _FIRST_PARAMETER:
+        params = [p for p in inspect.signature(cls.call).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        _FIRST_PARAMETER[cls] = params[1].name if len(params) > 1 else "inputs"
+    return _FIRST_PARAMETER[cls]
 
 
 def _call_arguments(cls):

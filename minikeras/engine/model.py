@@ -12,6 +12,7 @@ outputs returns a ``Functional``, which is a ``Model`` too. Both are Layers (a m
 be called inside another model) and Trainers (``compile``/``fit``/``evaluate``/``predict``).
 """
 import functools
+import inspect
 
 from .. import backend, tree
 from ..ops.tensor import convert_to_tensor
@@ -19,7 +20,7 @@ from .functional_config import functional_from_config, functional_to_config, is_
 from .graph import Graph
 from .input_checks import check_input_shapes, match_inputs
 from .layer import Layer, _call_arguments, unpack_singleton
-from .node import Node
+from .node import Node, keras_tensors_in
 from .saving_hooks import saving_function
 from .summary import print_summary
 from .trainer import Trainer
@@ -182,9 +183,8 @@ class Functional(Model):
         """The model called on new KerasTensors: the same walk, each layer making its
         output tensors from its input tensors."""
         def call_node(node, values):
-            x = tree.pack_sequence_as(node.input_structure, values)
-            kwargs = {k: v for k, v in node.arguments.items() if k != "args"}
-            return tree.flatten(node.outbound_layer._symbolic_call(x, kwargs, node.arguments.get("args", ())))
+            x, args, kwargs = node.split_arguments(values)
+            return tree.flatten(node.outbound_layer._symbolic_call(x, kwargs, args))
 
         flat = match_inputs(self, inputs)
         return tree.pack_sequence_as(self.graph.output_structure, self.graph.run(flat, call_node))
@@ -217,20 +217,26 @@ def _graph_version(cls):
 
 def _call_layer(training, masks, node, values):
     """Run one recorded call on values: the same arguments as when the model was defined,
-    plus ``training``, and the input masks if the definition had any."""
+    plus ``training``, and the input masks if the definition had any.
+
+    Masks, as in Keras 3: the masks of the first argument's tensors go to ``mask=``; a call
+    with several tensor arguments also gets, for each argument ``name`` whose tensors carry
+    masks, their masks as ``name_mask=`` when ``call`` takes that keyword (MultiHeadAttention's
+    ``query_mask``, ``value_mask``, ``key_mask``)."""
     layer = node.outbound_layer
-    structure = node.input_structure
-    x = tree.pack_sequence_as(structure, values) if tree.is_nested(structure) else values[0]
-    kwargs = dict(node.arguments)
-    call_args = kwargs.pop("args", ())
+    x, call_args, kwargs = node.split_arguments(values)
     accepted = _call_arguments(type(layer))
     if training is not None and ("training" in accepted or "**" in accepted):
         kwargs["training"] = training
     in_masks = None
-    if any(t._keras_mask is not None for t in node.input_tensors):
-        in_masks = unpack_singleton([masks.get(id(t)) for t in node.input_tensors])
-        if "mask" in accepted:
+    first = tree.flatten(node.first_argument)
+    if any(getattr(t, "_keras_mask", None) is not None for t in first):
+        in_masks = unpack_singleton([masks.get(id(t)) for t in first])
+        if "mask" in accepted and kwargs.get("mask") is None:
             kwargs["mask"] = in_masks
+    for name, tensors in _masked_tensor_arguments(node):
+        if kwargs.get(name + "_mask") is None:
+            kwargs[name + "_mask"] = unpack_singleton([masks.get(id(t)) for t in tensors])
     outputs = tree.flatten(layer.call(x, *call_args, **kwargs))
     if any(t._keras_mask is not None for t in node.output_tensors):
         out_mask = layer.compute_mask(x, in_masks)
@@ -238,3 +244,27 @@ def _call_layer(training, masks, node, values):
         for t, m in zip(node.output_tensors, flat_masks):
             masks[id(t)] = m
     return outputs
+
+
+def _masked_tensor_arguments(node):
+    """``[(argument name, its KerasTensors)]`` for the call's tensor arguments that carry a mask
+    and whose ``name_mask`` keyword ``call`` accepts; empty unless the call has several tensor
+    arguments. Worked out once per node: the names come from binding the call's signature."""
+    cached = getattr(node, "_masked_arguments", None)
+    if cached is not None:
+        return cached
+    found = []
+    if len(node.input_tensors) > 1 and not node.is_model_internal:
+        layer = node.outbound_layer
+        try:
+            bound = inspect.signature(layer.call).bind(*node.call_args, **node.call_kwargs).arguments
+        except TypeError:
+            bound = {}
+        tensor_arguments = {name: keras_tensors_in(value) for name, value in bound.items()}
+        tensor_arguments = {name: ts for name, ts in tensor_arguments.items() if ts}
+        accepted = _call_arguments(type(layer))
+        if len(tensor_arguments) > 1:
+            found = [(name, ts) for name, ts in tensor_arguments.items()
+                     if name + "_mask" in accepted and any(t._keras_mask is not None for t in ts)]
+    node._masked_arguments = found
+    return found

@@ -3,21 +3,44 @@
 A layer called twice (a shared layer) has two nodes but one set of weights. Nodes, not
 layers, are the vertices of the model graph: that keeps the graph acyclic even when a
 layer is reused. The constructor does the wiring and nothing else.
+
+A node keeps the call's arguments as they were given, positional (``call_args``) and
+keyword (``call_kwargs``), with the KerasTensors in place: ``layer(targets, logits)``,
+``mha(query, value, key=k, attention_mask=m)`` and ``rnn(x, initial_state=[h, c])`` are
+all recorded as written, as Keras 3's ``Node`` does. Its *inputs* are every KerasTensor
+found anywhere in those arguments, in Keras 3's order: the positional arguments first,
+then the keyword arguments by sorted name (dicts anywhere are walked by sorted key).
+Running the node puts values where the tensors were (``arguments_with``).
 """
-from .tensor import KerasHistory
+from .. import tree
+from .tensor import KerasHistory, KerasTensor
+
+
+def keras_tensors_in(structure):
+    """The KerasTensors of a nested structure, in Keras 3's order (dicts by sorted key),
+    which is the order summaries show them in and configs refer to them."""
+    if isinstance(structure, dict):
+        return [t for key in sorted(structure, key=str) for t in keras_tensors_in(structure[key])]
+    if isinstance(structure, (list, tuple)):
+        return [t for item in structure for t in keras_tensors_in(item)]
+    return [structure] if isinstance(structure, KerasTensor) else []
 
 
 class Node:
     is_model_internal = False   # True only for a graph model's own node 0 (see ``internal``)
 
-    def __init__(self, layer, input_tensors, output_tensors, arguments=None, input_structure=None):
+    def __init__(self, layer, call_args=(), call_kwargs=None, output_tensors=(), first_keyword=None):
         self.outbound_layer = layer
-        self.input_tensors = list(input_tensors)
+        self.call_args = tuple(call_args)
+        self.call_kwargs = dict(call_kwargs or {})
+        # The name of the first argument when the call gave it by name (``mha(query=q, ...)``)
+        self.first_keyword = first_keyword
+        self.input_tensors = keras_tensors_in([list(self.call_args), self.call_kwargs])
         self.output_tensors = list(output_tensors)
-        self.arguments = dict(arguments or {})
-        # How the inputs were passed (one tensor, a list, a dict), to call the layer the same way.
-        self.input_structure = input_structure
-        # Where each input came from: (layer, node index, tensor index), in call order.
+        # The common call, ``layer(x)`` with x one tensor, is rebuilt without walking anything.
+        self._single_tensor = (len(self.call_args) == 1 and not self.call_kwargs
+                               and isinstance(self.call_args[0], KerasTensor))
+        # Where each input came from: (layer, node index, tensor index), in input order.
         histories = [t._keras_history for t in self.input_tensors]
         self.inbound_layers = [h.layer for h in histories]
         self.node_indices = [h.node_index for h in histories]
@@ -39,11 +62,41 @@ class Node:
         node = cls.__new__(cls)
         node.outbound_layer = model
         node.input_tensors, node.output_tensors = list(inputs), list(outputs)
-        node.arguments, node.input_structure = {}, None
+        node.call_args, node.call_kwargs, node._single_tensor = (list(inputs),), {}, False
+        node.first_keyword = None
         node.inbound_layers, node.node_indices, node.tensor_indices = [], [], []
         node.is_model_internal = True
         model._inbound_nodes.append(node)
         return node
+
+    # -------------------------------------------------------------------- the recorded call
+    @property
+    def first_argument(self):
+        """The call's first positional argument (the ``inputs`` of most layers): the input
+        shapes a layer is built from and the masks it receives come from it."""
+        if self.first_keyword is not None:
+            return self.call_kwargs[self.first_keyword]
+        return self.call_args[0] if self.call_args else None
+
+    def split_arguments(self, values):
+        """``(first argument, other positional arguments, keyword arguments)`` of this call
+        with ``values`` in place: the form ``Layer.call(inputs, *args, **kwargs)`` takes."""
+        args, kwargs = self.arguments_with(values)
+        if self.first_keyword is not None:
+            return kwargs.pop(self.first_keyword), args, kwargs
+        return args[0], args[1:], kwargs
+
+    def arguments_with(self, values):
+        """``(args, kwargs)`` of this call with ``values`` (one per ``input_tensors``, in
+        order) where the KerasTensors were; everything else (options, constants) as recorded."""
+        if self._single_tensor:
+            return (values[0],), {}
+        by_tensor = {id(t): v for t, v in zip(self.input_tensors, values)}
+
+        def fill(x):
+            return by_tensor[id(x)] if isinstance(x, KerasTensor) else x
+        args = tuple(tree.map_structure(fill, list(self.call_args)))
+        return args, tree.map_structure(fill, self.call_kwargs)
 
     @property
     def is_input(self):

@@ -285,12 +285,11 @@ class MultiHeadAttention(Layer):
     (heads, key_dim), ``key/...``, ``value/...`` (value_dim), ``attention_output/kernel``
     (heads, value_dim, dim_q), ``attention_output/bias``.
 
-    Why ``__call__`` is overridden: the engine records one input structure per call, so the
-    tensors given as separate arguments (query, value, key, masks) are gathered into one
-    dict; ``call`` unpacks it. Non-tensor options stay keyword arguments.
+    A call is recorded as written (``mha(q, v)``, ``mha(query=q, value=v, key=k,
+    attention_mask=m)``), so its config is Keras's and files cross both ways. The masks
+    that query, value and key carry reach ``call`` as ``query_mask``, ``value_mask`` and
+    ``key_mask``, as in Keras 3.
     """
-
-    _TENSOR_ARGS = ("query", "value", "key", "query_mask", "value_mask", "key_mask", "attention_mask")
 
     def __init__(self, num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True, output_shape=None,
                  attention_axes=None, kernel_initializer="glorot_uniform", bias_initializer="zeros",
@@ -335,30 +334,29 @@ class MultiHeadAttention(Layer):
         self._rng = _DropoutGenerator(seed)
         self.supports_masking = True
 
+    keras2_tensor_arguments = ("value", "key")   # a Keras 2 (.h5) config lists [query, value, key]
+
     # -------------------------------------------------------------------- calling
-    def __call__(self, query, value=None, key=None, query_mask=None, value_mask=None, key_mask=None,
-                 attention_mask=None, return_attention_scores=False, training=None, use_causal_mask=False,
-                 **kwargs):
-        if isinstance(query, dict):  # a call replayed from a saved minikeras config
-            packed = dict(query)
-        elif isinstance(query, (list, tuple)):  # replayed from a Keras 2 style (.h5) config
-            packed = self._from_tensor_list(query)
-        else:
-            if value is None:
-                raise ValueError(f"Layer {self.name} (MultiHeadAttention) needs a `value` tensor: "
-                                 "call it as layer(query, value) (self-attention: layer(x, x)).")
-            given = dict(query=query, value=value, key=key, query_mask=query_mask, value_mask=value_mask,
-                         key_mask=key_mask, attention_mask=attention_mask)
-            packed = {name: t for name, t in given.items() if t is not None}
-            if len(packed) > 2 and "key" not in packed:
-                # With any mask present the key is always recorded, so a Keras 2 style config
-                # (a plain list of tensors) still reads back unambiguously.
-                packed = {"query": query, "value": value, "key": value,
-                          **{k: v for k, v in packed.items() if k not in ("query", "value")}}
-        options = dict(kwargs, return_attention_scores=return_attention_scores, use_causal_mask=use_causal_mask)
-        if training is not None:
-            options["training"] = training
-        return super().__call__(packed, **options)
+    def __call__(self, *args, **kwargs):
+        """Calls as Keras takes them (positionally or by name, recorded as given), plus two
+        older forms read back from files: a dict of the tensors (minikeras configs written
+        before calls kept their arguments) and a list ``[query, value(, key)]`` (Keras 2
+        style ``.h5`` configs, which keep no names). An unbuilt layer is built here, from
+        the shapes of query, value and key: the engine builds from the first argument only."""
+        if args and isinstance(args[0], (dict, list, tuple)):
+            older = dict(args[0]) if isinstance(args[0], dict) else self._from_tensor_list(args[0])
+            args = (older.pop("query", None), older.pop("value", None)) + tuple(args[1:])
+            kwargs = {**older, **kwargs}
+        names = ("query", "value", "key")
+        given = dict(zip(names, args))
+        given.update({name: kwargs[name] for name in names if name in kwargs})
+        if given.get("query") is None or given.get("value") is None:
+            raise ValueError(f"Layer {self.name} (MultiHeadAttention) needs a `query` and a `value` tensor: "
+                             "call it as layer(query, value) (self-attention: layer(x, x)).")
+        if not self.built:
+            key = given.get("key")
+            self.build(np.shape(given["query"]), np.shape(given["value"]), None if key is None else np.shape(key))
+        return super().__call__(*args, **kwargs)
 
     def _from_tensor_list(self, tensors):
         if not 2 <= len(tensors) <= 3:
@@ -369,22 +367,6 @@ class MultiHeadAttention(Layer):
                 "to keep mask tensors.")
         return dict(zip(("query", "value", "key"), tensors))
 
-    def _unpack(self, inputs, mask):
-        """The tensors of the packed call, plus the masks the graph carried to query/value/key."""
-        tensors = dict(inputs)
-        unknown = set(tensors) - set(self._TENSOR_ARGS)
-        if unknown:
-            raise ValueError(f"Layer {self.name}: unknown inputs {sorted(unknown)}; MultiHeadAttention "
-                             f"takes {list(self._TENSOR_ARGS)}.")
-        carried = {}
-        if mask is not None:
-            masks = list(mask) if isinstance(mask, (list, tuple)) else [mask]
-            carried = dict(zip(list(tensors), masks))
-        for name in ("query", "value", "key"):
-            if tensors.get(f"{name}_mask") is None and carried.get(name) is not None:
-                tensors[f"{name}_mask"] = carried[name]
-        return tensors
-
     # -------------------------------------------------------------------- weights
     def build(self, query_shape, value_shape=None, key_shape=None):
         if isinstance(query_shape, dict):
@@ -394,6 +376,10 @@ class MultiHeadAttention(Layer):
             raise ValueError(f"Layer {self.name}: build(query_shape, value_shape, key_shape=None) needs "
                              "the value's shape too.")
         query_shape, value_shape = tuple(query_shape), tuple(value_shape)
+        # Keras 3's build config: the shapes build() was given, by argument name
+        self._build_shapes_dict = {"query_shape": query_shape, "value_shape": value_shape}
+        if key_shape is not None:
+            self._build_shapes_dict["key_shape"] = tuple(key_shape)
         key_shape = value_shape if key_shape is None else tuple(key_shape)
         if value_shape[1:-1] != key_shape[1:-1]:
             raise ValueError(f"Layer {self.name}: all dimensions of `value` and `key`, except the last one, "
@@ -433,11 +419,25 @@ class MultiHeadAttention(Layer):
             weight.path = f"{self.name}/{weight.path}"
         self.built = True
 
+    def get_build_config(self):
+        """``{"shapes_dict": {"query_shape", "value_shape"(, "key_shape")}}``, as Keras 3 writes it."""
+        shapes = getattr(self, "_build_shapes_dict", None)
+        if shapes is None:
+            return None
+        return {"shapes_dict": {name: list(shape) for name, shape in shapes.items()}}
+
+    def build_from_config(self, config):
+        if "shapes_dict" in config:
+            self.build(**config["shapes_dict"])
+        elif config.get("input_shape") is not None:
+            self.build(config["input_shape"])
+
     # -------------------------------------------------------------------- the computation
-    def call(self, inputs, mask=None, return_attention_scores=False, training=None, use_causal_mask=False):
-        t = self._unpack(inputs, mask)
-        query, value = t["query"], t["value"]
-        key = t.get("key", value)
+    def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
+             attention_mask=None, return_attention_scores=False, training=None, use_causal_mask=False):
+        t = {"query_mask": query_mask, "value_mask": value_mask, "key_mask": key_mask,
+             "attention_mask": attention_mask}
+        key = value if key is None else key
         # 1. the boolean attention mask (batch, T..., S...), from every mask given
         attention_mask = None
         if not _is_symbolic(query, value, key):

@@ -10,7 +10,7 @@ from ..engine.layer import InputSpec, Layer
 
 
 class RNNBase(Layer):
-    extra_inputs_keyword = "initial_state"
+    keras2_tensor_arguments = ("initial_state",)   # a Keras 2 (.h5) config lists [inputs, *states]
     cell_type = "simple"
     gates = 1
 
@@ -64,13 +64,6 @@ class RNNBase(Layer):
     def state_count(self):
         return 2 if self.cell_type == "lstm" else 1
 
-    def __call__(self, inputs, initial_state=None, **kwargs):
-        # Initial states become extra inputs of the node, so the graph knows where they come from.
-        if initial_state is not None:
-            states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
-            inputs = [inputs] + states
-        return super().__call__(inputs, **kwargs)
-
     def assert_input_compatibility(self, inputs):
         sequence = inputs[0] if isinstance(inputs, (list, tuple)) else inputs
         super().assert_input_compatibility(sequence)
@@ -117,7 +110,9 @@ class RNNBase(Layer):
 
     def call(self, inputs, mask=None, training=None, initial_state=None):
         if isinstance(inputs, (list, tuple)):
-            inputs, initial_state = inputs[0], list(inputs[1:])
+            inputs, initial_state = inputs[0], list(inputs[1:])  # a Keras 2 style (.h5) call
+        elif initial_state is not None and not isinstance(initial_state, (list, tuple)):
+            initial_state = [initial_state]
         if isinstance(mask, list):
             mask = mask[0]
         if training and self.dropout:

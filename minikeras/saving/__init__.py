@@ -157,9 +157,8 @@ def _clone_functional(model, input_tensors, clone_function):
         layer = node.outbound_layer
         if id(layer) not in clones:
             clones[id(layer)] = clone_function(layer)
-        inputs = tree.pack_sequence_as(node.input_structure, values)
-        kwargs = {k: v for k, v in node.arguments.items() if k != "args"}
-        return tree.flatten(clones[id(layer)](inputs, *node.arguments.get("args", ()), **kwargs))
+        args, kwargs = node.arguments_with(values)
+        return tree.flatten(clones[id(layer)](*args, **kwargs))
 
     graph = model.graph
     outputs = graph.run(new_inputs, call_clone)

@@ -18,6 +18,7 @@ layers of ``model.layers`` that have weights), as Keras 2 and Keras 3 both do.
 Reading also accepts the ``.h5`` files Keras 3 writes (Keras 3 layer configs without
 ``module``, ``inbound_nodes`` as ``{"args", "kwargs"}``, weight names without ``:0``).
 """
+import inspect
 import json
 import warnings
 
@@ -25,6 +26,7 @@ import numpy as np
 
 from ..engine.input_layer import InputLayer
 from ..engine.model import Functional
+from ..engine.node import keras_tensors_in
 from ..engine.sequential import Sequential
 from ..version import __version__
 from . import serialization
@@ -93,14 +95,38 @@ def legacy_functional_config(model):
         config["inbound_nodes"] = []
         for node in layer._inbound_nodes:
             if node in nodes and not node.is_input:
-                kwargs = serialization.to_json_safe(
-                    {k: v for k, v in node.arguments.items() if k != "args" and v is not None},
-                    f"the call arguments of layer {layer.name}")
-                config["inbound_nodes"].append([entry(t, kwargs) for t in node.input_tensors])
+                tensors, options = _keras2_call(node)
+                kwargs = serialization.to_json_safe(options, f"the call arguments of layer {layer.name}")
+                config["inbound_nodes"].append([entry(t, kwargs) for t in tensors])
         layers.append(config)
     return {"name": model.name, "layers": layers,
             "input_layers": [entry(t) for t in model.inputs],
             "output_layers": [entry(t) for t in model.outputs]}
+
+
+def _keras2_call(node):
+    """A call in Keras 2's terms: one list of input tensors, and the keyword options.
+
+    Keras 2 kept no argument names for tensors: replaying a call passes them all as one list
+    (the first argument). The tensors of a later argument can only be written when the layer
+    reads them back from that list (``keras2_tensor_arguments``: MultiHeadAttention's value
+    and key, an RNN's initial_state); any other call needs the ``.keras`` format."""
+    layer = node.outbound_layer
+    tensors = keras_tensors_in(node.first_argument)
+    options = {k: v for k, v in node.call_kwargs.items() if v is not None and not keras_tensors_in(v)}
+    if len(tensors) == len(node.input_tensors):
+        return tensors, options
+    bound = inspect.signature(layer.call).bind(*node.call_args, **node.call_kwargs).arguments
+    readable = getattr(layer, "keras2_tensor_arguments", ())
+    for name, value in list(bound.items())[1:]:
+        found = keras_tensors_in(value)
+        if found and name not in readable:
+            raise ValueError(
+                f"Layer {layer.name} ({type(layer).__name__}) was called with tensors in its argument "
+                f"`{name}`, which the Keras 2 (.h5) format cannot record (it keeps one list of input "
+                "tensors per call, without argument names). Save the model in the .keras format.")
+        tensors += found
+    return tensors, options
 
 
 def legacy_sequential_config(model):

@@ -23,6 +23,7 @@ from ..engine.input_layer import InputLayer
 from ..engine.layer import Layer
 from ..engine.model import Functional, Model
 from ..engine.sequential import Sequential
+from ..engine.tensor import KerasTensor
 from ..layers.core import Lambda
 from ..layers.recurrent import RNNBase
 from .class_lookup import UnknownLayerError, find_class, is_builtin, keras_class_name, module_and_registered_name
@@ -103,8 +104,10 @@ def _build_config(layer):
     node = next((n for n in layer._inbound_nodes if n.input_tensors), None)
     if node is None:
         return None
-    shapes = [list(s) for s in node.input_shapes]
-    if isinstance(layer, RNNBase) or len(shapes) == 1 and not isinstance(node.input_structure, list):
+    # Built from its first argument (the engine's rule): its shape, or the list of its shapes
+    first = node.first_argument
+    shapes = [list(t.shape) for t in tree.flatten(first) if isinstance(t, KerasTensor)]
+    if isinstance(layer, RNNBase) or len(shapes) == 1 and not isinstance(first, (list, tuple, dict)):
         return {"input_shape": shapes[0]}
     return {"input_shape": shapes}
 

@@ -111,14 +111,61 @@ def test_weight_penalties_stay_in_layer_losses_at_every_call():
     assert len(layer.losses) == 1
 
 
-def test_symbolic_tensors_as_extra_positional_arguments_are_refused_clearly():
-    class Endpoint(layers.Layer):
-        def call(self, targets, logits):
-            return logits
+class TwoArgumentEndpoint(layers.Layer):
+    """The endpoint layer called as ``layer(targets, logits)``: two positional tensors."""
 
-    targets, inputs = keras.Input((2,)), keras.Input((2,))
-    with pytest.raises(TypeError, match=r"extra positional arguments.*\(\[targets, logits\]\)"):
-        Endpoint(name="e")(targets, inputs)
+    def call(self, targets, logits, sample_weight=None):
+        self.add_loss(keras.losses.BinaryCrossentropy(from_logits=True)(targets, logits, sample_weight))
+        return ops.softmax(logits)
+
+
+def two_argument_model(with_weights=False):
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input(shape=(3,), name="inputs")
+    targets = keras.Input(shape=(10,), name="targets")
+    weights = keras.Input(shape=(), name="weights") if with_weights else None
+    logits = layers.Dense(10)(inputs)
+    kwargs = {"sample_weight": weights} if with_weights else {}
+    predictions = TwoArgumentEndpoint(name="predictions")(targets, logits, **kwargs)
+    model_inputs = [inputs, targets] + ([weights] if with_weights else [])
+    return keras.Model(inputs=model_inputs, outputs=predictions)
+
+
+def test_an_endpoint_called_with_two_positional_tensors_trains_as_the_list_form():
+    """``Endpoint()(targets, logits)`` records both tensors: the graph reaches the targets
+    input, and training gives the same numbers as the one-list form of the guide."""
+    data = endpoint_data()
+    two, one = two_argument_model(), endpoint_model()
+    node = two.get_layer("predictions")._inbound_nodes[0]
+    assert [t.name for t in node.input_tensors] == ["targets", "dense_1" if "dense_1" in
+                                                    [l.name for l in two.layers] else node.input_tensors[1].name]
+    one.set_weights(two.get_weights())
+    for model in (two, one):
+        model.compile(optimizer="adam")
+    h_two = two.fit(data, epochs=3, batch_size=4, shuffle=False, verbose=0).history["loss"]
+    h_one = one.fit(data, epochs=3, batch_size=4, shuffle=False, verbose=0).history["loss"]
+    np.testing.assert_allclose(h_two, h_one, rtol=1e-6)
+    assert h_two[2] < h_two[0]
+
+
+def test_a_tensor_keyword_argument_is_an_input_of_the_call(tmp_path):
+    model = two_argument_model(with_weights=True)
+    data = endpoint_data()
+    weights = np.linspace(0, 1, 12).astype("float32")
+    model.compile(optimizer="sgd")
+    zero = model.evaluate({**data, "weights": np.zeros(12, "float32")}, batch_size=12, verbose=0)
+    full = model.evaluate({**data, "weights": weights}, batch_size=12, verbose=0)
+    assert zero == 0.0 and full > 0.0
+    config = model.get_config()
+    call = next(l for l in config["layers"] if l["name"] == "predictions")["inbound_nodes"][0]
+    assert [a["config"]["keras_history"][0] for a in call["args"]] == ["targets", model.layers[2].name]
+    assert call["kwargs"]["sample_weight"]["config"]["keras_history"] == ["weights", 0, 0]
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras",
+                                     custom_objects={"TwoArgumentEndpoint": TwoArgumentEndpoint})
+    loaded.compile(optimizer="sgd")
+    np.testing.assert_allclose(loaded.evaluate({**data, "weights": weights}, batch_size=12, verbose=0),
+                               full, rtol=1e-6)
 
 
 def test_a_loss_object_on_symbolic_tensors_gives_a_symbolic_loss():

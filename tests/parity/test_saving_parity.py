@@ -178,11 +178,7 @@ def test_keras_nested_h5_loads_in_minikeras(tmp_path):
 
 
 # Layers whose minikeras files Keras cannot read yet, and why.
-KERAS_TO_MINIKERAS_ONLY = {
-    "MultiHeadAttention": "minikeras records MultiHeadAttention's call as one dict of tensors (its engine keeps "
-                          "tensors only in a call's first argument); Keras reads query and value as separate "
-                          "arguments, so it cannot replay the call",
-}
+KERAS_TO_MINIKERAS_ONLY = {}
 
 
 @pytest.mark.parametrize("name", ALL_CASES)
