@@ -18,7 +18,7 @@ _tracing_depth = 0  # > 0 while some layer's call() runs on symbolic tensors to 
 _eager_depth = 0    # > 0 while some layer's call() runs on values (the outermost call resets losses)
 
 _ALLOWED_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "dtype", "name",
-                   "trainable", "weights", "input_dim", "autocast"}
+                   "trainable", "weights", "input_dim", "autocast", "activity_regularizer"}
 
 
 def unpack_singleton(x):
@@ -51,6 +51,8 @@ class Layer:
         self._outbound_nodes = []
         self._call_losses = []
         self._initial_weights = kwargs.get("weights")
+        # A penalty on the layer's outputs, added to its losses at every call (see add_activity_losses)
+        self.activity_regularizer = _get_regularizer(kwargs.get("activity_regularizer"))
 
         batch_input_shape = kwargs.get("batch_input_shape")
         if batch_input_shape is None and ("input_shape" in kwargs or "input_dim" in kwargs):
@@ -181,6 +183,21 @@ class Layer:
         if not isinstance(loss, KerasTensor):
             self._call_losses.append(loss)
 
+    def add_activity_losses(self, outputs):
+        """The activity regularizer's penalty on each output, divided by the batch size, added
+        as a loss of this call: Keras 3's rule (``Layer.__call__``), so the penalty's strength
+        does not depend on the batch size. Runs on values only: a symbolic call has no numbers."""
+        if self.activity_regularizer is None:
+            return
+        for output in tree.flatten(outputs):
+            if isinstance(output, KerasTensor) or not hasattr(output, "shape"):
+                continue
+            loss = self.activity_regularizer(output)
+            if len(output.shape) > 0:
+                batch = output.shape[0]
+                loss = loss / float(batch) if batch else loss * 0.0   # Keras's divide_no_nan
+            self.add_loss(loss)
+
     def _clear_losses(self):
         """Forget the add_loss values of the previous call, here and in every sublayer."""
         self._call_losses.clear()
@@ -247,7 +264,9 @@ class Layer:
         shapes = tree.map_structure(lambda t: t.shape, inputs)
         self._maybe_build(shapes)
         self.assert_input_compatibility(inputs)
-        return self.call(inputs, *args, **self._call_kwargs(kwargs))
+        outputs = self.call(inputs, *args, **self._call_kwargs(kwargs))
+        self.add_activity_losses(outputs)
+        return outputs
 
     def _functional_call(self, inputs, args, kwargs, first_keyword=None):
         """A call on KerasTensors: build from the first argument's shapes, find the output
@@ -363,7 +382,10 @@ class Layer:
         a Sequential writes it as an InputLayer, as Keras 3 does."""
         policy = {"module": "keras", "class_name": "DTypePolicy", "config": {"name": self.dtype},
                   "registered_name": None}
-        return {"name": self.name, "trainable": self.trainable, "dtype": policy}
+        config = {"name": self.name, "trainable": self.trainable, "dtype": policy}
+        if self.activity_regularizer is not None:   # written only when set, as Keras 3 does
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        return config
 
     @classmethod
     def from_config(cls, config):

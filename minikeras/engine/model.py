@@ -238,6 +238,7 @@ def _call_layer(training, masks, node, values):
         if kwargs.get(name + "_mask") is None:
             kwargs[name + "_mask"] = unpack_singleton([masks.get(id(t)) for t in tensors])
     outputs = tree.flatten(layer.call(x, *call_args, **kwargs))
+    layer.add_activity_losses(outputs)
     if any(t._keras_mask is not None for t in node.output_tensors):
         out_mask = layer.compute_mask(x, in_masks)
         flat_masks = out_mask if isinstance(out_mask, list) else [out_mask] * len(outputs)

@@ -304,8 +304,9 @@ class MultiHeadAttention(Layer):
                 raise ValueError(f"Received an invalid value for argument `{arg}` of MultiHeadAttention, "
                                  f"expected a positive integer. Received: {arg}={value!r}")
         super().__init__(**kwargs)
-        _refuse_unsupported(self.name, kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
-                          activity_regularizer=activity_regularizer)
+        _refuse_unsupported(self.name, kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
+        # As in Keras: not a penalty on the attention output, but on each projection's output
+        self._activity_regularizer = regularizers.get(activity_regularizer)
         if flash_attention:
             raise ValueError(f"Layer {self.name}: flash_attention=True is not available in minikeras "
                              "(it has no fused attention kernel); leave it None or False.")
@@ -401,7 +402,8 @@ class MultiHeadAttention(Layer):
         def projection(name, out_shape, in_axes=1, activation=None):
             return _HeadProjection(in_axes, out_shape, self.use_bias, self.kernel_initializer,
                                    self.bias_initializer, self.kernel_regularizer, self.bias_regularizer,
-                                   activation=activation, name=name, dtype=self.dtype)
+                                   activation=activation, name=name, dtype=self.dtype,
+                                   activity_regularizer=self._activity_regularizer)
 
         self.query_dense = projection("query", (self.num_heads, self.key_dim))
         self.query_dense.build(query_shape)
@@ -543,7 +545,7 @@ class MultiHeadAttention(Layer):
                 "bias_initializer": initializers.serialize(self.bias_initializer),
                 "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
                 "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "activity_regularizer": None, "kernel_constraint": None, "bias_constraint": None,
+                "activity_regularizer": regularizers.serialize(self._activity_regularizer), "kernel_constraint": None, "bias_constraint": None,
                 "seed": self.seed}
 
 

@@ -1,5 +1,6 @@
 """Noise layers that regularise while training and pass inputs through at inference:
-SpatialDropout1D/2D/3D, GaussianNoise, GaussianDropout, AlphaDropout.
+SpatialDropout1D/2D/3D, GaussianNoise, GaussianDropout, AlphaDropout; and
+ActivityRegularization, which passes inputs through and penalises their size.
 
 Each draws its noise from ``minikeras.random``. Given a ``seed`` it owns a
 ``SeedGenerator``, so its noise repeats from run to run and changes from step to step;
@@ -10,7 +11,7 @@ import math
 
 import numpy as np
 
-from .. import ops, random
+from .. import ops, random, regularizers
 from ..engine.layer import InputSpec, Layer
 from .core import Dropout
 
@@ -73,6 +74,33 @@ class SpatialDropout3D(_SpatialDropout):
     """Input (batch, dim1, dim2, dim3, channels): drops whole channels."""
 
     rank = 3
+
+
+class ActivityRegularization(Layer):
+    """The identity, with an L1/L2 penalty on its input added to the loss at every call
+    (``l1 * sum(|x|) + l2 * sum(x**2)``, divided by the batch size, as every layer's
+    ``activity_regularizer`` is)."""
+
+    def __init__(self, l1=0.0, l2=0.0, **kwargs):
+        kwargs.pop("activity_regularizer", None)   # its own l1/l2 say it (Keras writes neither)
+        super().__init__(activity_regularizer=regularizers.L1L2(l1=l1, l2=l2), **kwargs)
+        for arg, value in (("l1", l1), ("l2", l2)):
+            if not isinstance(value, (int, float, np.number)) or isinstance(value, bool) or value < 0:
+                raise ValueError(f"Layer {self.name}: `{arg}` must be a non-negative number, "
+                                 f"received {value!r}.")
+        self.l1, self.l2 = l1, l2
+        self.supports_masking = True
+
+    def call(self, inputs):
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("activity_regularizer", None)
+        return {**config, "l1": self.l1, "l2": self.l2}
 
 
 class GaussianNoise(Layer):

@@ -26,7 +26,6 @@ _KERAS_ONLY_OPTIONS = {
     "renorm": _off(False),
     "renorm_clipping": _off(None),
     "renorm_momentum": lambda v, config: not config.get("renorm"),
-    "activity_regularizer": _off(None),
     "ragged": _off(False),
     "optional": _off(False),
     "output_shape_type": lambda v, config: True,

@@ -58,6 +58,7 @@ LAYER_CASES = {
     "Cropping2D": ((5, 5, 3), dict(cropping=((1, 1), (0, 1))), "float"),
     "UpSampling1D": ((5, 3), dict(size=2), "float"),
     "UpSampling2D": ((3, 3, 2), dict(size=2), "float"),
+    "ActivityRegularization": ((4,), dict(l1=0.01, l2=0.02), "float"),
     "ReLU": ((4,), dict(max_value=6.0), "float"),
     "LeakyReLU": ((4,), dict(negative_slope=0.2), "float"),
     "PReLU": ((4,), {}, "float"),
