@@ -188,7 +188,10 @@ def _fused_loss(kernel, sparse, y_true, y_pred, sample_weight, reduction, kwargs
 
 
 def _function_op(kernel, y_true, y_pred, sparse=False, **kwargs):
-    """Per-sample loss values of a built-in loss function, differentiable."""
+    """Per-sample loss values of a built-in loss function, differentiable; on symbolic
+    tensors (inside a layer's call() while a functional model is built), their shape."""
+    if _is_symbolic(y_true, y_pred):
+        return _symbolic_loss(y_pred, None)
     if isinstance(y_pred, (list, tuple)) or not hasattr(y_pred, "shape"):
         y_pred = np.asarray(y_pred, dtype="float32")
     return _fused_loss(kernel, sparse, y_true, y_pred, None, "none", kwargs, kernel.__name__[:-7])

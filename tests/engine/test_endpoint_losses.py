@@ -173,3 +173,47 @@ def test_a_loss_object_on_symbolic_tensors_gives_a_symbolic_loss():
     assert keras.losses.MeanSquaredError()(y_true, y_pred).shape == ()
     assert keras.losses.MeanSquaredError(reduction=None)(y_true, y_pred).shape == (None,)
     assert keras.losses.BinaryCrossentropy(from_logits=True)(y_true, y_pred).shape == ()
+
+
+SYMBOLIC_LOSSES = {
+    "MeanSquaredError": lambda: keras.losses.MeanSquaredError(),
+    "MeanAbsoluteError": lambda: keras.losses.MeanAbsoluteError(),
+    "Huber": lambda: keras.losses.Huber(delta=0.5),
+    "CategoricalCrossentropy": lambda: keras.losses.CategoricalCrossentropy(from_logits=True),
+    "KLDivergence": lambda: keras.losses.KLDivergence(),
+    "CosineSimilarity": lambda: keras.losses.CosineSimilarity(),
+    "mean_squared_error (a function)": lambda: lambda t, p: ops.mean(keras.losses.mean_squared_error(t, p)),
+    "categorical_crossentropy (a function)": lambda: lambda t, p: ops.mean(
+        keras.losses.categorical_crossentropy(t, p, from_logits=True)),
+    "log_cosh (a function)": lambda: lambda t, p: ops.mean(keras.losses.log_cosh(t, p)),
+}
+
+
+@pytest.mark.parametrize("name", list(SYMBOLIC_LOSSES))
+def test_a_loss_called_on_symbolic_tensors_inside_call_becomes_the_training_loss(name):
+    """``self.add_loss(loss(targets, preds))`` inside call(): while the functional graph is
+    built it gives a symbolic value (and no loss is kept); when the model runs, the real one."""
+    make = SYMBOLIC_LOSSES[name]
+
+    class Endpoint(layers.Layer):
+        def call(self, targets, preds):
+            self.add_loss(make()(targets, preds))
+            return preds
+
+    keras.utils.set_random_seed(0)
+    inputs, targets = keras.Input((3,), name="inputs"), keras.Input((4,), name="targets")
+    preds = layers.Dense(4, name="dense")(inputs)
+    model = keras.Model([inputs, targets], Endpoint()(targets, preds))
+    assert model.losses == []
+    model.compile(optimizer="sgd")
+    rng = np.random.default_rng(1)
+    x, t = rng.random((8, 3)).astype("float32"), rng.random((8, 4)).astype("float32")
+    expected = float(np.asarray(convert(make()(t, model.predict([x, t], verbose=0)))))
+    np.testing.assert_allclose(model.evaluate([x, t], batch_size=8, verbose=0), expected, rtol=1e-5)
+    before = model.get_layer("dense").get_weights()[0].copy()
+    model.fit([x, t], batch_size=4, epochs=1, verbose=0)
+    assert not np.allclose(before, model.get_layer("dense").get_weights()[0])
+
+
+def convert(value):
+    return value.value if hasattr(value, "value") else value
