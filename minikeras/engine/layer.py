@@ -62,6 +62,13 @@ class Layer:
             batch_input_shape = (kwargs.get("batch_size"),) + tuple(input_shape)
         self._batch_input_shape = tuple(batch_input_shape) if batch_input_shape is not None else None
 
+    def __new__(cls, *args, **kwargs):
+        # As Keras 3's Operation.__new__: keep the constructor's arguments, so that a class
+        # of the user's without get_config() still has a config (see _auto_config).
+        instance = super().__new__(cls)
+        object.__setattr__(instance, "_constructor_arguments", (args, dict(kwargs)))
+        return instance
+
     # -- attribute tracking: sublayers and Variables assigned as attributes contribute their weights
     def __setattr__(self, name, value):
         if isinstance(value, Layer) and name != "_outer" and hasattr(self, "_tracked_layers"):
@@ -379,13 +386,61 @@ class Layer:
     # -------------------------------------------------------------------- config
     def get_config(self):
         """Keras 3's base config. An ``input_shape`` given to the layer is not part of it:
-        a Sequential writes it as an InputLayer, as Keras 3 does."""
+        a Sequential writes it as an InputLayer, as Keras 3 does.
+
+        A class of the user's that does not define ``get_config`` gets, as in Keras 3, the
+        arguments its constructor was called with (see ``_auto_config``)."""
         policy = {"module": "keras", "class_name": "DTypePolicy", "config": {"name": self.dtype},
                   "registered_name": None}
-        config = {"name": self.name, "trainable": self.trainable, "dtype": policy}
+        config = {"name": self.name}
+        if type(self).get_config is Layer.get_config and not type(self).__module__.startswith("minikeras."):
+            config.update(self._auto_config())
+            init = inspect.signature(type(self).__init__).parameters
+            if "name" not in init and not any(p.kind == p.VAR_KEYWORD for p in init.values()):
+                config.pop("name")   # __init__ could not take it back
+        config.update({"trainable": self.trainable, "dtype": policy})
         if self.activity_regularizer is not None:   # written only when set, as Keras 3 does
             config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         return config
+
+    def _auto_config(self):
+        """Keras 3's config of a class without ``get_config()``: the constructor's arguments
+        (defaults included, ``**kwargs`` spread out, ``name`` left to the base config), when
+        every one is a plain value (str, int, float, bool, None, or lists/dicts of them), so
+        that ``cls(**config)`` rebuilds the object. Otherwise a clear error, as Keras raises."""
+        cls = type(self)
+        args, kwargs = getattr(self, "_constructor_arguments", ((), {}))
+        signature = inspect.signature(cls.__init__)
+        params = list(signature.parameters.values())
+        if any(p.kind == p.POSITIONAL_ONLY for p in params[1:]) or \
+                any(p.kind == p.VAR_POSITIONAL for p in params) and len(args) > _named_positionals(params):
+            raise NotImplementedError(
+                f"Object {cls.__name__} was created with positional-only or variadic positional "
+                "arguments (*args) to __init__(), which the automatic config cannot record. Remove them "
+                f"from __init__(), or override get_config() (and from_config()).{_GET_CONFIG_EXAMPLE}")
+        try:
+            bound = signature.bind(None, *args, **kwargs)
+        except TypeError as e:
+            raise NotImplementedError(f"Object {cls.__name__}: its constructor's arguments cannot be "
+                                      f"recorded ({e}); override get_config().{_GET_CONFIG_EXAMPLE}") from None
+        bound.apply_defaults()
+        arguments = dict(bound.arguments)
+        arguments.pop(params[0].name)
+        for p in params:
+            if p.kind == p.VAR_KEYWORD:
+                arguments.update(arguments.pop(p.name, {}))
+            elif p.kind == p.VAR_POSITIONAL:
+                arguments.pop(p.name, None)
+        arguments.pop("name", None)
+        bad = [(k, v) for k, v in arguments.items()
+               if not all(isinstance(leaf, (str, int, float, bool, type(None))) for leaf in tree.flatten(v))]
+        if bad:
+            key, value = bad[0]
+            raise NotImplementedError(
+                f"Object {cls.__name__} was created by passing non-serializable argument values in "
+                f"__init__() ({key}={short_repr(value)}), and therefore the object must override "
+                f"get_config() in order to be serializable.{_GET_CONFIG_EXAMPLE}")
+        return arguments
 
     @classmethod
     def from_config(cls, config):
@@ -393,6 +448,26 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+_GET_CONFIG_EXAMPLE = """ For example:
+
+    class CustomLayer(keras.layers.Layer):
+        def __init__(self, arg1, arg2, **kwargs):
+            super().__init__(**kwargs)
+            self.arg1, self.arg2 = arg1, arg2
+
+        def get_config(self):
+            return {**super().get_config(), "arg1": self.arg1, "arg2": self.arg2}"""
+
+
+def _named_positionals(params):
+    return sum(1 for p in params[1:] if p.kind == p.POSITIONAL_OR_KEYWORD)
+
+
+def short_repr(value, limit=80):
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _has_keras_tensors(args, kwargs):

@@ -37,9 +37,11 @@ class Model(Trainer, Layer):
     graph = None   # a subclassed model's computation is its call(): there is no graph to read
 
     def __new__(cls, *args, **kwargs):
-        if _builds_a_graph(args, kwargs) and not issubclass(cls, Functional):
-            cls = Functional if cls is Model else _graph_version(cls)
-        return super().__new__(cls)
+        # Only Model itself turns into a Functional here: a subclass's own arguments (units=4)
+        # are not inputs and outputs; its __init__ passing them up makes it a graph model.
+        if cls is Model and _builds_a_graph(args, kwargs):
+            cls = Functional
+        return super().__new__(cls, *args, **kwargs)
 
     def __init__(self, *args, name=None, trainable=True, **kwargs):
         if _builds_a_graph(args, kwargs):
@@ -103,14 +105,6 @@ class Model(Trainer, Layer):
     def _build_for_data(self, input_shape):
         """Make the graph of a model that gets it from its first data (a Sequential without
         an input shape). Other models have nothing to build here."""
-
-    def get_config(self):
-        if type(self).get_config is not Model.get_config:
-            return Layer.get_config(self)   # reached by super() from a subclass's own get_config
-        raise NotImplementedError(
-            f"Model {self.name} is a subclassed model without a graph of layers, so it has no "
-            "config to write. Define get_config() (and from_config()) on your Model subclass, or "
-            "build the model as Model(inputs, outputs), or save only its weights with save_weights().")
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
@@ -202,7 +196,9 @@ class Functional(Model):
 
 
 def _builds_a_graph(args, kwargs):
-    return bool(args) or "inputs" in kwargs or "outputs" in kwargs
+    """Keras 3's test for ``Model(inputs, outputs)``: two positional arguments, or one and
+    ``outputs=``, or both by name."""
+    return len(args) == 2 or (len(args) == 1 and "outputs" in kwargs) or ("inputs" in kwargs and "outputs" in kwargs)
 
 
 def _graph_version(cls):

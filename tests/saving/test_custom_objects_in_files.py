@@ -85,7 +85,83 @@ def test_unregistered_subclassed_model_needs_custom_objects(tmp_path):
     np.testing.assert_allclose(loaded(x), model(x), rtol=1e-6)
 
 
-def test_subclassed_model_without_get_config_is_still_refused(tmp_path):
+class ScaledDense(keras.layers.Layer):
+    """A custom layer without get_config(): its config is its constructor's arguments."""
+
+    def __init__(self, units, scale=2.0, activation=None, **kwargs):
+        super().__init__(**kwargs)
+        self.units, self.scale, self.activation = units, scale, activation
+
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(input_shape[-1], self.units), name="w")
+
+    def call(self, x):
+        y = keras.ops.matmul(x, self.w) * self.scale
+        return keras.activations.get(self.activation)(y)
+
+
+class TwoLayers(keras.Model):
+    """A subclassed model without get_config(), built from plain arguments."""
+
+    def __init__(self, units, hidden=(3, 2), **kwargs):
+        super().__init__(**kwargs)
+        self.units, self.hidden = units, hidden
+        self.inner = [keras.layers.Dense(h, activation="relu") for h in hidden]
+        self.out = keras.layers.Dense(units)
+
+    def call(self, x):
+        for layer in self.inner:
+            x = layer(x)
+        return self.out(x)
+
+
+def test_a_layer_without_get_config_writes_its_constructor_arguments(tmp_path):
+    layer = ScaledDense(4, activation="tanh", name="sd")
+    assert layer.get_config() == {"name": "sd", "units": 4, "scale": 2.0, "activation": "tanh",
+                                  "trainable": True, "dtype": layer.get_config()["dtype"]}
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, ScaledDense(2, scale=0.5, name="sd2")(inputs))
+    model.save(tmp_path / "m.keras")
+    loaded = keras.saving.load_model(tmp_path / "m.keras", custom_objects={"ScaledDense": ScaledDense})
+    assert loaded.get_layer("sd2").scale == 0.5
+    x = np.random.default_rng(0).random((4, 3)).astype("float32")
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
+
+
+def test_a_subclassed_model_without_get_config_saves_and_loads(tmp_path):
+    model = TwoLayers(2, hidden=[4], name="two")
+    x = np.random.default_rng(1).random((3, 5)).astype("float32")
+    expected = np.asarray(model(x).value)
+    assert model.get_config()["units"] == 2 and model.get_config()["hidden"] == [4]
+    model.save(tmp_path / "m.keras")
+    loaded = keras.saving.load_model(tmp_path / "m.keras", custom_objects={"TwoLayers": TwoLayers})
+    assert type(loaded) is TwoLayers and loaded.name == "two" and loaded.hidden == [4]
+    np.testing.assert_allclose(np.asarray(loaded(x).value), expected, rtol=1e-6)
+
+
+def test_arguments_that_are_not_plain_values_are_refused_at_save_time(tmp_path):
+    class Wrapping(keras.layers.Layer):
+        def __init__(self, inner, **kwargs):
+            super().__init__(**kwargs)
+            self.inner = inner
+
+        def call(self, x):
+            return self.inner(x)
+
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, Wrapping(keras.layers.Dense(2))(inputs))
+    with pytest.raises(NotImplementedError, match=r"Wrapping.*non-serializable.*inner=<Dense.*get_config\(\)"):
+        model.save(tmp_path / "m.keras")
+    with pytest.raises(NotImplementedError, match="positional"):
+        class Varargs(keras.layers.Layer):
+            def __init__(self, *sizes, **kwargs):
+                super().__init__(**kwargs)
+        Varargs(1, 2).get_config()
+
+
+def test_a_model_whose_constructor_takes_nothing_saves_but_cannot_be_rebuilt(tmp_path):
+    """As in Keras 3: the config has only trainable and dtype, which __init__() cannot take
+    back, so loading fails with an error that names the class."""
     class NoConfig(keras.Model):
         def __init__(self):
             super().__init__()
@@ -96,8 +172,10 @@ def test_subclassed_model_without_get_config_is_still_refused(tmp_path):
 
     model = NoConfig()
     model(np.ones((1, 2), dtype="float32"))
-    with pytest.raises(NotImplementedError, match="Define get_config"):
-        model.save(tmp_path / "m.keras")
+    assert "name" not in model.get_config()
+    model.save(tmp_path / "m.keras")
+    with pytest.raises(TypeError, match="NoConfig could not be rebuilt.*trainable"):
+        keras.saving.load_model(tmp_path / "m.keras", custom_objects={"NoConfig": NoConfig})
 
 
 class RowsFromData(keras.layers.Layer):
