@@ -225,8 +225,8 @@ def _call_layer(training, masks, node, values):
     if training is not None and ("training" in accepted or "**" in accepted):
         kwargs["training"] = training
     in_masks = None
-    first = tree.flatten(node.first_argument)
-    if any(getattr(t, "_keras_mask", None) is not None for t in first):
+    first = node.first_tensors
+    if any(t._keras_mask is not None for t in first):
         in_masks = unpack_singleton([masks.get(id(t)) for t in first])
         if "mask" in accepted and kwargs.get("mask") is None:
             kwargs["mask"] = in_masks

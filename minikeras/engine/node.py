@@ -45,6 +45,8 @@ class Node:
         self.inbound_layers = [h.layer for h in histories]
         self.node_indices = [h.node_index for h in histories]
         self.tensor_indices = [h.tensor_index for h in histories]
+        # The first argument's tensors, in its own order: the masks a layer receives as ``mask=``
+        self.first_tensors = [t for t in tree.flatten(self.first_argument) if isinstance(t, KerasTensor)]
 
         layer._inbound_nodes.append(self)
         for inbound in self.inbound_layers:
@@ -64,6 +66,7 @@ class Node:
         node.input_tensors, node.output_tensors = list(inputs), list(outputs)
         node.call_args, node.call_kwargs, node._single_tensor = (list(inputs),), {}, False
         node.first_keyword = None
+        node.first_tensors = list(inputs)
         node.inbound_layers, node.node_indices, node.tensor_indices = [], [], []
         node.is_model_internal = True
         model._inbound_nodes.append(node)
