@@ -81,6 +81,12 @@ class Node:
             return self.call_kwargs[self.first_keyword]
         return self.call_args[0] if self.call_args else None
 
+    @property
+    def input_structure(self):
+        """How the inputs were passed (one tensor, a list, a dict): the first argument, the one
+        most layers take. Calls with tensors in other arguments need ``arguments_with``."""
+        return self.first_argument
+
     def split_arguments(self, values):
         """``(first argument, other positional arguments, keyword arguments)`` of this call
         with ``values`` in place: the form ``Layer.call(inputs, *args, **kwargs)`` takes."""
