@@ -126,3 +126,16 @@ def test_an_older_minikeras_config_with_attention_as_one_dict_still_loads():
     x = [rng.random((2, 4, 6)).astype("float32"), rng.random((2, 5, 6)).astype("float32"),
          rng.random((2, 5, 2)).astype("float32")]
     np.testing.assert_allclose(rebuilt.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
+
+
+def test_the_first_argument_given_by_name_is_recorded_by_name():
+    x = Input((3,), name="x")
+    model = Model(x, Dense(2, name="d")(inputs=x))
+    (call,) = next(l for l in model.get_config()["layers"] if l["name"] == "d")["inbound_nodes"]
+    assert call["args"] == [] and call["kwargs"]["inputs"]["config"]["keras_history"] == ["x", 0, 0]
+    rebuilt = Model.from_config(model.get_config())
+    rebuilt.set_weights(model.get_weights())
+    data = np.arange(6, dtype="float32").reshape(2, 3)
+    np.testing.assert_allclose(rebuilt.predict(data, verbose=0), model.predict(data, verbose=0))
+    with pytest.raises(TypeError, match=r"called without inputs.*`inputs=`"):
+        Dense(2)(units=3)
