@@ -95,10 +95,17 @@ START_CODE = {
 }
 
 
-def run_once(framework, cache_dir, tree=ROOT):
+def split_variant(variant):
+    """'TREE' or 'TREE:VAR=value,VAR=value' -> (tree, {VAR: value})."""
+    tree, _, settings = variant.partition(":")
+    return tree, dict(kv.split("=", 1) for kv in settings.split(",") if kv)
+
+
+def run_once(framework, cache_dir, variant=ROOT):
     """One new process; returns its parts and wall time (seconds)."""
     code = START_SNIPPET.format(here=HERE, **START_CODE[framework])
-    env = dict(os.environ, PYTHONPATH=tree)
+    tree, settings = split_variant(variant)
+    env = dict(os.environ, PYTHONPATH=tree, **settings)
     if cache_dir is not None:
         env["NUMBA_CACHE_DIR"] = cache_dir
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -114,9 +121,10 @@ def run_once(framework, cache_dir, tree=ROOT):
     return parts
 
 
-def warmup_command(cache_dir, tree=ROOT):
+def warmup_command(cache_dir, variant=ROOT):
     """Wall seconds of ``python -m minikeras warmup`` into ``cache_dir``."""
-    env = dict(os.environ, PYTHONPATH=tree, NUMBA_CACHE_DIR=cache_dir)
+    tree, settings = split_variant(variant)
+    env = dict(os.environ, PYTHONPATH=tree, NUMBA_CACHE_DIR=cache_dir, **settings)
     t = time.perf_counter()
     subprocess.run([sys.executable, "-m", "minikeras", "warmup", "--quiet"], env=env, check=True, cwd=tree)
     return time.perf_counter() - t
@@ -314,7 +322,8 @@ def main():
     p.add_argument("--parts", nargs="+", default=["start", "warmup", "scaling"],
                    choices=["start", "warmup", "scaling"])
     p.add_argument("--reps", type=int, default=3, help="cold starts per tree (each followed by 2 warm)")
-    p.add_argument("--trees", nargs="+", help="source trees to compare (default: this repository)")
+    p.add_argument("--trees", nargs="+", help="source trees to compare (default: this repository), each "
+                   "optionally with environment settings: TREE:VAR=value,VAR=value")
     p.add_argument("--no-torch", dest="torch", action="store_false", help="skip the PyTorch start rows")
     p.add_argument("--rounds", type=int, default=7)
     p.add_argument("--per-round", type=int, default=5)
@@ -329,7 +338,8 @@ def main():
     p.add_argument("--conv-channels", type=int, default=16)
     p.add_argument("--json")
     args = p.parse_args()
-    args.trees = [os.path.abspath(t) for t in args.trees] if args.trees else None
+    args.trees = [os.path.abspath(split_variant(t)[0]) + t[len(split_variant(t)[0]):] for t in args.trees] \
+        if args.trees else None
     from datetime import datetime, timezone
     res = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
            "command": " ".join([os.path.basename(sys.executable)] + sys.argv)}
