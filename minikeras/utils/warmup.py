@@ -34,7 +34,9 @@ import time
 import numpy as np
 from numba.core import event
 
-from .. import Input, Model, kernels, layers, optimizers
+from .. import kernels, layers, optimizers
+from ..engine.input_layer import Input
+from ..engine.model import Model
 from ..kernels import fast
 from ..kernels.activation_codes import RELU, TANH
 from ..ops.tensor import Variable
