@@ -22,6 +22,9 @@ Parts (``--parts``, default all but ``tests``):
   same batches of 32 (not in the default parts).
 * ``tests``  wall time of ``python -m pytest -q -p no:cacheprovider`` (once).
 
+Cold/warm start with per-kernel compile times, ``minikeras warmup`` and the scaling table
+(step time vs batch and width, Dense and conv) are in ``benchmarks/startup.py``.
+
 Prints a markdown report; ``--json PATH`` also writes the raw numbers.
 """
 import argparse

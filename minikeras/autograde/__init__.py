@@ -10,8 +10,10 @@ process that owns the tests sees nothing of it but plain data.
 * ``wire``      -- what may cross the boundary, and the strict decoder the grader uses.
 * ``sandbox``   -- starting the worker (another user, private mounts, limits) and ending it.
 * ``forbidden`` -- "implement X" exercises: the submission must not use minikeras's X.
-* ``warmup``    -- compile every kernel once, before any clock starts.
 * ``release``   -- ``minikeras-release``: the student copy, the Gradescope zip, GitHub Classroom.
+
+Before any clock starts the grader compiles every kernel once with ``minikeras warmup``
+(``minikeras/utils/warmup.py``, shared with the learner's command).
 
 The exercise layout, conventions and threat model are in ``exercises/README.md``.
 """

@@ -522,8 +522,9 @@ def chown_tree(folder, account):
 
 
 def warm_up_kernels(env, out):
-    """Compile (or load) every kernel into the grader's cache before any clock starts."""
-    done = subprocess.run([sys.executable, "-m", "minikeras.autograde.warmup"], env=env,
+    """Compile (or load) every kernel into the grader's cache before any clock starts
+    (``minikeras warmup``, the command a learner runs after installing: ``utils/warmup.py``)."""
+    done = subprocess.run([sys.executable, "-m", "minikeras", "warmup", "--quiet"], env=env,
                           capture_output=True, text=True, timeout=STARTUP_TIMEOUT * 5, check=False)
     if done.returncode != 0:
         print(f"note: numba warm-up failed: {done.stderr.strip()[-500:]}", file=out)

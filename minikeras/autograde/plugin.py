@@ -104,7 +104,7 @@ def warm_up():
     try:
         # Imported when the session starts, not when pytest loads this plugin (in every run
         # where minikeras is installed): loading the kernels takes seconds.
-        from minikeras.autograde.warmup import warmup
+        from minikeras.utils.warmup import warmup
 
         warmup()
         return "ok"

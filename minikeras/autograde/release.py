@@ -142,7 +142,7 @@ SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once when the autograder image is built (as root).
 # 1. Install minikeras from the wheel in this zip (it holds the package only: no
 #    exercises, no solutions). 2. Make the student account and compile the kernels
-#    once, into the grader's cache. 3. Make the tests unreadable to other users
+#    once, into the grader's cache (--prepare runs `minikeras warmup` there). 3. Make the tests unreadable to other users
 #    (student code runs as another user; see exercises/README.md, "Threat model").
 set -euo pipefail
 AUTOGRADER="${AUTOGRADER:-/autograder}"

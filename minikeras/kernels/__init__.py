@@ -18,17 +18,12 @@ Kernels are pure array functions (no layers, no autodiff). Arrays cross the boun
 as C-contiguous float32 (float64 also works, for gradient checks).
 
 Compiled code is cached on disk (``cache=True``), normally in ``__pycache__`` next
-to these files. numba's cache does not notice edits to *another* file, so after
+to these files; ``minikeras warmup`` (``utils/warmup.py``) compiles it all ahead of time. numba's cache does not notice edits to *another* file, so after
 editing ``activations.py`` delete the caches of the modules that import from it
 (``recurrent.py``, ``lstm.py``...), or set ``NUMBA_CACHE_DIR`` to a fresh directory.
 """
 import importlib
 import os
-import time
-
-import numpy as np
-
-from .activation_codes import RELU, TANH
 
 # A read-only install (site-packages owned by root) cannot hold the cache; give
 # numba a per-user directory before any @njit(cache=True) decorator runs, because
@@ -59,37 +54,3 @@ def use(name):
     previous = selected.__name__.rsplit(".", 1)[1]
     selected = _backend_module(name)
     return previous
-
-
-def warmup(dtype="float32"):
-    """Compile (or load from the cache) every fast kernel for ``dtype`` arrays, one after another.
-
-    The first call with an empty cache takes several seconds; afterwards it only loads
-    the cached machine code. Returns the seconds spent.
-    """
-    from . import fast  # here, not at the top: a program on the references never loads numba
-
-    start = time.perf_counter()
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((2, 5, 5, 2)).astype(dtype)
-    kernel = rng.standard_normal((3, 3, 2, 2)).astype(dtype)
-    y = fast.conv2d_forward(x, kernel, (1, 1), "same", bias=np.zeros(2, dtype), code=RELU)
-    fast.bias_activation_backward(y, y, RELU, True)
-    fast.conv2d_backward(x, kernel, y, (1, 1), "same")
-    fast.conv2d_forward(x[..., :1], kernel[:, :, :1], (1, 1), "same")  # the one-channel im2col
-    fast.depthwise_conv2d_backward(x, kernel, fast.depthwise_conv2d_forward(x, kernel))
-    pooled, argmax = fast.max_pool2d_forward(x, 2)
-    fast.max_pool2d_backward(pooled, argmax, x.shape)
-    fast.avg_pool2d_backward(fast.avg_pool2d_forward(x, 2), x.shape, 2)
-    fast.dense_forward(x.reshape(10, 10), kernel.reshape(18, 2)[:10], None, TANH)
-    h0 = np.zeros((2, 2), dtype)
-    U = rng.standard_normal((2, 8)).astype(dtype)
-    saved = fast.lstm_sequence_forward(rng.standard_normal((3, 2, 8)).astype(dtype), h0, h0, U)
-    fast.lstm_sequence_backward(U, h0, h0, *saved, saved[0])
-    U = rng.standard_normal((2, 6)).astype(dtype)
-    saved = fast.gru_sequence_forward(rng.standard_normal((3, 2, 6)).astype(dtype), h0, U)
-    fast.gru_sequence_backward(U, h0, *saved, saved[0])
-    U = rng.standard_normal((2, 2)).astype(dtype)
-    hs = fast.simple_rnn_sequence_forward(rng.standard_normal((3, 2, 2)).astype(dtype), h0, U)
-    fast.simple_rnn_sequence_backward(U, h0, hs, hs)
-    return time.perf_counter() - start

@@ -85,78 +85,146 @@ def hard_sigmoid(v):  # Keras 2 / tf.keras definition: clip(0.2 v + 0.5, 0, 1)
 
 
 # --------------------------------------------------------------------------- block kernels
-# Both kernels work on the columns c0:c1 of a C-contiguous 2-D array: a whole layer
+# The kernels work on the columns c0:c1 of a C-contiguous 2-D array: a whole layer
 # output, or one gate block of a recurrent layer's (batch, G*units) pre-activations.
 # Three details make their loops vectorize (measured: ~10x for sigmoid and tanh):
-#  * each activation gets its own loop, with the `code` test outside it: LLVM does
-#    not hoist a five-way switch out of a loop, so a loop calling a switching
+#  * each activation gets its own loop, with no test of the activation inside it:
+#    LLVM does not hoist a five-way switch out of a loop, so a loop calling a switching
 #    function stays scalar. (One loop taking the scalar function as an argument would
 #    read shorter, but numba does not cache such a kernel: measured, it recompiled in
 #    every process, 6 s. Hence five loops of the same shape.);
 #  * column indices are unsigned: with a signed index that does not start at 0,
 #    numba must handle negative (wrap-around) indices, and that test blocks LLVM;
 #  * error_model="numpy" removes the ZeroDivisionError branch of every division.
+# Each loop is a kernel of its own, so numba compiles only the activations a program
+# uses: a dense or conv layer calls its activation's kernel directly (``ACTIVATE`` and
+# ``DERIVATIVE`` below, indexed by code), and a new process running a relu network
+# compiles the relu loops only (issue 16: the five loops in one kernel took 1.6 s to
+# compile in the seed CNN's first step). The recurrent kernels, whose activations are
+# arguments, call ``activate_columns`` / ``multiply_by_derivative``, which choose a loop.
+# nogil everywhere: conv and dense layers run them in several threads.
 
-@njit(cache=True, error_model="numpy", nogil=True)  # nogil: conv runs it in several threads
+_jit = njit(cache=True, error_model="numpy", nogil=True)
+
+
+@_jit
+def _linear_columns(a, c0, c1, bias):
+    c0, c1 = np.uint64(c0), np.uint64(c1)
+    for r in range(a.shape[0]):
+        for c in range(c0, c1):
+            a[r, c] += bias[c - c0]
+
+
+@_jit
+def _relu_columns(a, c0, c1, bias):
+    c0, c1 = np.uint64(c0), np.uint64(c1)
+    for r in range(a.shape[0]):
+        for c in range(c0, c1):
+            a[r, c] = relu(a[r, c] + bias[c - c0])
+
+
+@_jit
+def _sigmoid_columns(a, c0, c1, bias):
+    c0, c1 = np.uint64(c0), np.uint64(c1)
+    for r in range(a.shape[0]):
+        for c in range(c0, c1):
+            a[r, c] = sigmoid(a[r, c] + bias[c - c0])
+
+
+@_jit
+def _tanh_columns(a, c0, c1, bias):
+    c0, c1 = np.uint64(c0), np.uint64(c1)
+    for r in range(a.shape[0]):
+        for c in range(c0, c1):
+            a[r, c] = tanh(a[r, c] + bias[c - c0])
+
+
+@_jit
+def _hard_sigmoid_columns(a, c0, c1, bias):
+    c0, c1 = np.uint64(c0), np.uint64(c1)
+    for r in range(a.shape[0]):
+        for c in range(c0, c1):
+            a[r, c] = hard_sigmoid(a[r, c] + bias[c - c0])
+
+
+@_jit
 def activate_columns(a, c0, c1, bias, code):
     """a[:, c0:c1] = act(a[:, c0:c1] + bias) in place; bias has c1 - c0 entries (zeros for none)."""
-    c0, c1 = np.uint64(c0), np.uint64(c1)
     if code == RELU:
-        for r in range(a.shape[0]):
-            for c in range(c0, c1):
-                a[r, c] = relu(a[r, c] + bias[c - c0])
+        _relu_columns(a, c0, c1, bias)
     elif code == SIGMOID:
-        for r in range(a.shape[0]):
-            for c in range(c0, c1):
-                a[r, c] = sigmoid(a[r, c] + bias[c - c0])
+        _sigmoid_columns(a, c0, c1, bias)
     elif code == TANH:
-        for r in range(a.shape[0]):
-            for c in range(c0, c1):
-                a[r, c] = tanh(a[r, c] + bias[c - c0])
+        _tanh_columns(a, c0, c1, bias)
     elif code == HARD_SIGMOID:
-        for r in range(a.shape[0]):
-            for c in range(c0, c1):
-                a[r, c] = hard_sigmoid(a[r, c] + bias[c - c0])
+        _hard_sigmoid_columns(a, c0, c1, bias)
     else:  # linear
-        for r in range(a.shape[0]):
-            for c in range(c0, c1):
-                a[r, c] += bias[c - c0]
+        _linear_columns(a, c0, c1, bias)
 
 
-@njit(cache=True, error_model="numpy")
-def multiply_by_derivative(g, y, c0, c1, code):
-    """g[:, c0:c1] *= act'(z), given the outputs y[:, c0:c1] = act(z) (same layout as g)."""
+@_jit
+def _relu_derivative(g, y, c0, c1):
+    c0, c1 = np.uint64(c0), np.uint64(c1)
+    zero = g.dtype.type(0)
+    for r in range(g.shape[0]):
+        for c in range(c0, c1):
+            g[r, c] = g[r, c] if y[r, c] > zero else zero
+
+
+@_jit
+def _sigmoid_derivative(g, y, c0, c1):
+    c0, c1 = np.uint64(c0), np.uint64(c1)
+    one = g.dtype.type(1)
+    for r in range(g.shape[0]):
+        for c in range(c0, c1):
+            g[r, c] *= y[r, c] * (one - y[r, c])
+
+
+@_jit
+def _tanh_derivative(g, y, c0, c1):
+    c0, c1 = np.uint64(c0), np.uint64(c1)
+    one = g.dtype.type(1)
+    for r in range(g.shape[0]):
+        for c in range(c0, c1):
+            g[r, c] *= one - y[r, c] * y[r, c]
+
+
+@_jit
+def _hard_sigmoid_derivative(g, y, c0, c1):
     c0, c1 = np.uint64(c0), np.uint64(c1)
     zero, one = g.dtype.type(0), g.dtype.type(1)
+    for r in range(g.shape[0]):
+        for c in range(c0, c1):
+            g[r, c] = g[r, c] * g.dtype.type(0.2) if zero < y[r, c] < one else zero
+
+
+@_jit
+def multiply_by_derivative(g, y, c0, c1, code):
+    """g[:, c0:c1] *= act'(z), given the outputs y[:, c0:c1] = act(z) (same layout as g)."""
     if code == RELU:
-        for r in range(g.shape[0]):
-            for c in range(c0, c1):
-                g[r, c] = g[r, c] if y[r, c] > zero else zero
+        _relu_derivative(g, y, c0, c1)
     elif code == SIGMOID:
-        for r in range(g.shape[0]):
-            for c in range(c0, c1):
-                g[r, c] *= y[r, c] * (one - y[r, c])
+        _sigmoid_derivative(g, y, c0, c1)
     elif code == TANH:
-        for r in range(g.shape[0]):
-            for c in range(c0, c1):
-                g[r, c] *= one - y[r, c] * y[r, c]
+        _tanh_derivative(g, y, c0, c1)
     elif code == HARD_SIGMOID:
-        for r in range(g.shape[0]):
-            for c in range(c0, c1):
-                g[r, c] = g[r, c] * g.dtype.type(0.2) if zero < y[r, c] < one else zero
+        _hard_sigmoid_derivative(g, y, c0, c1)
 
 
-@njit(cache=True, error_model="numpy", nogil=True)
-def _bias_activation_backward_kernel(y, code, dz, dbias):
-    """dz holds dy on entry and dy * act'(z) on exit; dbias (if not empty) gets its column sums."""
-    rows, cols = y.shape
-    multiply_by_derivative(dz, y, 0, cols, code)
-    # dbias is a float64 accumulator (or empty): summing tens of thousands of float32
-    # rows one after another in float32 would lose digits.
-    if dbias.shape[0] > 0:
-        for r in range(rows):
-            for c in range(cols):
-                dbias[c] += dz[r, c]
+@_jit
+def _add_column_sums(dz, dbias):
+    """dbias += the column sums of dz. dbias is a float64 accumulator: summing tens of
+    thousands of float32 rows one after another in float32 would lose digits."""
+    for r in range(dz.shape[0]):
+        for c in range(dz.shape[1]):
+            dbias[c] += dz[r, c]
+
+
+# code -> kernel, for callers outside numba (the order of activation_codes.py)
+ACTIVATE = {LINEAR: _linear_columns, RELU: _relu_columns, SIGMOID: _sigmoid_columns, TANH: _tanh_columns,
+            HARD_SIGMOID: _hard_sigmoid_columns}
+DERIVATIVE = {RELU: _relu_derivative, SIGMOID: _sigmoid_derivative, TANH: _tanh_derivative,
+              HARD_SIGMOID: _hard_sigmoid_derivative}
 
 
 def _as_rows(a, cols):
@@ -175,7 +243,7 @@ def bias_activation_inplace(y, bias, code):
         return y
     cols = y.shape[-1] if y.ndim else 1
     bias = np.zeros(cols, y.dtype) if bias is None else np.ascontiguousarray(bias, dtype=y.dtype)
-    activate_columns(_as_rows(y, cols), 0, cols, bias, code)
+    ACTIVATE[code](_as_rows(y, cols), 0, cols, bias)
     return y
 
 
@@ -196,10 +264,15 @@ def bias_activation_backward(y, dy, code, has_bias):
     parts = batch_parts(len(y_rows), ELEMENT_FLOPS * y.size)  # a large layer: rows split over threads
     sums = [np.zeros(cols if has_bias else 0, np.float64) for _ in parts]
 
+    derivative = DERIVATIVE.get(code)  # None for linear
+
     def part(r0, r1, acc):
         if dz is not dy:
             np.copyto(dz_rows[r0:r1], dy_rows[r0:r1])
-        _bias_activation_backward_kernel(y_rows[r0:r1], code, dz_rows[r0:r1], acc)
+        if derivative is not None:
+            derivative(dz_rows[r0:r1], y_rows[r0:r1], 0, cols)
+        if has_bias:
+            _add_column_sums(dz_rows[r0:r1], acc)
     if len(parts) == 1:
         part(0, len(y_rows), sums[0])
     else:
@@ -213,7 +286,7 @@ def apply_activation_inplace(z, code):
         return z
     if z.flags.c_contiguous and z.flags.writeable:
         rows = z.reshape(-1, z.shape[-1]) if z.ndim else z.reshape(1, 1)  # short rows keep the zero bias short
-        activate_columns(rows, 0, rows.shape[1], np.zeros(rows.shape[1], z.dtype), code)
+        ACTIVATE[code](rows, 0, rows.shape[1], np.zeros(rows.shape[1], z.dtype))
     else:  # a strided view: work on a copy and write it back
         z[...] = apply_activation_inplace(np.ascontiguousarray(z), code)
     return z

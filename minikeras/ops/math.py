@@ -5,13 +5,20 @@ As everywhere in ``minikeras.ops``, each forward returns ``(value, backward)`` a
 ``core.apply`` (eager, taped, or symbolic on KerasTensors).
 """
 import numpy as np
-from scipy import special
 
 from .. import backend
 from ..engine.tensor import KerasTensor
 from . import core
 from .core import _axes, _reduce_grad, apply
 from .numpy import _float_unary, take_along_axis
+
+
+def _special():
+    """scipy.special, imported on first use: importing it takes 0.1-0.3 s (it pulls in SciPy's
+    array-API layer and numpy.f2py), a third of ``import minikeras``, for four rare functions."""
+    import scipy.special  # here, not at the top: see the docstring
+
+    return scipy.special
 
 
 def logsumexp(x, axis=None, keepdims=False):
@@ -68,9 +75,9 @@ def in_top_k(targets, predictions, k):
     return apply(forward, targets, predictions)
 
 
-erf = _float_unary("erf", special.erf, lambda x, y: 2 / np.sqrt(np.pi).astype(x.dtype) * np.exp(-x * x),
+erf = _float_unary("erf", lambda x: _special().erf(x), lambda x, y: 2 / np.sqrt(np.pi).astype(x.dtype) * np.exp(-x * x),
                    "The error function, 2/sqrt(pi) * integral of exp(-t**2) from 0 to x.")
-erfinv = _float_unary("erfinv", special.erfinv,
+erfinv = _float_unary("erfinv", lambda x: _special().erfinv(x),
                       lambda x, y: np.sqrt(np.pi).astype(x.dtype) / 2 * np.exp(y * y),
                       "The inverse of ``erf``.")
 rsqrt = _float_unary("rsqrt", lambda x: 1 / np.sqrt(x), lambda x, y: -0.5 * y * y * y, "1 / sqrt(x).")
@@ -115,9 +122,9 @@ segment_min = _segment("segment_min", np.minimum,
                        lambda dt: np.inf if np.dtype(dt).kind == "f" else np.iinfo(dt).max)
 
 
-erfc = _float_unary("erfc", special.erfc, lambda x, y: -2 / np.sqrt(np.pi).astype(x.dtype) * np.exp(-x * x),
+erfc = _float_unary("erfc", lambda x: _special().erfc(x), lambda x, y: -2 / np.sqrt(np.pi).astype(x.dtype) * np.exp(-x * x),
                     "1 - erf(x), accurate where erf(x) is close to 1.")
-i0 = _float_unary("i0", special.i0, lambda x, y: special.i1(x).astype(x.dtype),
+i0 = _float_unary("i0", lambda x: _special().i0(x), lambda x, y: _special().i1(x).astype(x.dtype),
                   "The modified Bessel function of the first kind, order 0.")
 
 

@@ -7,7 +7,7 @@ Adadelta (rho=0.95, epsilon=1e-7): ``a = rho*a + (1-rho)*g**2``;
 """
 from . import kernels
 from ..initializers import Constant
-from .optimizer import Optimizer
+from .optimizer import Optimizer, flat
 
 
 class Adagrad(Optimizer):
@@ -24,7 +24,7 @@ class Adagrad(Optimizer):
             var_list, "accumulator", initializer=Constant(self.initial_accumulator_value))
 
     def _update(self, i, grad, var, lr):
-        kernels.adagrad(var, grad, self._accumulators[i].value, lr, self.epsilon)
+        kernels.adagrad(var, grad, flat(self._accumulators[i]), lr, self.epsilon)
 
     def get_config(self):
         return {**super().get_config(), "initial_accumulator_value": self.initial_accumulator_value,
@@ -45,7 +45,7 @@ class Adadelta(Optimizer):
             var_list, ["accumulated_grad", "accumulated_delta_var"])
 
     def _update(self, i, grad, var, lr):
-        kernels.adadelta(var, grad, self._accumulated_grads[i].value, self._accumulated_delta_vars[i].value,
+        kernels.adadelta(var, grad, flat(self._accumulated_grads[i]), flat(self._accumulated_delta_vars[i]),
                          lr, self.rho, self.epsilon)
 
     def get_config(self):

@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from . import kernels
-from .optimizer import Optimizer
+from .optimizer import Optimizer, flat
 
 _EMPTY = np.zeros(0, dtype="float32")
 
@@ -35,8 +35,8 @@ class Adam(Optimizer):
         self._bias_correction = math.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
 
     def _update(self, i, grad, var, lr):
-        kernels.adam(var, grad, self._momentums[i].value, self._velocities[i].value,
-                     self._velocity_hats[i].value if self.amsgrad else _EMPTY,
+        kernels.adam(var, grad, flat(self._momentums[i]), flat(self._velocities[i]),
+                     flat(self._velocity_hats[i]) if self.amsgrad else _EMPTY,
                      lr * self._bias_correction, self.beta_1, self.beta_2, self.epsilon)
 
     def get_config(self):

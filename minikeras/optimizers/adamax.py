@@ -5,7 +5,7 @@ Keras 3's rule: ``m += (g - m) * (1 - beta_1)``, ``u = max(beta_2 * u, |g|)``,
 max makes the step size insensitive to rare huge gradients (Kingma and Ba, 2015, sec. 7).
 """
 from . import kernels
-from .optimizer import Optimizer
+from .optimizer import Optimizer, flat
 
 
 class Adamax(Optimizer):
@@ -25,7 +25,7 @@ class Adamax(Optimizer):
         self._bias_correction = 1.0 / (1.0 - self.beta_1 ** (int(self._iterations.value) + 1))
 
     def _update(self, i, grad, var, lr):
-        kernels.adamax(var, grad, self._m[i].value, self._u[i].value, lr * self._bias_correction,
+        kernels.adamax(var, grad, flat(self._m[i]), flat(self._u[i]), lr * self._bias_correction,
                        self.beta_1, self.beta_2, self.epsilon)
 
     def get_config(self):

@@ -6,7 +6,7 @@ Keras 3's rule: ``w -= lr * sign(beta_1 * m + (1 - beta_1) * g)``, then
 rate, Lion wants a learning rate 3 to 10 times smaller than Adam's.
 """
 from . import kernels
-from .optimizer import Optimizer
+from .optimizer import Optimizer, flat
 
 
 class Lion(Optimizer):
@@ -25,7 +25,7 @@ class Lion(Optimizer):
         self._momentums = self.add_optimizer_variables(var_list, "momentum")
 
     def _update(self, i, grad, var, lr):
-        kernels.lion(var, grad, self._momentums[i].value, lr, self.beta_1, self.beta_2)
+        kernels.lion(var, grad, flat(self._momentums[i]), lr, self.beta_1, self.beta_2)
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2}

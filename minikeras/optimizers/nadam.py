@@ -8,7 +8,7 @@ With ``u_t = beta_1 * (1 - 0.5 * 0.96**t)`` and a running product ``U_t = u_1 ..
 import numpy as np
 
 from . import kernels
-from .optimizer import Optimizer
+from .optimizer import Optimizer, flat
 
 
 class Nadam(Optimizer):
@@ -36,7 +36,7 @@ class Nadam(Optimizer):
         self._beta_2_power = self.beta_2 ** t
 
     def _update(self, i, grad, var, lr):
-        kernels.nadam(var, grad, self._momentums[i].value, self._velocities[i].value, lr, self.beta_1,
+        kernels.nadam(var, grad, flat(self._momentums[i]), flat(self._velocities[i]), lr, self.beta_1,
                       self.beta_2, self.epsilon, self._u_t, self._u_t_1, self._u_product_t,
                       self._u_product_t * self._u_t_1, self._beta_2_power)
 

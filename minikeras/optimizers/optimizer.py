@@ -10,6 +10,11 @@ with ``save_own_variables`` / ``load_own_variables`` (or ``get_weights`` /
 Subclasses implement ``build`` (create slots with ``add_optimizer_variables``) and
 ``_update(index, grad, var, lr)``, which changes ``var``'s numpy array in place with a
 kernel from ``kernels.py``. A step is ``apply(grads, vars)``: clip, decay, update, count.
+
+``_update`` receives ``var`` and ``grad`` as flat 1-D views, and passes its slots flat too
+(``flat(slot)``): numba compiles a kernel once per number of dimensions of its arrays, so
+flat views let one compiled update serve a bias, a Dense kernel and a conv kernel alike
+(three compilations fewer in a new process, about 0.3 s each on the issue-16 machine).
 """
 import math
 import re
@@ -20,6 +25,11 @@ import numpy as np
 from .. import backend, initializers
 from ..ops.tensor import Tensor, Variable
 from . import schedules
+
+
+def flat(variable):
+    """The value of a slot variable as a flat 1-D view (no copy), for an update kernel."""
+    return variable.value.reshape(-1)
 
 
 class Optimizer:
@@ -256,7 +266,7 @@ class Optimizer:
                 g = np.array(g, dtype=value.dtype, order="C")
             if decay and self._use_weight_decay(var):
                 value *= value.dtype.type(1.0 - decay * lr)
-            self._update(i, g, value, lr)
+            self._update(i, g.reshape(-1), value.reshape(-1), lr)
             if var.constraint is not None:
                 var.assign(_to_array(var.constraint(var)))
         self._iterations.value += 1

@@ -7,7 +7,7 @@ of g inside the root; ``momentum`` accumulates the increments.
 import numpy as np
 
 from . import kernels
-from .optimizer import Optimizer
+from .optimizer import Optimizer, flat
 
 _EMPTY = np.zeros(0, dtype="float32")
 
@@ -30,9 +30,12 @@ class RMSprop(Optimizer):
                                    if self.centered else [])
 
     def _update(self, i, grad, var, lr):
-        kernels.rmsprop(var, grad, self._velocities[i].value,
-                        self._momentums[i].value if self._momentums else _EMPTY,
-                        self._average_gradients[i].value if self._average_gradients else _EMPTY,
+        if not self._momentums and not self._average_gradients:  # the default rule: its own small kernel
+            kernels.rmsprop_plain(var, grad, flat(self._velocities[i]), lr, self.rho, self.epsilon)
+            return
+        kernels.rmsprop(var, grad, flat(self._velocities[i]),
+                        flat(self._momentums[i]) if self._momentums else _EMPTY,
+                        flat(self._average_gradients[i]) if self._average_gradients else _EMPTY,
                         lr, self.rho, self.momentum, self.epsilon)
 
     def get_config(self):

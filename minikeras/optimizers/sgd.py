@@ -4,7 +4,7 @@ Keras 3's rule: ``m = momentum * m - lr * g``, then ``w += m`` (or, with Nestero
 ``w += momentum * m - lr * g``); without momentum simply ``w -= lr * g``.
 """
 from . import kernels
-from .optimizer import Optimizer
+from .optimizer import Optimizer, flat
 
 
 class SGD(Optimizer):
@@ -23,7 +23,7 @@ class SGD(Optimizer):
 
     def _update(self, i, grad, var, lr):
         if self.momentum:
-            kernels.sgd_momentum(var, grad, self.momentums[i].value, lr, self.momentum, self.nesterov)
+            kernels.sgd_momentum(var, grad, flat(self.momentums[i]), lr, self.momentum, self.nesterov)
         else:
             kernels.sgd(var, grad, lr)
 

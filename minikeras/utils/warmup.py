@@ -1,0 +1,147 @@
+"""Compile every numba kernel once, into numba's on-disk cache, before anyone waits for it.
+
+Why this exists: the fast kernels are compiled on first use (``@njit(cache=True)``), and
+a new process with an empty cache pays for every kernel its model touches in its first
+training step (the seed CNN: several seconds). numba writes what it compiled to disk, so
+that cost is paid once per machine (and again after numba or a kernel's source changes).
+``warmup()`` pays it at a moment of our choosing: at install time (``minikeras warmup``, in
+the README's quick start and in CI), and in the grader before any clock starts
+(``minikeras-grade --prepare`` and each grading run). A warm cache only loads machine code:
+a kernel costs milliseconds instead of a tenth of a second or more.
+
+What it runs, in three steps:
+
+1. every function of the kernel interface on tiny arrays (dense, convolution with one and
+   with several input channels, depthwise, pooling, the three recurrent layers; the
+   recurrent kernels take their activations as arguments, so they compile all five
+   activation loops and their derivatives);
+2. the update kernel of every optimizer, and of each variant that takes another kernel path
+   (momentum, nesterov, centered, amsgrad), on one weight: weights reach the update kernels
+   as flat 1-D views (``optimizers/optimizer.py``), so one rank covers every weight;
+3. one training step and one prediction of a few tiny models through the public API
+   (Dense with each fused activation, Conv2D with one and three channels, pooling, LSTM,
+   GRU, SimpleRNN): whatever argument types the layers pass, rather than the interface
+   calls of step 1, get compiled too. (``tests/utils/test_warmup.py`` checks that the seed
+   MLP, CNN and LSTM then compile nothing in a new process.)
+
+The cache lives where numba puts it: ``NUMBA_CACHE_DIR`` if set, else ``__pycache__`` next
+to the kernels' sources (``~/.cache/minikeras/numba`` for a read-only install, see
+``kernels/__init__.py``).
+"""
+import os
+import time
+
+import numpy as np
+from numba.core import event
+
+from .. import kernels, layers, optimizers
+from ..engine.input_layer import Input
+from ..engine.model import Model
+from ..kernels import fast
+from ..kernels.activation_codes import RELU, TANH
+from ..ops.tensor import Variable
+
+WEIGHT_SHAPE = (3,)
+
+
+def _layer_kernels(dtype):
+    """Step 1: the kernel interface of the fast backend, on tiny arrays."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, 5, 5, 2)).astype(dtype)
+    kernel = rng.standard_normal((3, 3, 2, 2)).astype(dtype)
+    y = fast.conv2d_forward(x, kernel, (1, 1), "same", bias=np.zeros(2, dtype), code=RELU)
+    fast.bias_activation_backward(y, y, RELU, True)
+    fast.conv2d_backward(x, kernel, y, (1, 1), "same")
+    fast.conv2d_forward(x[..., :1], kernel[:, :, :1], (1, 1), "same")  # the one-channel im2col
+    fast.depthwise_conv2d_backward(x, kernel, fast.depthwise_conv2d_forward(x, kernel))
+    pooled, argmax = fast.max_pool2d_forward(x, 2)
+    fast.max_pool2d_backward(pooled, argmax, x.shape)
+    fast.avg_pool2d_backward(fast.avg_pool2d_forward(x, 2), x.shape, 2)
+    fast.dense_forward(x.reshape(10, 10), kernel.reshape(18, 2)[:10], None, TANH)
+    h0 = np.zeros((2, 2), dtype)
+    U = rng.standard_normal((2, 8)).astype(dtype)
+    saved = fast.lstm_sequence_forward(rng.standard_normal((3, 2, 8)).astype(dtype), h0, h0, U)
+    fast.lstm_sequence_backward(U, h0, h0, *saved, saved[0])
+    U = rng.standard_normal((2, 6)).astype(dtype)
+    saved = fast.gru_sequence_forward(rng.standard_normal((3, 2, 6)).astype(dtype), h0, U)
+    fast.gru_sequence_backward(U, h0, *saved, saved[0])
+    U = rng.standard_normal((2, 2)).astype(dtype)
+    hs = fast.simple_rnn_sequence_forward(rng.standard_normal((3, 2, 2)).astype(dtype), h0, U)
+    fast.simple_rnn_sequence_backward(U, h0, hs, hs)
+
+
+def _optimizer_kernels(dtype):
+    """Step 2: each optimizer's update kernel(s), on one flat weight."""
+    makers = [
+        optimizers.SGD, lambda: optimizers.SGD(momentum=0.9), lambda: optimizers.SGD(momentum=0.9, nesterov=True),
+        optimizers.RMSprop, lambda: optimizers.RMSprop(momentum=0.9, centered=True),
+        optimizers.Adam, lambda: optimizers.Adam(amsgrad=True), optimizers.AdamW,
+        optimizers.Adagrad, optimizers.Adadelta, optimizers.Nadam, optimizers.Adamax, optimizers.Lion,
+    ]
+    for make in makers:
+        variable = Variable(np.zeros(WEIGHT_SHAPE, dtype))
+        make().apply([np.ones(WEIGHT_SHAPE, dtype)], [variable])
+
+
+def _tiny_models():
+    """Step 3: a training step and a prediction of small float32 models through the public API."""
+    rng = np.random.default_rng(0)
+
+    def step(inputs, outputs, x):
+        model = Model(inputs, outputs)
+        model.compile(optimizer="rmsprop", loss="mse")
+        y = model.predict_on_batch(x)
+        model.train_on_batch(x, np.zeros_like(y))
+
+    i = Input((4,))
+    h = i
+    for activation in ("relu", "sigmoid", "tanh", "hard_sigmoid", "linear", "softmax"):
+        h = layers.Dense(3, activation=activation)(h)
+    step(i, h, rng.random((4, 4), dtype=np.float32))
+    for channels in (1, 3):
+        i = Input((8, 8, channels))
+        h = layers.Conv2D(2, 3, activation="relu")(i)
+        h = layers.MaxPooling2D(2)(h)
+        h = layers.Conv2D(2, 2, padding="same", activation="relu")(h)
+        h = layers.Dense(1, activation="sigmoid")(layers.Flatten()(layers.AveragePooling2D(1)(h)))
+        step(i, h, rng.random((2, 8, 8, channels), dtype=np.float32))
+    i = Input((5, 2))
+    h = layers.LSTM(3, return_sequences=True)(i)
+    h = layers.GRU(3, return_sequences=True)(h)
+    h = layers.SimpleRNN(3)(h)
+    step(i, layers.Dense(1, activation="sigmoid")(h), rng.random((2, 5, 2), dtype=np.float32))
+
+
+def cache_location():
+    """Where numba writes the compiled kernels (a description for people)."""
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return os.environ["NUMBA_CACHE_DIR"]
+    return "__pycache__ next to minikeras/kernels/*.py and minikeras/optimizers/kernels.py"
+
+
+def warmup(dtype="float32"):
+    """Compile (or load from the cache) every kernel for ``dtype`` arrays, one after another.
+
+    Returns ``(seconds, compiled)``: the time spent and the number of kernel signatures
+    numba had to compile (0 when the cache was already complete).
+    """
+    compiled = []
+
+    class Counter(event.Listener):  # numba announces a compilation only on a cache miss
+        def on_start(self, e):
+            compiled.append(e.data["dispatcher"])
+
+        def on_end(self, e):
+            pass
+
+    start = time.perf_counter()
+    previous = kernels.use("fast")  # the models of step 3 run on the selected backend: make it the fast one
+    try:
+        with event.install_listener("numba:compile", Counter()):
+            _layer_kernels(dtype)
+            _optimizer_kernels(dtype)
+            if np.dtype(dtype) == np.float32:
+                _tiny_models()
+    finally:
+        kernels.use(previous)
+    return time.perf_counter() - start, len(compiled)
