@@ -1,4 +1,9 @@
-"""Activations by name, as in ``Dense(10, activation='relu')``."""
+"""Activations by name, as in ``Dense(10, activation='relu')``.
+
+Each is an op from ``minikeras.ops`` (differentiable, eager and symbolic); the ones with
+parameters (``celu``'s alpha, ``glu``'s axis, ...) keep Keras's defaults, so a name alone
+means what it means in Keras.
+"""
 from .ops import activations as _ops
 
 relu = _ops.relu
@@ -16,10 +21,52 @@ exponential = _ops.exponential
 relu6 = _ops.relu6
 leaky_relu = _ops.leaky_relu
 log_softmax = _ops.log_softmax
+mish = _ops.mish
+hard_silu = hard_swish = _ops.hard_silu
+hard_tanh = _ops.hard_tanh
+log_sigmoid = _ops.log_sigmoid
+sparse_plus = _ops.sparse_plus
+sparse_sigmoid = _ops.sparse_sigmoid
+tanh_shrink = _ops.tanh_shrink
 
 
 def softmax(x, axis=-1):
     return _ops.softmax(x, axis=axis)
+
+
+def celu(x, alpha=1.0):
+    """Continuously differentiable ELU: max(0, x) + min(0, alpha * (exp(x / alpha) - 1))."""
+    return _ops.celu(x, alpha=alpha)
+
+
+def glu(x, axis=-1):
+    """Gated linear unit: ``axis`` split in halves a, b; a * sigmoid(b)."""
+    return _ops.glu(x, axis=axis)
+
+
+def hard_shrink(x, threshold=0.5):
+    """x where |x| > threshold, else 0."""
+    return _ops.hard_shrink(x, threshold=threshold)
+
+
+def soft_shrink(x, threshold=0.5):
+    """x moved towards 0 by ``threshold``, and 0 within it."""
+    return _ops.soft_shrink(x, threshold=threshold)
+
+
+def sparsemax(x, axis=-1):
+    """Like softmax a probability distribution, but with exact zeros for small entries."""
+    return _ops.sparsemax(x, axis=axis)
+
+
+def squareplus(x, b=4):
+    """(x + sqrt(x**2 + b)) / 2, a smooth relu."""
+    return _ops.squareplus(x, b=b)
+
+
+def threshold(x, threshold, default_value):
+    """x where x > threshold, else ``default_value``."""
+    return _ops.threshold(x, threshold, default_value)
 
 
 _BY_NAME = {
@@ -27,6 +74,11 @@ _BY_NAME = {
     "softplus": softplus, "softsign": softsign, "silu": silu, "swish": swish, "gelu": gelu,
     "hard_sigmoid": hard_sigmoid, "exponential": exponential, "relu6": relu6,
     "leaky_relu": leaky_relu, "softmax": softmax, "log_softmax": log_softmax,
+    "celu": celu, "glu": glu, "hard_shrink": hard_shrink, "hard_silu": hard_silu,
+    "hard_swish": hard_swish, "hard_tanh": hard_tanh, "log_sigmoid": log_sigmoid, "mish": mish,
+    "soft_shrink": soft_shrink, "sparse_plus": sparse_plus, "sparse_sigmoid": sparse_sigmoid,
+    "sparsemax": sparsemax, "squareplus": squareplus, "tanh_shrink": tanh_shrink,
+    "threshold": threshold,
 }
 
 
@@ -51,3 +103,30 @@ def serialize(activation):
         if fn is activation:
             return name
     return getattr(activation, "__name__", str(activation))
+
+
+def deserialize(config, custom_objects=None):
+    """The activation ``config`` names: what ``serialize`` returned (a name) or Keras's function
+    dict (``{"class_name": "function", "config": "relu", ...}``). ``custom_objects`` maps the
+    names of your own functions to them; they are looked up before the built-in activations.
+
+    (Functions registered with ``register_keras_serializable`` are found by
+    ``keras.saving.deserialize_keras_object``, which sits above this module.)
+    """
+    name = config
+    if isinstance(config, dict):
+        if config.get("class_name") != "function" or not isinstance(config.get("config"), str):
+            raise ValueError(f"activations.deserialize: expected an activation's name or a function config "
+                             f"{{'class_name': 'function', 'config': <name>}}, received {config!r}.")
+        name = config["config"]
+    if not isinstance(name, str):
+        raise ValueError(f"activations.deserialize: expected an activation's name or a function config, "
+                         f"received {config!r}.")
+    custom_objects = custom_objects or {}
+    for key in (name, name.split(">")[-1]):
+        if callable(custom_objects.get(key)):
+            return custom_objects[key]
+    if name in _BY_NAME:
+        return _BY_NAME[name]
+    raise ValueError(f"activations.deserialize: unknown activation {name!r}. Known activations: "
+                     f"{', '.join(sorted(_BY_NAME))}; pass your own in custom_objects.")

@@ -3,7 +3,9 @@ import math
 
 import numpy as np
 
+from . import core
 from .core import _unary_rule, apply
+from .numpy import _as_float, cumsum, moveaxis, sort
 
 
 def _elementwise(forward_fn):
@@ -116,6 +118,14 @@ def hard_sigmoid(x):
 
 
 @_elementwise
+def mish(x):
+    """x * tanh(softplus(x)); the derivative tanh(sp) + x * (1 - tanh(sp)**2) * sigmoid(x)
+    follows from softplus' = sigmoid."""
+    t = np.tanh(np.logaddexp(0, x))
+    return (x * t).astype(x.dtype), (t + x * (1 - t * t) * _sigmoid_values(x)).astype(x.dtype)
+
+
+@_elementwise
 def exponential(x):
     y = np.exp(x)
     return y, y
@@ -147,3 +157,96 @@ def log_softmax(x, axis=-1):
         y = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
         return y, lambda g: (g - np.exp(y) * g.sum(axis=axis, keepdims=True),)
     return apply(forward, x, shape_rule=_unary_rule)
+
+
+# ----------------------------------------------------------------------------- composed of ops
+# (their gradients are those of the ops they are made of)
+
+def log_sigmoid(x):
+    """log(sigmoid(x)) = -softplus(-x), stable for large |x|."""
+    return core.negative(softplus(core.negative(x)))
+
+
+def hard_tanh(x):
+    """x clipped to [-1, 1]."""
+    return core.clip(x, -1.0, 1.0)
+
+
+def hard_silu(x):
+    """x * hard_sigmoid(x)."""
+    return core.multiply(x, hard_sigmoid(x))
+
+
+hard_swish = hard_silu
+
+
+def celu(x, alpha=1.0):
+    """max(0, x) + min(0, alpha * (exp(x / alpha) - 1))."""
+    negative = core.multiply(alpha, core.subtract(core.exp(core.divide(core.minimum(x, 0.0), alpha)), 1.0))
+    return core.add(core.maximum(x, 0.0), negative)
+
+
+def glu(x, axis=-1):
+    """Gated linear unit: split ``axis`` in halves a, b and return a * sigmoid(b)."""
+    n = x.shape[axis]
+    if n is not None and n % 2:
+        raise ValueError(f"ops.glu: the axis {axis} of shape {tuple(x.shape)} must have an even size.")
+    a, b = core.split(x, 2, axis=axis)
+    return core.multiply(a, sigmoid(b))
+
+
+def soft_shrink(x, threshold=0.5):
+    """x - threshold above it, x + threshold below -threshold, 0 between."""
+    return core.where(core.greater(x, threshold), core.subtract(x, threshold),
+                      core.where(core.less(x, -threshold), core.add(x, threshold), core.multiply(x, 0.0)))
+
+
+def hard_shrink(x, threshold=0.5):
+    """x where |x| > threshold, else 0."""
+    return core.where(core.greater(core.abs(x), threshold), x, core.multiply(x, 0.0))
+
+
+def tanh_shrink(x):
+    """x - tanh(x)."""
+    return core.subtract(x, core.tanh(x))
+
+
+def squareplus(x, b=4):
+    """(x + sqrt(x**2 + b)) / 2: a smooth relu."""
+    if b < 0:
+        raise ValueError(f"ops.squareplus: `b` must be non-negative, received b={b}.")
+    return core.multiply(core.add(x, core.sqrt(core.add(core.square(x), float(b)))), 0.5)
+
+
+def sparse_plus(x):
+    """0 for x <= -1, x for x >= 1, (x + 1)**2 / 4 between."""
+    middle = core.multiply(core.square(core.add(x, 1.0)), 0.25)
+    return core.where(core.less_equal(x, -1.0), core.multiply(x, 0.0),
+                      core.where(core.greater_equal(x, 1.0), x, middle))
+
+
+def threshold(x, threshold, default_value):
+    """x where x > threshold, else ``default_value``."""
+    return core.where(core.greater(x, threshold), x, core.add(core.multiply(x, 0.0), default_value))
+
+
+def sparse_sigmoid(x):
+    """A piecewise-linear sigmoid: 0 below -1, 1 above 1, (x + 1) / 2 between."""
+    return core.clip(core.multiply(core.add(x, 1.0), 0.5), 0.0, 1.0)
+
+
+def sparsemax(x, axis=-1):
+    """The Euclidean projection of x onto the probability simplex along ``axis``: like softmax,
+    but exact zeros for the small entries. With the values sorted descending, the support is
+    the k largest for which 1 + k z_k > sum_{j<=k} z_j; tau = (sum of the support - 1) / k."""
+    x = _as_float(x)
+    moved = moveaxis(x, axis, -1)
+    descending = core.negative(sort(core.negative(moved), axis=-1))
+    n = moved.shape[-1]
+    k = np.arange(1, n + 1, dtype=np.dtype(moved.dtype))
+    in_support = core.stop_gradient(core.greater(core.add(core.multiply(descending, k), 1.0),
+                                                 cumsum(descending, axis=-1)))
+    support = core.cast(in_support, moved.dtype)
+    tau = core.divide(core.subtract(core.sum(core.multiply(descending, support), axis=-1, keepdims=True), 1.0),
+                      core.sum(support, axis=-1, keepdims=True))
+    return moveaxis(core.maximum(core.subtract(moved, tau), 0.0), -1, axis)

@@ -15,7 +15,10 @@ from . import activations, core, nn
 from .core import apply
 from .linalg import norm
 from .math import logsumexp
-from .numpy import _as_float, cumsum, einsum, moveaxis, sort, tril, var
+from .activations import (celu, glu, hard_shrink, hard_silu, hard_swish, hard_tanh, log_sigmoid,  # noqa: F401
+                          soft_shrink, sparse_plus, sparse_sigmoid, sparsemax, squareplus, tanh_shrink,
+                          threshold)
+from .numpy import _as_float, einsum, moveaxis, tril, var
 
 
 # ----------------------------------------------------------------------------- encodings
@@ -158,74 +161,6 @@ def gelu(x, approximate=True):
     return activations.gelu(x, approximate=approximate)
 
 
-def log_sigmoid(x):
-    """log(sigmoid(x)) = -softplus(-x), stable for large |x|."""
-    return core.negative(activations.softplus(core.negative(x)))
-
-
-def hard_tanh(x):
-    """x clipped to [-1, 1]."""
-    return core.clip(x, -1.0, 1.0)
-
-
-def hard_silu(x):
-    """x * hard_sigmoid(x)."""
-    return core.multiply(x, activations.hard_sigmoid(x))
-
-
-hard_swish = hard_silu
-
-
-def celu(x, alpha=1.0):
-    """max(0, x) + min(0, alpha * (exp(x / alpha) - 1))."""
-    negative = core.multiply(alpha, core.subtract(core.exp(core.divide(core.minimum(x, 0.0), alpha)), 1.0))
-    return core.add(core.maximum(x, 0.0), negative)
-
-
-def glu(x, axis=-1):
-    """Gated linear unit: split ``axis`` in halves a, b and return a * sigmoid(b)."""
-    n = x.shape[axis]
-    if n is not None and n % 2:
-        raise ValueError(f"ops.glu: the axis {axis} of shape {tuple(x.shape)} must have an even size.")
-    a, b = core.split(x, 2, axis=axis)
-    return core.multiply(a, activations.sigmoid(b))
-
-
-def soft_shrink(x, threshold=0.5):
-    """x - threshold above it, x + threshold below -threshold, 0 between."""
-    return core.where(core.greater(x, threshold), core.subtract(x, threshold),
-                      core.where(core.less(x, -threshold), core.add(x, threshold), core.multiply(x, 0.0)))
-
-
-def hard_shrink(x, threshold=0.5):
-    """x where |x| > threshold, else 0."""
-    return core.where(core.greater(core.abs(x), threshold), x, core.multiply(x, 0.0))
-
-
-def tanh_shrink(x):
-    """x - tanh(x)."""
-    return core.subtract(x, core.tanh(x))
-
-
-def squareplus(x, b=4):
-    """(x + sqrt(x**2 + b)) / 2: a smooth relu."""
-    if b < 0:
-        raise ValueError(f"ops.squareplus: `b` must be non-negative, received b={b}.")
-    return core.multiply(core.add(x, core.sqrt(core.add(core.square(x), float(b)))), 0.5)
-
-
-def sparse_plus(x):
-    """0 for x <= -1, x for x >= 1, (x + 1)**2 / 4 between."""
-    middle = core.multiply(core.square(core.add(x, 1.0)), 0.25)
-    return core.where(core.less_equal(x, -1.0), core.multiply(x, 0.0),
-                      core.where(core.greater_equal(x, 1.0), x, middle))
-
-
-def threshold(x, threshold, default_value):
-    """x where x > threshold, else ``default_value``."""
-    return core.where(core.greater(x, threshold), x, core.add(core.multiply(x, 0.0), default_value))
-
-
 # ----------------------------------------------------------------------------- convolution and pooling
 
 def _channels_last(data_format, op):
@@ -347,28 +282,6 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
         logits = core.where(allowed, logits, np.finfo(np.float32).min)
     weights = activations.softmax(logits, axis=-1)
     return einsum("bhqk,bkhd->bqhd", weights, value)
-
-
-def sparse_sigmoid(x):
-    """A piecewise-linear sigmoid: 0 below -1, 1 above 1, (x + 1) / 2 between."""
-    return core.clip(core.multiply(core.add(x, 1.0), 0.5), 0.0, 1.0)
-
-
-def sparsemax(x, axis=-1):
-    """The Euclidean projection of x onto the probability simplex along ``axis``: like softmax,
-    but exact zeros for the small entries. With the values sorted descending, the support is
-    the k largest for which 1 + k z_k > sum_{j<=k} z_j; tau = (sum of the support - 1) / k."""
-    x = _as_float(x)
-    moved = moveaxis(x, axis, -1)
-    descending = core.negative(sort(core.negative(moved), axis=-1))
-    n = moved.shape[-1]
-    k = np.arange(1, n + 1, dtype=np.dtype(moved.dtype))
-    in_support = core.stop_gradient(core.greater(core.add(core.multiply(descending, k), 1.0),
-                                                 cumsum(descending, axis=-1)))
-    support = core.cast(in_support, moved.dtype)
-    tau = core.divide(core.subtract(core.sum(core.multiply(descending, support), axis=-1, keepdims=True), 1.0),
-                      core.sum(support, axis=-1, keepdims=True))
-    return moveaxis(core.maximum(core.subtract(moved, tau), 0.0), -1, axis)
 
 
 def depth_to_space(x, block_size, data_format="channels_last"):
