@@ -19,6 +19,13 @@ from .pooling import (AveragePooling1D, AveragePooling2D, AvgPool1D, AvgPool2D, 
 from .recurrent import GRU, LSTM, SimpleRNN
 from .regularization import (ActivityRegularization, AlphaDropout, GaussianDropout, GaussianNoise,
                              SpatialDropout1D, SpatialDropout2D, SpatialDropout3D)
+from .convolutional import (Conv1DTranspose, Conv3D, Conv3DTranspose, Convolution1DTranspose, Convolution3D,
+                            Convolution3DTranspose, DepthwiseConv1D, SeparableConv1D, SeparableConvolution1D)
+from .pooling import (AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, AdaptiveAveragePooling3D,
+                      AdaptiveMaxPooling1D, AdaptiveMaxPooling2D, AdaptiveMaxPooling3D, AveragePooling3D,
+                      AvgPool3D, GlobalAveragePooling3D, GlobalAvgPool3D, GlobalMaxPool3D, GlobalMaxPooling3D,
+                      MaxPool3D, MaxPooling3D)
+from .reshaping import Cropping3D, UpSampling3D, ZeroPadding3D
 from .reshaping import Cropping1D, Cropping2D, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D
 from .wrappers import Bidirectional, TimeDistributed
 from . import merge  # noqa: F401  (Keras 2 import path)

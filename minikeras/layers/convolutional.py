@@ -1,10 +1,20 @@
-"""Convolution layers (channels last): Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D,
-SeparableConv2D. A 1D convolution runs as a 2D one over a height of 1."""
+"""Convolution layers (channels last): Conv1D/2D/3D, Conv1D/2D/3DTranspose, DepthwiseConv1D/2D,
+SeparableConv1D/2D.
+
+The kernels compute 2-D convolutions; the other ranks are built on them. A 1-D convolution
+runs as a 2-D one over a height of 1. A 3-D convolution is a sum over the kernel's depth taps:
+tap ``i`` sees the input depths ``i * dilation + stride * t`` for output depth ``t``, so each tap
+is one 2-D convolution of those depth slices (folded into the batch) with the kernel's slice
+``i``. A 3-D transposed convolution does the reverse: each tap's 2-D transposed convolution
+is spread back along the depth, ``stride`` apart and shifted by ``i * dilation``, and the taps
+add up. Both are compositions of differentiable ops, so their gradients come for free; they
+run one 2-D kernel call per depth tap.
+"""
 import numpy as np
 
 from .. import activations, constraints, initializers, ops, regularizers
 from ..engine.layer import InputSpec, Layer
-from ..kernels.conv_geometry import conv_output_length, conv_transpose_output_length
+from ..kernels.conv_geometry import conv_output_length, conv_padding, conv_transpose_output_length
 
 
 def normalize_tuple(value, n, name, layer_name="layer"):
@@ -185,7 +195,7 @@ class DepthwiseConv2D(Conv):
             initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
             constraint=self.kernel_constraint)
         self.bias = self._add_bias()
-        self.input_spec = InputSpec(ndim=4, axes={-1: channels})
+        self.input_spec = InputSpec(ndim=self.rank + 2, axes={-1: channels})
         self.built = True
 
     def compute_output_shape(self, input_shape):
@@ -233,11 +243,11 @@ class SeparableConv2D(Conv):
             initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
             constraint=self.depthwise_constraint)
         self.pointwise_kernel = self.add_weight(
-            "pointwise_kernel", (1, 1, channels * self.depth_multiplier, self.filters),
+            "pointwise_kernel", (1,) * self.rank + (channels * self.depth_multiplier, self.filters),
             initializer=self.pointwise_initializer, regularizer=self.pointwise_regularizer,
             constraint=self.pointwise_constraint)
         self.bias = self._add_bias()
-        self.input_spec = InputSpec(ndim=4, axes={-1: channels})
+        self.input_spec = InputSpec(ndim=self.rank + 2, axes={-1: channels})
         self.built = True
 
     def call(self, inputs):
@@ -260,6 +270,196 @@ class SeparableConv2D(Conv):
         return config
 
 
+# ----------------------------------------------------------------------------- 1-D from 2-D
+
+def _refuse_causal(layer):
+    if layer.padding == "causal":
+        raise ValueError(f"Layer {layer.name}: `padding` must be 'valid' or 'same', received 'causal'.")
+
+
+def _with_height(x):
+    """(batch, steps, channels) -> (batch, 1, steps, channels): a 1-D input as a 2-D one."""
+    return ops.expand_dims(x, 1)
+
+
+def _without_height(y):
+    return ops.squeeze(y, axis=1)
+
+
+def _kernel_with_height(kernel):
+    return ops.reshape(kernel, (1,) + tuple(kernel.shape))
+
+
+class Conv1DTranspose(Conv2DTranspose):
+    """The gradient of a 1-D convolution, run forward; kernel (k, filters, channels)."""
+
+    rank = 1
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", output_padding=None, **kwargs):
+        Conv.__init__(self, filters, kernel_size, strides=strides, padding=padding, **kwargs)
+        _refuse_causal(self)
+        self.output_padding = None if output_padding is None else normalize_tuple(
+            output_padding, 1, "output_padding", self.name) if output_padding != 0 else (0,)
+
+    def build(self, input_shape):
+        super().build(input_shape)
+        self.input_spec = InputSpec(ndim=3, axes={-1: input_shape[-1]})
+
+    def compute_output_shape(self, input_shape):
+        pads = self.output_padding or (None,)
+        steps = conv_transpose_output_length(input_shape[1], self.kernel_size[0], self.strides[0],
+                                             self.dilation_rate[0], self.padding, pads[0])
+        return (input_shape[0], steps, self.filters)
+
+    def call(self, inputs):
+        steps = self.compute_output_shape(tuple(inputs.shape))[1]
+        out = ops.nn.conv_transpose(_with_height(inputs), _kernel_with_height(self.kernel), self.bias, (1, steps),
+                                    strides=(1,) + self.strides, padding=self.padding,
+                                    dilation_rate=(1,) + self.dilation_rate, activation=self.activation)
+        return _without_height(out)
+
+
+class DepthwiseConv1D(DepthwiseConv2D):
+    """One filter (or ``depth_multiplier`` filters) per input channel; kernel (k, c, m)."""
+
+    rank = 1
+
+    def __init__(self, kernel_size, strides=1, padding="valid", depth_multiplier=1, **kwargs):
+        super().__init__(kernel_size, strides=strides, padding=padding, depth_multiplier=depth_multiplier,
+                         **kwargs)
+        _refuse_causal(self)
+
+    def call(self, inputs):
+        out = ops.nn.depthwise_conv(_with_height(inputs), _kernel_with_height(self.depthwise_kernel), self.bias,
+                                    strides=(1,) + self.strides, padding=self.padding,
+                                    dilation_rate=(1,) + self.dilation_rate, activation=self.activation)
+        return _without_height(out)
+
+
+class SeparableConv1D(SeparableConv2D):
+    """A 1-D depthwise convolution followed by a pointwise (kernel size 1) convolution."""
+
+    rank = 1
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", depth_multiplier=1, **kwargs):
+        super().__init__(filters, kernel_size, strides=strides, padding=padding, depth_multiplier=depth_multiplier,
+                         **kwargs)
+        _refuse_causal(self)
+
+    def call(self, inputs):
+        x = ops.nn.depthwise_conv(_with_height(inputs), _kernel_with_height(self.depthwise_kernel), None,
+                                  strides=(1,) + self.strides, padding=self.padding,
+                                  dilation_rate=(1,) + self.dilation_rate)
+        return ops.nn.conv(_without_height(x), self.pointwise_kernel, self.bias, strides=1, padding="valid",
+                           dilation_rate=1, activation=self.activation)
+
+
+# ----------------------------------------------------------------------------- 3-D from 2-D
+
+def _known_depth(layer, shape):
+    if shape[1] is None or any(n is None for n in shape[2:]):
+        raise ValueError(f"Layer {layer.name}: the spatial sizes of its input must be known (a 3-D "
+                         f"convolution loops over the depth); received input shape {tuple(shape)}.")
+    return shape[1]
+
+
+class Conv3D(Conv):
+    """3-D convolution, kernel (kd, kh, kw, channels / groups, filters): one 2-D convolution
+    per depth tap, summed (see the module docstring)."""
+
+    rank = 3
+
+    def call(self, inputs):
+        depth = _known_depth(self, tuple(inputs.shape))
+        k, s, d = self.kernel_size[0], self.strides[0], self.dilation_rate[0]
+        before, after = conv_padding(depth, k, s, d, self.padding)
+        x = ops.pad(inputs, ((0, 0), (before, after), (0, 0), (0, 0), (0, 0))) if before or after else inputs
+        out_depth = conv_output_length(depth, k, s, d, self.padding)
+        hw_shape = tuple(inputs.shape[2:4])
+        total = None
+        for i in range(k):
+            # 1. the input depths tap i meets, one per output depth, folded into the batch
+            taps = ops.getitem(x, (slice(None), slice(i * d, i * d + s * (out_depth - 1) + 1, s)))
+            folded = ops.reshape(taps, (-1,) + hw_shape + (inputs.shape[-1],))
+            # 2. a 2-D convolution with the kernel's depth slice i
+            y = ops.nn.conv(folded, self.kernel[i], None, strides=self.strides[1:], padding=self.padding,
+                            dilation_rate=self.dilation_rate[1:], groups=self.groups)
+            # 3. the depth unfolded again, and the taps summed
+            y = ops.reshape(y, (-1, out_depth) + tuple(y.shape[1:]))
+            total = y if total is None else ops.add(total, y)
+        if self.bias is not None:
+            total = ops.add(total, self.bias)
+        return self.activation(total)
+
+
+class Conv3DTranspose(Conv):
+    """3-D transposed convolution, kernel (kd, kh, kw, filters, channels): per depth tap, a 2-D
+    transposed convolution spread along the depth (see the module docstring)."""
+
+    rank = 3
+
+    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid", output_padding=None, **kwargs):
+        super().__init__(filters, kernel_size, strides=strides, padding=padding, **kwargs)
+        self.output_padding = None if output_padding is None else normalize_tuple(
+            output_padding, 3, "output_padding", self.name) if output_padding != 0 else (0, 0, 0)
+
+    def build(self, input_shape):
+        channels = self._input_channels(input_shape)
+        self.kernel = self.add_weight("kernel", self.kernel_size + (self.filters, channels),
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        self.bias = self._add_bias()
+        self.input_spec = InputSpec(ndim=5, axes={-1: channels})
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        pads = self.output_padding or (None, None, None)
+        spatial = [conv_transpose_output_length(n, k, s, d, self.padding, p) for n, k, s, p, d in
+                   zip(input_shape[1:4], self.kernel_size, self.strides, pads, self.dilation_rate)]
+        return (input_shape[0],) + tuple(spatial) + (self.filters,)
+
+    def call(self, inputs):
+        depth = _known_depth(self, tuple(inputs.shape))
+        out_shape = self.compute_output_shape(tuple(inputs.shape))
+        out_depth, out_hw = out_shape[1], out_shape[2:4]
+        k, s, d = self.kernel_size[0], self.strides[0], self.dilation_rate[0]
+        # Input depth t lands on output depth t * s + i * d - before (TensorFlow's geometry: the
+        # padding a forward convolution of the output's size would use).
+        before = conv_padding(out_depth, k, s, d, self.padding)[0]
+        folded = ops.reshape(inputs, (-1,) + tuple(inputs.shape[2:]))
+        total = None
+        for i in range(k):
+            # 1. the 2-D transposed convolution of every input depth with the kernel's slice i
+            y = ops.nn.conv_transpose(folded, self.kernel[i], None, out_hw, strides=self.strides[1:],
+                                      padding=self.padding, dilation_rate=self.dilation_rate[1:])
+            y = ops.reshape(y, (-1, depth) + tuple(out_hw) + (self.filters,))
+            # 2. spread along the depth: s - 1 zero slices after each, so depth t sits at t * s
+            if s > 1:
+                y = ops.reshape(ops.stack([y] + [ops.zeros_like(y)] * (s - 1), axis=2),
+                                (-1, depth * s) + tuple(out_hw) + (self.filters,))
+            # 3. shifted by i * d - before and cut or padded to the output depth
+            shift = i * d - before
+            if shift < 0:
+                y = ops.getitem(y, (slice(None), slice(-shift, None)))
+                shift = 0
+            y = ops.getitem(y, (slice(None), slice(0, out_depth - shift)))
+            tail = out_depth - shift - y.shape[1]
+            if shift or tail:
+                y = ops.pad(y, ((0, 0), (shift, tail), (0, 0), (0, 0), (0, 0)))
+            total = y if total is None else ops.add(total, y)
+        if self.bias is not None:
+            total = ops.add(total, self.bias)
+        return self.activation(total)
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("groups")
+        config["output_padding"] = None if self.output_padding is None else list(self.output_padding)
+        return config
+
+
 Convolution1D, Convolution2D, Deconvolution2D = Conv1D, Conv2D, Conv2DTranspose
+Convolution3D, Convolution1DTranspose, Convolution3DTranspose = Conv3D, Conv1DTranspose, Conv3DTranspose
+SeparableConvolution1D = SeparableConv1D
 Convolution2DTranspose = Conv2DTranspose
 SeparableConvolution2D = SeparableConv2D

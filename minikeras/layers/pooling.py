@@ -1,4 +1,10 @@
-"""Pooling layers (channels last): max and average over windows, and global pooling."""
+"""Pooling layers (channels last): max and average over windows, global pooling, and adaptive
+pooling (a fixed output size whatever the input size).
+
+The kernels pool 1-D and 2-D windows. A 3-D window is a box, the product of a depth interval
+and a 2-D window, so its max (or mean, over the cells inside the input when padding is
+'same') is the max (mean) over the depth of the 2-D results: 3-D pooling is a 2-D pooling with
+the depth folded into the batch, then a 1-D pooling along the depth."""
 from .. import ops
 from ..engine.layer import InputSpec, Layer
 from ..kernels.conv_geometry import conv_output_length
@@ -53,6 +59,37 @@ class AveragePooling2D(Pooling):
     rank, mode = 2, "average"
 
 
+class MaxPooling3D(Pooling):
+    rank, mode = 3, "max"
+
+    def call(self, inputs):
+        return _pool3d(self, inputs)
+
+
+class AveragePooling3D(Pooling):
+    rank, mode = 3, "average"
+
+    def call(self, inputs):
+        return _pool3d(self, inputs)
+
+
+def _pool3d(layer, inputs):
+    """Separable 3-D pooling (see the module docstring)."""
+    shape = tuple(inputs.shape)
+    if any(n is None for n in shape[1:]):
+        raise ValueError(f"Layer {layer.name}: the spatial sizes and channels of its input must be known; "
+                         f"received input shape {shape}.")
+    depth, channels = shape[1], shape[-1]
+    # 1. every depth slice pooled in 2-D
+    flat = ops.nn.pool(ops.reshape(inputs, (-1,) + shape[2:]), layer.pool_size[1:], layer.strides[1:],
+                       layer.padding, layer.mode)
+    hw = tuple(flat.shape[1:3])
+    # 2. the depth pooled in 1-D, every (row, column, channel) a channel of its own
+    lines = ops.reshape(flat, (-1, depth, hw[0] * hw[1] * channels))
+    out = ops.nn.pool(lines, layer.pool_size[:1], layer.strides[:1], layer.padding, layer.mode)
+    return ops.reshape(out, (-1, out.shape[1]) + hw + (channels,))
+
+
 class GlobalPooling(Layer):
     rank = 2
     mode = "max"
@@ -93,6 +130,67 @@ class GlobalAveragePooling2D(GlobalPooling):
     rank, mode = 2, "average"
 
 
+class GlobalMaxPooling3D(GlobalPooling):
+    rank, mode = 3, "max"
+
+
+class GlobalAveragePooling3D(GlobalPooling):
+    rank, mode = 3, "average"
+
+
+class AdaptivePooling(Layer):
+    """Pools each spatial axis into ``output_size`` windows (PyTorch's adaptive pooling, as
+    ``ops.adaptive_average_pool`` / ``ops.adaptive_max_pool`` define the windows)."""
+
+    rank = 2
+    mode = "max"
+
+    def __init__(self, output_size, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        if data_format not in (None, "channels_last"):
+            raise ValueError(f"Layer {self.name}: minikeras supports data_format='channels_last' only, "
+                             f"received {data_format!r}.")
+        self.output_size = normalize_tuple(output_size, self.rank, "output_size", self.name)
+        self.data_format = "channels_last"
+        self.input_spec = InputSpec(ndim=self.rank + 2)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0],) + self.output_size + (input_shape[-1],)
+
+    def call(self, inputs):
+        pool = ops.adaptive_max_pool if self.mode == "max" else ops.adaptive_average_pool
+        return pool(inputs, self.output_size)
+
+    def get_config(self):
+        return {**super().get_config(), "output_size": list(self.output_size), "data_format": self.data_format}
+
+
+class AdaptiveMaxPooling1D(AdaptivePooling):
+    rank, mode = 1, "max"
+
+
+class AdaptiveMaxPooling2D(AdaptivePooling):
+    rank, mode = 2, "max"
+
+
+class AdaptiveMaxPooling3D(AdaptivePooling):
+    rank, mode = 3, "max"
+
+
+class AdaptiveAveragePooling1D(AdaptivePooling):
+    rank, mode = 1, "average"
+
+
+class AdaptiveAveragePooling2D(AdaptivePooling):
+    rank, mode = 2, "average"
+
+
+class AdaptiveAveragePooling3D(AdaptivePooling):
+    rank, mode = 3, "average"
+
+
 MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D
+MaxPool3D, AvgPool3D = MaxPooling3D, AveragePooling3D
 GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
 GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
+GlobalMaxPool3D, GlobalAvgPool3D = GlobalMaxPooling3D, GlobalAveragePooling3D

@@ -44,7 +44,9 @@ class UpSampling(Layer):
     def get_config(self):
         config = {**super().get_config(), "size": list(self.size) if self.rank > 1 else self.size[0]}
         if self.rank > 1:
-            config.update(data_format="channels_last", interpolation=self.interpolation)
+            config.update(data_format="channels_last")
+        if self.rank == 2:   # Keras's UpSampling3D repeats values only: no interpolation argument
+            config.update(interpolation=self.interpolation)
         return config
 
 
@@ -57,6 +59,13 @@ class UpSampling1D(UpSampling):
 
 class UpSampling2D(UpSampling):
     rank = 2
+
+
+class UpSampling3D(UpSampling):
+    rank = 3
+
+    def __init__(self, size=(2, 2, 2), data_format=None, **kwargs):
+        super().__init__(size=size, data_format=data_format, **kwargs)
 
 
 class ZeroPadding(Layer):
@@ -86,6 +95,10 @@ class ZeroPadding1D(ZeroPadding):
 
 class ZeroPadding2D(ZeroPadding):
     rank = 2
+
+
+class ZeroPadding3D(ZeroPadding):
+    rank = 3
 
 
 class Cropping(Layer):
@@ -124,4 +137,11 @@ class Cropping2D(Cropping):
     rank = 2
 
     def __init__(self, cropping=((0, 0), (0, 0)), **kwargs):  # Keras: no cropping by default in 2D
+        super().__init__(cropping=cropping, **kwargs)
+
+
+class Cropping3D(Cropping):
+    rank = 3
+
+    def __init__(self, cropping=((1, 1), (1, 1), (1, 1)), **kwargs):
         super().__init__(cropping=cropping, **kwargs)
