@@ -109,6 +109,13 @@ MERGE_CASES = {
 WRAPPER_CASES = {
     "TimeDistributed": ((5, 3), lambda lib: lib.layers.TimeDistributed(lib.layers.Dense(2))),
     "Bidirectional": ((5, 3), lambda lib: lib.layers.Bidirectional(lib.layers.LSTM(2))),
+    # cells run inside the generic RNN layer (a cell's call takes (inputs, states))
+    "RNN": ((5, 3), lambda lib: lib.layers.RNN(lib.layers.LSTMCell(2), return_sequences=True, go_backwards=True)),
+    "SimpleRNNCell": ((5, 3), lambda lib: lib.layers.RNN(lib.layers.SimpleRNNCell(2, activation="relu"))),
+    "LSTMCell": ((5, 3), lambda lib: lib.layers.RNN(lib.layers.LSTMCell(2, unit_forget_bias=False))),
+    "GRUCell": ((5, 3), lambda lib: lib.layers.RNN(lib.layers.GRUCell(2, reset_after=False), return_sequences=True)),
+    "StackedRNNCells": ((5, 3), lambda lib: lib.layers.RNN(lib.layers.StackedRNNCells(
+        [lib.layers.GRUCell(3), lib.layers.LSTMCell(2)]), return_sequences=True)),
     # not a wrapper, but like one built by a function: self-attention calls the layer on (x, x)
     "MultiHeadAttention": ((5, 4), lambda lib: (lambda x: lib.layers.MultiHeadAttention(2, 3)(x, x))),
 }
