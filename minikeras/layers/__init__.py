@@ -26,6 +26,7 @@ from .pooling import (AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, Adapti
                       AvgPool3D, GlobalAveragePooling3D, GlobalAvgPool3D, GlobalMaxPool3D, GlobalMaxPooling3D,
                       MaxPool3D, MaxPooling3D)
 from .reshaping import Cropping3D, UpSampling3D, ZeroPadding3D
+from .einsum_dense import EinsumDense
 from .rnn import RNN
 from .rnn_cells import GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells
 from .reshaping import Cropping1D, Cropping2D, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D

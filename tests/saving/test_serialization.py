@@ -16,6 +16,8 @@ from minikeras.saving.class_lookup import builtin_layer_classes
 LAYER_CASES = {
     "Dense": ((4,), dict(units=3, activation="relu"), "float"),
     "Activation": ((4,), dict(activation="tanh"), "float"),
+    "EinsumDense": ((5, 4), dict(equation="abc,cde->abde", output_shape=(5, 2, 3), bias_axes="de",
+                                 activation="relu"), "float"),
     "Dropout": ((4,), dict(rate=0.5), "float"),
     "SpatialDropout1D": ((5, 3), dict(rate=0.3, seed=2), "float"),
     "SpatialDropout2D": ((4, 4, 3), dict(rate=0.3), "float"),
