@@ -38,6 +38,7 @@ from .preprocessing import (CategoryEncoding, CenterCrop, Discretization, Normal
 from .preprocessing import Hashing
 from .preprocessing import IntegerLookup, StringLookup
 from .preprocessing import TextVectorization
+from .preprocessing import RandomBrightness, RandomContrast, RandomCrop
 
 
 def serialize(layer):

@@ -20,7 +20,8 @@ RTOL, ATOL = 1e-4, 1e-5
 # Layers whose output is random in training, or have no weights to train.
 NO_TRAINING_STEP = {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise",
                     "GaussianDropout", "AlphaDropout", "RandomFlip", "RandomRotation", "RandomZoom",
-                    "RandomTranslation", "CategoryEncoding", "IntegerLookup", "Discretization", "Hashing",
+                    "RandomTranslation", "RandomContrast", "RandomBrightness", "RandomCrop", "CategoryEncoding",
+                    "IntegerLookup", "Discretization", "Hashing",
                     "StringLookup", "TextVectorization"}
 
 

@@ -95,6 +95,11 @@ LAYER_CASES = {
     "RandomRotation": ((4, 4, 2), dict(factor=0.2, seed=1), "float"),
     "RandomZoom": ((4, 4, 2), dict(height_factor=0.2, seed=1), "float"),
     "RandomTranslation": ((4, 4, 2), dict(height_factor=0.2, width_factor=0.1, seed=1), "float"),
+    "RandomContrast": ((4, 4, 2), dict(factor=(0.2, 0.5), value_range=(0, 1), seed=1), "float"),
+    "RandomBrightness": ((4, 4, 2), dict(factor=0.3, seed=1), "float"),
+    # the target size: Keras 3.15 passes inference images through uncropped (tests/parity/
+    # test_color_and_crop_parity.py compares the crops themselves)
+    "RandomCrop": ((4, 4, 2), dict(height=4, width=4, seed=1), "float"),
     "CategoryEncoding": ((3,), dict(num_tokens=6, output_mode="count"), "int"),
     "IntegerLookup": ((3,), dict(vocabulary=[1, 3, 5, 7]), "int"),
     "Hashing": ((3,), dict(num_bins=5), "string"),

@@ -3,8 +3,9 @@ takes raw inputs (pixels, raw numbers, strings) and preprocesses them itself.
 
 One module per family: ``numerical`` (Rescaling, Normalization, Discretization), ``image``
 (Resizing, CenterCrop), ``image_augmentation`` (RandomFlip, RandomRotation, RandomZoom,
-RandomTranslation), ``categorical`` (CategoryEncoding, Hashing), ``index_lookup``
-(StringLookup, IntegerLookup) and ``text_vectorization`` (TextVectorization).
+RandomTranslation, RandomCrop), ``color_augmentation`` (RandomContrast, RandomBrightness),
+``categorical`` (CategoryEncoding, Hashing), ``index_lookup`` (StringLookup, IntegerLookup) and
+``text_vectorization`` (TextVectorization).
 """
 from .categorical import CategoryEncoding
 from .image import CenterCrop, Resizing
@@ -13,3 +14,5 @@ from .numerical import Discretization, Normalization, Rescaling
 from .hashing import Hashing
 from .index_lookup import IntegerLookup, StringLookup
 from .text_vectorization import TextVectorization
+from .color_augmentation import RandomBrightness, RandomContrast
+from .image_augmentation import RandomCrop

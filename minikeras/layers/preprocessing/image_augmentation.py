@@ -1,5 +1,5 @@
 """Random image augmentation: ``RandomFlip``, ``RandomRotation``, ``RandomZoom``,
-``RandomTranslation``. Each draws a new transformation for every image while training and
+``RandomTranslation``, ``RandomCrop``. Each draws a new transformation for every image while training and
 passes images through unchanged at inference (``predict``, ``evaluate``, training=False).
 
 As in Keras 3, a layer called directly (``layer(images)``) counts as training; inside a
@@ -21,7 +21,7 @@ import numpy as np
 
 from ... import initializers, ops
 from .common import PreprocessingLayer, numeric_input
-from .image import _check_channels_last
+from .image import _check_channels_last, crop_to_aspect_ratio, resize
 
 _FILL_MODES = ("reflect", "wrap", "constant", "nearest")
 _INTERPOLATIONS = ("bilinear", "nearest")
@@ -275,3 +275,61 @@ def translation_transforms(dx, dy):
 
 def _plain(factor):
     return list(factor) if isinstance(factor, tuple) else factor
+
+
+class RandomCrop(_RandomImageLayer):
+    """Crop a random (height, width) window while training; one window position per batch, as
+    Keras draws it.
+
+    In training, an image not larger than the target on both axes is cut as Keras 3 cuts it:
+    from the corner of the largest centred window of the target's aspect ratio, (height, width)
+    cells (fewer where the image ends), resized to (height, width) (bilinear). At inference the
+    largest centred window of the target's aspect ratio is resized to (height, width), as Keras
+    documents it, so the output always has the target size. (Keras 3.15's own RandomCrop returns
+    inference images uncropped, against its documentation and its compute_output_shape.)"""
+
+    def __init__(self, height, width, seed=None, data_format=None, **kwargs):
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        for name, value in (("height", height), ("width", width)):
+            if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+                raise ValueError(f"Layer {self.name} (RandomCrop): `{name}` must be a positive integer, "
+                                 f"received {name}={value!r}.")
+        self.height, self.width = height, width
+        self.supports_masking = False
+
+    def call(self, inputs, training=True):
+        images = numeric_input(self, inputs)
+        if len(images.shape) not in (3, 4):
+            raise ValueError(f"Layer {self.name} (RandomCrop) expects images of shape (batch, height, width, "
+                             f"channels) or (height, width, channels), received shape {tuple(images.shape)}.")
+        single = len(images.shape) == 3
+        batch = ops.cast(ops.expand_dims(images, 0) if single else images, self.dtype)
+        in_h, in_w = batch.shape[1], batch.shape[2]
+        if training and in_h > self.height and in_w > self.width:
+            rng = self._generator()
+            top = int(rng.uniform(0, in_h - self.height + 1))
+            left = int(rng.uniform(0, in_w - self.width + 1))
+            out = crop(batch, top, left, self.height, self.width)
+        elif training:
+            # Keras's cut: the aspect window's corner, then (height, width) cells from there
+            crop_h = max(min(in_h, int(float(in_w * self.height) / self.width)), 1)
+            crop_w = max(min(in_w, int(float(in_h * self.width) / self.height)), 1)
+            out = crop(batch, int(float(in_h - crop_h) / 2), int(float(in_w - crop_w) / 2), self.height, self.width)
+        else:
+            out = crop_to_aspect_ratio(batch, self.height, self.width)
+        if tuple(out.shape[1:3]) != (self.height, self.width):
+            out = resize(out, self.height, self.width, "bilinear", self.dtype)
+        return ops.squeeze(out, 0) if single else out
+
+    def compute_output_shape(self, input_shape):
+        shape = list(input_shape)
+        shape[-3], shape[-2] = self.height, self.width
+        return tuple(shape)
+
+    def get_config(self):
+        return {**super().get_config(), "height": self.height, "width": self.width}
+
+
+def crop(images, top, left, height, width):
+    """The (height, width) window of every image at (top, left)."""
+    return ops.getitem(images, (slice(None), slice(top, top + height), slice(left, left + width)))

@@ -1,0 +1,73 @@
+"""Parity of RandomContrast, RandomBrightness and RandomCrop with Keras 3 (torch backend).
+The random draws come from different generators, so the comparison is of what each layer does
+with a drawn value: Keras's ``transform_images`` given the same contrast factors, brightness
+deltas or crop corner; and the configs, the inference behaviour and the drawn ranges.
+
+    KERAS_BACKEND=torch PYTHONPATH=. python -m pytest tests/parity/test_color_and_crop_parity.py
+"""
+import os
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("KERAS_BACKEND", "torch")
+keras = pytest.importorskip("keras")
+
+import minikeras  # noqa: E402
+from minikeras.layers.preprocessing.color_augmentation import adjust_brightness, adjust_contrast  # noqa: E402
+from minikeras.layers.preprocessing.image_augmentation import crop  # noqa: E402
+
+IMAGES = (np.random.default_rng(0).random((3, 6, 7, 3)) * 255).astype("float32")
+
+
+def _same(a, b, atol=1e-3):
+    np.testing.assert_allclose(np.asarray(a), keras.ops.convert_to_numpy(b), rtol=1e-5, atol=atol)
+
+
+@pytest.mark.parametrize("value_range", [(0, 255), (50, 200)])
+def test_contrast_change_is_keras(value_range):
+    factors = np.array([0.4, 1.0, 1.9], "float32")
+    layer = keras.layers.RandomContrast(0.5, value_range=value_range)
+    theirs = layer.transform_images(keras.ops.convert_to_tensor(IMAGES.copy()), {"contrast_factor": factors.reshape(3, 1, 1, 1)}, training=True)
+    _same(adjust_contrast(minikeras.ops.convert_to_tensor(IMAGES), factors, value_range), theirs)
+
+
+@pytest.mark.parametrize("value_range", [(0, 255), (20, 100)])
+def test_brightness_change_is_keras(value_range):
+    deltas = np.array([-40.0, 0.0, 75.5], "float32")
+    layer = keras.layers.RandomBrightness(0.5, value_range=value_range)
+    theirs = layer.transform_images(keras.ops.convert_to_tensor(IMAGES.copy()), {"rgb_delta": deltas.reshape(3, 1, 1, 1)}, training=True)
+    _same(adjust_brightness(minikeras.ops.convert_to_tensor(IMAGES), deltas, sorted(value_range)), theirs)
+
+
+@pytest.mark.parametrize("corner", [(0, 0), (2, 1), (3, 3)])
+def test_random_crop_window_is_keras(corner):
+    layer = keras.layers.RandomCrop(3, 4)
+    _same(crop(minikeras.ops.convert_to_tensor(IMAGES), corner[0], corner[1], 3, 4),
+          layer.transform_images(keras.ops.convert_to_tensor(IMAGES.copy()), corner, training=True))
+
+
+@pytest.mark.parametrize("size", [(6, 9), (8, 7), (6, 7)])
+def test_random_crop_of_images_not_larger_than_the_target_is_keras(size):
+    ours = minikeras.layers.RandomCrop(*size, seed=1)(IMAGES, training=True)
+    theirs = keras.layers.RandomCrop(*size, seed=1)(keras.ops.convert_to_tensor(IMAGES.copy()), training=True)
+    _same(ours, theirs)
+
+
+@pytest.mark.parametrize("name, kwargs", [("RandomContrast", dict(factor=(0.1, 0.4), value_range=(0, 1), seed=2)),
+                                          ("RandomContrast", dict(factor=0.3)),
+                                          ("RandomBrightness", dict(factor=0.3, value_range=(10, 0))),
+                                          ("RandomBrightness", dict(factor=(-0.5, 0.1), seed=4)),
+                                          ("RandomCrop", dict(height=3, width=4, seed=5))])
+def test_configs_and_inference_are_keras(name, kwargs):
+    ours, theirs = getattr(minikeras.layers, name)(**kwargs), getattr(keras.layers, name)(**kwargs)
+    configs = [ours.get_config(), theirs.get_config()]
+    for config in configs:
+        config.pop("name")
+        config.pop("dtype", None)
+    configs[1] = {k: list(v) if isinstance(v, tuple) else v for k, v in configs[1].items()}
+    assert configs[0] == configs[1]
+    if name != "RandomCrop":   # Keras 3.15's RandomCrop returns inference images uncropped (see the layer)
+        _same(ours(IMAGES, training=False), theirs(keras.ops.convert_to_tensor(IMAGES.copy()), training=False))
+    clone = keras.layers.deserialize({"class_name": name, "config": ours.get_config(), "module": "keras.layers"})
+    assert type(clone).__name__ == name
