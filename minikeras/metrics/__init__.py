@@ -10,7 +10,12 @@ from .accuracy_metrics import (Accuracy, BinaryAccuracy, CategoricalAccuracy, Sp
                                sparse_top_k_categorical_accuracy, top_k_categorical_accuracy)
 from .confusion_metrics import (AUC, FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives,
                                 TruePositives)
+from .confusion_metrics import (PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity,
+                                SpecificityAtSensitivity)
+from .correlation_metrics import (ConcordanceCorrelation, PearsonCorrelation, concordance_correlation,
+                                  pearson_correlation)
 from .f_score_metrics import F1Score, FBetaScore
+from .iou_metrics import IoU, BinaryIoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from .loss_metrics import (BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, CosineSimilarity,
                            Hinge, KLDivergence, LogCoshError, MeanAbsoluteError,
                            MeanAbsolutePercentageError, MeanSquaredError, MeanSquaredLogarithmicError,
@@ -38,7 +43,7 @@ _FUNCTIONS = {fn.__name__: fn for fn in (
     mean_absolute_error, mean_absolute_percentage_error, mean_squared_logarithmic_error, log_cosh,
     poisson, kl_divergence, hinge, squared_hinge, categorical_hinge, binary_crossentropy,
     categorical_crossentropy, sparse_categorical_crossentropy, cosine_similarity, huber, binary_focal_crossentropy,
-    categorical_focal_crossentropy)}
+    categorical_focal_crossentropy, pearson_correlation, concordance_correlation)}
 _FUNCTIONS.update({"mse": mse, "MSE": mse, "mae": mae, "MAE": mae, "mape": mape, "MAPE": mape,
                    "msle": msle, "MSLE": msle, "kld": kld, "KLD": kld, "logcosh": log_cosh,
                    "kullback_leibler_divergence": kld, "acc": accuracy})
@@ -48,7 +53,9 @@ _CLASSES = {cls.__name__: cls for cls in (
     MeanAbsolutePercentageError, MeanSquaredLogarithmicError, RootMeanSquaredError, LogCoshError, Poisson,
     KLDivergence, Hinge, SquaredHinge, CategoricalHinge, BinaryCrossentropy, CategoricalCrossentropy,
     SparseCategoricalCrossentropy, CosineSimilarity, Mean, Sum, TruePositives, FalsePositives, TrueNegatives,
-    FalseNegatives, FBetaScore, F1Score, R2Score)}
+    FalseNegatives, FBetaScore, F1Score, R2Score, PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity,
+    SpecificityAtSensitivity, PearsonCorrelation, ConcordanceCorrelation, IoU, BinaryIoU, MeanIoU, OneHotIoU,
+    OneHotMeanIoU)}
 _CLASSES.update({backend.to_snake_case(name): cls for name, cls in list(_CLASSES.items())
                  if backend.to_snake_case(name) not in _FUNCTIONS})
 _CLASSES["auc"] = AUC

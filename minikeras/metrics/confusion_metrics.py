@@ -1,4 +1,6 @@
-"""Precision, Recall, AUC and the raw counts (TruePositives, ...), from confusion counts.
+"""Precision, Recall, AUC, the raw counts (TruePositives, ...), and the best value of one rate
+while another is held above a floor (PrecisionAtRecall, SensitivityAtSpecificity, ...), from
+confusion counts.
 
 A prediction counts as positive at threshold t when ``y_pred > t``; a label is positive
 when it is non-zero. Counts are accumulated (weighted) per threshold, as in Keras 3's
@@ -222,3 +224,114 @@ class TrueNegatives(_ConditionCount):
 
 class FalseNegatives(_ConditionCount):
     _cell = "false_negatives"
+
+
+class _SensitivitySpecificityBase(Metric):
+    """Confusion counts at ``num_thresholds`` thresholds evenly spread over [0, 1] (one, 0.5,
+    when ``num_thresholds`` is 1); the result is the largest value of one rate over the
+    thresholds where another rate reaches ``value`` (0 where none does)."""
+
+    _direction = "up"
+
+    def __init__(self, value, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        if num_thresholds <= 0:
+            raise ValueError(f"{type(self).__name__}: `num_thresholds` must be an integer > 0. "
+                             f"Received: num_thresholds={num_thresholds}")
+        self.value, self.class_id, self.num_thresholds = value, class_id, num_thresholds
+        if num_thresholds == 1:
+            self.thresholds = [0.5]
+        else:
+            self.thresholds = [0.0] + [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)] + [1.0]
+        self._sorted = np.asarray(self.thresholds, dtype=np.float64)
+        self.reset_state()
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        if self.class_id is not None and to_array(y_pred).ndim < 2:
+            raise ValueError(f"{type(self).__name__}: with class_id, y_pred must be (num_samples, num_classes); "
+                             f"received shape {to_array(y_pred).shape}.")
+        tp, fp, tn, fn = _confusion_counts(y_true, y_pred, self._sorted, sample_weight, class_id=self.class_id)
+        self.true_positives += tp
+        self.false_positives += fp
+        self.true_negatives += tn
+        self.false_negatives += fn
+
+    def reset_state(self):
+        n = len(self.thresholds)
+        self.true_positives, self.false_positives = np.zeros(n), np.zeros(n)
+        self.true_negatives, self.false_negatives = np.zeros(n), np.zeros(n)
+
+    def _rates(self):
+        tp, fp, tn, fn = self.true_positives, self.false_positives, self.true_negatives, self.false_negatives
+        return {"recall": _divide_no_nan(tp, tp + fn), "precision": _divide_no_nan(tp, tp + fp),
+                "specificity": _divide_no_nan(tn, tn + fp)}
+
+    def _best(self, dependent, constrained):
+        rates = self._rates()
+        feasible = rates[constrained] >= self.value
+        return float(np.float32(np.max(np.where(feasible, rates[dependent], 0.0), initial=0.0)))
+
+    def get_config(self):
+        return {**super().get_config(), "class_id": self.class_id, "num_thresholds": self.num_thresholds}
+
+
+def _check_rate(value, name):
+    if not 0 <= value <= 1:
+        raise ValueError(f"Argument `{name}` must be in the range [0, 1]. Received: {name}={value}")
+    return value
+
+
+class SensitivityAtSpecificity(_SensitivitySpecificityBase):
+    """The best sensitivity (recall, tp / (tp + fn)) where specificity (tn / (tn + fp)) >= ``specificity``."""
+
+    def __init__(self, specificity, num_thresholds=200, class_id=None, name=None, dtype=None):
+        self.specificity = _check_rate(specificity, "specificity")
+        super().__init__(specificity, num_thresholds, class_id, name, dtype)
+
+    def result(self):
+        return self._best("recall", "specificity")
+
+    def get_config(self):
+        return {**super().get_config(), "specificity": self.specificity}
+
+
+class SpecificityAtSensitivity(_SensitivitySpecificityBase):
+    """The best specificity where sensitivity (recall) >= ``sensitivity``."""
+
+    def __init__(self, sensitivity, num_thresholds=200, class_id=None, name=None, dtype=None):
+        self.sensitivity = _check_rate(sensitivity, "sensitivity")
+        super().__init__(sensitivity, num_thresholds, class_id, name, dtype)
+
+    def result(self):
+        return self._best("specificity", "recall")
+
+    def get_config(self):
+        return {**super().get_config(), "sensitivity": self.sensitivity}
+
+
+class PrecisionAtRecall(_SensitivitySpecificityBase):
+    """The best precision where recall >= ``recall``."""
+
+    def __init__(self, recall, num_thresholds=200, class_id=None, name=None, dtype=None):
+        self.recall = _check_rate(recall, "recall")
+        super().__init__(recall, num_thresholds, class_id, name, dtype)
+
+    def result(self):
+        return self._best("precision", "recall")
+
+    def get_config(self):
+        return {**super().get_config(), "recall": self.recall}
+
+
+class RecallAtPrecision(_SensitivitySpecificityBase):
+    """The best recall where precision >= ``precision``."""
+
+    def __init__(self, precision, num_thresholds=200, class_id=None, name=None, dtype=None):
+        self.precision = _check_rate(precision, "precision")
+        super().__init__(precision, num_thresholds, class_id, name, dtype)
+
+    def result(self):
+        return self._best("recall", "precision")
+
+    def get_config(self):
+        return {**super().get_config(), "precision": self.precision}
