@@ -4,6 +4,7 @@ Each is an op from ``minikeras.ops`` (differentiable, eager and symbolic); the o
 parameters (``celu``'s alpha, ``glu``'s axis, ...) keep Keras's defaults, so a name alone
 means what it means in Keras.
 """
+from .common import registration as _registration
 from .ops import activations as _ops
 
 relu = _ops.relu
@@ -107,12 +108,10 @@ def serialize(activation):
 
 def deserialize(config, custom_objects=None):
     """The activation ``config`` names: what ``serialize`` returned (a name) or Keras's function
-    dict (``{"class_name": "function", "config": "relu", ...}``). ``custom_objects`` maps the
-    names of your own functions to them; they are looked up before the built-in activations.
-
-    (Functions registered with ``register_keras_serializable`` are found by
-    ``keras.saving.deserialize_keras_object``, which sits above this module.)
-    """
+    dict (``{"class_name": "function", "config": "relu", ...}``). The name is looked up as Keras
+    does: open ``custom_object_scope``s, functions registered with
+    ``register_keras_serializable`` (``'my_package>my_fn'``), ``custom_objects``, then the
+    built-in activations."""
     name = config
     if isinstance(config, dict):
         if config.get("class_name") != "function" or not isinstance(config.get("config"), str):
@@ -122,11 +121,8 @@ def deserialize(config, custom_objects=None):
     if not isinstance(name, str):
         raise ValueError(f"activations.deserialize: expected an activation's name or a function config, "
                          f"received {config!r}.")
-    custom_objects = custom_objects or {}
-    for key in (name, name.split(">")[-1]):
-        if callable(custom_objects.get(key)):
-            return custom_objects[key]
-    if name in _BY_NAME:
-        return _BY_NAME[name]
-    raise ValueError(f"activations.deserialize: unknown activation {name!r}. Known activations: "
-                     f"{', '.join(sorted(_BY_NAME))}; pass your own in custom_objects.")
+    found = _registration.get_registered_object(name, custom_objects, _BY_NAME)
+    if not callable(found):
+        raise ValueError(f"activations.deserialize: unknown activation {name!r}. Known activations: "
+                         f"{', '.join(sorted(_BY_NAME))}; pass your own in custom_objects or register it.")
+    return found

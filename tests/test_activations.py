@@ -96,8 +96,15 @@ def test_serialize_and_deserialize():
     def double(x):
         return x * 2.0
     assert activations.deserialize("double", custom_objects={"double": double}) is double
-    assert activations.deserialize({"class_name": "function", "config": "my>double"},
-                                   custom_objects={"double": double}) is double
+    registered = keras.saving.register_keras_serializable("my")(double)
+    try:
+        assert activations.deserialize({"class_name": "function", "config": "my>double"}) is registered
+        x = keras.Input((2,))
+        layer = keras.layers.Dense(2, activation=double)
+        clone = keras.Model.from_config(keras.Model(x, layer(x)).get_config())
+        assert clone.layers[-1].activation is double
+    finally:
+        keras.saving.get_custom_objects().pop("my>double")
 
 
 def test_deserialize_errors_name_what_it_received():
