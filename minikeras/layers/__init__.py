@@ -28,6 +28,7 @@ from .pooling import (AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, Adapti
 from .reshaping import Cropping3D, UpSampling3D, ZeroPadding3D
 from .einsum_dense import EinsumDense
 from .rnn import RNN
+from .wrappers import Wrapper
 from .rnn_cells import GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells
 from .reshaping import Cropping1D, Cropping2D, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D
 from .wrappers import Bidirectional, TimeDistributed

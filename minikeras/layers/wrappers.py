@@ -5,12 +5,22 @@ from ..engine.saving_hooks import saving_function
 
 
 class Wrapper(Layer):
+    """Base class of layers that hold another layer (``self.layer``) and change how it is
+    applied; ``get_config`` stores the inner layer's config, ``from_config`` rebuilds it."""
+
     def __init__(self, layer, **kwargs):
         if not isinstance(layer, Layer):
             raise ValueError(f"Please initialize `{type(self).__name__}` layer with a `Layer` "
                              f"instance. Received: {layer!r}")
         super().__init__(**kwargs)
         self.layer = layer
+
+    def build(self, input_shape=None):
+        """Build the wrapped layer on the wrapper's input shape (subclasses that change the
+        shape the inner layer sees override this)."""
+        if not self.layer.built:
+            self.layer._maybe_build(input_shape)
+        self.built = True
 
     def get_config(self):
         return {**super().get_config(), "layer": saving_function("serialize_layer")(self.layer)}

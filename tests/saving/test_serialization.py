@@ -126,7 +126,8 @@ WRAPPER_CASES = {
     # not a wrapper, but like one built by a function: self-attention calls the layer on (x, x)
     "MultiHeadAttention": ((5, 4), lambda lib: (lambda x: lib.layers.MultiHeadAttention(2, 3)(x, x))),
 }
-NOT_LAYERS = {"Layer", "InputLayer", "Functional", "Model", "Sequential", "Input"}
+NOT_LAYERS = {"Layer", "InputLayer", "Functional", "Model", "Sequential", "Input",
+              "Wrapper"}   # an abstract base (no call of its own): tests/layers/test_wrappers_base.py
 # Keras 3 implements these with TensorFlow, which the parity environment does not have;
 # tests/layers/test_preprocessing.py checks them against the outputs Keras documents.
 NEEDS_TENSORFLOW = {"Hashing", "IntegerLookup", "StringLookup", "TextVectorization"}
