@@ -40,6 +40,7 @@ from .preprocessing import Hashing
 from .preprocessing import IntegerLookup, StringLookup
 from .preprocessing import TextVectorization
 from .preprocessing import RandomBrightness, RandomContrast, RandomCrop
+from .preprocessing import AutoContrast, RandomGrayscale, RandomInvert, Solarization
 
 
 def serialize(layer):

@@ -100,3 +100,59 @@ def test_configs_round_trip_and_errors_name_the_layer():
         layers.RandomCrop(0, 3, name="crop_x")
     with pytest.raises(ValueError, match="RandomCrop.*shape"):
         layers.RandomCrop(2, 2)(np.zeros((2, 3), "float32"))
+
+
+# ----------------------------------------------------------------------------- invert, grayscale, solarization, auto-contrast
+from minikeras.layers.preprocessing.color_augmentation import auto_contrast, invert, solarize, to_grayscale  # noqa: E402
+
+
+def test_invert_and_grayscale_apply_per_image_with_their_probability():
+    always = np.asarray(layers.RandomInvert(factor=(1.0, 1.0), seed=0)(IMAGES))
+    np.testing.assert_allclose(always, 255 - IMAGES, rtol=1e-6)
+    gray = np.asarray(layers.RandomGrayscale(factor=1.0, seed=0)(IMAGES))
+    luma = IMAGES @ np.array([0.2989, 0.587, 0.114], "float32")
+    np.testing.assert_allclose(gray, np.repeat(luma[..., None], 3, axis=-1), rtol=1e-5)
+    never = np.asarray(layers.RandomGrayscale(factor=0.0, seed=0)(IMAGES))
+    np.testing.assert_array_equal(never, IMAGES)
+    many = np.repeat(IMAGES[:1], 400, axis=0)
+    inverted = np.asarray(layers.RandomInvert(factor=(0.5, 0.5), seed=1)(many))[:, 0, 0, 0] != many[:, 0, 0, 0]
+    assert 0.4 < inverted.mean() < 0.6
+
+
+def test_solarization_inverts_above_the_threshold_and_auto_contrast_stretches():
+    x = np.array([[[[10.0], [100.0], [250.0]]]], "float32")
+    np.testing.assert_allclose(np.asarray(solarize(ops.convert_to_tensor(x), [20.0], [128.0], (0, 255))).ravel(),
+                               [30, 120, 0])   # 250 + 20 clips to 255, then 255 - 255
+    stretched = np.asarray(auto_contrast(ops.convert_to_tensor(x), (0, 255))).ravel()
+    np.testing.assert_allclose(stretched, [0, 255 * 90 / 240, 255], rtol=1e-5)
+    flat = np.full((1, 2, 2, 1), 7.0, "float32")
+    np.testing.assert_array_equal(np.asarray(auto_contrast(ops.convert_to_tensor(flat), (0, 255))), flat)
+
+
+def test_random_colour_layers_pass_through_at_inference_and_auto_contrast_always_applies():
+    for layer in (layers.RandomInvert(seed=1), layers.RandomGrayscale(factor=1.0), layers.Solarization(0.5, 0.5)):
+        np.testing.assert_array_equal(np.asarray(layer(IMAGES, training=False)), IMAGES)
+    x = keras.Input((5, 6, 3))
+    model = keras.Model(x, layers.AutoContrast()(x))
+    np.testing.assert_allclose(model.predict(IMAGES, verbose=0), np.asarray(auto_contrast(ops.convert_to_tensor(IMAGES),
+                                                                                          (0, 255))), rtol=1e-5)
+
+
+def test_gradients_of_the_colour_changes(float64):
+    check_gradients(lambda x: invert(x, [True, False], (0, 1)), (2, 3, 3, 3))
+    check_gradients(lambda x: to_grayscale(x, [True, False]), (2, 3, 3, 3))
+    check_gradients(lambda x: solarize(ops.multiply(x, 20.0), [5.0, 30.0], [25.0, 200.0], (-100, 100)), (2, 3, 3, 2))
+    check_gradients(lambda x: auto_contrast(x, (-5, 5)), (2, 3, 4, 2))
+
+
+def test_colour_layer_errors_name_the_layer():
+    with pytest.raises(ValueError, match="gray_x.*factor"):
+        layers.RandomGrayscale(factor=2, name="gray_x")
+    with pytest.raises(ValueError, match="channels"):
+        layers.RandomGrayscale(factor=1.0)(np.zeros((1, 2, 2, 2), "float32"))
+    with pytest.raises(ValueError, match="sol_x.*addition_factor"):
+        layers.Solarization(addition_factor=1.5, name="sol_x")
+    with pytest.raises(ValueError, match="inv_x.*factor"):
+        layers.RandomInvert(factor=-0.5, name="inv_x")
+    with pytest.raises(ValueError, match="value_range"):
+        layers.AutoContrast(value_range=3)

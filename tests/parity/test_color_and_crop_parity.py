@@ -71,3 +71,60 @@ def test_configs_and_inference_are_keras(name, kwargs):
         _same(ours(IMAGES, training=False), theirs(keras.ops.convert_to_tensor(IMAGES.copy()), training=False))
     clone = keras.layers.deserialize({"class_name": name, "config": ours.get_config(), "module": "keras.layers"})
     assert type(clone).__name__ == name
+
+
+# ----------------------------------------------------------------------------- invert, grayscale, solarization, auto-contrast
+from minikeras.layers.preprocessing.color_augmentation import (auto_contrast, invert, solarize,  # noqa: E402
+                                                               to_grayscale)
+
+
+def _keras_images():
+    return keras.ops.convert_to_tensor(IMAGES.copy())
+
+
+def test_invert_is_keras():
+    apply = np.array([True, False, True])
+    theirs = keras.layers.RandomInvert(value_range=(0, 255)).transform_images(
+        _keras_images(), {"apply_inversion": keras.ops.convert_to_tensor(apply)}, training=True)
+    _same(invert(minikeras.ops.convert_to_tensor(IMAGES), apply, (0, 255)), theirs)
+
+
+def test_grayscale_is_keras():
+    apply = np.array([False, True, True])
+    theirs = keras.layers.RandomGrayscale().transform_images(
+        _keras_images(), keras.ops.convert_to_tensor(apply.reshape(3, 1, 1, 1)), training=True)
+    _same(to_grayscale(minikeras.ops.convert_to_tensor(IMAGES), apply), theirs)
+
+
+@pytest.mark.parametrize("value_range", [(0, 255), (-1, 1)])
+def test_solarization_is_keras(value_range):
+    images = IMAGES / 255.0 * (value_range[1] - value_range[0]) + value_range[0]
+    additions = np.array([0.0, 30.0, 80.0], "float32").reshape(3, 1, 1, 1)
+    thresholds = np.array([200.0, 100.0, 10.0], "float32").reshape(3, 1, 1, 1)
+    layer = keras.layers.Solarization(0.5, 0.5, value_range=value_range)
+    theirs = layer.transform_images(keras.ops.convert_to_tensor(images.copy()),
+                                    {"additions": keras.ops.convert_to_tensor(additions),
+                                     "thresholds": keras.ops.convert_to_tensor(thresholds)}, training=True)
+    _same(solarize(minikeras.ops.convert_to_tensor(images), additions.ravel(), thresholds.ravel(), value_range), theirs,
+          atol=1e-3 * (value_range[1] - value_range[0]) / 255 + 1e-5)
+
+
+@pytest.mark.parametrize("value_range", [(0, 255), (-1, 1)])
+def test_auto_contrast_is_keras_in_training_and_inference(value_range):
+    images = IMAGES / 255.0 * (value_range[1] - value_range[0]) * 0.5 + value_range[0] + 0.1
+    images[0, :, :, 1] = value_range[0] + 0.2   # a constant channel is kept as it is
+    for training in (True, False):
+        ours = minikeras.layers.AutoContrast(value_range=value_range)(images, training=training)
+        theirs = keras.layers.AutoContrast(value_range=value_range)(keras.ops.convert_to_tensor(images.copy()),
+                                                                    training=training)
+        _same(ours, theirs, atol=1e-4)
+    _same(auto_contrast(minikeras.ops.convert_to_tensor(images), value_range),
+          keras.layers.AutoContrast(value_range=value_range)(keras.ops.convert_to_tensor(images.copy())), atol=1e-4)
+
+
+@pytest.mark.parametrize("name, kwargs", [("RandomInvert", dict(factor=0.4, value_range=(0, 1), seed=2)),
+                                          ("RandomGrayscale", dict(factor=0.3)),
+                                          ("Solarization", dict(addition_factor=(0.1, 0.3), threshold_factor=0.5)),
+                                          ("AutoContrast", dict(value_range=(10, 0)))])
+def test_more_configs_and_inference_are_keras(name, kwargs):
+    test_configs_and_inference_are_keras(name, kwargs)

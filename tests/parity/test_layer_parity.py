@@ -21,6 +21,7 @@ RTOL, ATOL = 1e-4, 1e-5
 NO_TRAINING_STEP = {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise",
                     "GaussianDropout", "AlphaDropout", "RandomFlip", "RandomRotation", "RandomZoom",
                     "RandomTranslation", "RandomContrast", "RandomBrightness", "RandomCrop", "CategoryEncoding",
+                    "RandomInvert", "RandomGrayscale", "Solarization", "AutoContrast",
                     "IntegerLookup", "Discretization", "Hashing",
                     "StringLookup", "TextVectorization"}
 

@@ -100,6 +100,10 @@ LAYER_CASES = {
     # the target size: Keras 3.15 passes inference images through uncropped (tests/parity/
     # test_color_and_crop_parity.py compares the crops themselves)
     "RandomCrop": ((4, 4, 2), dict(height=4, width=4, seed=1), "float"),
+    "RandomInvert": ((4, 4, 3), dict(factor=0.5, seed=1), "float"),
+    "RandomGrayscale": ((4, 4, 3), dict(factor=0.7, seed=1), "float"),
+    "Solarization": ((4, 4, 3), dict(addition_factor=0.2, threshold_factor=(0.3, 0.6), seed=1), "float"),
+    "AutoContrast": ((4, 4, 3), dict(value_range=(-3, 3)), "float"),
     "CategoryEncoding": ((3,), dict(num_tokens=6, output_mode="count"), "int"),
     "IntegerLookup": ((3,), dict(vocabulary=[1, 3, 5, 7]), "int"),
     "Hashing": ((3,), dict(num_bins=5), "string"),

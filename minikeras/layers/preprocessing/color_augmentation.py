@@ -1,6 +1,7 @@
-"""Random colour augmentation: ``RandomContrast`` and ``RandomBrightness``. Like the geometric
-augmentations (``image_augmentation``), they draw one random change per image while training
-and pass images through unchanged at inference.
+"""Colour augmentation: ``RandomContrast``, ``RandomBrightness``, ``RandomInvert``,
+``RandomGrayscale``, ``Solarization`` and ``AutoContrast``. Like the geometric augmentations
+(``image_augmentation``), the random ones draw one change per image while training and pass
+images through unchanged at inference; ``AutoContrast`` is not random and always applies.
 
 Both work on pixel values in ``value_range`` (default [0, 255]) and clip their results to it:
 
@@ -11,10 +12,22 @@ Both work on pixel values in ``value_range`` (default [0, 255]) and clip their r
 - brightness: each image gets ``delta * (value_range width)`` added to every pixel, delta drawn
   from [lower, upper] (a number f means (-f, f)).
 
-The draw and the change are separate functions (``adjust_contrast``, ``adjust_brightness``), so
-the change can be checked on its own against Keras's for the same drawn values.
+- invert: with a probability drawn from [lower, upper], ``value_range[1] - x``;
+- grayscale: with probability ``factor``, every channel becomes the luma
+  0.2989 R + 0.587 G + 0.114 B;
+- solarization: on the [0, 255] scale, ``x + addition`` (clipped), then pixels at or above the
+  drawn threshold are turned into ``255 - x``;
+- auto-contrast: each channel of each image stretched so its minimum and maximum span the value
+  range (a constant channel stays as it is).
+
+The draw and the change are separate functions (``adjust_contrast``, ``solarize``, ...), so
+each change can be checked on its own against Keras's for the same drawn values.
 """
+import numpy as np
+
 from ... import ops
+from .common import PreprocessingLayer
+from .image import _batched, _check_channels_last
 from .image_augmentation import _factor_range, _RandomImageLayer
 
 
@@ -68,3 +81,135 @@ class RandomBrightness(_RandomImageLayer):
 
     def get_config(self):
         return {**super().get_config(), "factor": list(self.factor), "value_range": list(self.value_range)}
+
+
+def _to_range(images, source, target):
+    """Values moved linearly from the range ``source`` to the range ``target``."""
+    if tuple(source) == tuple(target):
+        return images
+    unit = ops.divide(ops.subtract(images, float(source[0])), float(source[1] - source[0]))
+    return ops.add(ops.multiply(unit, float(target[1] - target[0])), float(target[0]))
+
+
+def invert(images, apply, value_range):
+    """``value_range[1] - x`` for the images where ``apply`` (one bool per image) is true."""
+    return ops.where(np.asarray(apply, bool)[:, None, None, None], ops.subtract(float(value_range[1]), images), images)
+
+
+def to_grayscale(images, apply):
+    """The luma of RGB images (a one-channel image stays), in every channel, where ``apply``."""
+    channels = images.shape[-1]
+    gray = images if channels == 1 else ops.sum(
+        ops.multiply(images, np.array([0.2989, 0.587, 0.114], np.dtype(images.dtype))), axis=-1, keepdims=True)
+    return ops.where(np.asarray(apply, bool)[:, None, None, None], ops.add(ops.zeros_like(images), gray), images)
+
+
+def solarize(images, additions, thresholds, value_range):
+    """Keras's solarization for one addition and threshold per image (on the [0, 255] scale)."""
+    shape = (-1, 1, 1, 1)
+    x = _to_range(images, value_range, (0, 255))
+    x = ops.clip(ops.add(x, ops.reshape(ops.cast(additions, x.dtype), shape)), 0.0, 255.0)
+    x = ops.where(ops.less(x, ops.reshape(ops.cast(thresholds, x.dtype), shape)), x, ops.subtract(255.0, x))
+    return _to_range(x, (0, 255), value_range)
+
+
+def auto_contrast(images, value_range):
+    """Each channel of each image stretched to span the value range (constant channels kept)."""
+    x = _to_range(images, value_range, (0, 255))
+    low = ops.min(x, axis=(1, 2), keepdims=True)
+    high = ops.max(x, axis=(1, 2), keepdims=True)
+    spread = ops.subtract(high, low)
+    flat = ops.equal(spread, 0.0)
+    scale = ops.divide(255.0, ops.where(flat, 1.0, spread))
+    stretched = ops.clip(ops.multiply(ops.subtract(x, low), scale), 0.0, 255.0)
+    return ops.where(flat, images, _to_range(stretched, (0, 255), value_range))
+
+
+class RandomInvert(_RandomImageLayer):
+    """Invert each image (``value_range[1] - x``) with a probability drawn from ``factor``."""
+
+    def __init__(self, factor=1.0, value_range=(0, 255), seed=None, data_format=None, **kwargs):
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        self.factor = _factor_range(self, factor, "factor", bounds=(0.0, 1.0))
+        self.value_range = tuple(value_range)
+
+    def _augment(self, images, rng):
+        batch = images.shape[0]
+        probability = rng.uniform(self.factor[0], self.factor[1], size=batch)
+        return invert(images, rng.uniform(0, 1, size=batch) < probability, self.value_range)
+
+    def get_config(self):
+        return {**super().get_config(), "factor": list(self.factor), "value_range": list(self.value_range)}
+
+
+class RandomGrayscale(_RandomImageLayer):
+    """Turn each image grayscale (kept in all its channels) with probability ``factor``."""
+
+    def __init__(self, factor=0.5, data_format=None, seed=None, **kwargs):
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not 0 <= factor <= 1:
+            raise ValueError(f"Layer {self.name} (RandomGrayscale): `factor` should be between 0 and 1. "
+                             f"Received: factor={factor!r}")
+        self.factor = factor
+
+    def _augment(self, images, rng):
+        if images.shape[-1] not in (1, 3):
+            raise ValueError(f"Layer {self.name} (RandomGrayscale): expects 3 (RGB) or 1 (grayscale) channels; "
+                             f"received images of shape {tuple(images.shape)}.")
+        return to_grayscale(images, rng.uniform(0, 1, size=images.shape[0]) < self.factor)
+
+    def get_config(self):
+        config = {**super().get_config(), "factor": self.factor}
+        config.pop("seed")   # Keras's RandomGrayscale does not write its seed
+        return config
+
+
+class Solarization(_RandomImageLayer):
+    """Add a random brightness and invert the pixels above a random threshold, per image;
+    ``addition_factor`` and ``threshold_factor`` are fractions of 255 (a number f means (0, f))."""
+
+    def __init__(self, addition_factor=0.0, threshold_factor=0.0, value_range=(0, 255), seed=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        self.addition_factor = self._factor(addition_factor, "addition_factor")
+        self.threshold_factor = self._factor(threshold_factor, "threshold_factor")
+        self.value_range = _value_range(self, value_range)
+
+    def _factor(self, factor, name):
+        values = list(factor) if isinstance(factor, (list, tuple)) else [0, factor]
+        if len(values) != 2 or any(isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1
+                                   for v in values):
+            raise ValueError(f"Layer {self.name} (Solarization): `{name}` should be a number (or a list of two "
+                             f"numbers) in the range [0, 1]. Received: {name}={factor!r}")
+        return tuple(sorted(values))
+
+    def _augment(self, images, rng):
+        batch = images.shape[0]
+        # Keras draws from [lower, upper * 255] (only the upper bound is scaled): so does minikeras
+        additions = rng.uniform(self.addition_factor[0], self.addition_factor[1] * 255, size=batch)
+        thresholds = rng.uniform(self.threshold_factor[0], self.threshold_factor[1] * 255, size=batch)
+        return solarize(images, additions, thresholds, self.value_range)
+
+    def get_config(self):
+        config = super().get_config()
+        return {**config, "value_range": list(self.value_range), "addition_factor": list(self.addition_factor),
+                "threshold_factor": list(self.threshold_factor)}
+
+
+class AutoContrast(PreprocessingLayer):
+    """Stretch each channel of each image to span ``value_range``, in training and inference."""
+
+    def __init__(self, value_range=(0, 255), data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        _check_channels_last(self, data_format)
+        self.value_range = _value_range(self, value_range)
+
+    def call(self, inputs, training=None):   # the same in training and inference
+        images, single = _batched(self, inputs)
+        out = auto_contrast(ops.cast(images, self.dtype), self.value_range)
+        return ops.squeeze(out, 0) if single else out
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "data_format": "channels_last", "value_range": list(self.value_range)}
