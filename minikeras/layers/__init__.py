@@ -41,6 +41,7 @@ from .preprocessing import IntegerLookup, StringLookup
 from .preprocessing import TextVectorization
 from .preprocessing import RandomBrightness, RandomContrast, RandomCrop
 from .preprocessing import AutoContrast, RandomGrayscale, RandomInvert, Solarization
+from .preprocessing import RandomColorDegeneration, RandomPosterization
 
 
 def serialize(layer):

@@ -156,3 +156,25 @@ def test_colour_layer_errors_name_the_layer():
         layers.RandomInvert(factor=-0.5, name="inv_x")
     with pytest.raises(ValueError, match="value_range"):
         layers.AutoContrast(value_range=3)
+
+
+# ----------------------------------------------------------------------------- colour degeneration, posterization
+from minikeras.layers.preprocessing.color_augmentation import degenerate_color, posterize  # noqa: E402
+
+
+def test_color_degeneration_moves_towards_gray_and_posterization_keeps_high_bits():
+    factor_one = np.asarray(layers.RandomColorDegeneration((1.0, 1.0), seed=0)(IMAGES))
+    luma = IMAGES @ np.array([0.2989, 0.587, 0.114], "float32")
+    np.testing.assert_allclose(factor_one, np.repeat(luma[..., None], 3, axis=-1), rtol=1e-5, atol=1e-3)
+    x = np.array([[[[0.0, 37.0, 200.0]]]], "float32")
+    np.testing.assert_array_equal(np.asarray(posterize(ops.convert_to_tensor(x), [3], (0, 255))), [[[[0, 32, 192]]]])
+    out = np.asarray(layers.RandomPosterization((2, 5), seed=1)(IMAGES))   # 2 to 4 bits: multiples of 16
+    assert np.all(out % 16 == 0) and not np.all(out % 64 == 0)
+    with pytest.raises(ValueError, match="3 channels"):
+        layers.RandomColorDegeneration(0.3)(np.zeros((1, 2, 2, 1), "float32"))
+    with pytest.raises(ValueError, match="post_x.*factor"):
+        layers.RandomPosterization(9, name="post_x")
+
+
+def test_color_degeneration_gradient(float64):
+    check_gradients(lambda x: degenerate_color(ops.multiply(x, 0.1), [0.3, -0.7], (-10, 10)), (2, 3, 3, 3))

@@ -128,3 +128,35 @@ def test_auto_contrast_is_keras_in_training_and_inference(value_range):
                                           ("AutoContrast", dict(value_range=(10, 0)))])
 def test_more_configs_and_inference_are_keras(name, kwargs):
     test_configs_and_inference_are_keras(name, kwargs)
+
+
+# ----------------------------------------------------------------------------- colour degeneration, posterization
+from minikeras.layers.preprocessing.color_augmentation import degenerate_color, posterize  # noqa: E402
+
+
+@pytest.mark.parametrize("value_range", [(0, 255), (-1, 1)])
+def test_color_degeneration_is_keras(value_range):
+    images = IMAGES / 255.0 * (value_range[1] - value_range[0]) + value_range[0]
+    factors = np.array([-0.6, 0.2, 1.0], "float32")
+    theirs = keras.layers.RandomColorDegeneration(0.5, value_range=value_range).transform_images(
+        keras.ops.convert_to_tensor(images.copy()), {"factor": keras.ops.convert_to_tensor(factors.reshape(3, 1, 1, 1))},
+        training=True)
+    _same(degenerate_color(minikeras.ops.convert_to_tensor(images), factors, value_range), theirs, atol=1e-4)
+
+
+@pytest.mark.parametrize("value_range", [(0, 255), (0, 1)])
+def test_posterization_is_keras(value_range):
+    images = IMAGES / 255.0 * (value_range[1] - value_range[0]) + value_range[0]
+    bits = np.array([1, 4, 8])
+    theirs = keras.layers.RandomPosterization(4, value_range=value_range).transform_images(
+        keras.ops.convert_to_tensor(images.copy()),
+        {"shift_factor": keras.ops.convert_to_tensor((8 - bits).astype("uint8"))}, training=True)
+    _same(posterize(minikeras.ops.convert_to_tensor(images), bits, value_range), theirs, atol=1e-5)
+
+
+@pytest.mark.parametrize("name, kwargs", [("RandomColorDegeneration", dict(factor=(0.1, 0.7), value_range=(0, 1))),
+                                          ("RandomColorDegeneration", dict(factor=0.3, seed=3)),
+                                          ("RandomPosterization", dict(factor=4)),
+                                          ("RandomPosterization", dict(factor=(2, 6), seed=1))])
+def test_degeneration_and_posterization_configs_are_keras(name, kwargs):
+    test_configs_and_inference_are_keras(name, kwargs)

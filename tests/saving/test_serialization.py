@@ -104,6 +104,8 @@ LAYER_CASES = {
     "RandomGrayscale": ((4, 4, 3), dict(factor=0.7, seed=1), "float"),
     "Solarization": ((4, 4, 3), dict(addition_factor=0.2, threshold_factor=(0.3, 0.6), seed=1), "float"),
     "AutoContrast": ((4, 4, 3), dict(value_range=(-3, 3)), "float"),
+    "RandomColorDegeneration": ((4, 4, 3), dict(factor=0.4, seed=1), "float"),
+    "RandomPosterization": ((4, 4, 3), dict(factor=(2, 6), seed=1), "float"),
     "CategoryEncoding": ((3,), dict(num_tokens=6, output_mode="count"), "int"),
     "IntegerLookup": ((3,), dict(vocabulary=[1, 3, 5, 7]), "int"),
     "Hashing": ((3,), dict(num_bins=5), "string"),

@@ -4,9 +4,9 @@ takes raw inputs (pixels, raw numbers, strings) and preprocesses them itself.
 One module per family: ``numerical`` (Rescaling, Normalization, Discretization), ``image``
 (Resizing, CenterCrop), ``image_augmentation`` (RandomFlip, RandomRotation, RandomZoom,
 RandomTranslation, RandomCrop), ``color_augmentation`` (RandomContrast, RandomBrightness,
-RandomInvert, RandomGrayscale, Solarization, AutoContrast), ``categorical`` (CategoryEncoding,
-Hashing), ``index_lookup`` (StringLookup, IntegerLookup) and ``text_vectorization``
-(TextVectorization).
+RandomInvert, RandomGrayscale, RandomColorDegeneration, RandomPosterization, Solarization,
+AutoContrast), ``categorical`` (CategoryEncoding, Hashing), ``index_lookup`` (StringLookup,
+IntegerLookup) and ``text_vectorization`` (TextVectorization).
 """
 from .categorical import CategoryEncoding
 from .image import CenterCrop, Resizing
@@ -15,6 +15,6 @@ from .numerical import Discretization, Normalization, Rescaling
 from .hashing import Hashing
 from .index_lookup import IntegerLookup, StringLookup
 from .text_vectorization import TextVectorization
-from .color_augmentation import (AutoContrast, RandomBrightness, RandomContrast, RandomGrayscale, RandomInvert,
-                                 Solarization)
+from .color_augmentation import (AutoContrast, RandomBrightness, RandomColorDegeneration, RandomContrast,
+                                 RandomGrayscale, RandomInvert, RandomPosterization, Solarization)
 from .image_augmentation import RandomCrop

@@ -1,5 +1,6 @@
 """Colour augmentation: ``RandomContrast``, ``RandomBrightness``, ``RandomInvert``,
-``RandomGrayscale``, ``Solarization`` and ``AutoContrast``. Like the geometric augmentations
+``RandomGrayscale``, ``RandomColorDegeneration``, ``RandomPosterization``, ``Solarization`` and
+``AutoContrast``. Like the geometric augmentations
 (``image_augmentation``), the random ones draw one change per image while training and pass
 images through unchanged at inference; ``AutoContrast`` is not random and always applies.
 
@@ -15,6 +16,10 @@ Both work on pixel values in ``value_range`` (default [0, 255]) and clip their r
 - invert: with a probability drawn from [lower, upper], ``value_range[1] - x``;
 - grayscale: with probability ``factor``, every channel becomes the luma
   0.2989 R + 0.587 G + 0.114 B;
+- colour degeneration: each image moved towards (factor > 0) or away from (< 0) its grayscale
+  version by a factor drawn from [lower, upper], ``x + factor * (gray - x)``, clipped;
+- posterization: on the [0, 255] scale, each pixel keeps only its ``bits`` highest bits (bits
+  drawn per image from [lower, upper), a number f meaning [1, f)); not differentiable, as in Keras;
 - solarization: on the [0, 255] scale, ``x + addition`` (clipped), then pixels at or above the
   drawn threshold are turned into ``255 - x``;
 - auto-contrast: each channel of each image stretched so its minimum and maximum span the value
@@ -213,3 +218,74 @@ class AutoContrast(PreprocessingLayer):
 
     def get_config(self):
         return {**super().get_config(), "data_format": "channels_last", "value_range": list(self.value_range)}
+
+
+def _luma(images):
+    return ops.sum(ops.multiply(images, np.array([0.2989, 0.587, 0.114], np.dtype(images.dtype))), axis=-1,
+                   keepdims=True)
+
+
+def degenerate_color(images, factors, value_range):
+    """``x + factor * (gray - x)`` per image (one factor each), clipped to the value range."""
+    factors = ops.reshape(ops.cast(factors, images.dtype), (-1, 1, 1, 1))
+    moved = ops.add(images, ops.multiply(factors, ops.subtract(_luma(images), images)))
+    return ops.clip(moved, value_range[0], value_range[1])
+
+
+def posterize(images, bits, value_range):
+    """Each pixel (on the [0, 255] scale, truncated to an integer) keeping its ``bits`` highest bits,
+    one bit count per image; a rounding, so it passes no gradient."""
+    x = np.asarray(_to_range(images, value_range, (0, 255)))
+    shift = (8 - np.asarray(bits, np.int64)).reshape(-1, 1, 1, 1)
+    pixels = x.astype(np.uint8).astype(np.int64)   # as Keras: a cast to uint8 (truncation)
+    kept = ((pixels >> shift) << shift).astype(np.dtype(images.dtype))
+    return _to_range(ops.convert_to_tensor(kept), (0, 255), value_range)
+
+
+def _check_three_channels(layer, images):
+    if images.shape[-1] != 3:
+        raise ValueError(f"Layer {layer.name} ({type(layer).__name__}): input images must have 3 channels, "
+                         f"received images of shape {tuple(images.shape)}.")
+
+
+class RandomColorDegeneration(_RandomImageLayer):
+    """Blend each image with its grayscale version by a factor drawn from ``factor``."""
+
+    def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        self.factor = _factor_range(self, factor, "factor")
+        self.value_range = _value_range(self, value_range)
+
+    def _augment(self, images, rng):
+        _check_three_channels(self, images)
+        return degenerate_color(images, rng.uniform(self.factor[0], self.factor[1], size=images.shape[0]),
+                                self.value_range)
+
+    def compute_output_shape(self, input_shape):
+        if input_shape[-1] is not None and input_shape[-1] != 3:
+            raise ValueError(f"Layer {self.name} (RandomColorDegeneration): input images must have 3 channels, "
+                             f"received input shape {tuple(input_shape)}.")
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "factor": list(self.factor), "value_range": list(self.value_range)}
+
+
+class RandomPosterization(_RandomImageLayer):
+    """Reduce each image to a random number of bits per channel value, from [lower, upper)
+    (``factor`` in [1, 8]; a number f means [1, f); with lower == upper, exactly that many)."""
+
+    def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        low, high = _factor_range(self, factor, "factor", bounds=(1.0, 8.0))
+        self.factor = (int(low), int(high))
+        self.value_range = _value_range(self, value_range)
+
+    def _augment(self, images, rng):
+        batch = images.shape[0]
+        low, high = self.factor
+        bits = rng.integers(low, high, size=batch) if low != high else np.full(batch, low)
+        return posterize(images, bits, self.value_range)
+
+    def get_config(self):
+        return {**super().get_config(), "factor": list(self.factor), "value_range": list(self.value_range)}
