@@ -29,6 +29,7 @@ from .reshaping import Cropping3D, UpSampling3D, ZeroPadding3D
 from .einsum_dense import EinsumDense
 from .rnn import RNN
 from .wrappers import Wrapper
+from .spectral_normalization import SpectralNormalization
 from .rnn_cells import GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells
 from .reshaping import Cropping1D, Cropping2D, UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D
 from .wrappers import Bidirectional, TimeDistributed

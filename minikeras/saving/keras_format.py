@@ -164,7 +164,8 @@ def _layer_groups(layer, path, groups, visited):
         _layer_groups(layer.forward_layer, _join(path, "forward_layer"), groups, visited)
         _layer_groups(layer.backward_layer, _join(path, "backward_layer"), groups, visited)
     elif isinstance(layer, Wrapper):
-        groups.append((path, layer, []))
+        # a wrapper's own variables (SpectralNormalization's kernel and vector_u), then its layer's
+        groups.append((path, layer, _own_variables(layer)))
         _layer_groups(layer.layer, _join(path, "layer"), groups, visited)
     else:
         variables = _own_variables(layer)

@@ -122,6 +122,8 @@ MERGE_CASES = {
 WRAPPER_CASES = {
     "TimeDistributed": ((5, 3), lambda lib: lib.layers.TimeDistributed(lib.layers.Dense(2))),
     "Bidirectional": ((5, 3), lambda lib: lib.layers.Bidirectional(lib.layers.LSTM(2))),
+    "SpectralNormalization": ((4,), lambda lib: lib.layers.SpectralNormalization(lib.layers.Dense(3),
+                                                                                 power_iterations=2)),
     # cells run inside the generic RNN layer (a cell's call takes (inputs, states))
     "RNN": ((5, 3), lambda lib: lib.layers.RNN(lib.layers.LSTMCell(2), return_sequences=True, go_backwards=True)),
     "SimpleRNNCell": ((5, 3), lambda lib: lib.layers.RNN(lib.layers.SimpleRNNCell(2, activation="relu"))),
