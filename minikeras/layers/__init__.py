@@ -28,6 +28,7 @@ from .pooling import (AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, Adapti
 from .reshaping import Cropping3D, UpSampling3D, ZeroPadding3D
 from .einsum_dense import EinsumDense
 from .rnn import RNN
+from .conv_lstm import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D
 from .wrappers import Wrapper
 from .spectral_normalization import SpectralNormalization
 from .rnn_cells import GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells

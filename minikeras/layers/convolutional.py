@@ -370,26 +370,34 @@ class Conv3D(Conv):
     rank = 3
 
     def call(self, inputs):
-        depth = _known_depth(self, tuple(inputs.shape))
-        k, s, d = self.kernel_size[0], self.strides[0], self.dilation_rate[0]
-        before, after = conv_padding(depth, k, s, d, self.padding)
-        x = ops.pad(inputs, ((0, 0), (before, after), (0, 0), (0, 0), (0, 0))) if before or after else inputs
-        out_depth = conv_output_length(depth, k, s, d, self.padding)
-        hw_shape = tuple(inputs.shape[2:4])
-        total = None
-        for i in range(k):
-            # 1. the input depths tap i meets, one per output depth, folded into the batch
-            taps = ops.getitem(x, (slice(None), slice(i * d, i * d + s * (out_depth - 1) + 1, s)))
-            folded = ops.reshape(taps, (-1,) + hw_shape + (inputs.shape[-1],))
-            # 2. a 2-D convolution with the kernel's depth slice i
-            y = ops.nn.conv(folded, self.kernel[i], None, strides=self.strides[1:], padding=self.padding,
-                            dilation_rate=self.dilation_rate[1:], groups=self.groups)
-            # 3. the depth unfolded again, and the taps summed
-            y = ops.reshape(y, (-1, out_depth) + tuple(y.shape[1:]))
-            total = y if total is None else ops.add(total, y)
+        _known_depth(self, tuple(inputs.shape))
+        total = conv3d(inputs, self.kernel, self.strides, self.padding, self.dilation_rate, self.groups)
         if self.bias is not None:
             total = ops.add(total, self.bias)
         return self.activation(total)
+
+
+def conv3d(inputs, kernel, strides, padding, dilation_rate, groups=1):
+    """(batch, d, h, w, c) * kernel (kd, kh, kw, c / groups, filters): one 2-D convolution per
+    depth tap of the kernel, summed (see the module docstring). No bias, no activation."""
+    depth = inputs.shape[1]
+    k, s, d = kernel.shape[0], strides[0], dilation_rate[0]
+    before, after = conv_padding(depth, k, s, d, padding)
+    x = ops.pad(inputs, ((0, 0), (before, after), (0, 0), (0, 0), (0, 0))) if before or after else inputs
+    out_depth = conv_output_length(depth, k, s, d, padding)
+    hw_shape = tuple(inputs.shape[2:4])
+    total = None
+    for i in range(k):
+        # 1. the input depths tap i meets, one per output depth, folded into the batch
+        taps = ops.getitem(x, (slice(None), slice(i * d, i * d + s * (out_depth - 1) + 1, s)))
+        folded = ops.reshape(taps, (-1,) + hw_shape + (inputs.shape[-1],))
+        # 2. a 2-D convolution with the kernel's depth slice i
+        y = ops.nn.conv(folded, kernel[i], None, strides=tuple(strides[1:]), padding=padding,
+                        dilation_rate=tuple(dilation_rate[1:]), groups=groups)
+        # 3. the depth unfolded again, and the taps summed
+        y = ops.reshape(y, (-1, out_depth) + tuple(y.shape[1:]))
+        total = y if total is None else ops.add(total, y)
+    return total
 
 
 class Conv3DTranspose(Conv):
