@@ -44,6 +44,7 @@ from .preprocessing import TextVectorization
 from .preprocessing import RandomBrightness, RandomContrast, RandomCrop
 from .preprocessing import AutoContrast, RandomGrayscale, RandomInvert, Solarization
 from .preprocessing import RandomColorDegeneration, RandomPosterization
+from .preprocessing import Pipeline
 
 
 def serialize(layer):

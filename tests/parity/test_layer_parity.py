@@ -22,7 +22,7 @@ NO_TRAINING_STEP = {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialD
                     "GaussianDropout", "AlphaDropout", "RandomFlip", "RandomRotation", "RandomZoom",
                     "RandomTranslation", "RandomContrast", "RandomBrightness", "RandomCrop", "CategoryEncoding",
                     "RandomInvert", "RandomGrayscale", "Solarization", "AutoContrast",
-                    "RandomColorDegeneration", "RandomPosterization",
+                    "RandomColorDegeneration", "RandomPosterization", "Pipeline",
                     "IntegerLookup", "Discretization", "Hashing",
                     "StringLookup", "TextVectorization"}
 

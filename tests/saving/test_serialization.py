@@ -127,6 +127,8 @@ WRAPPER_CASES = {
     "Bidirectional": ((5, 3), lambda lib: lib.layers.Bidirectional(lib.layers.LSTM(2))),
     "SpectralNormalization": ((4,), lambda lib: lib.layers.SpectralNormalization(lib.layers.Dense(3),
                                                                                  power_iterations=2)),
+    "Pipeline": ((4, 4, 3), lambda lib: lib.layers.Pipeline([lib.layers.RandomFlip(seed=1), lib.layers.Rescaling(0.5),
+                                                             lib.layers.RandomContrast(0.3, seed=2)])),
     # cells run inside the generic RNN layer (a cell's call takes (inputs, states))
     "RNN": ((5, 3), lambda lib: lib.layers.RNN(lib.layers.LSTMCell(2), return_sequences=True, go_backwards=True)),
     "SimpleRNNCell": ((5, 3), lambda lib: lib.layers.RNN(lib.layers.SimpleRNNCell(2, activation="relu"))),

@@ -6,7 +6,8 @@ One module per family: ``numerical`` (Rescaling, Normalization, Discretization),
 RandomTranslation, RandomCrop), ``color_augmentation`` (RandomContrast, RandomBrightness,
 RandomInvert, RandomGrayscale, RandomColorDegeneration, RandomPosterization, Solarization,
 AutoContrast), ``categorical`` (CategoryEncoding, Hashing), ``index_lookup`` (StringLookup,
-IntegerLookup) and ``text_vectorization`` (TextVectorization).
+IntegerLookup), ``text_vectorization`` (TextVectorization) and ``pipeline`` (Pipeline: layers
+in a row).
 """
 from .categorical import CategoryEncoding
 from .image import CenterCrop, Resizing
@@ -18,3 +19,4 @@ from .text_vectorization import TextVectorization
 from .color_augmentation import (AutoContrast, RandomBrightness, RandomColorDegeneration, RandomContrast,
                                  RandomGrayscale, RandomInvert, RandomPosterization, Solarization)
 from .image_augmentation import RandomCrop
+from .pipeline import Pipeline
