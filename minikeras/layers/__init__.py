@@ -27,6 +27,7 @@ from .pooling import (AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, Adapti
                       MaxPool3D, MaxPooling3D)
 from .reshaping import Cropping3D, UpSampling3D, ZeroPadding3D
 from .einsum_dense import EinsumDense
+from .reversible_embedding import ReversibleEmbedding
 from .rnn import RNN
 from .conv_lstm import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D
 from .wrappers import Wrapper

@@ -31,6 +31,7 @@ LAYER_CASES = {
     "RepeatVector": ((3,), dict(n=2), "float"),
     "Lambda": ((3,), dict(function=lambda x: x * 2.0), "float"),
     "Embedding": ((5,), dict(input_dim=10, output_dim=3), "int"),
+    "ReversibleEmbedding": ((5,), dict(input_dim=10, output_dim=3, tie_weights=False, logit_soft_cap=5.0), "int"),
     "Masking": ((3, 2), dict(mask_value=0.0), "float"),
     "Conv1D": ((8, 3), dict(filters=2, kernel_size=3, padding="same"), "float"),
     "Conv2D": ((6, 6, 3), dict(filters=2, kernel_size=3, strides=2), "float"),
