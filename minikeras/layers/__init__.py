@@ -46,6 +46,7 @@ from .preprocessing import RandomBrightness, RandomContrast, RandomCrop
 from .preprocessing import AutoContrast, RandomGrayscale, RandomInvert, Solarization
 from .preprocessing import RandomColorDegeneration, RandomPosterization
 from .preprocessing import Pipeline
+from .preprocessing import RandomSharpness, RandomShear
 
 
 def serialize(layer):

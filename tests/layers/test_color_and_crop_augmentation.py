@@ -178,3 +178,30 @@ def test_color_degeneration_moves_towards_gray_and_posterization_keeps_high_bits
 
 def test_color_degeneration_gradient(float64):
     check_gradients(lambda x: degenerate_color(ops.multiply(x, 0.1), [0.3, -0.7], (-10, 10)), (2, 3, 3, 3))
+
+
+# ----------------------------------------------------------------------------- sharpness, shear
+from minikeras.layers.preprocessing.color_augmentation import sharpen  # noqa: E402
+
+
+def test_sharpness_half_keeps_the_image_and_shear_moves_rows():
+    np.testing.assert_allclose(np.asarray(sharpen(ops.convert_to_tensor(IMAGES), [0.5] * 4, (0, 255))), IMAGES,
+                               rtol=1e-6)
+    flat = np.full((1, 4, 4, 1), 9.0, "float32")
+    np.testing.assert_allclose(np.asarray(sharpen(ops.convert_to_tensor(flat), [0.0], (0, 255)))[0, 1:3, 1:3], 9.0,
+                               rtol=1e-6)   # blurring a constant image leaves its inside alone
+    shear = layers.RandomShear(x_factor=(1.0, 1.0), fill_mode="wrap", interpolation="nearest", seed=0)
+    x = np.arange(16, dtype="float32").reshape(1, 4, 4, 1)
+    out = np.asarray(shear(x))[0, :, :, 0]
+    sign = 1 if np.array_equal(out[1], np.roll(x[0, 1, :, 0], -1)) else -1   # direction drawn at random
+    for row in range(4):
+        np.testing.assert_array_equal(out[row], np.roll(x[0, row, :, 0], -sign * row))
+
+
+def test_sharpness_and_shear_gradients_and_errors(float64):
+    check_gradients(lambda x: sharpen(ops.multiply(x, 0.1), [0.2, 0.9], (-10, 10)), (2, 4, 4, 2))
+    check_gradients(lambda x: layers.RandomShear(0.3, 0.2, seed=1)(x), (2, 4, 5, 1))
+    with pytest.raises(ValueError, match="shear_x.*x_factor"):
+        layers.RandomShear(x_factor=1.5, name="shear_x")
+    with pytest.raises(ValueError, match="sharp_x.*factor"):
+        layers.RandomSharpness(-0.2, name="sharp_x")

@@ -160,3 +160,45 @@ def test_posterization_is_keras(value_range):
                                           ("RandomPosterization", dict(factor=(2, 6), seed=1))])
 def test_degeneration_and_posterization_configs_are_keras(name, kwargs):
     test_configs_and_inference_are_keras(name, kwargs)
+
+
+# ----------------------------------------------------------------------------- sharpness, shear
+from minikeras.layers.preprocessing.color_augmentation import sharpen  # noqa: E402
+from minikeras.layers.preprocessing.image_augmentation import affine_transform, shear_transforms  # noqa: E402
+
+
+@pytest.mark.parametrize("value_range", [(0, 255), (-1, 1)])
+def test_sharpness_is_keras(value_range):
+    images = IMAGES / 255.0 * (value_range[1] - value_range[0]) + value_range[0]
+    factors = np.array([0.0, 0.5, 0.9], "float32")
+    theirs = keras.layers.RandomSharpness(0.5, value_range=value_range).transform_images(
+        keras.ops.convert_to_tensor(images.copy()), {"factor": keras.ops.convert_to_tensor(factors)}, training=True)
+    _same(sharpen(minikeras.ops.convert_to_tensor(images), factors, value_range), theirs, atol=1e-4)
+
+
+@pytest.mark.parametrize("fill_mode", ["reflect", "constant"])
+def test_shear_is_keras(fill_mode):
+    factors = np.array([[0.3, -0.1], [-0.2, 0.25], [0.0, 0.4]], "float32")
+    layer = keras.layers.RandomShear(0.5, 0.5, fill_mode=fill_mode, fill_value=3.0)
+    theirs = layer.transform_images(keras.ops.convert_to_tensor(IMAGES.copy()),
+                                    {"shear_factor": keras.ops.convert_to_tensor(factors), "input_shape": IMAGES.shape},
+                                    training=True)
+    ours = affine_transform(minikeras.ops.convert_to_tensor(IMAGES), shear_transforms(factors[:, 0], factors[:, 1]),
+                            "bilinear", fill_mode, 3.0)
+    _same(ours, theirs, atol=2e-4)
+
+
+@pytest.mark.parametrize("name, kwargs", [("RandomSharpness", dict(factor=0.4, seed=1)),
+                                          ("RandomSharpness", dict(factor=(0.2, 0.9), value_range=(0, 1))),
+                                          ("RandomShear", dict(x_factor=(0.1, 0.3), y_factor=(0.0, 0.5), seed=2)),
+                                          ("RandomShear", dict(x_factor=0.2, interpolation="nearest",
+                                                               fill_mode="wrap"))])
+def test_sharpness_and_shear_configs_are_keras(name, kwargs):
+    ours, theirs = getattr(minikeras.layers, name)(**kwargs), getattr(keras.layers, name)(**kwargs)
+    configs = [ours.get_config(), theirs.get_config()]
+    for config in configs:
+        config.pop("name")
+        config.pop("dtype", None)
+    configs[1] = {k: list(v) if isinstance(v, tuple) else v for k, v in configs[1].items()}
+    assert configs[0] == configs[1]
+    _same(ours(IMAGES, training=False), theirs(keras.ops.convert_to_tensor(IMAGES.copy()), training=False))

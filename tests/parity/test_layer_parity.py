@@ -23,6 +23,7 @@ NO_TRAINING_STEP = {"Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialD
                     "RandomTranslation", "RandomContrast", "RandomBrightness", "RandomCrop", "CategoryEncoding",
                     "RandomInvert", "RandomGrayscale", "Solarization", "AutoContrast",
                     "RandomColorDegeneration", "RandomPosterization", "Pipeline",
+                    "RandomSharpness", "RandomShear",
                     "IntegerLookup", "Discretization", "Hashing",
                     "StringLookup", "TextVectorization"}
 

@@ -110,6 +110,9 @@ LAYER_CASES = {
     "AutoContrast": ((4, 4, 3), dict(value_range=(-3, 3)), "float"),
     "RandomColorDegeneration": ((4, 4, 3), dict(factor=0.4, seed=1), "float"),
     "RandomPosterization": ((4, 4, 3), dict(factor=(2, 6), seed=1), "float"),
+    "RandomSharpness": ((4, 4, 3), dict(factor=(0.2, 0.8), seed=1), "float"),
+    # a pair: Keras 3.15 writes a number f as (-f, f), which its own from_config then refuses
+    "RandomShear": ((4, 5, 2), dict(x_factor=(0.2, 0.3), y_factor=(0.1, 0.2), fill_mode="constant", seed=1), "float"),
     "CategoryEncoding": ((3,), dict(num_tokens=6, output_mode="count"), "int"),
     "IntegerLookup": ((3,), dict(vocabulary=[1, 3, 5, 7]), "int"),
     "Hashing": ((3,), dict(num_bins=5), "string"),

@@ -1,6 +1,6 @@
 """Colour augmentation: ``RandomContrast``, ``RandomBrightness``, ``RandomInvert``,
-``RandomGrayscale``, ``RandomColorDegeneration``, ``RandomPosterization``, ``Solarization`` and
-``AutoContrast``. Like the geometric augmentations
+``RandomGrayscale``, ``RandomColorDegeneration``, ``RandomPosterization``, ``RandomSharpness``,
+``Solarization`` and ``AutoContrast``. Like the geometric augmentations
 (``image_augmentation``), the random ones draw one change per image while training and pass
 images through unchanged at inference; ``AutoContrast`` is not random and always applies.
 
@@ -20,6 +20,9 @@ Both work on pixel values in ``value_range`` (default [0, 255]) and clip their r
   version by a factor drawn from [lower, upper], ``x + factor * (gray - x)``, clipped;
 - posterization: on the [0, 255] scale, each pixel keeps only its ``bits`` highest bits (bits
   drawn per image from [lower, upper), a number f meaning [1, f)); not differentiable, as in Keras;
+- sharpness: each image blended with a smoothed copy (3x3 kernel, 5/13 in the centre, 1/13
+  around, 'same' padding), ``x + (1 - 2 factor) (smooth - x)``: factor 0.5 keeps the image,
+  less blurs it, more sharpens it; clipped;
 - solarization: on the [0, 255] scale, ``x + addition`` (clipped), then pixels at or above the
   drawn threshold are turned into ``255 - x``;
 - auto-contrast: each channel of each image stretched so its minimum and maximum span the value
@@ -286,6 +289,34 @@ class RandomPosterization(_RandomImageLayer):
         low, high = self.factor
         bits = rng.integers(low, high, size=batch) if low != high else np.full(batch, low)
         return posterize(images, bits, self.value_range)
+
+    def get_config(self):
+        return {**super().get_config(), "factor": list(self.factor), "value_range": list(self.value_range)}
+
+
+def sharpen(images, factors, value_range):
+    """``x + (1 - 2 factor) (smooth - x)`` per image, smooth a 3x3 depthwise blur; clipped."""
+    channels = images.shape[-1]
+    a, b = 1.0 / 13.0, 5.0 / 13.0
+    kernel = np.array([[a, a, a], [a, b, a], [a, a, a]], np.dtype(images.dtype)).reshape(3, 3, 1, 1)
+    smooth = ops.depthwise_conv(images, np.tile(kernel, (1, 1, channels, 1)), strides=1, padding="same")
+    weights = ops.reshape(ops.cast(ops.subtract(1.0, ops.multiply(ops.convert_to_tensor(factors), 2.0)),
+                                   images.dtype), (-1, 1, 1, 1))
+    moved = ops.add(images, ops.multiply(weights, ops.subtract(smooth, images)))
+    return ops.clip(moved, value_range[0], value_range[1])
+
+
+class RandomSharpness(_RandomImageLayer):
+    """Sharpen or blur each image by a factor drawn from ``factor`` (in [0, 1]; a number f means
+    (0, f)); see ``sharpen``."""
+
+    def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        self.factor = _factor_range(self, factor, "factor", bounds=(0.0, 1.0))
+        self.value_range = _value_range(self, value_range)
+
+    def _augment(self, images, rng):
+        return sharpen(images, rng.uniform(self.factor[0], self.factor[1], size=images.shape[0]), self.value_range)
 
     def get_config(self):
         return {**super().get_config(), "factor": list(self.factor), "value_range": list(self.value_range)}

@@ -1,5 +1,5 @@
 """Random image augmentation: ``RandomFlip``, ``RandomRotation``, ``RandomZoom``,
-``RandomTranslation``, ``RandomCrop``. Each draws a new transformation for every image while training and
+``RandomTranslation``, ``RandomShear``, ``RandomCrop``. Each draws a new transformation for every image while training and
 passes images through unchanged at inference (``predict``, ``evaluate``, training=False).
 
 As in Keras 3, a layer called directly (``layer(images)``) counts as training; inside a
@@ -275,6 +275,44 @@ def translation_transforms(dx, dy):
 
 def _plain(factor):
     return list(factor) if isinstance(factor, tuple) else factor
+
+
+def shear_transforms(shear_x, shear_y):
+    """Keras's shear as (batch, 8) transforms: the output pixel (y, x) reads the input at column
+    x + shear_x * y and row shear_y * x + y."""
+    shear_x, shear_y = np.asarray(shear_x, np.float64), np.asarray(shear_y, np.float64)
+    ones, zeros = np.ones_like(shear_x), np.zeros_like(shear_x)
+    return np.stack([ones, shear_x, zeros, shear_y, ones, zeros, zeros, zeros], axis=1)
+
+
+class RandomShear(_AffineLayer):
+    """Shear each image by random amounts along x and y: ``x_factor=f`` draws a shear from
+    [-f, f] (a pair is (lower, upper), in [0, 1]), and each image's direction is flipped with
+    probability 1/2, as Keras draws it."""
+
+    def __init__(self, x_factor=0.0, y_factor=0.0, interpolation="bilinear", fill_mode="reflect", fill_value=0.0,
+                 data_format=None, seed=None, **kwargs):
+        super().__init__(fill_mode=fill_mode, interpolation=interpolation, fill_value=fill_value, seed=seed,
+                         data_format=data_format, **kwargs)
+        self.x_factor = self._shear_range(x_factor, "x_factor")
+        self.y_factor = self._shear_range(y_factor, "y_factor")
+
+    def _shear_range(self, factor, name):
+        values = list(factor) if isinstance(factor, (list, tuple)) else [factor]
+        if len(values) not in (1, 2) or isinstance(factor, (list, tuple)) and len(values) != 2 or any(
+                isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1 for v in values):
+            raise ValueError(f"Layer {self.name} (RandomShear): `{name}` should be a number (or a list of two "
+                             f"numbers) in the range [0, 1.0]. Received: {name}={factor!r}")
+        return tuple(sorted(float(v) for v in values)) if len(values) == 2 else (-float(values[0]), float(values[0]))
+
+    def _transforms(self, rng, batch, height, width):
+        sign = np.where(rng.uniform(0, 1, batch) > 0.5, -1.0, 1.0)
+        shear_y = rng.uniform(self.y_factor[0], self.y_factor[1], batch)
+        shear_x = rng.uniform(self.x_factor[0], self.x_factor[1], batch)
+        return shear_transforms(shear_x * sign, shear_y * sign)
+
+    def get_config(self):
+        return {**super().get_config(), "x_factor": list(self.x_factor), "y_factor": list(self.y_factor)}
 
 
 class RandomCrop(_RandomImageLayer):
