@@ -247,10 +247,16 @@ def test_fit_ignores_the_padding_of_a_masked_model():
         np.testing.assert_allclose(wa, wb, rtol=1e-6)
 
 
-def test_a_symbolic_mask_argument_is_a_clear_error():
+def test_a_mask_given_as_a_model_input_reaches_the_layer():
+    """mask= with a symbolic tensor is an input of the call: the model passes its values."""
     features, mask = keras.Input((5, 3)), keras.Input((5,), dtype="bool")
-    with pytest.raises(TypeError, match="lstm_1 was given a symbolic tensor as `mask=`"):
-        layers.LSTM(2)(features, mask=mask)
+    lstm = layers.LSTM(2, return_sequences=True)
+    out = lstm(features, mask=mask)
+    assert out._keras_mask is mask
+    model = keras.Model([features, mask], out)
+    data = np.random.default_rng(0).standard_normal((2, 5, 3)).astype("float32")
+    np.testing.assert_allclose(model.predict([data, KEEP], verbose=0), np.asarray(lstm(data, mask=KEEP)), rtol=1e-6)
+    np.testing.assert_array_equal(np.asarray(model([data, KEEP])._keras_mask), KEEP)
 
 
 def test_a_mask_given_to_a_layer_whose_call_takes_none_is_an_error():
