@@ -290,6 +290,7 @@ class Layer:
             self.add_activity_losses(outputs)
             return outputs
         kwargs, previous_mask = masking.with_mask_argument(self, kwargs, masks, accepted)
+        kwargs = masking.with_argument_masks(self, inputs, args, kwargs, accepted)
         outputs = self.call(inputs, *args, **self._call_kwargs(kwargs))
         self.add_activity_losses(outputs)
         for t, m in zip(tree.flatten(outputs), masking.output_masks(self, inputs, outputs, previous_mask)):

@@ -21,6 +21,7 @@ functional model's walk):
 A loss reads the mask of the prediction (``losses.apply_mask``): masked steps weigh
 nothing, and the loss is the mean over the real steps.
 """
+import inspect
 import warnings
 
 from .. import tree
@@ -60,6 +61,29 @@ def with_mask_argument(layer, kwargs, masks, accepted):
     if "mask" not in accepted:
         return kwargs, masks
     return dict(kwargs, mask=masks), masks
+
+
+def with_argument_masks(layer, inputs, args, kwargs, accepted):
+    """Rule 2 for a call with several tensor arguments (``mha(query, value, key=k)``): each
+    argument ``name`` whose tensors carry masks gives them as ``name_mask=`` when ``call``
+    takes that keyword and the caller passed none (Keras 3's rule; a model's walk applies it
+    with the recorded call, engine/model.py)."""
+    if not any(get_keras_mask(t) is not None for t in tree.flatten([list(args), kwargs])):
+        return kwargs
+    try:
+        bound = inspect.signature(layer.call).bind(inputs, *args, **kwargs).arguments
+    except TypeError:
+        return kwargs
+    tensors = {name: value for name, value in bound.items()
+               if any(hasattr(t, "shape") for t in tree.flatten(value))}
+    if len(tensors) < 2:
+        return kwargs
+    for name, value in tensors.items():
+        key = name + "_mask"
+        masks = input_masks(value)
+        if key in accepted and kwargs.get(key) is None and any_mask(masks):
+            kwargs = dict(kwargs, **{key: masks})
+    return kwargs
 
 
 def output_masks(layer, inputs, outputs, previous_mask):

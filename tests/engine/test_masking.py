@@ -263,3 +263,17 @@ def test_a_mask_given_to_a_layer_whose_call_takes_none_is_an_error():
     """As in Keras (a TypeError there too): the mask is not silently dropped."""
     with pytest.raises(TypeError, match="'dense_1' \\(Dense\\) was called with mask=.*takes no `mask`"):
         layers.Dense(2)(np.ones((2, 5, 3), "float32"), mask=KEEP)
+
+
+def test_an_eager_call_with_several_tensor_arguments_gets_their_masks_by_name():
+    """mha(query, value) on masked tensors: query_mask and value_mask, as in a model."""
+    embedding = layers.Embedding(10, 4, mask_zero=True)
+    mha = layers.MultiHeadAttention(num_heads=2, key_dim=2)
+    ids = keras.Input((5,), dtype="int32")
+    x = embedding(ids)
+    model = keras.Model(ids, mha(x, x))
+    eager = mha(embedding(IDS), embedding(IDS))
+    np.testing.assert_allclose(np.asarray(eager), model.predict(IDS, verbose=0), rtol=1e-6)
+    np.testing.assert_array_equal(np.asarray(eager._keras_mask), KEEP)
+    unmasked = mha(np.asarray(embedding(IDS)), np.asarray(embedding(IDS)))
+    assert not np.allclose(np.asarray(unmasked), np.asarray(eager))
