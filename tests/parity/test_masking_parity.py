@@ -226,6 +226,14 @@ def _multi_head_attention(lib, return_sequences):
     return lib.Model(ids, lib.layers.LSTM(3, return_sequences=return_sequences)(x))
 
 
+def _transformer_residual(lib, return_sequences):
+    """Self-attention with a residual connection and layer normalization, then an RNN."""
+    ids = _ids(lib)
+    x = _embedded(lib, ids)
+    x = lib.layers.LayerNormalization()(lib.layers.Add()([x, lib.layers.MultiHeadAttention(2, 2)(x, x)]))
+    return lib.Model(ids, lib.layers.LSTM(3, return_sequences=return_sequences)(x))
+
+
 def _custom(name):
     def build(lib, return_sequences):
         ids = _ids(lib)
@@ -256,6 +264,7 @@ CASES = {
     "Concatenate_masked_masked": _merge("Concatenate", True),
     "Multiply_masked_masked": _merge("Multiply", True),
     "Attention": _attention, "MultiHeadAttention": _multi_head_attention,
+    "MultiHeadAttention_residual": _transformer_residual,
     "custom_TemporalSoftmax": _custom("TemporalSoftmax"), "custom_MaskedSum": _custom("MaskedSum"),
     "custom_Scale": _custom("Scale"), "custom_DropLastStep": _custom("DropLastStep"),
     "custom_NoMask": _custom("NoMask"),
