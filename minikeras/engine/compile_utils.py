@@ -24,6 +24,7 @@ from .. import losses as losses_module
 from .. import metrics as metrics_module
 from .. import optimizers, tree
 from ..ops.tensor import Tensor
+from .masking import get_keras_mask
 
 CROSSENTROPY_NAMES = ("crossentropy", "ce")
 ACCURACY_NAMES = ("accuracy", "acc")
@@ -258,8 +259,15 @@ def update_metrics(outputs, per_output, ys, predictions, sws, n):
     for out, value in zip(outputs, per_output):
         if out.tracker is not None and value is not None:
             out.tracker.add(float(value.value), n)
+        prediction = _masked_or_array(predictions[out.index])
         for _, metric, weighted in out.metrics:
-            metric.update_state(ys[out.index], predictions[out.index].value, sws[out.index] if weighted else None)
+            metric.update_state(ys[out.index], prediction, sws[out.index] if weighted else None)
+
+
+def _masked_or_array(prediction):
+    """A prediction for the metrics: the Tensor if it carries a mask (the metrics that average
+    per step leave masked steps out, as in Keras 3), else its array."""
+    return prediction if get_keras_mask(prediction) is not None else prediction.value
 
 
 class CompileMetrics(metrics_module.Metric):
@@ -275,7 +283,7 @@ class CompileMetrics(metrics_module.Metric):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         ys = self._split_targets(y_true, "update_state")
-        predictions = [p.value if isinstance(p, Tensor) else np.asarray(p) for p in tree.flatten(y_pred)]
+        predictions = [_masked_or_array(p) if isinstance(p, Tensor) else np.asarray(p) for p in tree.flatten(y_pred)]
         if len(predictions) != len(self._outputs):
             raise ValueError(f"compile_metrics: the model has {len(self._outputs)} output(s), but y_pred has "
                              f"{len(predictions)}.")

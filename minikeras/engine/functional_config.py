@@ -25,6 +25,7 @@ import numpy as np
 
 from .. import tree
 from .layer import Layer, is_written_shape
+from .recorded_masks import check_masks_recomputed, without_recorded_masks
 from .saving_hooks import saving_function
 from .tensor import KerasTensor
 
@@ -148,6 +149,7 @@ def functional_from_config(cls, config, custom_objects=None):
     for key in ("input_layers", "output_layers"):
         if key not in config:
             raise ValueError(f"Invalid functional model config: the key '{key}' is missing.")
+    config, masked_calls = without_recorded_masks(config)   # Keras's mask operations: see the module
     created = {}
     pending = {}
     for layer_data in config["layers"]:
@@ -176,6 +178,8 @@ def functional_from_config(cls, config, custom_objects=None):
                 "Invalid Functional model configuration. The graph of the Functional model either has "
                 "loops or disconnected nodes. The following layers have calls whose inputs never "
                 f"became available: {unresolved}")
+
+    check_masks_recomputed(created, masked_calls)
 
     def get_tensor(entry):
         name, node_index, tensor_index = entry

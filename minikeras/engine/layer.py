@@ -11,6 +11,7 @@ import numpy as np
 from .. import backend, initializers, regularizers, tree
 from ..ops.tensor import Variable, convert_to_tensor
 from .input_spec import InputSpec, assert_input_compatibility  # layers import InputSpec from here
+from . import masking
 from .node import Node
 from .tensor import KerasTensor
 
@@ -44,7 +45,8 @@ class Layer:
         self.dtype = backend.standardize_dtype(dtype.get("config", {}).get("name") if isinstance(dtype, dict) else dtype)
         self.built = False
         self.input_spec = None
-        self.supports_masking = False
+        # As Keras 3: a layer supports masking by default exactly when it defines compute_mask.
+        self._supports_masking = type(self).compute_mask is not Layer.compute_mask
         self._own_trainable = []
         self._own_non_trainable = []
         self._inbound_nodes = []
@@ -234,8 +236,18 @@ class Layer:
         outputs = self._symbolic_call(inputs, {})
         return tree.map_structure(lambda t: t.shape, outputs)
 
+    @property
+    def supports_masking(self):
+        """Whether outputs get the masks of ``compute_mask`` (see ``engine/masking.py``)."""
+        return self._supports_masking
+
+    @supports_masking.setter
+    def supports_masking(self, value):
+        self._supports_masking = bool(value)
+
     def compute_mask(self, inputs, mask=None):
-        return mask if self.supports_masking else None
+        """The mask of the outputs, for a layer that supports masking: by default the input's."""
+        return mask
 
     def __call__(self, *args, **kwargs):
         if args:
@@ -271,8 +283,19 @@ class Layer:
         shapes = tree.map_structure(lambda t: t.shape, inputs)
         self._maybe_build(shapes)
         self.assert_input_compatibility(inputs)
+        masks = masking.input_masks(inputs)
+        accepted = _call_arguments(type(self))
+        if kwargs.get("mask") is None and not masking.any_mask(masks) and not handles_masks(self, accepted):
+            outputs = self.call(inputs, *args, **self._call_kwargs(kwargs))   # no mask to read or make
+            self.add_activity_losses(outputs)
+            return outputs
+        kwargs, previous_mask = masking.with_mask_argument(self, kwargs, masks, accepted)
+        kwargs = masking.with_argument_masks(self, inputs, args, kwargs, accepted)
         outputs = self.call(inputs, *args, **self._call_kwargs(kwargs))
         self.add_activity_losses(outputs)
+        for t, m in zip(tree.flatten(outputs), masking.output_masks(self, inputs, outputs, previous_mask)):
+            if m is not None:
+                masking.set_keras_mask(t, m)
         return outputs
 
     def _functional_call(self, inputs, args, kwargs, first_keyword=None):
@@ -285,22 +308,22 @@ class Layer:
         if not self.built:
             self._maybe_build(tree.map_structure(lambda t: t.shape, inputs))
             self.assert_input_compatibility(inputs)
-        outputs = self._symbolic_call(inputs, kwargs, args)
+        # The call sees the first argument's masks while the graph is built, as it will at run
+        # time (engine/masking.py); the node records only what the caller passed.
+        masks = masking.input_masks(inputs)
+        call_kwargs, previous_mask = masking.with_mask_argument(self, kwargs, masks, _call_arguments(type(self)))
+        outputs = self._symbolic_call(inputs, call_kwargs, args)
+        flat_out = tree.flatten(outputs)
+        for t, m in zip(flat_out, masking.output_masks(self, inputs, outputs, previous_mask)):
+            t._keras_mask = m
         if _tracing_depth:
             # Called inside another layer's call() while its output shape is being traced:
             # these tensors belong to no graph, so the call leaves no Node behind.
             return outputs
-        flat_in = tree.flatten(inputs)
-        flat_out = tree.flatten(outputs)
         if first_keyword is None:
             Node(self, (inputs,) + tuple(args), kwargs, flat_out)
         else:  # recorded as given: every argument by name
             Node(self, args, {first_keyword: inputs, **kwargs}, flat_out, first_keyword=first_keyword)
-        masks = [getattr(t, "_keras_mask", None) for t in flat_in]
-        out_mask = self.compute_mask(unpack_singleton(list(flat_in)), unpack_singleton(masks))
-        for t, m in zip(flat_out, tree.flatten(out_mask) if isinstance(out_mask, list) else [out_mask] * len(flat_out)):
-            if t._keras_mask is None:
-                t._keras_mask = m
         for i, t in enumerate(flat_out):
             t.name = self.name if len(flat_out) == 1 else f"{self.name}:{i}"
         return outputs
@@ -493,6 +516,13 @@ def is_written_shape(x):
 def _shapes_to_tensors(shapes, dtype):
     """KerasTensors for what compute_output_shape returned: one shape, or a structure of them."""
     return tree.map_structure(lambda s: KerasTensor(tuple(s), dtype), shapes, is_leaf=is_written_shape)
+
+
+def handles_masks(layer, accepted):
+    """Whether ``layer`` can read or make a mask: its ``call`` takes ``mask`` (the names in
+    ``accepted``), or its class defines ``compute_mask``. Other layers, given no mask, have
+    none to pass on: a model's walk skips the mask rules for them (engine/masking.py)."""
+    return "mask" in accepted or type(layer).compute_mask is not Layer.compute_mask
 
 
 _CALL_ARGS = {}

@@ -19,8 +19,10 @@ from ..ops.tensor import convert_to_tensor
 from .functional_config import functional_from_config, functional_to_config, is_functional_config
 from .graph import Graph
 from .input_checks import check_input_shapes, match_inputs
-from .layer import Layer, _call_arguments, unpack_singleton
+from . import masking
+from .layer import Layer, _call_arguments, handles_masks, unpack_singleton
 from .node import Node, keras_tensors_in
+from .tensor import KerasTensor
 from .saving_hooks import saving_function
 from .summary import print_summary
 from .trainer import Trainer
@@ -163,15 +165,23 @@ class Functional(Model):
     def call(self, inputs, training=None, mask=None):
         tensors = [convert_to_tensor(x, dtype=None) for x in match_inputs(self, inputs)]
         check_input_shapes(self, [t.shape for t in tensors])
-        return self._run_nodes(tensors, training)
+        given = [None] * len(tensors) if mask is None else tree.flatten(mask)
+        input_masks = [m if m is not None else masking.get_keras_mask(t) for m, t in zip(given, tensors)]
+        return self._run_nodes(tensors, training, input_masks)
 
-    def _run_nodes(self, tensors, training=None):
+    def _run_nodes(self, tensors, training=None, input_masks=None):
         """The model's outputs for input values already checked, in ``self.inputs`` order:
         training checks a whole dataset once, not every batch again.
 
-        Masks travel beside the values, for the tensors the definition gave masks to."""
-        call_node = functools.partial(_call_layer, training, {})   # {}: the masks, by tensor
-        return tree.pack_sequence_as(self.graph.output_structure, self.graph.run(tensors, call_node))
+        Masks travel beside the values (a dict by tensor, from ``input_masks`` and the
+        layers that make masks); the outputs carry theirs as ``_keras_mask``, for the loss."""
+        masks = {id(t): m for t, m in zip(self.inputs, input_masks or []) if m is not None}
+        call_node = functools.partial(_call_layer, training, masks)
+        outputs = self.graph.run(tensors, call_node)
+        for t, value in zip(self.outputs, outputs):
+            if masks.get(id(t)) is not None and hasattr(value, "_keras_mask"):
+                masking.set_keras_mask(value, masks[id(t)])
+        return tree.pack_sequence_as(self.graph.output_structure, outputs)
 
     def _symbolic_call(self, inputs, kwargs, args=()):
         """The model called on new KerasTensors: the same walk, each layer making its
@@ -213,34 +223,35 @@ def _graph_version(cls):
 
 def _call_layer(training, masks, node, values):
     """Run one recorded call on values: the same arguments as when the model was defined,
-    plus ``training``, and the input masks if the definition had any.
-
-    Masks, as in Keras 3: the masks of the first argument's tensors go to ``mask=``; a call
-    with several tensor arguments also gets, for each argument ``name`` whose tensors carry
-    masks, their masks as ``name_mask=`` when ``call`` takes that keyword (MultiHeadAttention's
-    ``query_mask``, ``value_mask``, ``key_mask``)."""
+    plus ``training``, and the masks (``masks``: mask values by tensor, for the tensors that
+    have one), with the rules of ``engine/masking.py``: the masks of the first argument's
+    tensors go to ``mask=``; a call with several tensor arguments also gets, for each argument
+    ``name`` whose tensors carry masks, their masks as ``name_mask=`` when ``call`` takes that
+    keyword (MultiHeadAttention's ``query_mask``, ``value_mask``, ``key_mask``)."""
     layer = node.outbound_layer
     x, call_args, kwargs = node.split_arguments(values)
     accepted = _call_arguments(type(layer))
     if training is not None and ("training" in accepted or "**" in accepted):
         kwargs["training"] = training
-    in_masks = None
-    first = node.first_tensors
-    if any(t._keras_mask is not None for t in first):
-        in_masks = unpack_singleton([masks.get(id(t)) for t in first])
-        if "mask" in accepted and kwargs.get("mask") is None:
-            kwargs["mask"] = in_masks
+    if not masks and not handles_masks(layer, accepted):
+        # The usual case, kept fast: no mask has appeared yet and this layer neither reads
+        # one nor makes one.
+        outputs = tree.flatten(layer.call(x, *call_args, **kwargs))
+        layer.add_activity_losses(outputs)
+        return outputs
+    in_masks = tree.map_structure(lambda t: masks.get(id(t)) if isinstance(t, KerasTensor) else None,
+                                  node.first_argument)
     for name, tensors in _masked_tensor_arguments(node):
         if kwargs.get(name + "_mask") is None:
             kwargs[name + "_mask"] = unpack_singleton([masks.get(id(t)) for t in tensors])
-    outputs = tree.flatten(layer.call(x, *call_args, **kwargs))
-    layer.add_activity_losses(outputs)
-    if any(t._keras_mask is not None for t in node.output_tensors):
-        out_mask = layer.compute_mask(x, in_masks)
-        flat_masks = out_mask if isinstance(out_mask, list) else [out_mask] * len(outputs)
-        for t, m in zip(node.output_tensors, flat_masks):
+    kwargs, previous_mask = masking.with_mask_argument(layer, kwargs, in_masks, accepted)
+    outputs = layer.call(x, *call_args, **kwargs)
+    flat_outputs = tree.flatten(outputs)
+    layer.add_activity_losses(flat_outputs)
+    for t, m in zip(node.output_tensors, masking.output_masks(layer, x, outputs, previous_mask)):
+        if m is not None:
             masks[id(t)] = m
-    return outputs
+    return flat_outputs
 
 
 def _masked_tensor_arguments(node):

@@ -35,8 +35,9 @@ def _is_symbolic(*tensors):
 
 
 def _mask_array(mask):
-    """A mask (Tensor, array or None) as a numpy bool array: masks carry no gradient."""
-    if mask is None:
+    """A mask (Tensor, array or None) as a numpy bool array: masks carry no gradient. A
+    symbolic mask (the graph being built) gives None: masks change values, never shapes."""
+    if mask is None or _is_symbolic(mask):
         return None
     return to_numpy(mask).astype(bool)
 
@@ -247,6 +248,9 @@ class _HeadProjection(Layer):
     def __init__(self, in_axes, out_shape, use_bias, kernel_initializer, bias_initializer,
                  kernel_regularizer, bias_regularizer, activation=None, **kwargs):
         super().__init__(**kwargs)
+        # The attention layer reads the masks of query, value and key itself; its projections
+        # only carry them along (no warning about a dropped mask from inside the layer).
+        self.supports_masking = True
         self.in_axes, self.out_shape, self.use_bias = in_axes, tuple(out_shape), use_bias
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer

@@ -1,6 +1,7 @@
 """Core layers: Dense, Activation, Dropout, Flatten, Reshape, Permute, RepeatVector,
 Lambda, Embedding, Masking, Identity."""
 import codecs
+import inspect
 import marshal
 import types
 
@@ -214,9 +215,27 @@ class Lambda(Layer):
         self.function = function
         self.arguments = arguments or {}
         self._output_shape = output_shape
+        # As Keras 3: ``mask`` is the output mask, or a function (inputs, mask) -> mask; only
+        # then does the layer pass a mask on. ``function`` gets ``mask``/``training`` if it asks.
+        self.mask = mask
+        self.supports_masking = mask is not None
+        try:
+            params = inspect.signature(function).parameters
+        except (TypeError, ValueError):   # a builtin or numpy function: no keyword arguments to offer
+            params = {}
+        self._fn_expects_mask = "mask" in params
+        self._fn_expects_training = "training" in params
 
-    def call(self, inputs, mask=None):
-        return self.function(inputs, **self.arguments)
+    def call(self, inputs, mask=None, training=None):
+        kwargs = dict(self.arguments)
+        if self._fn_expects_mask:
+            kwargs["mask"] = mask
+        if self._fn_expects_training:
+            kwargs["training"] = training
+        return self.function(inputs, **kwargs)
+
+    def compute_mask(self, inputs, mask=None):
+        return self.mask(inputs, mask) if callable(self.mask) else self.mask
 
     def compute_output_shape(self, input_shape):
         if self._output_shape is None:
@@ -231,10 +250,15 @@ class Lambda(Layer):
         return super()._symbolic_call(inputs, kwargs, args)
 
     def get_config(self):
-        code = codecs.encode(marshal.dumps(self.function.__code__), "base64").decode("ascii")
-        return {**super().get_config(), "function": code, "function_type": "lambda",
-                "output_shape": self._output_shape if not callable(self._output_shape) else None,
-                "arguments": self.arguments}
+        config = {**super().get_config(), "function": _function_code(self.function), "function_type": "lambda",
+                  "output_shape": self._output_shape if not callable(self._output_shape) else None,
+                  "arguments": self.arguments}
+        if self.mask is not None:
+            if not callable(self.mask):
+                raise ValueError(f"Lambda layer {self.name} has a fixed mask tensor as `mask`; minikeras can "
+                                 "write only a mask function into a config. Pass mask=lambda inputs, mask: ...")
+            config["mask"] = _function_code(self.mask)
+        return config
 
     @classmethod
     def from_config(cls, config, safe_mode=True):
@@ -243,13 +267,23 @@ class Lambda(Layer):
         config.pop("function_type", None)
         config.pop("module", None)
         config.pop("output_shape_type", None)
-        if isinstance(fn, dict):
-            fn = fn.get("config", {}).get("code", fn)
-        if isinstance(fn, (list, tuple)):
-            fn = fn[0]
-        code = marshal.loads(codecs.decode(fn.encode("ascii"), "base64"))
-        config["function"] = types.FunctionType(code, globals())
+        config["function"] = _function_from_code(fn)
+        if config.get("mask") is not None:
+            config["mask"] = _function_from_code(config["mask"])
         return cls(**config)
+
+
+def _function_code(function):
+    """A function's bytecode as text, for a config (minikeras's and Keras 2's ``lambda`` form)."""
+    return codecs.encode(marshal.dumps(function.__code__), "base64").decode("ascii")
+
+
+def _function_from_code(fn):
+    if isinstance(fn, dict):
+        fn = fn.get("config", {}).get("code", fn)
+    if isinstance(fn, (list, tuple)):
+        fn = fn[0]
+    return types.FunctionType(marshal.loads(codecs.decode(fn.encode("ascii"), "base64")), globals())
 
 
 def _trace(layer, inputs, kwargs, args):

@@ -2,6 +2,7 @@
 lowercase functional shortcuts (``add([a, b])``)."""
 from .. import ops
 from ..engine.layer import Layer
+from ..engine.tensor import is_symbolic
 from ..ops.core import broadcast_shapes
 
 
@@ -41,28 +42,85 @@ class Merge(Layer):
         return out
 
     def compute_mask(self, inputs, mask=None):
-        if mask is None or all(m is None for m in mask):
+        """Keras 3's rule: a step is kept if any input keeps it (logical or); if one input has
+        no mask, every step is kept (no mask)."""
+        if mask is None:
             return None
-        masks = [m for m in mask if m is not None]
-        out = masks[0]
-        for m in masks[1:]:
-            out = ops.multiply(ops.cast(out, "bool"), ops.cast(m, "bool"))
+        _check_masks(self, inputs, mask)
+        if any(m is None for m in mask):
+            return None
+        out = mask[0]
+        for m in mask[1:]:
+            out = ops.logical_or(out, m)
         return out
+
+
+def _check_masks(layer, inputs, mask):
+    if not isinstance(mask, (list, tuple)) or not isinstance(inputs, (list, tuple)) or len(mask) != len(inputs):
+        raise ValueError(f"Layer {layer.name} ({type(layer).__name__}): `mask` should be a list with one mask "
+                         f"(or None) per input; received {len(inputs) if isinstance(inputs, (list, tuple)) else 1} "
+                         f"input(s) and mask={mask!r}.")
 
 
 class Add(Merge):
     _merge = staticmethod(ops.add)
 
 
+def _step_masks(inputs, mask):
+    """The inputs' masks with a trailing axis (they broadcast over the features), or None
+    when there are none or the graph is being built (masks change values, never shapes)."""
+    if mask is None or all(m is None for m in mask) or any(is_symbolic(x) for x in inputs):
+        return None
+    return [None if m is None else ops.expand_dims(ops.cast(m, "bool"), -1) for m in mask]
+
+
 class Multiply(Merge):
+    """Elementwise product. As Keras 3: a masked step of one input counts as 1 (it does not
+    zero the product); when every input has a mask, steps no input keeps are 0."""
     _merge = staticmethod(ops.multiply)
 
+    def call(self, inputs, mask=None):
+        masks = _step_masks(inputs, mask)
+        if masks is None:
+            return super().call(inputs)
+        every_input_masked = all(m is not None for m in masks)
+        output = kept = None
+        for x, m in zip(inputs, masks):
+            if m is not None:
+                x = ops.where(m, x, ops.ones_like(x))
+                if every_input_masked:
+                    kept = m if kept is None else ops.logical_or(kept, m)
+            output = x if output is None else ops.multiply(output, x)
+        return ops.where(kept, output, ops.zeros_like(output)) if every_input_masked else output
 
-class Maximum(Merge):
+
+class _MaskedExtremum(Merge):
+    """Maximum and Minimum. As Keras 3: where one input is masked, the other's value is used
+    (an extremum has no neutral element to put in its place)."""
+
+    def call(self, inputs, mask=None):
+        masks = _step_masks(inputs, mask)
+        if masks is None:
+            return super().call(inputs)
+        output = kept = None
+        for x, m in zip(inputs, masks):
+            if output is None:
+                output, kept = x, m
+                continue
+            if m is not None:
+                x = ops.where(m, x, output)
+            if kept is not None:
+                output = ops.where(kept, output, x)
+            kept = ops.logical_or(kept, m) if m is not None and kept is not None else None
+            output = self._merge(output, x)
+        return output
+
+
+class Maximum(_MaskedExtremum):
     _merge = staticmethod(ops.maximum)
 
 
-class Minimum(Merge):
+class Minimum(_MaskedExtremum):
     _merge = staticmethod(ops.minimum)
 
 
@@ -115,9 +173,21 @@ class Concatenate(Layer):
         return ops.concatenate(inputs, axis=self.axis)
 
     def compute_mask(self, inputs, mask=None):
-        if mask is None or all(m is None for m in mask):
+        """Keras 3's rule: each input's mask widened to the input's shape (all True for an input
+        without one), concatenated along ``axis``, then reduced by ``any`` over the last axis."""
+        if mask is None:
             return None
-        return None if self.axis % len(inputs[0].shape) == len(inputs[0].shape) - 1 else mask[0]
+        _check_masks(self, inputs, mask)
+        if all(m is None for m in mask):
+            return None
+        full = []
+        for x, m in zip(inputs, mask):
+            if m is None:
+                m = ops.ones_like(x, dtype="bool")
+            elif m.ndim < x.ndim:
+                m = ops.logical_or(ops.expand_dims(m, -1), ops.zeros_like(x, dtype="bool"))
+            full.append(m)
+        return ops.any(ops.concatenate(full, axis=self.axis), axis=-1)
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis}
@@ -145,6 +215,10 @@ class Dot(Layer):
                              f"Layer shapes: {tuple(sa)}, {tuple(sb)}.")
         out = [d for i, d in enumerate(sa) if i != a] + [d for i, d in enumerate(sb[1:], 1) if i != b]
         return tuple(out) if len(out) > 1 else tuple(out) + (1,)
+
+    def compute_mask(self, inputs, mask=None):
+        """A dot product has no time axis left to mask (Keras 3: no mask)."""
+        return None
 
     def call(self, inputs):
         x, y = inputs

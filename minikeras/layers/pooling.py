@@ -7,6 +7,7 @@ and a 2-D window, so its max (or mean, over the cells inside the input when padd
 the depth folded into the batch, then a 1-D pooling along the depth."""
 from .. import ops
 from ..engine.layer import InputSpec, Layer
+from ..engine.tensor import is_symbolic
 from ..kernels.conv_geometry import conv_output_length
 from .convolutional import normalize_padding, normalize_tuple
 
@@ -123,7 +124,22 @@ class GlobalMaxPooling2D(GlobalPooling):
 
 
 class GlobalAveragePooling1D(GlobalPooling):
+    """The mean over time; with a mask, the mean over the unmasked steps only (Keras 3)."""
     rank, mode = 1, "average"
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(data_format=data_format, keepdims=keepdims, **kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        if mask is None or is_symbolic(mask):
+            return super().call(inputs)
+        keep = ops.expand_dims(ops.cast(mask, inputs.dtype), -1)
+        total = ops.sum(ops.multiply(inputs, keep), axis=1, keepdims=self.keepdims)
+        return ops.divide(total, ops.sum(keep, axis=1, keepdims=self.keepdims))
+
+    def compute_mask(self, inputs, mask=None):
+        return None   # the time axis is gone
 
 
 class GlobalAveragePooling2D(GlobalPooling):

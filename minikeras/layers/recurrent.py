@@ -7,6 +7,7 @@ time step's input, then a numba loop walks through time.
 """
 from .. import activations, constraints, initializers, ops, random, regularizers
 from ..engine.layer import InputSpec, Layer
+from ..engine.tensor import is_symbolic
 
 
 class RNNBase(Layer):
@@ -20,7 +21,7 @@ class RNNBase(Layer):
                  bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
                  recurrent_constraint=None, bias_constraint=None, dropout=0.0, recurrent_dropout=0.0,
                  return_sequences=False, return_state=False, go_backwards=False, stateful=False,
-                 unroll=False, seed=None, **kwargs):
+                 unroll=False, seed=None, zero_output_for_mask=False, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not isinstance(units, int) or units <= 0:
             raise ValueError(f"Layer {self.name}: `units` must be a positive integer, received {units!r}.")
@@ -57,6 +58,9 @@ class RNNBase(Layer):
         self.return_sequences, self.return_state = return_sequences, return_state
         self.go_backwards, self.stateful, self.unroll = go_backwards, stateful, unroll
         self.seed = seed
+        # Keras's option: masked steps output zeros instead of the last real step's output
+        # (Bidirectional sets it on the layers it runs when it returns sequences).
+        self.zero_output_for_mask = bool(zero_output_for_mask)
         self.input_spec = InputSpec(ndim=3)
         self.supports_masking = True
 
@@ -123,6 +127,11 @@ class RNNBase(Layer):
             return_sequences=self.return_sequences, return_state=self.return_state,
             activation=self.activation, recurrent_activation=self.recurrent_activation,
             reset_after=getattr(self, "reset_after", True))
+        if self.zero_output_for_mask and mask is not None and not is_symbolic(mask):
+            keep = ops.cast(mask, outputs.dtype)
+            if self.go_backwards:
+                keep = ops.flip(keep, 1)   # the outputs are in the order the steps were read
+            outputs = ops.multiply(outputs, ops.expand_dims(keep, -1) if self.return_sequences else keep[:, -1:])
         return [outputs] + list(states) if self.return_state else outputs
 
     def get_config(self):
@@ -142,7 +151,9 @@ class RNNBase(Layer):
                 "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout,
                 "return_sequences": self.return_sequences, "return_state": self.return_state,
                 "go_backwards": self.go_backwards, "stateful": self.stateful, "unroll": self.unroll,
-                "seed": self.seed}
+                "seed": self.seed,
+                # written only when on, so configs of the usual layers stay as they were
+                **({"zero_output_for_mask": True} if self.zero_output_for_mask else {})}
 
 
 class SimpleRNN(RNNBase):

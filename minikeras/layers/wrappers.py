@@ -2,6 +2,7 @@
 from .. import ops
 from ..engine.layer import InputSpec, Layer
 from ..engine.saving_hooks import saving_function
+from ..engine.tensor import is_symbolic
 
 
 class Wrapper(Layer):
@@ -53,6 +54,9 @@ class TimeDistributed(Wrapper):
         batch, steps = inputs.shape[0], inputs.shape[1]
         flat = ops.reshape(inputs, (batch * steps,) + tuple(inputs.shape[2:]))
         kwargs = {"training": training} if training is not None else {}
+        if mask is not None and not is_symbolic(mask):
+            # Each step's slice of the mask, for a wrapped layer whose call() takes one (Keras 3).
+            kwargs["mask"] = ops.reshape(mask, (batch * steps,) + tuple(mask.shape[2:]))
         out = self.layer.call(flat, **self.layer._call_kwargs(kwargs))
         return ops.reshape(out, (batch, steps) + tuple(out.shape[1:]))
 
@@ -106,6 +110,12 @@ class Bidirectional(Wrapper):
             bw, bw_states = bw[0], bw[1:]
         if self.return_sequences:
             bw = ops.flip(bw, 1)  # the backward layer emits its sequence in reverse time
+            step_mask = mask[0] if isinstance(mask, (list, tuple)) else mask
+            if step_mask is not None and not is_symbolic(step_mask):
+                # As Keras 3 (zero_output_for_mask): masked steps output zeros in both directions,
+                # not the state carried over from the last real step.
+                keep = ops.expand_dims(ops.cast(step_mask, fw.dtype), -1)
+                fw, bw = ops.multiply(fw, keep), ops.multiply(bw, keep)
         if self.merge_mode == "concat":
             out = ops.concatenate([fw, bw], axis=-1)
         elif self.merge_mode == "sum":
@@ -119,6 +129,15 @@ class Bidirectional(Wrapper):
         if self.return_state:
             return (out if isinstance(out, list) else [out]) + list(fw_states) + list(bw_states)
         return out
+
+    def compute_mask(self, inputs, mask=None):
+        """The sequence mask for a returned sequence (one per direction without merge_mode);
+        no mask for the last step alone, nor for the states."""
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0]
+        if self.return_sequences:
+            return mask if self.merge_mode else [mask, mask]
+        return None if self.merge_mode else [None, None]
 
     def get_config(self):
         # Keras 3 writes the two directions it runs: "layer" is the forward copy.

@@ -78,6 +78,7 @@ class Loss:
     def __call__(self, y_true, y_pred, sample_weight=None):
         if _is_symbolic(y_true, y_pred, sample_weight):
             return _symbolic_loss(y_pred, self.reduction)
+        sample_weight = _with_mask(y_pred, sample_weight, self.reduction)
         y_pred = convert_to_tensor(y_pred)
         y_true = convert_to_tensor(y_true)
         values = convert_to_tensor(self.call(y_true, y_pred))
@@ -92,6 +93,39 @@ class Loss:
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+
+def _with_mask(y_pred, sample_weight, reduction):
+    """The sample weights with the prediction's mask folded in (Keras 3: a model whose output
+    carries a mask, from ``Embedding(mask_zero=True)`` say, is not scored on padded steps)."""
+    mask = getattr(y_pred, "_keras_mask", None)   # engine/masking.py: where a mask comes from
+    if mask is None:
+        return sample_weight
+    return apply_mask(sample_weight, mask, np.dtype(getattr(y_pred, "dtype", "float32")), reduction)
+
+
+def apply_mask(sample_weight, mask, dtype, reduction):
+    """Keras 3's ``apply_mask`` (same arguments): the mask of a prediction folded into the
+    sample weights, so that masked steps count for nothing. For a mean ("sum_over_batch_size",
+    "mean") the kept entries weigh ``total / kept``: the loss is then the mean over the real
+    steps only. Other reductions (and metrics, which pass "sum") weigh kept entries 1. Sample
+    weights given as well are multiplied in, lined up from the batch axis (Keras lines them
+    up from the last axis, which fails for one weight per sample and a (batch, steps) mask)."""
+    if mask is None:
+        return sample_weight
+    keep = np.asarray(getattr(mask, "value", mask)).astype(bool)
+    if reduction in ("mean", "sum_over_batch_size"):
+        kept = keep.sum()
+        weights = np.where(keep, np.float32(keep.size) / np.float32(kept) if kept else 0.0, 0.0).astype(dtype)
+    else:
+        weights = keep.astype(dtype)
+    if sample_weight is None:
+        return weights
+    sw = np.asarray(getattr(sample_weight, "value", sample_weight), dtype=dtype)
+    if sw.ndim == weights.ndim + 1 and sw.shape[-1] == 1:
+        sw = sw[..., 0]
+    sw = sw.reshape(sw.shape + (1,) * max(weights.ndim - sw.ndim, 0))
+    return weights * sw
 
 
 def _reduce(values, sample_weight, reduction):
@@ -124,6 +158,7 @@ class LossFunctionWrapper(Loss):
     def __call__(self, y_true, y_pred, sample_weight=None):
         if self._kernel is None or _is_symbolic(y_true, y_pred, sample_weight):
             return super().__call__(y_true, y_pred, sample_weight)
+        sample_weight = _with_mask(y_pred, sample_weight, self.reduction)
         return _fused_loss(self._kernel, self.fn is sparse_categorical_crossentropy, y_true, y_pred,
                            sample_weight, self.reduction, self._fn_kwargs, self.name)
 

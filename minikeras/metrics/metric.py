@@ -7,6 +7,7 @@ turns a per-sample function (``binary_accuracy``...) into such a mean.
 import numpy as np
 
 from .. import backend, initializers
+from ..losses.losses import apply_mask
 from ..ops.tensor import Tensor, Variable
 
 
@@ -148,6 +149,8 @@ class MeanMetricWrapper(Mean):
         self._fn_kwargs = kwargs
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        # As Keras 3: a mask on the prediction leaves the masked steps out of the mean.
+        sample_weight = apply_mask(sample_weight, getattr(y_pred, "_keras_mask", None), np.float64, "sum")
         values = self._fn(to_array(y_true), to_array(y_pred), **self._fn_kwargs)
         super().update_state(values, sample_weight)
 

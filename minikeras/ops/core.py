@@ -257,7 +257,10 @@ def negative(a):
 
 def _comparison(fn):
     def op(a, b):
-        return apply(lambda a, b: (fn(a, b), lambda g: (None, None)), a, b, shape_rule=_elementwise_rule)
+        out = apply(lambda a, b: (fn(a, b), lambda g: (None, None)), a, b, shape_rule=_elementwise_rule)
+        if isinstance(out, KerasTensor):
+            out.dtype = "bool"   # the shape rule gives the inputs' type; a comparison gives booleans
+        return out
     return op
 
 

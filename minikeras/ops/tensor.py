@@ -11,13 +11,14 @@ from ..engine.tensor import TensorOperators
 
 
 class Tensor(TensorOperators):
-    __slots__ = ("value", "_parents", "_backward", "_watched", "__weakref__")
+    __slots__ = ("value", "_parents", "_backward", "_watched", "_keras_mask", "__weakref__")
 
     def __init__(self, value):
         self.value = value
         self._parents = None
         self._backward = None
         self._watched = False
+        self._keras_mask = None   # the mask a layer gave this output (engine/masking.py)
 
     shape = property(lambda self: self.value.shape)
     dtype = property(lambda self: self.value.dtype.name)

@@ -61,6 +61,14 @@ def find_class(config, custom_objects):
             f"your own class, pass it when loading, e.g. custom_objects={{'{class_name}': {class_name}}}, "
             "or register it with @keras.saving.register_keras_serializable(); if it is a Keras layer, "
             "minikeras does not implement it.")
+    if (module or "").startswith("keras.src.ops"):
+        # Keras 3 writes keras.ops called on symbolic tensors as graph nodes.
+        raise UnknownLayerError(
+            f"Unknown layer class '{class_name}' (node '{name}', module {module!r}): Keras wrote an operation "
+            "of keras.ops, called on symbolic tensors, as a node of the graph; minikeras reads only layers "
+            "as nodes (the operations that compute masks are the exception: engine/recorded_masks.py). "
+            "Wrap the operation in a layer (a Lambda or your own Layer), or rebuild the model in code "
+            "and load its weights (.weights.h5).")
     if builtin_module:
         raise UnknownLayerError(
             f"Unknown layer class '{class_name}' (layer '{name}'): it is a Keras class that minikeras "

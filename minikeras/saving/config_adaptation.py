@@ -22,7 +22,6 @@ _KERAS_ONLY_OPTIONS = {
     "quantization_config": _off(None),
     "lora_rank": _off(None),
     "lora_alpha": _off(None),
-    "zero_output_for_mask": lambda v, config: True,  # minikeras zeroes masked steps like Keras
     "renorm": _off(False),
     "renorm_clipping": _off(None),
     "renorm_momentum": lambda v, config: not config.get("renorm"),

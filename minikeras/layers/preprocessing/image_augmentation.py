@@ -91,7 +91,7 @@ class _RandomImageLayer(PreprocessingLayer):
         _check_channels_last(self, data_format)
         self.seed, self.data_format = seed, "channels_last"
         self._rng = np.random.default_rng(seed) if seed is not None else None
-        self.supports_masking = True
+        self.supports_masking = False   # as Keras 3: an image augmentation drops a mask
 
     def _generator(self):
         return self._rng if self._rng is not None else initializers.rng()
