@@ -12,6 +12,9 @@ from .. import backend, initializers, regularizers, tree
 from ..ops.tensor import Variable, convert_to_tensor
 from .input_spec import InputSpec, assert_input_compatibility  # layers import InputSpec from here
 from . import masking
+from .auto_config import constructor_config
+from .call_signature import call_arguments, first_call_parameter
+from .layer_nodes import LayerNodes, unpack_singleton
 from .node import Node
 from .tensor import KerasTensor
 
@@ -22,11 +25,7 @@ _ALLOWED_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "dtype", "n
                    "trainable", "weights", "input_dim", "autocast", "activity_regularizer"}
 
 
-def unpack_singleton(x):
-    return x[0] if isinstance(x, list) and len(x) == 1 else x
-
-
-class Layer:
+class Layer(LayerNodes):
     """Base class of every layer. Subclasses override ``build``, ``call`` and
     ``compute_output_shape`` (optional: when absent the output shape is found by running
     ``call`` on symbolic tensors), and ``get_config``."""
@@ -66,7 +65,7 @@ class Layer:
 
     def __new__(cls, *args, **kwargs):
         # As Keras 3's Operation.__new__: keep the constructor's arguments, so that a class
-        # of the user's without get_config() still has a config (see _auto_config).
+        # of the user's without get_config() still has a config (see auto_config.py).
         instance = super().__new__(cls)
         object.__setattr__(instance, "_constructor_arguments", (args, dict(kwargs)))
         return instance
@@ -253,7 +252,7 @@ class Layer:
         if args:
             inputs, args, first_keyword = args[0], args[1:], None
         else:  # the first argument given by name, ``mha(query=q, value=v)``
-            first_keyword = _first_call_parameter(type(self))
+            first_keyword = first_call_parameter(type(self))
             if first_keyword not in kwargs:
                 raise TypeError(f"Layer {self.name} was called without inputs: pass them as the first "
                                 f"argument of the call (or as `{first_keyword}=`).")
@@ -284,7 +283,7 @@ class Layer:
         self._maybe_build(shapes)
         self.assert_input_compatibility(inputs)
         masks = masking.input_masks(inputs)
-        accepted = _call_arguments(type(self))
+        accepted = call_arguments(type(self))
         if kwargs.get("mask") is None and not masking.any_mask(masks) and not handles_masks(self, accepted):
             outputs = self.call(inputs, *args, **self._call_kwargs(kwargs))   # no mask to read or make
             self.add_activity_losses(outputs)
@@ -311,7 +310,7 @@ class Layer:
         # The call sees the first argument's masks while the graph is built, as it will at run
         # time (engine/masking.py); the node records only what the caller passed.
         masks = masking.input_masks(inputs)
-        call_kwargs, previous_mask = masking.with_mask_argument(self, kwargs, masks, _call_arguments(type(self)))
+        call_kwargs, previous_mask = masking.with_mask_argument(self, kwargs, masks, call_arguments(type(self)))
         outputs = self._symbolic_call(inputs, call_kwargs, args)
         flat_out = tree.flatten(outputs)
         for t, m in zip(flat_out, masking.output_masks(self, inputs, outputs, previous_mask)):
@@ -350,7 +349,7 @@ class Layer:
 
     def _call_kwargs(self, kwargs):
         """Drop ``training``/``mask`` if this layer's ``call`` does not take them."""
-        accepted = _call_arguments(type(self))
+        accepted = call_arguments(type(self))
         if "**" in accepted:
             return kwargs
         return {k: v for k, v in kwargs.items() if k in accepted or k not in ("training", "mask")}
@@ -359,65 +358,18 @@ class Layer:
         """Raise a clear error when an input's rank or fixed axes do not match ``input_spec``."""
         assert_input_compatibility(self.input_spec, inputs, self.name, type(self).__name__)
 
-    # -------------------------------------------------------------------- nodes
-    def _node_attribute(self, attr, index, what):
-        if not self._inbound_nodes:
-            raise AttributeError(f"The layer {self.name} has never been called and thus has no "
-                                 f"defined {what}.")
-        if index >= len(self._inbound_nodes):
-            raise ValueError(f"Asked to get {what} at node {index}, but the layer {self.name} has only "
-                             f"{len(self._inbound_nodes)} inbound nodes.")
-        return unpack_singleton(getattr(self._inbound_nodes[index], attr))
-
-    def get_input_at(self, node_index):
-        return self._node_attribute("input_tensors", node_index, "input")
-
-    def get_output_at(self, node_index):
-        return self._node_attribute("output_tensors", node_index, "output")
-
-    def get_input_shape_at(self, node_index):
-        return self._node_attribute("input_shapes", node_index, "input shape")
-
-    def get_output_shape_at(self, node_index):
-        return self._node_attribute("output_shapes", node_index, "output shape")
-
-    def _single_node_attribute(self, attr, what):
-        if len(self._inbound_nodes) > 1:
-            raise AttributeError(
-                f"Layer {self.name} has multiple inbound nodes, hence the notion of \"layer {what}\" "
-                f"is ill-defined. Use `get_{what}_at(node_index)` instead.")
-        return self._node_attribute(attr, 0, what)
-
-    input = property(lambda self: self._single_node_attribute("input_tensors", "input"))
-    output = property(lambda self: self._single_node_attribute("output_tensors", "output"))
-
-    def _shape_over_nodes(self, attr, what):
-        if not self._inbound_nodes:
-            raise AttributeError(f"The layer {self.name} has never been called and thus has no "
-                                 f"defined {what}.")
-        shapes = {repr(getattr(n, attr)) for n in self._inbound_nodes}
-        if len(shapes) > 1:
-            raise AttributeError(
-                f"The layer {self.name} has multiple inbound nodes, with different {what}s. Hence "
-                f"the notion of \"{what}\" is ill-defined for the layer. Use "
-                f"`get_{what.replace(' ', '_')}_at(node_index)` instead.")
-        return unpack_singleton(getattr(self._inbound_nodes[0], attr))
-
-    input_shape = property(lambda self: self._shape_over_nodes("input_shapes", "input shape"))
-    output_shape = property(lambda self: self._shape_over_nodes("output_shapes", "output shape"))
-
     # -------------------------------------------------------------------- config
     def get_config(self):
         """Keras 3's base config. An ``input_shape`` given to the layer is not part of it:
         a Sequential writes it as an InputLayer, as Keras 3 does.
 
         A class of the user's that does not define ``get_config`` gets, as in Keras 3, the
-        arguments its constructor was called with (see ``_auto_config``)."""
+        arguments its constructor was called with (``auto_config.py``)."""
         policy = {"module": "keras", "class_name": "DTypePolicy", "config": {"name": self.dtype},
                   "registered_name": None}
         config = {"name": self.name}
         if type(self).get_config is Layer.get_config and not type(self).__module__.startswith("minikeras."):
-            config.update(self._auto_config())
+            config.update(constructor_config(self))
             init = inspect.signature(type(self).__init__).parameters
             if "name" not in init and not any(p.kind == p.VAR_KEYWORD for p in init.values()):
                 config.pop("name")   # __init__ could not take it back
@@ -426,71 +378,12 @@ class Layer:
             config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         return config
 
-    def _auto_config(self):
-        """Keras 3's config of a class without ``get_config()``: the constructor's arguments
-        (defaults included, ``**kwargs`` spread out, ``name`` left to the base config), when
-        every one is a plain value (str, int, float, bool, None, or lists/dicts of them), so
-        that ``cls(**config)`` rebuilds the object. Otherwise a clear error, as Keras raises."""
-        cls = type(self)
-        args, kwargs = getattr(self, "_constructor_arguments", ((), {}))
-        signature = inspect.signature(cls.__init__)
-        params = list(signature.parameters.values())
-        if any(p.kind == p.POSITIONAL_ONLY for p in params[1:]) or \
-                any(p.kind == p.VAR_POSITIONAL for p in params) and len(args) > _named_positionals(params):
-            raise NotImplementedError(
-                f"Object {cls.__name__} was created with positional-only or variadic positional "
-                "arguments (*args) to __init__(), which the automatic config cannot record. Remove them "
-                f"from __init__(), or override get_config() (and from_config()).{_GET_CONFIG_EXAMPLE}")
-        try:
-            bound = signature.bind(None, *args, **kwargs)
-        except TypeError as e:
-            raise NotImplementedError(f"Object {cls.__name__}: its constructor's arguments cannot be "
-                                      f"recorded ({e}); override get_config().{_GET_CONFIG_EXAMPLE}") from None
-        bound.apply_defaults()
-        arguments = dict(bound.arguments)
-        arguments.pop(params[0].name)
-        for p in params:
-            if p.kind == p.VAR_KEYWORD:
-                arguments.update(arguments.pop(p.name, {}))
-            elif p.kind == p.VAR_POSITIONAL:
-                arguments.pop(p.name, None)
-        arguments.pop("name", None)
-        bad = [(k, v) for k, v in arguments.items()
-               if not all(isinstance(leaf, (str, int, float, bool, type(None))) for leaf in tree.flatten(v))]
-        if bad:
-            key, value = bad[0]
-            raise NotImplementedError(
-                f"Object {cls.__name__} was created by passing non-serializable argument values in "
-                f"__init__() ({key}={short_repr(value)}), and therefore the object must override "
-                f"get_config() in order to be serializable.{_GET_CONFIG_EXAMPLE}")
-        return arguments
-
     @classmethod
     def from_config(cls, config):
         return cls(**config)
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
-
-
-_GET_CONFIG_EXAMPLE = """ For example:
-
-    class CustomLayer(keras.layers.Layer):
-        def __init__(self, arg1, arg2, **kwargs):
-            super().__init__(**kwargs)
-            self.arg1, self.arg2 = arg1, arg2
-
-        def get_config(self):
-            return {**super().get_config(), "arg1": self.arg1, "arg2": self.arg2}"""
-
-
-def _named_positionals(params):
-    return sum(1 for p in params[1:] if p.kind == p.POSITIONAL_OR_KEYWORD)
-
-
-def short_repr(value, limit=80):
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _has_keras_tensors(args, kwargs):
@@ -523,29 +416,6 @@ def handles_masks(layer, accepted):
     ``accepted``), or its class defines ``compute_mask``. Other layers, given no mask, have
     none to pass on: a model's walk skips the mask rules for them (engine/masking.py)."""
     return "mask" in accepted or type(layer).compute_mask is not Layer.compute_mask
-
-
-_CALL_ARGS = {}
-_FIRST_PARAMETER = {}
-
-
-def _first_call_parameter(cls):
-    """The name of ``call``'s first argument (``inputs``, ``query``...)."""
-    if cls not in _FIRST_PARAMETER:
-        params = [p for p in inspect.signature(cls.call).parameters.values()
-                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-        _FIRST_PARAMETER[cls] = params[1].name if len(params) > 1 else "inputs"
-    return _FIRST_PARAMETER[cls]
-
-
-def _call_arguments(cls):
-    if cls not in _CALL_ARGS:
-        params = inspect.signature(cls.call).parameters.values()
-        names = {p.name for p in params}
-        if any(p.kind == p.VAR_KEYWORD for p in params):
-            names.add("**")
-        _CALL_ARGS[cls] = names
-    return _CALL_ARGS[cls]
 
 
 def _get_regularizer(regularizer):

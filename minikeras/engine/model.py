@@ -20,7 +20,8 @@ from .functional_config import functional_from_config, functional_to_config, is_
 from .graph import Graph
 from .input_checks import check_input_shapes, match_inputs
 from . import masking
-from .layer import Layer, _call_arguments, handles_masks, unpack_singleton
+from .call_signature import call_arguments
+from .layer import Layer, handles_masks, unpack_singleton
 from .node import Node, keras_tensors_in
 from .tensor import KerasTensor
 from .saving_hooks import saving_function
@@ -230,7 +231,7 @@ def _call_layer(training, masks, node, values):
     keyword (MultiHeadAttention's ``query_mask``, ``value_mask``, ``key_mask``)."""
     layer = node.outbound_layer
     x, call_args, kwargs = node.split_arguments(values)
-    accepted = _call_arguments(type(layer))
+    accepted = call_arguments(type(layer))
     if training is not None and ("training" in accepted or "**" in accepted):
         kwargs["training"] = training
     if not masks and not handles_masks(layer, accepted):
@@ -270,7 +271,7 @@ def _masked_tensor_arguments(node):
             bound = {}
         tensor_arguments = {name: keras_tensors_in(value) for name, value in bound.items()}
         tensor_arguments = {name: ts for name, ts in tensor_arguments.items() if ts}
-        accepted = _call_arguments(type(layer))
+        accepted = call_arguments(type(layer))
         if len(tensor_arguments) > 1:
             found = [(name, ts) for name, ts in tensor_arguments.items()
                      if name + "_mask" in accepted and any(t._keras_mask is not None for t in ts)]
