@@ -32,17 +32,12 @@ def _references(value):
     """Names of the layers whose outputs ``value`` (a call's args or kwargs) refers to."""
     names = []
 
-    def visit(item):
-        if isinstance(item, dict):
-            if item.get("class_name") == KERAS_TENSOR:
-                names.append(item["config"]["keras_history"][0])
-            else:
-                for v in item.values():
-                    visit(v)
-        elif isinstance(item, (list, tuple)):
-            for v in item:
-                visit(v)
-    visit(value)
+    def note(item):
+        if isinstance(item, dict) and item.get("class_name") == KERAS_TENSOR:
+            names.append(item["config"]["keras_history"][0])
+            return item   # a tensor's record: nothing inside it to visit
+        return None
+    tree.traverse(note, value)
     return names
 
 
