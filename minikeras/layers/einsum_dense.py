@@ -35,8 +35,7 @@ def analyze_einsum(equation, bias_axes, input_shape, output_shape, layer_name):
     output = [output_shape] if isinstance(output_shape, (int, np.integer)) else list(output_shape)
     output.insert(0, input_shape[0])
     if elided > 0 and left:
-        for i in range(1, elided):
-            output.insert(1, input_shape[i])
+        output[1:1] = input_shape[1:elided]   # in their order (Keras 3 reverses them here, a bug)
     elif elided > 0:
         output.extend(input_shape[len(input_shape) - elided:])
     offset_in = elided - len(input_shape) if left else 0
@@ -85,7 +84,7 @@ class EinsumDense(Layer):
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, lora_rank=None,
                  lora_alpha=None, quantization_config=None, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         for name, value in (("lora_rank", lora_rank), ("quantization_config", quantization_config)):
             if value is not None:
                 raise ValueError(f"Layer {self.name}: `{name}` is not supported by minikeras, received {value!r}.")
@@ -150,7 +149,7 @@ class EinsumDense(Layer):
                 "bias_initializer": initializers.serialize(self.bias_initializer),
                 "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
                 "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "activity_regularizer": None,
+                "activity_regularizer": regularizers.serialize(self.activity_regularizer),
                 "kernel_constraint": constraints.serialize(self.kernel_constraint),
                 "bias_constraint": constraints.serialize(self.bias_constraint),
                 "quantization_config": None}

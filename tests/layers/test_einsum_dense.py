@@ -16,6 +16,7 @@ from minikeras.layers.einsum_dense import analyze_einsum
     ("abc,cde->abde", (5, 2, 3), "de", (None, 5, 4), [4, 2, 3], [2, 3], [None, 5, 2, 3]),
     ("abc,cde->abde", (5, 2, 3), "b", (None, 5, 4), [4, 2, 3], [5, 1, 1], [None, 5, 2, 3]),
     ("ab...,bc->ac...", 3, "c", (None, 4, 7), [4, 3], [3, 1], [None, 3, 7]),
+    ("...b,bc->...c", 6, "c", (None, 2, 3, 4), [4, 6], [6], [None, 2, 3, 6]),   # elided axes keep their order
 ])
 def test_shapes_from_the_equation(equation, output_shape, bias_axes, input_shape, kernel, bias, out):
     k, b, o, _, _ = analyze_einsum(equation, bias_axes, input_shape, output_shape, "layer")
@@ -59,3 +60,17 @@ def test_config_round_trip_and_errors():
         layers.EinsumDense("ab,bq->ab", 2)(np.zeros((1, 2), "float32"))
     with pytest.raises(ValueError, match="lora_rank"):
         layers.EinsumDense("ab,bc->ac", 3, lora_rank=2)
+
+
+def test_symbolic_shape_matches_the_eager_one_with_several_elided_axes():
+    layer = layers.EinsumDense("...b,bc->...c", 6)
+    assert layer(keras.Input((2, 3, 4))).shape == (None, 2, 3, 6)
+    assert np.asarray(layer(np.zeros((1, 2, 3, 4), "float32"))).shape == (1, 2, 3, 6)
+
+
+def test_activity_regularizer_is_applied_and_saved():
+    layer = layers.EinsumDense("ab,bc->ac", 2, kernel_initializer="ones", activity_regularizer=keras.regularizers.L2(0.5))
+    layer(np.ones((1, 3), "float32"))   # each output is 3
+    np.testing.assert_allclose([float(np.asarray(loss)) for loss in layer.losses], [0.5 * 2 * 9], rtol=1e-6)
+    rebuilt = layers.EinsumDense.from_config(layer.get_config())
+    assert isinstance(rebuilt.activity_regularizer, keras.regularizers.L2)
