@@ -162,12 +162,10 @@ class ConvLSTM(RNN):
                             bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
                             recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint,
                             dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed, name="conv_lstm_cell")
-        if activity_regularizer is not None:
-            raise ValueError(f"{type(self).__name__}: activity_regularizer is not supported by minikeras; add an "
-                             "ActivityRegularization layer after it.")
         super().__init__(cell, return_sequences=return_sequences, return_state=return_state,
                          go_backwards=go_backwards, stateful=stateful, unroll=unroll,
-                         zero_output_for_mask=zero_output_for_mask, **kwargs)
+                         zero_output_for_mask=zero_output_for_mask, activity_regularizer=activity_regularizer,
+                         **kwargs)
         self.input_spec = InputSpec(ndim=self.rank + 3)
 
     @property

@@ -59,3 +59,11 @@ def test_config_round_trip_and_errors():
         layers.ConvLSTM1D(2, 3, data_format="channels_first")
     with pytest.raises(ValueError, match="filters"):
         layers.ConvLSTM3D(0, 3)
+
+
+def test_activity_regularizer_penalizes_the_output_per_sample():
+    layer = layers.ConvLSTM2D(2, 3, activity_regularizer=keras.regularizers.L2(0.1))
+    out = np.asarray(layer(X))
+    np.testing.assert_allclose([float(np.asarray(loss)) for loss in layer.losses],
+                               [0.1 * np.sum(np.square(out)) / len(X)], rtol=1e-5)
+    assert layers.ConvLSTM2D.from_config(layer.get_config()).activity_regularizer is not None
