@@ -150,6 +150,9 @@ class SimpleRNNCell(_GatedCell):
     gates = 1
 
     def __init__(self, units, activation="tanh", **kwargs):
+        if "recurrent_activation" in kwargs:   # a gated cell's argument; this cell has no gate to use it
+            raise TypeError("SimpleRNNCell has no gates, so no `recurrent_activation`; received "
+                            f"recurrent_activation={kwargs['recurrent_activation']!r}.")
         super().__init__(units, activation=activation, **kwargs)
 
     def call(self, inputs, states, training=False):

@@ -142,3 +142,8 @@ def test_errors_name_the_layer():
         layers.LSTMCell(0)
     with pytest.raises(ValueError, match="dropout"):
         layers.GRUCell(2, dropout=1.5)
+
+
+def test_simple_rnn_cell_refuses_a_recurrent_activation_it_would_not_use():
+    with pytest.raises(TypeError, match="recurrent_activation='relu'"):
+        layers.SimpleRNNCell(3, recurrent_activation="relu")
