@@ -42,8 +42,9 @@ def _references(value):
 
 
 def _output_names(config):
-    return [entry[0] for entry in tree.flatten(config.get("output_layers", []))
-            if isinstance(entry, str)] if config.get("output_layers") else []
+    """Names of the layers the model outputs come from: the strings among the
+    ``[name, node_index, tensor_index]`` entries of ``output_layers``."""
+    return [entry for entry in tree.flatten(config.get("output_layers") or []) if isinstance(entry, str)]
 
 
 def without_recorded_masks(config):

@@ -70,3 +70,11 @@ def test_an_operation_used_for_values_stays():
     assert "not_equal" not in [d["name"] for d in cleaned["layers"]]
     with pytest.raises(TypeError, match="'Absolute'.*operation of keras.ops"):
         keras.Model.from_config(config)
+
+
+def test_an_operation_that_is_a_model_output_stays():
+    """A mask operation that is also an output of the model is not only a mask: it stays."""
+    config = _as_keras_writes_it(_model())
+    config["output_layers"] = [config["output_layers"][0], ["not_equal", 0, 0]]
+    cleaned, _ = without_recorded_masks(config)
+    assert "not_equal" in [d["name"] for d in cleaned["layers"]]
