@@ -40,6 +40,9 @@ class ReversibleEmbedding(Embedding):
         self.built = True
 
     def call(self, inputs, reverse=False):
+        # compute_mask runs right after each call (engine/masking.py, rule 3) but cannot see
+        # `reverse`, so the call leaves it here for it (ids may be floats: dtype cannot tell)
+        self._reversed_call = reverse
         if not reverse:
             return super().call(inputs)
         if inputs.shape[-1] is not None and inputs.shape[-1] != self.output_dim:
@@ -54,8 +57,7 @@ class ReversibleEmbedding(Embedding):
 
     def compute_mask(self, inputs, mask=None):
         # token ids in (the way in) give Embedding's mask; vectors in (the way out) give none
-        dtype = str(getattr(inputs, "dtype", ""))
-        return super().compute_mask(inputs, mask) if "int" in dtype else None
+        return None if getattr(self, "_reversed_call", False) else super().compute_mask(inputs, mask)
 
     def get_config(self):
         return {**super().get_config(), "tie_weights": self.tie_weights, "reverse_dtype": self.reverse_dtype,

@@ -58,3 +58,15 @@ def test_config_and_errors():
         layer(np.zeros((1, 3), "float32"), reverse=True)
     with pytest.raises(ValueError, match="reverse_dtype"):
         layers.ReversibleEmbedding(8, 2, reverse_dtype="bfloat16")
+
+
+def test_float_token_ids_get_the_mask_as_in_embedding():
+    """``Input((5,))`` is float32 by default; ids of that dtype are still ids (the way in)."""
+    layer = layers.ReversibleEmbedding(10, 4, mask_zero=True)
+    ids = keras.Input((5,))
+    vectors = layer(ids)
+    assert vectors._keras_mask is not None and layer(vectors, reverse=True)._keras_mask is None
+    model = keras.Model(ids, layers.GlobalAveragePooling1D()(vectors))
+    data = np.array([[1, 2, 0, 0, 0]], "float32")
+    table = layer.embeddings.value
+    np.testing.assert_allclose(model.predict(data, verbose=0), (table[1:2] + table[2:3]) / 2, rtol=1e-6)
