@@ -1,9 +1,10 @@
 """Where a layer has been called: the Keras 2 accessors of its nodes.
 
 Every call of a layer on symbolic tensors records a ``Node`` in ``layer._inbound_nodes``.
-``get_input_at(i)``, ``get_output_shape_at(i)``... read node ``i``; ``layer.input``,
-``layer.output``, ``layer.input_shape`` and ``layer.output_shape`` are defined only when they
-are the same for every call (a shared layer called on different shapes has none). ``Layer``
+``get_input_at(i)``, ``get_output_shape_at(i)``... read node ``i``; ``layer.input`` and
+``layer.output`` are defined only for a layer called once (Keras 2's rule), ``layer.input_shape``
+and ``layer.output_shape`` when they are the same for every call (a shared layer called on
+different shapes has none). ``Layer``
 inherits them from ``LayerNodes``; they are apart from ``layer.py`` because nothing in a
 layer's own work (build, call, weights) uses them.
 """
