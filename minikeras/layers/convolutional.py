@@ -39,6 +39,7 @@ class Conv(Layer):
     """Shared code of the N-d convolutions; ``rank`` is the number of spatial axes."""
 
     rank = 2
+    takes_groups = True   # False for the layers whose Keras signature has no `groups`
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
                  dilation_rate=1, groups=1, activation=None, use_bias=True,
@@ -58,6 +59,9 @@ class Conv(Layer):
         self.padding = normalize_padding(padding, self.name, ("valid", "same", "causal") if self.rank == 1
                                          else ("valid", "same"))
         self.dilation_rate = normalize_tuple(dilation_rate, self.rank, "dilation_rate", self.name)
+        if groups != 1 and not self.takes_groups:   # Keras's signature has no `groups` for this class
+            raise TypeError(f"Layer {self.name} ({type(self).__name__}) takes no `groups` argument (only "
+                            f"Conv1D/2D/3D split their channels into groups); received groups={groups!r}.")
         self.groups = int(groups)
         self.data_format = "channels_last"
         self.activation = activations.get(activation)
@@ -137,6 +141,7 @@ class Conv2DTranspose(Conv):
     """The gradient of a convolution, run forward: it upsamples. Kernel (kh, kw, filters, channels)."""
 
     rank = 2
+    takes_groups = False
 
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", output_padding=None,
                  **kwargs):
@@ -176,6 +181,7 @@ class DepthwiseConv2D(Conv):
     """One filter (or ``depth_multiplier`` filters) per input channel; kernel (kh, kw, c, m)."""
 
     rank = 2
+    takes_groups = False
 
     def __init__(self, kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1,
                  depthwise_initializer="glorot_uniform", depthwise_regularizer=None,
@@ -222,6 +228,7 @@ class SeparableConv2D(Conv):
     """A depthwise convolution followed by a 1x1 pointwise convolution."""
 
     rank = 2
+    takes_groups = False
 
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1,
                  depthwise_initializer="glorot_uniform", pointwise_initializer="glorot_uniform",
@@ -405,6 +412,7 @@ class Conv3DTranspose(Conv):
     transposed convolution spread along the depth (see the module docstring)."""
 
     rank = 3
+    takes_groups = False
 
     def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid", output_padding=None, **kwargs):
         super().__init__(filters, kernel_size, strides=strides, padding=padding, **kwargs)

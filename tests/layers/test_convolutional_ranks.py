@@ -100,3 +100,16 @@ def test_aliases_and_errors():
         layers.Conv3D(2, 2, name="conv3d_x").call(keras.Input((None, 4, 4, 2)))
     with pytest.raises(ValueError, match="kernel_size"):
         layers.Conv3D(2, (2, 2))
+
+
+@pytest.mark.parametrize("make", [lambda: layers.Conv1DTranspose(4, 2, groups=2),
+                                  lambda: layers.Conv2DTranspose(4, 2, groups=2),
+                                  lambda: layers.Conv3DTranspose(4, 2, groups=2),
+                                  lambda: layers.DepthwiseConv1D(2, groups=2),
+                                  lambda: layers.DepthwiseConv2D(2, groups=2),
+                                  lambda: layers.SeparableConv1D(4, 2, groups=2),
+                                  lambda: layers.SeparableConv2D(4, 2, groups=2)])
+def test_groups_is_refused_where_keras_has_no_such_argument(make):
+    """Their kernels have no groups: the argument would be accepted and ignored."""
+    with pytest.raises(TypeError, match="takes no `groups` argument.*received groups=2"):
+        make()
