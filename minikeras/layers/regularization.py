@@ -82,7 +82,10 @@ class ActivityRegularization(Layer):
     ``activity_regularizer`` is)."""
 
     def __init__(self, l1=0.0, l2=0.0, **kwargs):
-        kwargs.pop("activity_regularizer", None)   # its own l1/l2 say it (Keras writes neither)
+        given = kwargs.pop("activity_regularizer", None)
+        if given is not None:   # its l1/l2 are its regularizer; another one would be lost
+            raise TypeError("ActivityRegularization takes its penalty as `l1` and `l2`, not as "
+                            f"`activity_regularizer`; received activity_regularizer={given!r}.")
         super().__init__(activity_regularizer=regularizers.L1L2(l1=l1, l2=l2), **kwargs)
         for arg, value in (("l1", l1), ("l2", l2)):
             if not isinstance(value, (int, float, np.number)) or isinstance(value, bool) or value < 0:

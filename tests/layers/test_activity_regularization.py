@@ -62,3 +62,9 @@ def test_bad_factors_are_refused():
         layers.ActivityRegularization(l1=-1)
     with pytest.raises(ValueError, match="Unknown regularizer|Could not interpret|regularizer"):
         layers.Dense(2, activity_regularizer="not_a_regularizer")
+
+
+def test_activity_regularization_refuses_a_second_regularizer():
+    """Its penalty is its l1/l2; an activity_regularizer= as well would be dropped."""
+    with pytest.raises(TypeError, match="not as `activity_regularizer`"):
+        layers.ActivityRegularization(l1=0.1, activity_regularizer="l2")
