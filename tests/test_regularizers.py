@@ -68,3 +68,10 @@ def test_deserialize_builtin_and_custom():
     assert isinstance(regularizers.deserialize(config, custom_objects={"Half": Half}), Half)
     with pytest.raises(ValueError, match="unknown class 'Half'"):
         regularizers.deserialize(config)
+
+
+def test_prelu_alpha_regularizer_adds_its_penalty_and_is_saved():
+    layer = keras.layers.PReLU(alpha_initializer="ones", alpha_regularizer=regularizers.L2(0.5))
+    layer(np.ones((1, 3), "float32"))
+    np.testing.assert_allclose([float(np.asarray(loss)) for loss in layer.losses], [0.5 * 3], rtol=1e-6)
+    assert isinstance(keras.layers.PReLU.from_config(layer.get_config()).alpha_regularizer, regularizers.L2)

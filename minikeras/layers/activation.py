@@ -1,5 +1,5 @@
 """Activation layers: ReLU, LeakyReLU, PReLU, ELU, Softmax."""
-from .. import constraints, initializers, ops
+from .. import constraints, initializers, ops, regularizers
 from ..engine.layer import Layer
 
 
@@ -67,6 +67,7 @@ class PReLU(_Elementwise):
                  shared_axes=None, **kwargs):
         super().__init__(**kwargs)
         self.alpha_initializer = initializers.get(alpha_initializer)
+        self.alpha_regularizer = regularizers.get(alpha_regularizer)
         self.alpha_constraint = constraints.get(alpha_constraint)
         self.shared_axes = None if shared_axes is None else (
             [shared_axes] if isinstance(shared_axes, int) else list(shared_axes))
@@ -76,7 +77,7 @@ class PReLU(_Elementwise):
         for axis in self.shared_axes or []:
             shape[axis - 1] = 1
         self.alpha = self.add_weight("alpha", tuple(shape), initializer=self.alpha_initializer,
-                                     constraint=self.alpha_constraint)
+                                     regularizer=self.alpha_regularizer, constraint=self.alpha_constraint)
         self.built = True
 
     def call(self, inputs):
@@ -85,7 +86,7 @@ class PReLU(_Elementwise):
 
     def get_config(self):
         return {**super().get_config(), "alpha_initializer": initializers.serialize(self.alpha_initializer),
-                "alpha_regularizer": None, "alpha_constraint": constraints.serialize(self.alpha_constraint),
+                "alpha_regularizer": regularizers.serialize(self.alpha_regularizer), "alpha_constraint": constraints.serialize(self.alpha_constraint),
                 "shared_axes": self.shared_axes}
 
 
