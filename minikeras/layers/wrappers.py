@@ -65,7 +65,7 @@ class Bidirectional(Wrapper):
     """Run an RNN forwards and a copy of it backwards; merge their outputs (default: concat)."""
 
     def __init__(self, layer, merge_mode="concat", backward_layer=None, weights=None, **kwargs):
-        super().__init__(layer, **kwargs)
+        super().__init__(layer, weights=weights, **kwargs)   # set once built, forward layer's first
         if merge_mode not in ("concat", "sum", "mul", "ave", None):
             raise ValueError(f"Layer {self.name}: invalid merge_mode {merge_mode!r}. Merge mode should "
                              "be one of {'sum', 'mul', 'ave', 'concat', None}.")

@@ -56,3 +56,16 @@ def test_go_backwards_reads_the_sequence_reversed():
 def test_unsupported_recurrent_activation_is_a_clear_error():
     with pytest.raises(ValueError, match="simple_rnn_1.*activation.*'elu'"):
         layers.SimpleRNN(2, activation="elu")
+
+
+def test_bidirectional_sets_the_weights_it_is_given():
+    """``weights=`` (forward layer's first) is set once the layer is built, not dropped."""
+    x = np.ones((1, 3, 4), "float32")
+    reference = layers.Bidirectional(layers.LSTM(2))
+    reference(x)
+    rng = np.random.default_rng(0)
+    weights = [rng.normal(size=w.shape).astype("float32") for w in reference.get_weights()]
+    layer = layers.Bidirectional(layers.LSTM(2), weights=weights)
+    layer(x)
+    for got, want in zip(layer.get_weights(), weights):
+        np.testing.assert_array_equal(got, want)
