@@ -393,3 +393,8 @@ def test_the_wrong_kind_of_input_is_refused_when_the_model_is_defined():
     layers.Hashing(num_bins=3)(text)
     layers.Hashing(num_bins=3)(keras.Input((1,), dtype="int32"))
     layers.StringLookup(vocabulary=["a"], invert=True)(keras.Input((2,), dtype="int64"))
+
+
+def test_text_vectorization_refuses_sparse_output():
+    with pytest.raises(ValueError, match="sparse=True is not supported"):
+        layers.TextVectorization(output_mode="multi_hot", sparse=True)

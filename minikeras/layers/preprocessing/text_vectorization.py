@@ -63,6 +63,9 @@ class TextVectorization(PreprocessingLayer):
         if output_mode != "int" and output_sequence_length is not None:
             raise ValueError(f"{name}: `output_sequence_length` must not be set if `output_mode` is not 'int'. "
                              f"Received output_sequence_length={output_sequence_length}.")
+        if sparse:
+            raise ValueError(f"{name}: sparse=True is not supported in minikeras (it has no sparse tensors; Keras "
+                             "allows it only on the TensorFlow backend); the output is dense.")
         if ragged:
             raise ValueError(f"{name}: ragged=True is not supported in minikeras (it has no ragged tensors); "
                              "rows are padded with 0 instead.")
