@@ -105,6 +105,7 @@ class RNN(Layer):
             inputs, initial_state = inputs[0], list(inputs[1:])
         if isinstance(mask, list):
             mask = mask[0]
+        # 1. the states to start from
         states = self._initial_states(inputs, initial_state)
         steps = range(inputs.shape[1])
         output, outputs = None, []
