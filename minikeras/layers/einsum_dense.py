@@ -33,6 +33,12 @@ def analyze_einsum(equation, bias_axes, input_shape, output_shape, layer_name):
     elided = len(input_shape) - len(input_spec)
     # 2. the full output shape: the batch axis, the given axes, and the elided ones
     output = [output_shape] if isinstance(output_shape, (int, np.integer)) else list(output_shape)
+    given = len(output_spec) if left else len(output_spec) - 1   # the letters' axes but the batch's
+    if len(output) != given:
+        raise ValueError(f"Layer {layer_name}: output_shape {output_shape!r} must give the {given} output axes "
+                         f"that the letters of {equation!r} name, without the batch axis"
+                         f"{' and the axes the ellipsis stands for' if '...' in equation else ''}; "
+                         f"received {len(output)}.")
     output.insert(0, input_shape[0])
     if elided > 0 and left:
         output[1:1] = input_shape[1:elided]   # in their order (Keras 3 reverses them here, a bug)

@@ -74,3 +74,11 @@ def test_activity_regularizer_is_applied_and_saved():
     np.testing.assert_allclose([float(np.asarray(loss)) for loss in layer.losses], [0.5 * 2 * 9], rtol=1e-6)
     rebuilt = layers.EinsumDense.from_config(layer.get_config())
     assert isinstance(rebuilt.activity_regularizer, keras.regularizers.L2)
+
+
+@pytest.mark.parametrize("equation,output_shape", [("ab...,bc->ac...", (3, 7)), ("abc,cde->abde", (2, 3)),
+                                                   ("...b,bc->...c", (5, 6))])
+def test_an_output_shape_with_the_wrong_number_of_axes_is_an_error(equation, output_shape):
+    """Keras 3 accepts it and then states a symbolic shape that the outputs do not have."""
+    with pytest.raises(ValueError, match="must give the .* output axes"):
+        layers.EinsumDense(equation, output_shape)(keras.Input((4, 7)))
