@@ -61,6 +61,7 @@ class Loops:
         3. every epoch: one training step per batch (``steps_per_epoch`` of them, if given),
            then the validation epoch, with the callbacks called around each.
         """
+        # 1. the arguments, and the training data's adapter
         self._assert_compiled("fit")
         batch_size = check_batch_size(batch_size)
         verbose = 1 if verbose == "auto" else int(verbose)
@@ -73,6 +74,7 @@ class Loops:
                           f"{source_kind(x)}. It is expected to yield already-shuffled data.", stacklevel=2)
         self._warn_if_trainable_changed()
 
+        # 2. the validation data
         val = None
         if validation_data is not None:
             vx, vy, vsw = (validation_data, None, None) if _is_batch_source(validation_data) \
@@ -86,6 +88,7 @@ class Loops:
         train_batches = EpochIterator(data, steps_per_epoch, shuffle)
         val_batches = EpochIterator(val, validation_steps) if val is not None else None
 
+        # 3. the epochs, the callbacks around each epoch and each batch
         cbs = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                            verbose=verbose, epochs=epochs, steps=train_batches.num_batches)
         self.stop_training = False
