@@ -205,3 +205,8 @@ def test_sharpness_and_shear_gradients_and_errors(float64):
         layers.RandomShear(x_factor=1.5, name="shear_x")
     with pytest.raises(ValueError, match="sharp_x.*factor"):
         layers.RandomSharpness(-0.2, name="sharp_x")
+
+
+def test_random_invert_checks_its_value_range():
+    with pytest.raises(ValueError, match=r"RandomInvert\): `value_range` must be a list or tuple of two numbers"):
+        layers.RandomInvert(value_range=255)

@@ -139,6 +139,7 @@ class RandomInvert(_RandomImageLayer):
     def __init__(self, factor=1.0, value_range=(0, 255), seed=None, data_format=None, **kwargs):
         super().__init__(seed=seed, data_format=data_format, **kwargs)
         self.factor = _factor_range(self, factor, "factor", bounds=(0.0, 1.0))
+        _value_range(self, value_range)   # checked; kept in the given order (``value_range[1] - x``, as Keras)
         self.value_range = tuple(value_range)
 
     def _augment(self, images, rng):
