@@ -13,9 +13,12 @@ decreasing depth, ties broken by first visit, exactly as Keras 2 does.
 from collections import namedtuple
 
 from .. import tree
+from ..ops.operation import Operation
 from .input_layer import InputLayer
 from .tensor import KerasTensor
 
+# ``layers`` here are every vertex, layers and operations (``ops/operation.py``) alike: the
+# walk does not tell them apart. ``Graph`` splits them into ``operations`` and ``layers``.
 GraphMap = namedtuple("GraphMap", ["nodes", "nodes_by_depth", "layers", "layers_by_depth"])
 
 
@@ -102,8 +105,10 @@ class Graph:
       ``input_structure``, ``output_structure``: as the model was built (one tensor, a
       list or a dict), so results come back in the shape the user gave;
     * ``input_layers``, ``output_layers`` and their ``input_names``, ``output_names``;
-    * ``nodes`` (a set), ``nodes_by_depth``, ``layers`` (Keras's order), ``layers_by_depth``:
-      what ``map_graph`` found;
+    * ``nodes`` (a set), ``nodes_by_depth``, ``operations`` (Keras's order: the layers and
+      the ops called on symbolic tensors between them, ``ops/operation.py``),
+      ``layers_by_depth``: what ``map_graph`` found; ``layers``: the operations that are
+      layers (``model.layers``, as Keras 3 lists them);
     * ``execution_order``: the nodes that do work, deepest first, which is an order in
       which every node comes after the nodes it reads from.
     """
@@ -122,8 +127,9 @@ class Graph:
                     "Input layers to a `Model` must be `InputLayer` objects (tensors made by "
                     f"keras.Input). Received a tensor from layer {layer.name} of type "
                     f"`{type(layer).__name__}`.")
-        self.nodes, self.nodes_by_depth, self.layers, self.layers_by_depth = map_graph(self.inputs,
-                                                                                      self.outputs)
+        self.nodes, self.nodes_by_depth, self.operations, self.layers_by_depth = map_graph(self.inputs,
+                                                                                          self.outputs)
+        self.layers = [op for op in self.operations if not isinstance(op, Operation)]
         self.input_layers = [x._keras_history.layer for x in self.inputs]
         self.output_layers = [x._keras_history.layer for x in self.outputs]
         self.input_names = [layer.name for layer in self.input_layers]
@@ -196,6 +202,8 @@ def _check_tensors(tensors, kind):
                     "Input tensors to a Model must come from `keras.Input`. Received: "
                     f"{x!r} (missing previous layer metadata).")
             raise ValueError(
-                "Output tensors to a Model must be the output of a Keras `Layer` (thus holding past "
-                f"layer metadata). Found: {x!r}")
+                "Output tensors to a Model must be the output of a Keras `Layer` or op called on "
+                "tensors that come from `keras.Input` (thus holding past layer metadata). Found: "
+                f"{x!r}, which has no history: it was made directly (keras.KerasTensor(...)) or "
+                "from such a tensor, so no graph leads to it from the model's inputs.")
     return list(tensors)

@@ -3,7 +3,7 @@ import numpy as np
 
 from .. import backend
 from .layer import Layer
-from .node import Node
+from ..ops.node import Node
 from .tensor import KerasTensor
 
 

@@ -11,14 +11,14 @@ import numpy as np
 from .. import backend, initializers, regularizers, tree
 from ..ops.tensor import Variable, convert_to_tensor
 from .input_spec import InputSpec, assert_input_compatibility  # layers import InputSpec from here
+from ..ops import operation
+from ..ops.node import Node
 from . import masking
 from .auto_config import constructor_config
 from .call_signature import call_arguments, first_call_parameter
 from .layer_nodes import LayerNodes, unpack_singleton
-from .node import Node
 from .tensor import KerasTensor
 
-_tracing_depth = 0  # > 0 while some layer's call() runs on symbolic tensors to find its output shape
 _eager_depth = 0    # > 0 while some layer's call() runs on values (the outermost call resets losses)
 
 _ALLOWED_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "dtype", "name",
@@ -315,7 +315,7 @@ class Layer(LayerNodes):
         flat_out = tree.flatten(outputs)
         for t, m in zip(flat_out, masking.output_masks(self, inputs, outputs, previous_mask)):
             t._keras_mask = m
-        if _tracing_depth:
+        if operation.is_tracing():
             # Called inside another layer's call() while its output shape is being traced:
             # these tensors belong to no graph, so the call leaves no Node behind.
             return outputs
@@ -334,17 +334,15 @@ class Layer(LayerNodes):
             in_shapes = tree.map_structure(lambda t: t.shape, inputs)
             out_shapes = self.compute_output_shape(in_shapes)
             return _shapes_to_tensors(out_shapes, self.dtype)
-        global _tracing_depth
-        _tracing_depth += 1
-        try:
-            outputs = self.call(inputs, *args, **self._call_kwargs(kwargs))
-        except (NotImplementedError, TypeError) as e:
-            raise type(e)(
-                f"Could not infer the output shape of layer {self.name} ({type(self).__name__}) "
-                f"by running its call() on symbolic inputs: {e}. Use minikeras.ops inside call(), "
-                "or define compute_output_shape(input_shape).") from e
-        finally:
-            _tracing_depth -= 1
+        # Traced: the ops inside call() work out shapes and record no node (ops/operation.py).
+        with operation.tracing():
+            try:
+                outputs = self.call(inputs, *args, **self._call_kwargs(kwargs))
+            except (NotImplementedError, TypeError) as e:
+                raise type(e)(
+                    f"Could not infer the output shape of layer {self.name} ({type(self).__name__}) "
+                    f"by running its call() on symbolic inputs: {e}. Use minikeras.ops inside call(), "
+                    "or define compute_output_shape(input_shape).") from e
         return tree.map_structure(lambda t: KerasTensor(t.shape, t.dtype), outputs)
 
     def _call_kwargs(self, kwargs):

@@ -15,6 +15,8 @@ import functools
 import inspect
 
 from .. import backend, tree
+from ..ops.operation import Operation, tracing
+from ..ops.node import Node, keras_tensors_in
 from ..ops.tensor import convert_to_tensor
 from .functional_config import functional_from_config, functional_to_config, is_functional_config
 from .graph import Graph
@@ -22,7 +24,6 @@ from .input_checks import check_input_shapes, match_inputs
 from . import masking
 from .call_signature import call_arguments
 from .layer import Layer, handles_masks, unpack_singleton
-from .node import Node, keras_tensors_in
 from .tensor import KerasTensor
 from .saving_hooks import saving_function
 from .summary import print_summary
@@ -63,6 +64,11 @@ class Model(Trainer, Layer):
     def layers(self):
         """The model's layers: a subclassed model lists none (its call() is not read)."""
         return []
+
+    @property
+    def operations(self):
+        """The vertices of the model's graph, layers and ops (a graph model lists its ops)."""
+        return self.layers
 
     def get_layer(self, name=None, index=None):
         """The layer called ``name``, or at position ``index`` in ``model.layers``."""
@@ -141,7 +147,13 @@ class Functional(Model):
 
     @property
     def layers(self):
+        """The layers of the graph; the ops called between them are not layers (Keras 3)."""
         return list(self.graph.layers)
+
+    @property
+    def operations(self):
+        """Every vertex of the graph in order: the layers and the ops (``x + y``, ``ops.mean``)."""
+        return list(self.graph.operations)
 
     def _sublayers(self):
         return self.graph.layers
@@ -188,6 +200,9 @@ class Functional(Model):
         """The model called on new KerasTensors: the same walk, each layer making its
         output tensors from its input tensors."""
         def call_node(node, values):
+            if isinstance(node.outbound_layer, Operation):
+                with tracing():  # the new tensors belong to the node of the whole model
+                    return _call_operation(node, values)
             x, args, kwargs = node.split_arguments(values)
             return tree.flatten(node.outbound_layer._symbolic_call(x, kwargs, args))
 
@@ -230,6 +245,8 @@ def _call_layer(training, masks, node, values):
     ``name`` whose tensors carry masks, their masks as ``name_mask=`` when ``call`` takes that
     keyword (MultiHeadAttention's ``query_mask``, ``value_mask``, ``key_mask``)."""
     layer = node.outbound_layer
+    if isinstance(layer, Operation):
+        return _call_operation(node, values)
     x, call_args, kwargs = node.split_arguments(values)
     accepted = call_arguments(type(layer))
     if training is not None and ("training" in accepted or "**" in accepted):
@@ -253,6 +270,14 @@ def _call_layer(training, masks, node, values):
         if m is not None:
             masks[id(t)] = m
     return flat_outputs
+
+
+def _call_operation(node, values):
+    """Run a recorded op (``x + y``, ``ops.mean(x, axis=1)``) on values: the function on the
+    call's arguments and the op's options. It takes no ``training`` and gives no mask; on
+    symbolic values (a nested model called on new tensors) it only works out shapes."""
+    args, kwargs = node.arguments_with(values)
+    return tree.flatten(node.outbound_layer.compute(*args, **kwargs))
 
 
 def _masked_tensor_arguments(node):

@@ -36,6 +36,11 @@ class Sequential(Functional):
     def layers(self):
         return list(self._stack)
 
+    @property
+    def operations(self):
+        """A Sequential's vertices are its layers: no op is called between them."""
+        return list(self._stack)
+
     def _sublayers(self):
         return self._stack
 

@@ -31,7 +31,7 @@ class TensorOperators:
     __add__, __radd__ = _operator("add"), _operator("add", True)
     __sub__, __rsub__ = _operator("subtract"), _operator("subtract", True)
     __mul__, __rmul__ = _operator("multiply"), _operator("multiply", True)
-    __truediv__, __rtruediv__ = _operator("divide"), _operator("divide", True)
+    __truediv__, __rtruediv__ = _operator("true_divide"), _operator("true_divide", True)
     __matmul__, __rmatmul__ = _operator("matmul"), _operator("matmul", True)
     __pow__ = _operator("power")
     __neg__ = _operator("negative")

@@ -51,3 +51,20 @@ from .signal import (bartlett, blackman, fft, fft2, hamming, hanning, histogram,
                      stft)
 from .tape import GradientTape
 from .tensor import Tensor, Variable, to_numpy
+
+# ---------------------------------------------------------------------------- graph recording
+# Every public op, called on KerasTensors of a functional model outside a layer's call(),
+# records itself in the graph (see ``operation.py``). The functions of the submodules stay
+# plain: ops call one another through them, and only the user's call is a vertex. Left out:
+# what answers a Python value about a tensor (``shape``, ``ndim``, ``dtype``, ``is_tensor``),
+# conversions, the tape, and the control flow that takes Python functions (not a config).
+from . import operation as _operation
+
+_NOT_RECORDED = {"apply", "convert_to_numpy", "convert_to_tensor", "is_tensor", "shape", "ndim", "dtype",
+                 "to_numpy", "cond", "switch", "while_loop", "fori_loop", "scan", "map", "associative_scan",
+                 "vectorize", "vectorized_map", "custom_gradient", "GradientTape", "Tensor", "Variable"}
+for _name, _value in list(globals().items()):
+    if (not _name.startswith("_") and _name not in _NOT_RECORDED and callable(_value)
+            and not isinstance(_value, type) and getattr(_value, "__module__", "").startswith(__name__ + ".")):
+        globals()[_name] = _operation.recorded(_value)
+del _name, _value

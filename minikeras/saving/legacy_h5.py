@@ -26,7 +26,7 @@ import numpy as np
 
 from ..engine.input_layer import InputLayer
 from ..engine.model import Functional
-from ..engine.node import keras_tensors_in
+from ..ops.node import keras_tensors_in
 from ..engine.sequential import Sequential
 from ..version import __version__
 from . import serialization

@@ -1,4 +1,4 @@
-"""A Node is one call of a layer.
+"""A Node is one call of a layer, or of an op (``operation.py``), inside a graph.
 
 A layer called twice (a shared layer) has two nodes but one set of weights. Nodes, not
 layers, are the vertices of the model graph: that keeps the graph acyclic even when a
@@ -13,7 +13,7 @@ then the keyword arguments by sorted name (dicts anywhere are walked by sorted k
 Running the node puts values where the tensors were (``arguments_with``).
 """
 from .. import tree
-from .tensor import KerasHistory, KerasTensor
+from ..engine.tensor import KerasHistory, KerasTensor
 
 
 def keras_tensors_in(structure):
@@ -40,13 +40,19 @@ class Node:
         # The common call, ``layer(x)`` with x one tensor, is rebuilt without walking anything.
         self._single_tensor = (len(self.call_args) == 1 and not self.call_kwargs
                                and isinstance(self.call_args[0], KerasTensor))
+        # The first argument's tensors, in its own order: the masks a layer receives as ``mask=``
+        self.first_tensors = [t for t in tree.flatten(self.first_argument) if isinstance(t, KerasTensor)]
         # Where each input came from: (layer, node index, tensor index), in input order.
         histories = [t._keras_history for t in self.input_tensors]
+        if any(h is None for h in histories):
+            # An input made without a history (``KerasTensor(...)`` directly) belongs to no
+            # graph: as in Keras 3, the call is not wired in and its outputs get no history,
+            # so a Model asked to include them says so (graph.py) instead of failing here.
+            self.inbound_layers, self.node_indices, self.tensor_indices = [], [], []
+            return
         self.inbound_layers = [h.layer for h in histories]
         self.node_indices = [h.node_index for h in histories]
         self.tensor_indices = [h.tensor_index for h in histories]
-        # The first argument's tensors, in its own order: the masks a layer receives as ``mask=``
-        self.first_tensors = [t for t in tree.flatten(self.first_argument) if isinstance(t, KerasTensor)]
 
         layer._inbound_nodes.append(self)
         for inbound in self.inbound_layers:
