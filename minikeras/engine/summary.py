@@ -3,11 +3,19 @@
 Sequential-like models get three columns in 65 characters; models that branch, merge
 or share layers get a fourth column, "Connected to", in 100. Every row is padded to the
 full width and each field is cut at its column, exactly as Keras 2.0 prints it.
+
+An op called between layers (``x + y``, ``ops.mean``, ``ops/operation.py``) has a row of its
+own, as in Keras 3's summary: ``add_1 (Add)``, its output shape, 0 parameters, and what it
+is connected to. Models without ops print exactly as before.
 """
+from ..ops.operation import Operation
 
 
 def keras2_class_name(layer):
-    """The class name Keras 2 shows: it had no Functional class, so a graph model is a Model."""
+    """The class name Keras 2 shows: it had no Functional class, so a graph model is a Model.
+    An op shows Keras 3's class for it (``Add``, ``Mean``, ``TrueDivide``)."""
+    if isinstance(layer, Operation):
+        return layer.class_name
     name = type(layer).__name__
     return "Model" if name == "Functional" else name
 
@@ -79,7 +87,7 @@ def summary_lines(model, line_length=None, positions=None):
         positions = [int(line_length * p) for p in positions]
 
     lines = ["_" * line_length, format_row(header, positions), "=" * line_length]
-    layers = model.layers
+    layers = model.operations
     for i, layer in enumerate(layers):
         name = f"{layer.name} ({keras2_class_name(layer)})"
         params = layer.count_params() if layer.built else 0

@@ -106,6 +106,28 @@ class Operation:
     def count_params(self):
         return 0
 
+    # What a summary row or a plot box shows, read from the op's one call.
+    trainable = False   # nothing in it to train
+
+    def _node_tensors(self, which):
+        if not self._inbound_nodes:
+            raise AttributeError(f"Operation {self.name} has not been called on tensors yet.")
+        return getattr(self._inbound_nodes[0], which)
+
+    @property
+    def output_shape(self):
+        shapes = [t.shape for t in self._node_tensors("output_tensors")]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    @property
+    def input_shape(self):
+        shapes = [t.shape for t in self._node_tensors("input_tensors")]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    @property
+    def dtype(self):
+        return self._node_tensors("output_tensors")[0].dtype
+
     def get_config(self):
         """Keras's config of an op: its name and options (the call's tensors live in the node)."""
         return {"name": self.name, **self.options}

@@ -92,16 +92,18 @@ def expanded_model(layer, expand_nested):
 
 
 def drawn_layers(model, nested):
-    """``model.graph.layers`` (with a Sequential's own InputLayer, as Keras 2.3 draws it); inside a
-    cluster also the inputs no output uses, since an edge from outside ends at each input."""
-    unused = [l for l in model.input_layers if l not in model.graph.layers] if nested else []
-    return unused + list(model.graph.layers)
+    """``model.graph.operations``: the layers and the ops called between them (``x + y``
+    is a box ``add_1: Add``, as in Keras 3), with a Sequential's own InputLayer, as Keras 2.3
+    draws it; inside a cluster also the inputs no output uses, since an edge from outside
+    ends at each input."""
+    unused = [l for l in model.input_layers if l not in model.graph.operations] if nested else []
+    return unused + list(model.graph.operations)
 
 
 def connections(model):
     """(inbound layer, tensor index, layer, input position) for each input of each call inside
     ``model``, in Keras's order."""
-    for layer in model.graph.layers:
+    for layer in model.graph.operations:
         for node in layer._inbound_nodes:
             if node in model.graph.nodes:
                 for i, (inbound, t) in enumerate(zip(node.inbound_layers, node.tensor_indices)):
