@@ -20,16 +20,27 @@ kwargs], ...]`` lists, Keras 2 numbering throughout), as found in legacy ``.h5``
 
 How each single layer is written and read (class names, custom objects, safe mode) is
 ``minikeras.saving``'s work, reached through ``saving_hooks``.
+
+An op called between layers (``x + y``, ``ops.mean(x, axis=1)``: ``ops/operation.py``) is an
+entry of ``layers`` too, written as Keras 3 writes its op classes:
+``{"module": "keras.src.ops.numpy", "class_name": "Mean", "config": {"name": ..., "axis": 1},
+"registered_name": "Mean", "name": ..., "inbound_nodes": [...]}``, the options in ``config``
+and the tensors (and constants such as the ``0.5`` of ``x * 0.5``) in its one call. Reading
+turns ``Mean`` back into ``minikeras.ops.mean``; an op minikeras does not have, or options
+its function does not take, are an error naming the op. Slices and ``...`` in a call
+(``x[:, 1:3]``) are written as Keras's ``__slice__`` and ``__ellipsis__`` records.
 """
 import numpy as np
 
-from .. import tree
+from .. import ops, tree
+from ..ops.operation import Operation, class_to_snake_name
 from .layer import Layer, is_written_shape
 from .recorded_masks import check_masks_recomputed, without_recorded_masks
 from .saving_hooks import saving_function
 from .tensor import KerasTensor
 
 KERAS_TENSOR = "__keras_tensor__"
+SLICE, ELLIPSIS = "__slice__", "__ellipsis__"
 
 
 def is_functional_config(config):
@@ -72,7 +83,13 @@ def _tensor_config(tensor, indices):
 
 def _serialize_call_value(value, indices):
     def tensor_to_reference(v):
-        return _tensor_config(v, indices) if isinstance(v, KerasTensor) else v
+        if isinstance(v, KerasTensor):
+            return _tensor_config(v, indices)
+        if isinstance(v, slice):
+            return {"class_name": SLICE, "config": {"start": v.start, "stop": v.stop, "step": v.step}}
+        if v is Ellipsis:
+            return {"class_name": ELLIPSIS, "config": {}}
+        return v
     return saving_function("to_json_safe")(tree.map_structure(tensor_to_reference, value),
                                            where="the arguments of a layer call")
 
@@ -90,8 +107,8 @@ def functional_to_config(model):
     serialize_layer = saving_function("serialize_layer")
     indices = _ConfigIndices(model)
     layer_configs = []
-    for layer in model.layers:
-        config = serialize_layer(layer)
+    for layer in model.operations:
+        config = _operation_config(layer) if isinstance(layer, Operation) else serialize_layer(layer)
         config["name"] = layer.name
         config["inbound_nodes"] = [serialize_node(node, indices) for node in layer._inbound_nodes
                                    if node in indices.nodes and not node.is_input]
@@ -105,6 +122,14 @@ def functional_to_config(model):
     return {"name": model.name, "trainable": model.trainable, "layers": layer_configs,
             "input_layers": to_json_safe(tree.map_structure(io_entry, model.graph.input_structure)),
             "output_layers": to_json_safe(tree.map_structure(io_entry, model.graph.output_structure))}
+
+
+def _operation_config(operation):
+    """An op's entry, as Keras 3 writes one (its call is added by the caller)."""
+    return {"module": operation.keras_module, "class_name": operation.class_name,
+            "config": saving_function("to_json_safe")(operation.get_config(),
+                                                      where=f"the options of op {operation.name}"),
+            "registered_name": operation.class_name}
 
 
 def sequential_to_config(model):
@@ -155,7 +180,10 @@ def functional_from_config(cls, config, custom_objects=None):
     for layer_data in config["layers"]:
         if "name" not in layer_data:
             raise ValueError(f"Invalid functional model config: a layer entry has no 'name': {short(layer_data)}")
-        layer = deserialize_layer(layer_data, custom_objects, build=False)
+        if is_operation_config(layer_data):
+            layer = operation_from_config(layer_data)
+        else:
+            layer = deserialize_layer(layer_data, custom_objects, build=False)
         created[layer_data["name"]] = layer
         pending[layer_data["name"]] = list(layer_data.get("inbound_nodes", []))
     keras3 = any(_is_keras3_node(node) for nodes in pending.values() for node in nodes)
@@ -169,7 +197,7 @@ def functional_from_config(cls, config, custom_objects=None):
                 if call is None:
                     break
                 args, kwargs = call
-                created[name](*args, **kwargs)
+                _replay(created[name], args, kwargs)
                 pending[name].pop(0)
                 progressed = True
         if not progressed:
@@ -267,10 +295,14 @@ def _resolve_call(node_data, created):
             return t
         if _is_record(value, "__numpy__"):
             return np.array(value["config"]["value"], dtype=value["config"]["dtype"])
+        if _is_record(value, SLICE):
+            return slice(value["config"].get("start"), value["config"].get("stop"), value["config"].get("step"))
+        if _is_record(value, ELLIPSIS):
+            return Ellipsis
         return value
 
     def is_record(value):
-        return _is_record(value, KERAS_TENSOR) or _is_record(value, "__numpy__")
+        return any(_is_record(value, name) for name in (KERAS_TENSOR, "__numpy__", SLICE, ELLIPSIS))
 
     args = tree.map_structure(revive, node_data.get("args", []), is_leaf=is_record)
     kwargs = tree.map_structure(revive, node_data.get("kwargs", {}), is_leaf=is_record)
@@ -278,6 +310,44 @@ def _resolve_call(node_data, created):
         return None
     kwargs = {k: v for k, v in kwargs.items() if not (k == "mask" and v is None)}
     return args, kwargs
+
+
+def is_operation_config(layer_data):
+    """True for the entry of an op (Keras 3 writes them from its ``keras.src.ops`` modules)."""
+    return str(layer_data.get("module") or "").startswith("keras.src.ops.")
+
+
+def operation_from_config(layer_data):
+    """The ``Operation`` of an op entry: ``Mean`` is ``minikeras.ops.mean``, with the options."""
+    class_name = layer_data.get("class_name")
+    fn_name = class_to_snake_name(str(class_name))
+    fn = getattr(ops, fn_name, None)
+    if not callable(fn) or isinstance(fn, type):
+        raise ValueError(
+            f"The model's op '{layer_data.get('name')}' is Keras's {layer_data.get('module')}.{class_name}, "
+            f"which minikeras.ops does not have (looked for ops.{fn_name}): this model cannot be loaded.")
+    options = {k: _tuples(v) for k, v in dict(layer_data.get("config") or {}).items() if k != "name"}
+    # The plain function: the Operation records the call itself (``Operation.__call__``).
+    return Operation(getattr(fn, "__wrapped__", fn), options, name=layer_data.get("name"))
+
+
+def _tuples(value):
+    """JSON's lists back to tuples in an op's options (``axis=[0, 1]`` is numpy's ``(0, 1)``)."""
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def _replay(layer, args, kwargs):
+    """Call a layer or an op again on the rebuilt tensors. A written ``x[:, 1:3]`` key is a
+    list; indexing wants it back as the tuple it was."""
+    if not isinstance(layer, Operation):
+        return layer(*args, **kwargs)
+    if layer.op_name == "get_item" and len(args) == 2 and isinstance(args[1], list):
+        args = [args[0], tuple(args[1])]
+    try:
+        return layer(*args, **kwargs)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"Could not rebuild the model's op '{layer.name}' ({layer.class_name}) "
+                         f"with options {layer.options}: {e}") from e
 
 
 def _is_record(value, class_name):

@@ -19,6 +19,7 @@ from ..engine import saving_hooks
 from ..engine.input_layer import Input
 from ..engine.model import Functional, Model
 from ..engine.sequential import Sequential
+from ..ops.operation import Operation
 from . import keras_format, legacy_h5, serialization
 from .object_serialization import deserialize_keras_object, serialize_keras_object
 from ..common.registration import (CustomObjectScope, custom_object_scope, get_custom_objects,
@@ -156,7 +157,10 @@ def _clone_functional(model, input_tensors, clone_function):
     def call_clone(node, values):
         layer = node.outbound_layer
         if id(layer) not in clones:
-            clones[id(layer)] = clone_function(layer)
+            # An op (``x + y`` between layers) is not a layer for clone_function: the same
+            # function and options are called again on the new tensors, under the same name.
+            clones[id(layer)] = (Operation(layer.fn, layer.options, name=layer.name)
+                                 if isinstance(layer, Operation) else clone_function(layer))
         args, kwargs = node.arguments_with(values)
         return tree.flatten(clones[id(layer)](*args, **kwargs))
 
