@@ -27,6 +27,7 @@ import numpy as np
 from ..engine.input_layer import InputLayer
 from ..engine.model import Functional
 from ..ops.node import keras_tensors_in
+from ..ops.operation import Operation
 from ..engine.sequential import Sequential
 from ..version import __version__
 from . import serialization
@@ -77,6 +78,14 @@ def legacy_layer_config(layer, batch_input_shape=None):
 
 
 def legacy_functional_config(model):
+    ops_in_graph = [op for op in model.operations if isinstance(op, Operation)]
+    if ops_in_graph:
+        # Keras 2 recorded such ops as TensorFlow function layers (TFOpLambda), which only
+        # TensorFlow can run: the .h5 format has no entry minikeras or Keras 3 could read back.
+        op = ops_in_graph[0]
+        raise ValueError(
+            f"Model {model.name} calls the op '{op.name}' ({op.class_name}) between its layers, which "
+            "the Keras 2 (.h5) format cannot record. Save the model in the .keras format.")
     nodes = model.graph.nodes
 
     def index(layer, node_index):
