@@ -328,7 +328,7 @@ def operation_from_config(layer_data):
             f"which minikeras.ops does not have (looked for ops.{fn_name}): this model cannot be loaded.")
     options = {k: _tuples(v) for k, v in dict(layer_data.get("config") or {}).items() if k != "name"}
     # The plain function: the Operation records the call itself (``Operation.__call__``).
-    return Operation(getattr(fn, "__wrapped__", fn), options, name=layer_data.get("name"))
+    return Operation(getattr(fn, "__wrapped__", fn), options, name=layer_data.get("name"), op_name=fn_name)
 
 
 def _tuples(value):

@@ -66,5 +66,5 @@ _NOT_RECORDED = {"apply", "convert_to_numpy", "convert_to_tensor", "is_tensor", 
 for _name, _value in list(globals().items()):
     if (not _name.startswith("_") and _name not in _NOT_RECORDED and callable(_value)
             and not isinstance(_value, type) and getattr(_value, "__module__", "").startswith(__name__ + ".")):
-        globals()[_name] = _operation.recorded(_value)
+        globals()[_name] = _operation.recorded(_value, _name)
 del _name, _value

@@ -44,8 +44,8 @@ _KERAS_MODULES = {"core": "keras.src.ops.numpy", "numpy": "keras.src.ops.numpy",
                   "linalg": "keras.src.ops.linalg", "signal": "keras.src.ops.math",
                   "control_flow": "keras.src.ops.core"}
 
-# Function names whose Keras class is spelled differently.
-_KERAS_NAMES = {"getitem": "get_item"}
+# Public names whose Keras op class is spelled differently (aliases in Keras as here).
+_KERAS_NAMES = {"getitem": "get_item", "abs": "absolute", "swish": "silu", "hard_swish": "hard_silu"}
 
 _tracing_depth = 0
 
@@ -83,10 +83,13 @@ class Operation:
     walked through nodes); unlike a layer it has no weights, no ``build`` and no mask, and
     ``model.layers`` does not list it (``model.operations`` does), as in Keras 3."""
 
-    def __init__(self, fn, options=None, name=None):
+    def __init__(self, fn, options=None, name=None, op_name=None):
         self.fn = fn
         self.options = dict(options or {})
-        self.op_name = _KERAS_NAMES.get(fn.__name__, fn.__name__)
+        # The public name the op was called by (``ops.abs`` is made by a factory whose
+        # functions share one ``__name__``), in Keras's spelling: ``add``, ``get_item``.
+        op_name = op_name or fn.__name__
+        self.op_name = _KERAS_NAMES.get(op_name, op_name)
         self.name = name or f"{self.op_name}_{backend.get_uid(self.op_name)}"
         self._inbound_nodes = []
         self._outbound_nodes = []
@@ -162,16 +165,17 @@ class Operation:
         return f"<Operation {self.name} ({self.class_name})>"
 
 
-def recorded(fn):
-    """``fn`` (a public op function) that records itself in the graph when called on graph
-    tensors outside any layer's ``call()``; on anything else it is ``fn`` itself, one check
-    of the arguments later."""
+def recorded(fn, name):
+    """``fn`` (the public op ``ops.<name>``) that records itself in the graph when called on
+    graph tensors outside any layer's ``call()``; on anything else it is ``fn`` itself, one
+    check of the arguments later."""
     @functools.wraps(fn)
     def op(*args, **kwargs):
         if _tracing_depth or not _graph_tensors_in(args, kwargs):
             return fn(*args, **kwargs)
         call_args, call_kwargs, options = split_call(fn, args, kwargs)
-        return Operation(fn, options).symbolic_call(call_args, call_kwargs)
+        return Operation(fn, options, op_name=name).symbolic_call(call_args, call_kwargs)
+    op.__name__ = name
     return op
 
 

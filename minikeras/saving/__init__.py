@@ -159,7 +159,7 @@ def _clone_functional(model, input_tensors, clone_function):
         if id(layer) not in clones:
             # An op (``x + y`` between layers) is not a layer for clone_function: the same
             # function and options are called again on the new tensors, under the same name.
-            clones[id(layer)] = (Operation(layer.fn, layer.options, name=layer.name)
+            clones[id(layer)] = (Operation(layer.fn, layer.options, name=layer.name, op_name=layer.op_name)
                                  if isinstance(layer, Operation) else clone_function(layer))
         args, kwargs = node.arguments_with(values)
         return tree.flatten(clones[id(layer)](*args, **kwargs))
