@@ -648,3 +648,23 @@ def test_resnet50_size_graph(tmp_path):
     assert height == pytest.approx((lay.height + 2 * plot_module.MARGIN) / 72 * 96, abs=2)
     assert height > 10 * width and 10000 < height < plot_module.MAX_SIDE
     assert seconds < 20, f"rendering took {seconds:.1f} s of CPU"
+
+
+def test_ops_between_layers_are_boxes_with_their_edges(tmp_path):
+    """``x + y`` and ``ops.mean`` between layers are drawn as Keras 3 draws op nodes: a box
+    ``add_1: Add`` with an edge from each input and one to the next layer."""
+    inp = keras.Input((4,), name="inp")
+    x = layers.Dense(4, name="d1")(inp)
+    total = inp + x
+    mean = keras.ops.mean(layers.Dense(2, name="d2")(total), axis=-1)
+    model = keras.Model(inp, mean)
+    add_name, mean_name = total.name, mean.name
+    dot = str(model_to_dot(model, show_shapes=True))
+    ids = {name: re.search(rf'(\d+) \[label="{name}: ', dot).group(1) for name in ("inp", "d1", add_name, "d2", mean_name)}
+    assert f'{add_name}: Add' in dot and f'{mean_name}: Mean' in dot
+    edges = set(re.findall(r"(\d+) -> (\d+);", dot))
+    assert edges == {(ids["inp"], ids["d1"]), (ids["inp"], ids[add_name]), (ids["d1"], ids[add_name]),
+                     (ids[add_name], ids["d2"]), (ids["d2"], ids[mean_name])}
+    assert "(None,)" in dot   # the mean's output shape
+    plot_model(model, to_file=str(tmp_path / "ops.png"), show_shapes=True, show_trainable=True)
+    assert (tmp_path / "ops.png").stat().st_size > 0
