@@ -210,7 +210,8 @@ def _holds_tensor(value):
 
 def split_call(fn, args, kwargs):
     """``(call args, call kwargs, options)`` of ``fn(*args, **kwargs)`` (see the module doc):
-    call arguments positional in the signature's order (keyword-only ones by name)."""
+    call arguments positional in the signature's order (keyword-only ones by name); the
+    options include the defaults of those not given."""
     bound = _signature(fn).bind(*args, **kwargs)
     call_args, call_kwargs, options = [], {}, {}
     for name, value in bound.arguments.items():
@@ -226,6 +227,12 @@ def split_call(fn, args, kwargs):
                 call_args.append(value)
         else:
             options[name] = value
+    # Options left at their defaults are written too, as Keras's op classes keep every
+    # constructor argument (``Mean`` has ``keepdims: false`` in its config).
+    for name, p in _signature(fn).parameters.items():
+        if (name not in bound.arguments and name not in TENSOR_PARAMETERS and p.default is not p.empty
+                and p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)):
+            options[name] = p.default
     return call_args, call_kwargs, options
 
 

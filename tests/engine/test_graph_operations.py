@@ -91,7 +91,7 @@ def test_config_round_trip_rebuilds_the_ops():
     entries = {e["name"]: e for e in config["layers"]}
     mean = next(e for e in config["layers"] if e["class_name"] == "Mean")
     assert mean["module"] == "keras.src.ops.numpy" and mean["registered_name"] == "Mean"
-    assert mean["config"] == {"name": mean["name"], "axis": -1}
+    assert mean["config"] == {"name": mean["name"], "axis": -1, "keepdims": False}   # defaults too, as Keras
     item = next(e for e in config["layers"] if e["class_name"] == "GetItem")
     key = item["inbound_nodes"][0]["args"][1]
     assert key == [{"class_name": "__slice__", "config": {"start": None, "stop": None, "step": None}},

@@ -1,0 +1,104 @@
+"""Ops between the layers of a functional model, against real Keras 3: a small residual
+block written as Keras 3 code writes it (``norm(x + attn)``, ``keras.ops.mean``, ``x * 0.5``,
+a slice), with the same weights, gives the same outputs and the same training step, and
+its ``.keras`` file crosses both ways (Keras's op classes in the config).
+
+Run with the parity environment (Keras 3 on the torch backend):
+    KERAS_BACKEND=torch PYTHONPATH=. python -m pytest tests/parity/test_ops_in_graph_parity.py
+"""
+import json
+import os
+import zipfile
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("KERAS_BACKEND", "torch")
+keras = pytest.importorskip("keras")
+
+import minikeras  # noqa: E402
+
+RTOL, ATOL = 1e-4, 1e-5
+
+
+def residual(lib):
+    inp = lib.Input((5, 4), name="tokens")
+    h = lib.layers.Dense(4, activation="relu", name="ffn")(inp)
+    x = lib.layers.LayerNormalization(name="norm")(inp + h)
+    pooled = lib.ops.mean(x, axis=1)
+    scaled = lib.ops.concatenate([pooled * 0.5, lib.ops.expand_dims(pooled[:, 0], -1)], axis=-1)
+    return lib.Model(inp, lib.layers.Dense(3, name="head")(scaled))
+
+
+def _numpy(x):
+    return x if isinstance(x, np.ndarray) else keras.ops.convert_to_numpy(x)
+
+
+def _inputs(n=6, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((n, 5, 4)).astype("float32"), rng.standard_normal((n, 3)).astype("float32")
+
+
+def _same_weights(kmodel, mmodel, seed=1):
+    rng = np.random.default_rng(seed)
+    weights = [rng.standard_normal(tuple(w.shape)).astype("float32") * 0.5 for w in kmodel.get_weights()]
+    kmodel.set_weights(weights)
+    mmodel.set_weights(weights)
+
+
+def test_outputs_and_one_training_step_match_keras():
+    kmodel, mmodel = residual(keras), residual(minikeras)
+    assert [l.name for l in mmodel.layers] == [l.name for l in kmodel.layers]
+    _same_weights(kmodel, mmodel)
+    x, y = _inputs()
+    np.testing.assert_allclose(mmodel.predict(x, verbose=0), _numpy(kmodel.predict(x, verbose=0)),
+                               rtol=RTOL, atol=ATOL)
+    kmodel.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    mmodel.compile(optimizer=minikeras.optimizers.SGD(0.1), loss="mse")
+    k_loss = float(kmodel.train_on_batch(x, y))
+    m_loss = float(mmodel.train_on_batch(x, y))
+    assert m_loss == pytest.approx(k_loss, rel=RTOL)
+    for kw, mw in zip(kmodel.get_weights(), mmodel.get_weights()):
+        np.testing.assert_allclose(mw, _numpy(kw), rtol=RTOL, atol=ATOL)
+
+
+def _config_layers(path):
+    with zipfile.ZipFile(path) as archive:
+        return json.loads(archive.read("config.json"))["config"]["layers"]
+
+
+def test_a_minikeras_file_with_ops_loads_in_keras(tmp_path):
+    mmodel = residual(minikeras)
+    _same_weights(residual(keras), mmodel)
+    mmodel.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    x, _ = _inputs()
+    np.testing.assert_allclose(_numpy(loaded.predict(x, verbose=0)), mmodel.predict(x, verbose=0),
+                               rtol=RTOL, atol=ATOL)
+    assert [op.name for op in loaded.operations] == [op.name for op in mmodel.operations]
+
+
+def test_a_keras_file_with_ops_loads_in_minikeras(tmp_path):
+    kmodel = residual(keras)
+    _same_weights(kmodel, residual(minikeras))
+    kmodel.save(tmp_path / "k.keras")
+    loaded = minikeras.saving.load_model(tmp_path / "k.keras")
+    x, _ = _inputs()
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), _numpy(kmodel.predict(x, verbose=0)),
+                               rtol=RTOL, atol=ATOL)
+    assert [op.name for op in loaded.operations] == [op.name for op in kmodel.operations]
+
+
+def test_op_entries_are_written_as_keras_writes_them(tmp_path):
+    kmodel, mmodel = residual(keras), residual(minikeras)
+    kmodel.save(tmp_path / "k.keras")
+    mmodel.save(tmp_path / "m.keras")
+
+    def ops_of(path):
+        return [{k: e[k] for k in ("module", "class_name", "registered_name")}
+                | {"options": {k: v for k, v in e["config"].items() if k != "name"},
+                   "constants": [a for a in e["inbound_nodes"][0]["args"]
+                                 if not (isinstance(a, dict) and a.get("class_name") == "__keras_tensor__")
+                                 and not isinstance(a, list)]}
+                for e in _config_layers(path) if e["module"].startswith("keras.src.ops")]
+    assert ops_of(tmp_path / "m.keras") == ops_of(tmp_path / "k.keras")
