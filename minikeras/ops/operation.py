@@ -33,8 +33,17 @@ from ..engine.tensor import KerasTensor
 from .node import Node
 
 # Parameters that hold the tensors of an op: a call argument even when given a constant.
-TENSOR_PARAMETERS = frozenset({"a", "b", "x", "x1", "x2", "xs", "y", "key", "index", "indices",
-                               "condition", "inputs", "operands", "tensors"})
+# Read from Keras 3: the parameters of its op classes' ``call`` (the others are constructor
+# arguments), under the names minikeras's functions give them.
+TENSOR_PARAMETERS = frozenset({
+    "a", "b", "x", "x1", "x2", "xs", "y", "key", "index", "indices", "condition", "inputs", "operands",
+    "tensors", "constant_values", "kernel", "depthwise_kernel", "pointwise_kernel", "weights", "target",
+    "output", "targets", "predictions", "bins", "query", "value", "bias", "mask", "scale", "fill_value",
+    "start", "stop", "rtol", "atol", "q", "abs_", "angle", "array", "values", "updates", "sorted_sequence",
+    "data", "segment_ids", "condlist", "choicelist", "default", "start_indices", "variable"})
+# ... except in the ops whose Keras class takes that name as a constructor argument.
+_OPTIONS_OF = {"allclose": {"rtol", "atol"}, "bincount": {"weights"}, "histogram": {"bins"},
+               "squareplus": {"b"}, "trapezoid": {"x"}, "unique": {"fill_value"}}
 
 # Keras's module for the class of an op, by the minikeras module that defines the function.
 _KERAS_MODULES = {"core": "keras.src.ops.numpy", "numpy": "keras.src.ops.numpy",
@@ -46,6 +55,17 @@ _KERAS_MODULES = {"core": "keras.src.ops.numpy", "numpy": "keras.src.ops.numpy",
 
 # Public names whose Keras op class is spelled differently (aliases in Keras as here).
 _KERAS_NAMES = {"getitem": "get_item", "abs": "absolute", "swish": "silu", "hard_swish": "hard_silu"}
+
+# Ops whose Keras class lives in another module than their family's, or is not spelled as
+# the CamelCase of the op's name (read from Keras 3's ``keras.src.ops`` modules).
+_KERAS_MODULE_OF = dict.fromkeys(["cast", "saturate_cast", "scatter", "scatter_update", "slice", "slice_update",
+                                  "stop_gradient", "unstack"], "keras.src.ops.core")
+_KERAS_MODULE_OF.update(dict.fromkeys(["erf", "erfc", "erfinv", "rsqrt", "logdet", "view_as_complex",
+                                       "view_as_real", "cdist"], "keras.src.ops.math"))
+_KERAS_MODULE_OF.update(histogram="keras.src.ops.numpy", slogdet="keras.src.ops.numpy", polar="keras.src.ops.nn")
+_KERAS_CLASSES = {"allclose": "AllClose", "cdist": "CDist", "fft": "FFT", "fft2": "FFT2", "ifft2": "IFFT2",
+                  "rfft": "RFFT", "irfft": "IRFFT", "stft": "STFT", "svd": "SVD", "isin": "IsIn",
+                  "searchsorted": "SearchSorted", "psnr": "PSNR"}
 
 _tracing_depth = 0
 
@@ -72,7 +92,11 @@ def snake_to_class_name(name):
 
 
 def class_to_snake_name(class_name):
-    """``ExpandDims`` -> ``expand_dims``, ``Log1p`` -> ``log1p`` (Keras's ``to_snake_case``)."""
+    """``ExpandDims`` -> ``expand_dims``, ``Log1p`` -> ``log1p`` (Keras's ``to_snake_case``),
+    ``FFT`` -> ``fft``: the name of the op function a Keras op class stands for."""
+    for op_name, spelled in _KERAS_CLASSES.items():
+        if spelled == class_name:
+            return op_name
     return backend.to_snake_case(class_name)
 
 
@@ -100,10 +124,12 @@ class Operation:
     @property
     def class_name(self):
         """Keras's class for this op (``Add``, ``Mean``, ``TrueDivide``)."""
-        return snake_to_class_name(self.op_name)
+        return _KERAS_CLASSES.get(self.op_name) or snake_to_class_name(self.op_name)
 
     @property
     def keras_module(self):
+        if self.op_name in _KERAS_MODULE_OF:
+            return _KERAS_MODULE_OF[self.op_name]
         return _KERAS_MODULES.get(self.fn.__module__.rsplit(".", 1)[-1], "keras.src.ops.numpy")
 
     def count_params(self):
@@ -173,7 +199,7 @@ def recorded(fn, name):
     def op(*args, **kwargs):
         if _tracing_depth or not _graph_tensors_in(args, kwargs):
             return fn(*args, **kwargs)
-        call_args, call_kwargs, options = split_call(fn, args, kwargs)
+        call_args, call_kwargs, options = split_call(fn, args, kwargs, name)
         return Operation(fn, options, op_name=name).symbolic_call(call_args, call_kwargs)
     op.__name__ = name
     return op
@@ -208,11 +234,12 @@ def _holds_tensor(value):
     return any(isinstance(t, KerasTensor) for t in tree.flatten(value))
 
 
-def split_call(fn, args, kwargs):
+def split_call(fn, args, kwargs, op_name=None):
     """``(call args, call kwargs, options)`` of ``fn(*args, **kwargs)`` (see the module doc):
     call arguments positional in the signature's order (keyword-only ones by name); the
     options include the defaults of those not given."""
     bound = _signature(fn).bind(*args, **kwargs)
+    tensor_parameters = TENSOR_PARAMETERS - _OPTIONS_OF.get(op_name or fn.__name__, set())
     call_args, call_kwargs, options = [], {}, {}
     for name, value in bound.arguments.items():
         kind = _signature(fn).parameters[name].kind
@@ -220,7 +247,7 @@ def split_call(fn, args, kwargs):
             call_args.extend(value)
         elif kind is inspect.Parameter.VAR_KEYWORD:
             options.update(value)
-        elif name in TENSOR_PARAMETERS or _holds_tensor(value):
+        elif name in tensor_parameters or _holds_tensor(value):
             if kind is inspect.Parameter.KEYWORD_ONLY:
                 call_kwargs[name] = value
             else:
@@ -230,7 +257,7 @@ def split_call(fn, args, kwargs):
     # Options left at their defaults are written too, as Keras's op classes keep every
     # constructor argument (``Mean`` has ``keepdims: false`` in its config).
     for name, p in _signature(fn).parameters.items():
-        if (name not in bound.arguments and name not in TENSOR_PARAMETERS and p.default is not p.empty
+        if (name not in bound.arguments and name not in tensor_parameters and p.default is not p.empty
                 and p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)):
             options[name] = p.default
     return call_args, call_kwargs, options
