@@ -102,3 +102,36 @@ def test_op_entries_are_written_as_keras_writes_them(tmp_path):
                                  and not isinstance(a, list)]}
                 for e in _config_layers(path) if e["module"].startswith("keras.src.ops")]
     assert ops_of(tmp_path / "m.keras") == ops_of(tmp_path / "k.keras")
+
+
+# One op each, between two layers: the options, constants and keys Keras writes for it.
+OPS = {
+    "sum": lambda o, x: o.sum(x, axis=1), "max": lambda o, x: o.max(x, axis=-1, keepdims=True),
+    "softmax": lambda o, x: o.softmax(x), "reshape": lambda o, x: o.reshape(x, (-1, 2, 2)),
+    "transpose": lambda o, x: o.transpose(o.reshape(x, (-1, 2, 2)), (0, 2, 1)),
+    "stack": lambda o, x: o.stack([x, x], axis=1), "where": lambda o, x: o.where(x > 0, x, 0.0),
+    "clip": lambda o, x: o.clip(x, -0.5, 0.5), "cast": lambda o, x: o.cast(x, "float16"),
+    "pad": lambda o, x: o.pad(x, ((0, 0), (1, 1))), "split": lambda o, x: o.split(x, 2, axis=1)[1],
+    "einsum": lambda o, x: o.einsum("bi,bi->b", x, x), "take": lambda o, x: o.take(x, np.array([0, 2]), axis=1),
+    "erf": lambda o, x: o.erf(x), "abs": lambda o, x: o.abs(x), "top_k": lambda o, x: o.top_k(x, 2)[0],
+    "mean_of_axes": lambda o, x: o.mean(o.reshape(x, (-1, 2, 2)), axis=(1, 2)),
+    "ellipsis_and_newaxis": lambda o, x: x[..., None, 1:], "int_index": lambda o, x: x[:, 0],
+}
+
+
+@pytest.mark.parametrize("name", sorted(OPS))
+def test_single_ops_cross_both_ways_with_equal_outputs(name, tmp_path):
+    x = np.random.default_rng(0).standard_normal((3, 4)).astype("float32")
+    expected = {}
+    for lib, reader in ((keras, minikeras.saving.load_model), (minikeras, keras.models.load_model)):
+        inp = lib.Input((4,), name="x")
+        model = lib.Model(inp, OPS[name](lib.ops, lib.layers.Dense(4, name="dense")(inp)))
+        model.layers[1].set_weights([np.eye(4, dtype="float32"), np.zeros(4, "float32")])
+        path = tmp_path / f"{lib.__name__}.keras"
+        model.save(path)
+        expected[lib.__name__] = _numpy(model.predict(x, verbose=0))
+        crossed = _numpy(reader(path).predict(x, verbose=0))
+        np.testing.assert_allclose(crossed.astype("float32"), expected[lib.__name__].astype("float32"),
+                                   rtol=1e-3, atol=1e-3)
+    np.testing.assert_allclose(expected["minikeras"].astype("float32"), expected["keras"].astype("float32"),
+                               rtol=1e-3, atol=1e-3)
