@@ -197,12 +197,26 @@ def recorded(fn, name):
     check of the arguments later."""
     @functools.wraps(fn)
     def op(*args, **kwargs):
+        # The eager path runs for every op of every training step: one isinstance per
+        # argument when nothing could be symbolic (the Tensors and numbers of a layer's call).
+        for a in args:
+            if isinstance(a, _WORTH_A_LOOK):
+                break
+        else:
+            for v in kwargs.values():
+                if isinstance(v, _WORTH_A_LOOK):
+                    break
+            else:
+                return fn(*args, **kwargs)
         if _tracing_depth or not _graph_tensors_in(args, kwargs):
             return fn(*args, **kwargs)
         call_args, call_kwargs, options = split_call(fn, args, kwargs, name)
         return Operation(fn, options, op_name=name).symbolic_call(call_args, call_kwargs)
     op.__name__ = name
     return op
+
+
+_WORTH_A_LOOK = (KerasTensor, list, tuple, dict)   # what can be or hold a symbolic tensor
 
 
 def _graph_tensors_in(args, kwargs):
