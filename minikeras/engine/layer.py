@@ -313,7 +313,9 @@ class Layer(LayerNodes):
         call_kwargs, previous_mask = masking.with_mask_argument(self, kwargs, masks, call_arguments(type(self)))
         outputs = self._symbolic_call(inputs, call_kwargs, args)
         flat_out = tree.flatten(outputs)
-        for t, m in zip(flat_out, masking.output_masks(self, inputs, outputs, previous_mask)):
+        with operation.tracing():   # the mask's ops describe a mask, not vertices of the graph
+            out_masks = masking.output_masks(self, inputs, outputs, previous_mask)
+        for t, m in zip(flat_out, out_masks):
             t._keras_mask = m
         if operation.is_tracing():
             # Called inside another layer's call() while its output shape is being traced:

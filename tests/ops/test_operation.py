@@ -118,3 +118,10 @@ def test_an_operation_called_again_records_a_node_of_itself():
     assert y._keras_history.layer is op and y.name == "my_add"
     # on arrays it only computes
     np.testing.assert_allclose(op(np.ones(2, "float32"), 1.0).numpy(), [2.0, 2.0])
+
+
+def test_a_mask_worked_out_while_the_graph_is_built_records_no_op():
+    ids = keras.Input((5,), dtype="int32")
+    embedded = keras.layers.Embedding(10, 3, mask_zero=True)(ids)
+    assert embedded._keras_mask is not None and embedded._keras_mask._keras_history is None
+    assert ids._keras_history.layer._outbound_nodes == [embedded._keras_history.layer._inbound_nodes[0]]
