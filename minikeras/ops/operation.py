@@ -178,10 +178,11 @@ class Operation:
         record the call as a ``Node`` of this operation and name the outputs after it."""
         with tracing():
             outputs = self.compute(*args, **kwargs)
-        flat = [t for t in tree.flatten(outputs) if isinstance(t, KerasTensor)]
-        if len(flat) != len(tree.flatten(outputs)):
-            raise TypeError(f"Operation {self.name}: on symbolic inputs it returned "
-                            f"{outputs!r}, not symbolic tensors, so it cannot be part of a model.")
+        flat = tree.flatten(outputs)
+        if not flat or not all(isinstance(t, KerasTensor) for t in flat):
+            # A Python answer about the tensors (``ops.size`` of a known shape): nothing to
+            # run later, so nothing to record; the answer is returned as it is.
+            return outputs
         Node(self, args, kwargs, flat)
         for i, t in enumerate(flat):
             t.name = self.name if len(flat) == 1 else f"{self.name}:{i}"
