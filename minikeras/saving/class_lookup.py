@@ -62,13 +62,13 @@ def find_class(config, custom_objects):
             "or register it with @keras.saving.register_keras_serializable(); if it is a Keras layer, "
             "minikeras does not implement it.")
     if (module or "").startswith("keras.src.ops"):
-        # Keras 3 writes keras.ops called on symbolic tensors as graph nodes.
+        # Keras 3 writes keras.ops called on symbolic tensors as graph nodes: a functional
+        # model's config reads them (engine/functional_config.py), but they are not layers.
         raise UnknownLayerError(
-            f"Unknown layer class '{class_name}' (node '{name}', module {module!r}): Keras wrote an operation "
-            "of keras.ops, called on symbolic tensors, as a node of the graph; minikeras reads only layers "
-            "as nodes (the operations that compute masks are the exception: engine/recorded_masks.py). "
-            "Wrap the operation in a layer (a Lambda or your own Layer), or rebuild the model in code "
-            "and load its weights (.weights.h5).")
+            f"Unknown layer class '{class_name}' (node '{name}', module {module!r}): it is an operation "
+            "of keras.ops, called on symbolic tensors, which Keras writes as a node of a functional "
+            "model's graph. It is read as part of that model's config (keras.Model.from_config or "
+            "load_model), not as a layer on its own.")
     if builtin_module:
         raise UnknownLayerError(
             f"Unknown layer class '{class_name}' (layer '{name}'): it is a Keras class that minikeras "

@@ -59,7 +59,8 @@ def test_a_mask_the_layers_would_not_make_is_a_clear_error():
 
 
 def test_an_operation_used_for_values_stays():
-    """``abs(ids)`` fed to the Embedding is not a mask: it stays, and its class is unknown."""
+    """``abs(ids)`` fed to the Embedding is not a mask: it stays, and is rebuilt as the op
+    ``ops.absolute`` between the input and the Embedding (ops/operation.py)."""
     model = _model()
     config = _as_keras_writes_it(model)
     config["layers"].insert(1, _operation("Absolute", "absolute", [_tensor("ids", (None, 5), "int32")]))
@@ -68,8 +69,28 @@ def test_an_operation_used_for_values_stays():
     cleaned, _ = without_recorded_masks(config)
     assert "absolute" in [d["name"] for d in cleaned["layers"]]
     assert "not_equal" not in [d["name"] for d in cleaned["layers"]]
-    with pytest.raises(TypeError, match="'Absolute'.*operation of keras.ops"):
-        keras.Model.from_config(config)
+    keras.backend.clear_session()
+    rebuilt = keras.Model.from_config(config)
+    names = [op.name for op in rebuilt.operations]
+    assert "absolute" in names and "not_equal" not in names
+    rebuilt.set_weights(model.get_weights())
+    ids = np.array([[1, 2, 3, 0, 0], [4, 0, 0, 0, 0]])
+    # abs of ids >= 0 is the ids: the same values and the same masks reach the LSTM
+    np.testing.assert_allclose(rebuilt.predict(ids, verbose=0), model.predict(ids, verbose=0), rtol=1e-6)
+    np.testing.assert_allclose(rebuilt.predict(-ids, verbose=0), model.predict(ids, verbose=0), rtol=1e-6)
+
+
+def test_an_operation_that_is_an_output_is_not_a_mask():
+    """A model whose output is an op (``abs`` of the LSTM's output): its name in
+    ``output_layers``, alone or in a list, keeps it."""
+    model = _model()
+    config = _as_keras_writes_it(model)
+    lstm_out = _tensor("lstm", (None, 2), "float32")
+    config["layers"].append(_operation("Absolute", "absolute", [lstm_out]))
+    for outputs in (["absolute", 0, 0], [["absolute", 0, 0]], {"y": ["absolute", 0, 0]}):
+        cleaned, _ = without_recorded_masks(dict(config, output_layers=outputs))
+        assert "absolute" in [d["name"] for d in cleaned["layers"]]
+        assert "not_equal" not in [d["name"] for d in cleaned["layers"]]
 
 
 def test_an_operation_that_is_a_model_output_stays():

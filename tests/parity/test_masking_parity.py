@@ -454,10 +454,14 @@ def test_a_mask_computed_by_hand_in_keras_is_a_clear_error(tmp_path):
         minikeras.models.load_model(tmp_path / "k.keras")
 
 
-def test_a_keras_file_with_other_operations_is_a_clear_error(tmp_path):
-    """Operations used for values (not masks) stay, and name themselves in the error."""
+def test_a_keras_file_with_other_operations_keeps_them_as_ops(tmp_path):
+    """Operations used for values (not masks) stay, and are rebuilt as minikeras ops
+    (ops/operation.py; tests/parity/test_ops_in_graph_parity.py has more)."""
     x = keras.Input((3,))
     model = keras.Model(x, keras.layers.Dense(2)(keras.ops.abs(x)))
     model.save(tmp_path / "k.keras")
-    with pytest.raises(TypeError, match="'Absolute'.*operation of keras.ops"):
-        minikeras.models.load_model(tmp_path / "k.keras")
+    loaded = minikeras.models.load_model(tmp_path / "k.keras")
+    assert "absolute" in [op.name for op in loaded.operations]
+    data = np.random.default_rng(0).standard_normal((4, 3)).astype("float32")
+    np.testing.assert_allclose(loaded.predict(data, verbose=0), _numpy(model.predict(data, verbose=0)),
+                               rtol=RTOL, atol=ATOL)
