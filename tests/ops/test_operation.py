@@ -125,3 +125,20 @@ def test_a_mask_worked_out_while_the_graph_is_built_records_no_op():
     embedded = keras.layers.Embedding(10, 3, mask_zero=True)(ids)
     assert embedded._keras_mask is not None and embedded._keras_mask._keras_history is None
     assert ids._keras_history.layer._outbound_nodes == [embedded._keras_history.layer._inbound_nodes[0]]
+
+
+@pytest.mark.parametrize("make, name, expected", [
+    (lambda x: 2.0 ** x, "power", lambda v: 2.0 ** v), (lambda x: x % 3.0, "mod", lambda v: v % 3.0),
+    (lambda x: x // 2.0, "floor_divide", lambda v: v // 2.0), (lambda x: abs(x), "absolute", np.abs),
+    (lambda x: ~(x > 0.0), "logical_not", lambda v: ~(v > 0)),
+    (lambda x: (x > 0.0) & (x < 1.0), "logical_and", lambda v: (v > 0) & (v < 1)),
+    (lambda x: (x > 0.0) | (x < -1.0), "logical_or", lambda v: (v > 0) | (v < -1)),
+    (lambda x: (x > 0.0) ^ (x < 1.0), "logical_xor", lambda v: (v > 0) ^ (v < 1)),
+])
+def test_more_operators_record_keras_ops_and_run_eagerly_too(make, name, expected):
+    inp = keras.Input((4,))
+    out = make(inp)
+    assert _op(out).op_name == name
+    values = np.array([[-2.5, -0.5, 0.5, 3.0]], "float32")
+    np.testing.assert_array_equal(keras.Model(inp, out).predict(values, verbose=0), expected(values))
+    np.testing.assert_array_equal(np.asarray(make(ops.convert_to_tensor(values))), expected(values))
