@@ -35,7 +35,7 @@ import numpy as np
 from .. import ops, tree
 from ..ops.operation import Operation, class_to_snake_name
 from .layer import Layer, is_written_shape
-from .recorded_masks import check_masks_recomputed, without_recorded_masks
+from .recorded_masks import MaskNotRecomputedError, check_masks_recomputed, without_recorded_masks
 from .saving_hooks import saving_function
 from .tensor import KerasTensor
 
@@ -174,7 +174,21 @@ def functional_from_config(cls, config, custom_objects=None):
     for key in ("input_layers", "output_layers"):
         if key not in config:
             raise ValueError(f"Invalid functional model config: the key '{key}' is missing.")
-    config, masked_calls = without_recorded_masks(config)   # Keras's mask operations: see the module
+    cleaned, masked_calls = without_recorded_masks(config)   # Keras's mask operations: see the module
+    try:
+        return _rebuild(cls, cleaned, custom_objects, masked_calls)
+    except MaskNotRecomputedError:
+        # A mask made by hand (``lstm(x, mask=ops.not_equal(ids, 0))``) that minikeras's layers
+        # would not make: the ops that compute it are kept as op nodes (ops/operation.py) and
+        # the call gets it as its recorded ``mask=`` argument, as in the model that was saved.
+        return _rebuild(cls, config, custom_objects, [])
+
+
+def _rebuild(cls, config, custom_objects, masked_calls):
+    """The steps of ``functional_from_config`` once the config is checked: make every layer
+    and op, replay the calls, and make the model from the tensors named as its inputs and
+    outputs."""
+    deserialize_layer = saving_function("deserialize_layer")
     created = {}
     pending = {}
     for layer_data in config["layers"]:

@@ -15,9 +15,11 @@ the model is rebuilt. So, before the rebuild, this module leaves out
 2. the ``mask`` keywords that refer only to them;
 
 and after the rebuild it checks that every call whose mask was left out does receive a
-mask from minikeras's rules. An operation used for anything else, or a mask that the
-rules would not make (one computed by hand in Keras), stays in the config and makes
-loading fail with a clear error.
+mask from minikeras's rules. An operation used for anything else stays in the config and
+is rebuilt as an op node (``ops/operation.py``). A mask that the rules would not make (one
+computed by hand, ``lstm(x, mask=ops.not_equal(ids, 0))``) fails the check, and the reader
+rebuilds the model again with every recorded operation and ``mask=`` kept
+(``engine/functional_config.py``).
 """
 from .. import tree
 
@@ -92,6 +94,11 @@ def without_recorded_masks(config):
     return dict(config, layers=kept), masked_calls
 
 
+class MaskNotRecomputedError(ValueError):
+    """A call's recorded mask that minikeras's rules do not make: the reader then keeps the
+    operations that compute it (engine/functional_config.py)."""
+
+
 def check_masks_recomputed(created, masked_calls):
     """Every call that Keras gave a computed mask receives one from minikeras's rules."""
     for name, index in masked_calls:
@@ -99,7 +106,7 @@ def check_masks_recomputed(created, masked_calls):
         offset = 1 if layer._inbound_nodes and layer._inbound_nodes[0].is_model_internal else 0
         node = layer._inbound_nodes[index + offset]
         if not any(getattr(t, "_keras_mask", None) is not None for t in node.input_tensors):
-            raise ValueError(
+            raise MaskNotRecomputedError(
                 f"Layer '{name}': the Keras file gives its call a mask computed with keras.ops, and "
                 "minikeras's layers make no mask for that input, so the model cannot be rebuilt with "
                 "the same masks. Build the model in code (with the mask made by a layer) and load its "

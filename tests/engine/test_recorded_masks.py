@@ -51,11 +51,20 @@ def test_mask_operations_are_left_out_and_the_masks_recomputed():
     np.testing.assert_allclose(rebuilt.predict(ids, verbose=0), model.predict(ids, verbose=0), rtol=1e-6)
 
 
-def test_a_mask_the_layers_would_not_make_is_a_clear_error():
-    config = _as_keras_writes_it(_model(mask_zero=False))
+def test_a_mask_the_layers_would_not_make_keeps_its_operations():
+    """The Embedding makes no mask, so the recorded ``not_equal`` is the only source of the
+    LSTM's mask: the model is rebuilt with it as an op node and the call's ``mask=``."""
+    model = _model(mask_zero=False)
+    config = _as_keras_writes_it(model)
     keras.backend.clear_session()
-    with pytest.raises(ValueError, match="Layer 'lstm': the Keras file gives its call a mask computed with keras.ops"):
-        keras.Model.from_config(config)
+    rebuilt = keras.Model.from_config(config)
+    assert [op.name for op in rebuilt.operations] == ["ids", "emb", "not_equal", "lstm"]
+    rebuilt.set_weights(model.get_weights())
+    ids = np.array([[1, 2, 3, 0, 0], [4, 0, 0, 0, 0]])
+    masked = _model(mask_zero=True)
+    masked.set_weights(model.get_weights())
+    np.testing.assert_allclose(rebuilt.predict(ids, verbose=0), masked.predict(ids, verbose=0), rtol=1e-6)
+    assert not np.allclose(rebuilt.predict(ids, verbose=0), model.predict(ids, verbose=0))
 
 
 def test_an_operation_used_for_values_stays():
