@@ -137,3 +137,27 @@ def test_single_ops_cross_both_ways_with_equal_outputs(name, tmp_path):
                                    rtol=1e-3, atol=1e-3)
     np.testing.assert_allclose(expected["minikeras"].astype("float32"), expected["keras"].astype("float32"),
                                rtol=1e-3, atol=1e-3)
+
+
+def nested(lib):
+    """A model with ops, used inside another model with ops of its own."""
+    i = lib.Input((4,), name="inner_in")
+    inner = lib.Model(i, lib.ops.mean(lib.layers.Dense(4, name="inner_dense")(i) + i, axis=-1, keepdims=True),
+                      name="inner")
+    o = lib.Input((4,), name="outer_in")
+    y = inner(o) * 3.0
+    return lib.Model(o, lib.layers.Dense(2, name="outer_dense")(lib.ops.concatenate([y, o], axis=-1)))
+
+
+def test_a_nested_model_with_ops_crosses_both_ways(tmp_path):
+    kmodel, mmodel = nested(keras), nested(minikeras)
+    _same_weights(kmodel, mmodel)
+    x = np.random.default_rng(2).standard_normal((3, 4)).astype("float32")
+    expected = _numpy(kmodel.predict(x, verbose=0))
+    np.testing.assert_allclose(mmodel.predict(x, verbose=0), expected, rtol=RTOL, atol=ATOL)
+    kmodel.save(tmp_path / "k.keras")
+    mmodel.save(tmp_path / "m.keras")
+    np.testing.assert_allclose(minikeras.saving.load_model(tmp_path / "k.keras").predict(x, verbose=0), expected,
+                               rtol=RTOL, atol=ATOL)
+    np.testing.assert_allclose(_numpy(keras.models.load_model(tmp_path / "m.keras").predict(x, verbose=0)), expected,
+                               rtol=RTOL, atol=ATOL)
