@@ -158,3 +158,70 @@ def test_preprocess_input_matches(mode, data_format):
         mine = minikeras.applications.imagenet_utils.preprocess_input(ints, data_format, mode)
         assert mine.dtype == expected.dtype
         np.testing.assert_allclose(mine, expected, rtol=1e-6, atol=1e-5)
+
+
+# MobileNetV3 and ConvNeXt, whose Keras builders put ops between layers (``ReLU(6)(x + 3) * (1/6)``,
+# ``inputs + branch``): every variant, with and without the top, at two input sizes, with and
+# without the model's own input scaling, and MobileNetV3's minimalistic form. The Large/XLarge
+# ConvNeXts are only built (for their layers and counts), never run.
+VARIANT_CASES = [
+    ("MobileNetV3Small", dict(input_shape=(32, 32, 3))),
+    ("MobileNetV3Small", dict(include_top=False, input_shape=(64, 48, 3), pooling="avg", alpha=0.75)),
+    ("MobileNetV3Small", dict(input_shape=(40, 40, 3), minimalistic=True, classes=7, include_preprocessing=False)),
+    ("MobileNetV3Small", dict(include_top=False, minimalistic=True, pooling="max", alpha=1.25)),
+    ("MobileNetV3Small", dict(input_shape=(32, 32, 3), dropout_rate=0.0, classifier_activation=None)),
+    ("MobileNetV3Large", dict(input_shape=(32, 32, 3))),
+    ("MobileNetV3Large", dict(include_top=False, input_shape=(64, 64, 3), include_preprocessing=False)),
+    ("MobileNetV3Large", dict(input_shape=(48, 40, 3), minimalistic=True, alpha=0.5, classes=10)),
+    ("ConvNeXtTiny", dict(input_shape=(32, 32, 3))),
+    ("ConvNeXtTiny", dict(include_top=False, input_shape=(64, 48, 3), pooling="avg")),
+    ("ConvNeXtTiny", dict(include_top=False, include_preprocessing=False)),
+    ("ConvNeXtTiny", dict(include_top=False, input_shape=(32, 32, 1), pooling="max")),
+    ("ConvNeXtSmall", dict(input_shape=(32, 32, 3), classes=5)),
+    ("ConvNeXtSmall", dict(include_top=False, input_shape=(64, 64, 3), include_preprocessing=False)),
+    ("ConvNeXtBase", dict(include_top=False, input_shape=(32, 32, 3), pooling="avg")),
+    ("ConvNeXtBase", dict(input_shape=(48, 48, 3), classifier_activation=None, classes=3)),
+    ("ConvNeXtLarge", dict(input_shape=(32, 32, 3), classes=2)),
+    ("ConvNeXtXLarge", dict(include_top=False, input_shape=(32, 32, 3))),
+]
+
+
+@pytest.mark.parametrize("name, kwargs", VARIANT_CASES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(VARIANT_CASES)])
+def test_builders_with_ops_match_keras(name, kwargs):
+    k_model = getattr(keras.applications, name)(weights=None, **kwargs)
+    minikeras.backend.clear_session()
+    m_model = getattr(minikeras.applications, name)(weights=None, **kwargs)
+    _assert_same_layers(name, k_model, m_model)
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    ("MobileNetV3Small", dict(input_shape=(32, 32, 3), classes=10, classifier_activation=None)),
+    ("MobileNetV3Small", dict(input_shape=(40, 48, 3), include_top=False, minimalistic=True, pooling="avg")),
+    ("ConvNeXtTiny", dict(input_shape=(32, 32, 3), classes=10, classifier_activation=None)),
+    ("ConvNeXtTiny", dict(input_shape=(40, 32, 3), include_top=False, pooling="max")),
+])
+def test_outputs_equal_keras_with_copied_weights(name, kwargs):
+    """Keras's random weights (moving statistics and LayerScale factors made non-trivial) copied
+    into the minikeras model, weight by weight in order: the two predict the same on images in
+    [0, 255] (each scales them itself)."""
+    k_model = getattr(keras.applications, name)(weights=None, **kwargs)
+    minikeras.backend.clear_session()
+    m_model = getattr(minikeras.applications, name)(weights=None, **kwargs)
+    assert len(k_model.weights) == len(m_model.weights)
+    rng = np.random.default_rng(4)
+    for k_var, m_var in zip(k_model.weights, m_model.weights):
+        assert tuple(k_var.shape) == tuple(m_var.shape), (k_var.path, m_var.name)
+        value = keras.ops.convert_to_numpy(k_var)
+        if "moving_variance" in k_var.path:
+            value = rng.uniform(0.5, 1.5, value.shape)
+        elif "moving_mean" in k_var.path or "layer_scale" in k_var.path:
+            value = rng.normal(0, 0.5, value.shape)
+        k_var.assign(value.astype("float32"))
+        m_var.assign(value.astype("float32"))
+    x = rng.uniform(0, 255, (2,) + kwargs["input_shape"]).astype("float32")
+    module = getattr(minikeras.applications, "mobilenet_v3" if name.startswith("Mobile") else "convnext")
+    assert module.preprocess_input(x) is x
+    expected = keras.ops.convert_to_numpy(k_model(x, training=False))
+    got = m_model.predict(x, verbose=0)
+    assert np.abs(expected).max() > 1e-2          # logits and features, not near-constant outputs
+    np.testing.assert_allclose(got, expected, rtol=1e-3, atol=1e-4 * np.abs(expected).max())
