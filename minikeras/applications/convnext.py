@@ -136,9 +136,6 @@ def ConvNeXt(depths, projection_dims, drop_path_rate=0.0, layer_scale_init_value
              input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", weights_name=None):
     """ConvNeXt with any stage ``depths`` and widths (``projection_dims``); the five sizes call it."""
     # 1. Arguments and the ImageNet file (found before anything is built).
-    if config.image_data_format() == "channels_first":
-        raise ValueError("ConvNeXt does not support the `channels_first` image data format (its blocks "
-                         "normalize and project the last axis). Switch to `channels_last`.")
     frame.check_weights(weights, include_top, classes)
     input_shape = imagenet_utils.obtain_input_shape(input_shape, default_size=default_size, min_size=32,
                                                     data_format=config.image_data_format(),

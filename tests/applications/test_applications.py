@@ -42,6 +42,13 @@ WEIGHT_FILES = [
     ("EfficientNetB5", {}, "efficientnetb5.h5", "storage.googleapis.com/keras-applications/"),
     ("EfficientNetV2S", {"include_top": False}, "efficientnetv2-s_notop.h5", "keras-applications/efficientnet_v2/"),
     ("EfficientNetV2B2", {}, "efficientnetv2-b2.h5", "keras-applications/efficientnet_v2/"),
+    ("MobileNetV3Small", {}, "weights_mobilenet_v3_small_224_1.0_float.h5", "keras-applications/mobilenet_v3/"),
+    ("MobileNetV3Large", {"include_top": False, "alpha": 0.75},
+     "weights_mobilenet_v3_large_224_0.75_float_no_top_v2.h5", "keras-applications/mobilenet_v3/"),
+    ("MobileNetV3Small", {"include_top": False, "minimalistic": True},
+     "weights_mobilenet_v3_small_minimalistic_224_1.0_float_no_top_v2.h5", "mobilenet_v3/"),
+    ("ConvNeXtTiny", {}, "convnext_tiny.h5", "keras-applications/convnext/"),
+    ("ConvNeXtXLarge", {"include_top": False}, "convnext_xlarge_notop.h5", "keras-applications/convnext/"),
 ]
 
 
@@ -260,3 +267,70 @@ def test_custom_scale_layer_values_gradients_and_config(float64):
     assert CustomScaleLayer.from_config(layer.get_config()).scale == 0.17
     model = applications.InceptionResNetV2(weights=None, include_top=False, input_shape=(75, 75, 3))
     assert sum(type(l).__name__ == "CustomScaleLayer" for l in model.layers) == 40
+
+
+@pytest.mark.parametrize("builder, kwargs", [
+    ("MobileNetV3Small", dict(input_shape=(32, 32, 3), alpha=0.75, classes=3)),
+    ("MobileNetV3Large", dict(input_shape=(32, 32, 3), minimalistic=True, classes=3)),
+    ("ConvNeXtTiny", dict(input_shape=(32, 32, 3), classes=3)),
+])
+def test_builders_with_ops_run_and_train_a_step(builder, kwargs):
+    """MobileNetV3 and ConvNeXt hold ops between their layers (hard sigmoid's ``+ 3`` and ``/ 6``,
+    ConvNeXt's residual sums): a forward pass, then one training step that changes the weights."""
+    model = getattr(applications, builder)(weights=None, **kwargs)
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 255, (4, 32, 32, 3)).astype("float32")
+    before = [np.array(v.value) for v in model.trainable_weights]
+    probs = model.predict(x, verbose=0)
+    assert probs.shape == (4, 3) and np.allclose(probs.sum(-1), 1, atol=1e-5)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    loss = model.train_on_batch(x, rng.integers(0, 3, 4))
+    assert np.isfinite(loss)
+    assert any(not np.array_equal(b, np.asarray(v.value)) for b, v in zip(before, model.trainable_weights))
+
+
+def test_mobilenet_v3_and_convnext_arguments():
+    assert applications.mobilenet_v3.MobileNetV3Small is applications.MobileNetV3Small
+    assert applications.convnext.ConvNeXtBase is applications.ConvNeXtBase
+    x = np.arange(6, dtype="float32")
+    assert applications.mobilenet_v3.preprocess_input(x) is x and applications.convnext.preprocess_input(x) is x
+    small = applications.MobileNetV3Small(weights=None, include_top=False, input_shape=(32, 32, 3))
+    assert type(small.layers[1]).__name__ == "Rescaling" and small.name == "MobileNetV3Small"
+    bare = applications.MobileNetV3Small(weights=None, include_top=False, input_shape=(32, 32, 3),
+                                         include_preprocessing=False)
+    assert bare.layers[1].name == "conv" and bare.count_params() == small.count_params()
+    assert applications.MobileNetV3Large(weights=None, include_top=False).input_shape == (None, None, None, 3)
+    assert applications.ConvNeXtTiny(weights=None, include_top=False, name="mine").name == "mine"
+    with pytest.raises(ValueError, match="Input size must be at least 32x32.*\\(16, 16, 3\\)"):
+        applications.MobileNetV3Small(weights=None, input_shape=(16, 16, 3))
+    with pytest.raises(ValueError, match="alpha can be one of `0.75`, `1.0`.*alpha=0.5"):
+        applications.MobileNetV3Large(alpha=0.5)
+    with pytest.raises(ValueError, match="alpha=0.75, minimalistic=True"):
+        applications.MobileNetV3Large(alpha=0.75, minimalistic=True)
+    with pytest.raises(ValueError, match='Model name "mine" does not match weights variant "convnext_tiny"'):
+        applications.ConvNeXtTiny(name="mine")
+    with pytest.raises(ValueError, match="`input_tensor` must be a symbolic tensor"):
+        applications.MobileNetV3Small(weights=None, input_tensor=np.zeros((1, 32, 32, 3)))
+
+
+def test_layer_scale_and_stochastic_depth():
+    from minikeras.applications.convnext import LayerScale, StochasticDepth
+    scale = LayerScale(0.5, 4, name="ls")
+    x = np.arange(24, dtype="float32").reshape(2, 3, 4)
+    np.testing.assert_allclose(np.asarray(scale(x)), x * 0.5)
+    assert [tuple(w.shape) for w in scale.trainable_weights] == [(4,)]
+    assert LayerScale.from_config(scale.get_config()).get_config() == scale.get_config()
+    with pytest.raises(ValueError, match="ls2: expected inputs with 5 channels.*\\(2, 3, 4\\)"):
+        LayerScale(0.5, 5, name="ls2")(x)
+    drop = StochasticDepth(0.5, name="sd")
+    images = np.ones((400, 2, 2, 3), "float32")
+    assert np.asarray(drop(images)) is not None and np.array_equal(np.asarray(drop(images)), images)
+    out = np.asarray(drop(images, training=True))
+    per_sample = out.reshape(400, -1)
+    # each sample wholly dropped (0) or kept and scaled by 1 / (1 - rate) = 2
+    assert set(np.unique(per_sample)) <= {0.0, 2.0}
+    assert (per_sample.min(1) == per_sample.max(1)).all()
+    assert 120 < (per_sample[:, 0] == 0).sum() < 280
+    assert StochasticDepth.from_config(drop.get_config()).drop_path_rate == 0.5
+    with pytest.raises(ValueError, match="sd2: `drop_path_rate` must be a number in \\[0, 1\\).*1.5"):
+        StochasticDepth(1.5, name="sd2")
