@@ -334,3 +334,14 @@ def test_layer_scale_and_stochastic_depth():
     assert StochasticDepth.from_config(drop.get_config()).drop_path_rate == 0.5
     with pytest.raises(ValueError, match="sd2: `drop_path_rate` must be a number in \\[0, 1\\).*1.5"):
         StochasticDepth(1.5, name="sd2")
+
+
+def test_mobilenet_v3_saves_and_loads_with_its_ops(tmp_path):
+    """The ``+ 3`` and ``* (1/6)`` of hard sigmoid are nodes of the saved graph, read back as ops."""
+    model = applications.MobileNetV3Small(weights=None, input_shape=(32, 32, 3), classes=4, alpha=0.75)
+    _randomize(model, seed=5)
+    model.save(str(tmp_path / "m.keras"))
+    loaded = minikeras.models.load_model(str(tmp_path / "m.keras"))
+    assert [l.name for l in loaded.layers] == [l.name for l in model.layers]
+    x = np.random.default_rng(6).uniform(0, 255, (2, 32, 32, 3)).astype("float32")
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
