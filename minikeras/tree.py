@@ -5,9 +5,11 @@ Layers take and return tensors in nested Python containers (``[a, b]``,
 Rather than every module writing its own recursive loop, they all use these
 functions, as Keras 3 does with ``keras.tree``:
 
-* ``flatten(s)``: the leaves, in order (dicts by insertion order);
-* ``pack_sequence_as(s, leaves)``: the inverse, leaves put back into the shape of ``s``;
-* ``map_structure(fn, *s)``: ``fn`` applied leaf by leaf, same shape out; with
+* ``flatten(s)``: the leaves, in order (dicts by sorted key, as Keras 3's optree does);
+* ``pack_sequence_as(s, leaves)``: the inverse, leaves put back into the shape of ``s``
+  (each dict rebuilt in sorted key order, the order its leaves were taken in);
+* ``map_structure(fn, *s)``: ``fn`` applied leaf by leaf, same shape out (a dict keeps the
+  first structure's key order, a lookup by key, not by position); with
   ``is_leaf=`` a container the predicate accepts counts as one leaf (a shape such as
   ``[None, 32]``, a JSON record such as ``{"class_name": ..., "config": ...}``);
 * ``map_shape_structure(fn, s)``: the same, but a shape tuple such as ``(None, 32)``
@@ -18,7 +20,20 @@ functions, as Keras 3 does with ``keras.tree``:
 
 Only ``list``, ``tuple`` and ``dict`` are containers; everything else (``None``,
 arrays, tensors, strings) is a leaf. A namedtuple keeps its type.
+
+Why sorted keys. ``flatten`` decides what "position" means for everything built on it: a
+model built with ``outputs={"zeta": z, "alpha": a}`` has ``model.outputs == [a, z]``, a
+loss or target list is matched to ``model.outputs`` by position, and ``predict`` returns
+``{"alpha": ..., "zeta": ...}``. Keras 3 flattens a plain ``dict`` (and a ``defaultdict``)
+by sorted key, so code written for it that reads outputs by position needs the same order
+here. An ``OrderedDict`` says its order matters, so it keeps it (as in optree); keys that
+cannot be compared with each other (``1`` and ``"a"``) keep insertion order too.
+``traverse`` is the exception: it rewrites configs, whose key order is part of a JSON file
+format (``"input_layers": {"zb": ..., "ya": ...}`` is written as the user gave it), so it
+walks dicts in insertion order.
 """
+
+from collections import OrderedDict
 
 CONTAINERS = (list, tuple, dict)
 
@@ -36,10 +51,21 @@ def _is_int(d):
     return isinstance(d, int) or type(d).__name__.startswith(("int", "uint"))  # numpy integers
 
 
+def sorted_keys(mapping):
+    """The keys of ``mapping`` in the order ``flatten`` walks them: sorted, unless the dict
+    is an ``OrderedDict`` or its keys cannot be compared (then insertion order)."""
+    if isinstance(mapping, OrderedDict):
+        return list(mapping)
+    try:
+        return sorted(mapping)
+    except TypeError:
+        return list(mapping)
+
+
 def flatten(structure):
     """The leaves of ``structure`` in order; a leaf on its own gives ``[leaf]``."""
     if isinstance(structure, dict):
-        return [leaf for value in structure.values() for leaf in flatten(value)]
+        return [leaf for key in sorted_keys(structure) for leaf in flatten(structure[key])]
     if isinstance(structure, (list, tuple)):
         return [leaf for item in structure for leaf in flatten(item)]
     return [structure]
@@ -60,7 +86,7 @@ def _rebuild(structure, items):
     # A module-level function rather than a recursive closure: a closure that refers to
     # itself is a reference cycle, which would keep every step's arrays alive until the GC runs.
     if isinstance(structure, dict):
-        return {key: _rebuild(value, items) for key, value in structure.items()}
+        return {key: _rebuild(structure[key], items) for key in sorted_keys(structure)}
     if isinstance(structure, (list, tuple)):
         return _same_type(structure, [_rebuild(item, items) for item in structure])
     try:

@@ -101,3 +101,37 @@ def test_traverse_bottom_up_sees_containers_rebuilt_from_their_items():
 def test_traverse_that_changes_nothing_is_the_identity(structure):
     assert tree.traverse(lambda s: None, structure) == structure
     assert tree.traverse(lambda s: None, structure, top_down=False) == structure
+
+
+# ---------------------------------------------------------------------------- dict key order
+# Keras 3 (optree) walks a plain dict by sorted key; everything "by position" follows from it.
+
+def test_flatten_walks_dicts_by_sorted_key_at_every_depth():
+    assert tree.flatten({"b": 1, "a": 2}) == [2, 1]
+    assert tree.flatten({"b": 1, "a": 2, "c": {"z": 3, "y": 4}}) == [2, 1, 4, 3]
+    assert tree.flatten([{"b": 1, "a": 2}, ({"d": 3, "c": 4},)]) == [2, 1, 4, 3]
+
+
+def test_an_ordered_dict_or_uncomparable_keys_keep_insertion_order():
+    from collections import OrderedDict
+    assert tree.flatten(OrderedDict([("b", 1), ("a", 2)])) == [1, 2]
+    assert tree.flatten({1: "one", "a": "letter"}) == ["one", "letter"]  # 1 < "a" cannot be asked
+    assert tree.sorted_keys({"b": 0, "a": 0}) == ["a", "b"]
+
+
+def test_pack_sequence_as_gives_values_by_sorted_key_and_rebuilds_dicts_sorted():
+    packed = tree.pack_sequence_as({"b": 0, "a": 0, "c": {"z": 0, "y": 0}}, [10, 20, 30, 40])
+    assert packed == {"a": 10, "b": 20, "c": {"y": 30, "z": 40}}
+    assert list(packed) == ["a", "b", "c"] and list(packed["c"]) == ["y", "z"]
+    assert tree.pack_sequence_as([{"z": 0, "y": 0}], [1, 2]) == [{"y": 1, "z": 2}]
+
+
+def test_map_structure_keeps_the_first_dicts_key_order_and_matches_by_key():
+    mapped = tree.map_structure(lambda v, w: v + w, {"b": 1, "a": 2}, {"a": 100, "b": 200})
+    assert mapped == {"b": 201, "a": 102} and list(mapped) == ["b", "a"]
+
+
+def test_traverse_keeps_insertion_order_for_config_files():
+    # configs are rewritten with traverse; their JSON key order is the user's
+    rebuilt = tree.traverse(lambda s: None, {"zb": ["xb", 0, 0], "ya": ["xa", 0, 0]})
+    assert list(rebuilt) == ["zb", "ya"]

@@ -24,6 +24,17 @@ class ProgbarLogger(Callback):
         self.seen = 0
         self.progbar = Progbar(target=steps, verbose=self.verbose, unit_name="step")
 
+    def _in_display_order(self, logs):
+        """The ``(name, value)`` pairs the bar shows. The logs come with their keys sorted (as
+        Keras 3 gives them to callbacks); the bar keeps its reading order: ``loss`` and the
+        model's other ``metrics_names`` first, in that order, then their ``val_`` versions,
+        then anything else (a custom step's keys)."""
+        logs = logs or {}
+        names = list(getattr(self.model, "metrics_names", None) or []) if self.model is not None else []
+        order = names + ["val_" + name for name in names]
+        shown = [(key, logs[key]) for key in order if key in logs]
+        return shown + [(key, value) for key, value in logs.items() if key not in order]
+
     def on_train_begin(self, logs=None):
         self._in_fit = True
         self.epochs = self.params.get("epochs", 1)
@@ -38,10 +49,10 @@ class ProgbarLogger(Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         self.seen = batch + 1
-        self.progbar.update(self.seen, list((logs or {}).items()), finalize=False)
+        self.progbar.update(self.seen, self._in_display_order(logs), finalize=False)
 
     def on_epoch_end(self, epoch, logs=None):
-        self.progbar.update(self.seen or self.params.get("steps") or 0, list((logs or {}).items()),
+        self.progbar.update(self.seen or self.params.get("steps") or 0, self._in_display_order(logs),
                             finalize=True)
 
     def on_test_begin(self, logs=None):
@@ -51,11 +62,11 @@ class ProgbarLogger(Callback):
     def on_test_batch_end(self, batch, logs=None):
         if not self._in_fit:
             self.seen = batch + 1
-            self.progbar.update(self.seen, list((logs or {}).items()), finalize=False)
+            self.progbar.update(self.seen, self._in_display_order(logs), finalize=False)
 
     def on_test_end(self, logs=None):
         if not self._in_fit:
-            self.progbar.update(self.seen or self.params.get("steps") or 0, list((logs or {}).items()),
+            self.progbar.update(self.seen or self.params.get("steps") or 0, self._in_display_order(logs),
                                 finalize=True)
 
     def on_predict_begin(self, logs=None):

@@ -13,7 +13,8 @@ Two choices need more than the arguments, so they happen as late as possible:
   called with the first data).
 
 Logs are named as Keras names them: ``loss``, then ``<output>_loss`` for each output of a
-multi-output model, then the metrics (``accuracy``, or ``<output>_accuracy``).
+multi-output model, then the metrics (``accuracy``, or ``<output>_accuracy``). As in Keras 3,
+the logs dict has its keys sorted and the result lists follow ``log_names``.
 """
 import copy
 import warnings
@@ -317,14 +318,25 @@ class CompileMetrics(metrics_module.Metric):
 
 # ------------------------------------------------------------------------- the logs
 
-def log_names(outputs):
-    """``loss``, the per-output losses, then the metrics: the order of every log and result list."""
-    names = ["loss"] + [o.tracker.name for o in outputs if o.tracker is not None]
-    return names + [name for o in outputs for name, _, _ in o.metrics]
+def log_names(outputs, loss=None):
+    """The order of every result list (``evaluate``, ``train_on_batch`` without ``return_dict``),
+    as Keras 3 orders it: ``loss``; the per-output losses, in the order of the ``loss`` dict
+    given to compile (else in output order); then the metrics: a single output's in the order
+    compile was given them, a multi-output model's sorted by log name (Keras names those
+    ``<output>_<metric>`` and puts them with the other names it does not know, sorted)."""
+    trackers = [o for o in outputs if o.tracker is not None]
+    if isinstance(loss, dict):
+        given = list(loss)
+        trackers.sort(key=lambda o: given.index(o.name) if o.name in given else len(given))
+    metric_names = [name for o in outputs for name, _, _ in o.metrics]
+    if len(outputs) > 1:
+        metric_names = sorted(metric_names)
+    return ["loss"] + [o.tracker.name for o in trackers] + metric_names
 
 
 def logs(loss_tracker, outputs):
-    """The current value of every tracker and metric, keyed and ordered by ``log_names``."""
+    """The current value of every tracker and metric, keyed by log name; the keys sorted, as
+    Keras 3 sorts the logs callbacks, ``History`` and ``return_dict=True`` see."""
     found = {"loss": loss_tracker.result()}
     for out in outputs:
         if out.tracker is not None:
@@ -333,4 +345,18 @@ def logs(loss_tracker, outputs):
         for name, metric, _ in out.metrics:
             result = metric.result()
             found[name] = float(result) if np.ndim(result) == 0 else result
-    return found
+    return sorted_logs(found)
+
+
+def sorted_logs(logs):
+    """``logs`` with its keys sorted (``{"loss", "accuracy"}`` -> ``{"accuracy", "loss"}``)."""
+    return {key: logs[key] for key in sorted(logs)}
+
+
+def flat_results(logs, names):
+    """``logs`` as the list ``evaluate`` returns without ``return_dict``: the values of
+    ``names`` (``log_names``) first, in that order, then any other key's, sorted by key
+    (Keras 3's ``_flatten_metrics_in_order``); one value on its own is returned bare."""
+    values = [logs[name] for name in names if name in logs]
+    values += [logs[key] for key in sorted(logs) if key not in names]
+    return values[0] if len(values) == 1 else values

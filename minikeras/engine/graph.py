@@ -167,7 +167,7 @@ class Graph:
         """How dict data names the inputs: the dict's keys if the model was built from a
         dict, else the input layers' names (``input_checks.py`` matches data with them)."""
         if isinstance(self.input_structure, dict):
-            return list(self.input_structure)
+            return tree.sorted_keys(self.input_structure)
         return list(self.input_names)
 
 

@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 
 from .. import tree
+from . import compile_utils
 from ..callbacks import CallbackList
 from ..kernels.blas import limited_blas_threads
 from ..ops.tensor import Tensor
@@ -29,8 +30,9 @@ class Loops:
 
     def _as_logs(self, step_logs):
         """The logs callbacks and the caller see after a step: the dict a custom ``train_step``
-        returned, or (for the built-in step, which returns None) the compiled metrics' results."""
-        return dict(step_logs) if step_logs is not None else self._logs()
+        returned, or (for the built-in step, which returns None) the compiled metrics' results;
+        keys sorted, as Keras 3's callbacks see them."""
+        return compile_utils.sorted_logs(step_logs) if step_logs is not None else self._logs()
 
     def _steps(self, batches, step_function, cbs, mode):
         """Run ``step_function`` on each batch between the batch hooks of ``mode`` ("train" or
@@ -108,7 +110,7 @@ class Loops:
             epoch_logs = self._as_logs(logs)
             if val_batches is not None and (epoch + 1) % validation_freq == 0:
                 val_logs = self._test_epoch(val_batches, cbs)
-                epoch_logs.update({"val_" + k: v for k, v in val_logs.items()})
+                epoch_logs = compile_utils.sorted_logs({**epoch_logs, **{"val_" + k: v for k, v in val_logs.items()}})
             cbs.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
                 break
@@ -140,7 +142,7 @@ class Loops:
         cbs = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
                            steps=data.num_batches)
         logs = self._test_epoch(data, cbs)
-        return logs if return_dict else flat_results(logs)
+        return logs if return_dict else compile_utils.flat_results(logs, self.metrics_names)
 
     def _test_epoch(self, batches, cbs):
         batches.reset()
@@ -196,7 +198,3 @@ def _is_batch_source(data):
 def as_numpy(outputs):
     return [np.asarray(o.value if isinstance(o, Tensor) else o) for o in tree.flatten(outputs)]
 
-
-def flat_results(logs):
-    values = list(logs.values())
-    return values[0] if len(values) == 1 else values

@@ -37,7 +37,7 @@ from .data_adapters.data_adapter_utils import (as_array, check_lengths, pack_x_y
                                                standardize_targets)
 from .input_checks import input_keys
 from .keras_steps import KerasSteps, as_value
-from .loops import Loops, as_numpy, flat_results
+from .loops import Loops, as_numpy
 
 _COMPILE_ARGS = {"run_eagerly", "jit_compile", "steps_per_execution", "auto_scale_loss",
                  "sample_weight_mode", "target_tensors"}
@@ -94,7 +94,7 @@ class Trainer(KerasSteps, Loops):
         """Match the compiled losses, weights and metrics to the model's outputs."""
         if self._has_graph():
             structure = self.graph.output_structure
-            names = list(structure) if isinstance(structure, dict) else list(self.output_names)
+            names = tree.sorted_keys(structure) if isinstance(structure, dict) else list(self.output_names)
             shapes = [tuple(t.shape) for t in self.outputs]
         else:
             shapes = output_shapes
@@ -132,7 +132,7 @@ class Trainer(KerasSteps, Loops):
 
     @property
     def metrics_names(self):
-        return compile_utils.log_names(self._outputs) if self._outputs else []
+        return compile_utils.log_names(self._outputs, self._compile_args["loss"]) if self._outputs else []
 
     def reset_metrics(self):
         for metric in self.metrics:
@@ -335,7 +335,7 @@ class Trainer(KerasSteps, Loops):
         self.reset_metrics()
         logs = step_function()(batch)
         logs = self._as_logs(logs)
-        return logs if return_dict else flat_results(logs)
+        return logs if return_dict else compile_utils.flat_results(logs, self.metrics_names)
 
 
 def _pythonify_logs(logs, method):
