@@ -5,6 +5,8 @@ Reading looks the name up in the custom objects first (``registration.py``), the
 minikeras's own layers; an unknown name is an error that says how to make it known.
 Writing is the reverse: Keras 3's module and registered name for a layer's class.
 """
+import sys
+
 from .. import layers
 from ..engine.layer import Layer
 from ..engine.model import Functional, Model
@@ -38,6 +40,8 @@ def module_and_registered_name(layer):
     if is_builtin(cls):
         return "keras.layers", None
     module = None if cls.__module__ == "__main__" else cls.__module__
+    if module and module.startswith("minikeras.applications."):   # Keras's own module, as Keras writes it
+        module = "keras.src." + module[len("minikeras."):]
     return module, registration.get_registered_name(cls)
 
 
@@ -54,6 +58,9 @@ def find_class(config, custom_objects):
     builtins = builtin_layer_classes()
     if builtin_module and class_name in builtins:
         return builtins[class_name]
+    found = _class_of_imported_module(module, class_name)
+    if found is not None:
+        return found
     name = (config.get("config") or {}).get("name", config.get("name", "?"))
     if "module" not in config:  # a Keras 2 config does not say whose class it is
         raise UnknownLayerError(
@@ -78,6 +85,23 @@ def find_class(config, custom_objects):
         f"layer: pass your class when loading, e.g. custom_objects={{'{class_name}': {class_name}}} "
         "(to load_model, model_from_json or from_config), or decorate it with "
         "@keras.saving.register_keras_serializable().")
+
+
+def _class_of_imported_module(module, class_name):
+    """A layer class of one of minikeras's own modules outside ``layers``, such as ConvNeXt's
+    ``LayerScale`` in ``applications/convnext.py``, named by its module as Keras writes it
+    (``keras.src.applications.convnext``) or as minikeras does (``minikeras.applications...``).
+
+    Keras imports the module a config names. minikeras looks only among the modules already
+    imported (``import minikeras`` imports them all), so saving, which sits below applications
+    in the package's layers, needs no import of them."""
+    if not module:
+        return None
+    name = "minikeras." + module[len("keras.src."):] if module.startswith("keras.src.") else module
+    if not name.startswith("minikeras."):
+        return None
+    found = getattr(sys.modules.get(name), class_name, None)
+    return found if isinstance(found, type) and issubclass(found, Layer) else None
 
 
 class UnknownLayerError(TypeError):

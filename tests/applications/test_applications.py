@@ -345,3 +345,21 @@ def test_mobilenet_v3_saves_and_loads_with_its_ops(tmp_path):
     assert [l.name for l in loaded.layers] == [l.name for l in model.layers]
     x = np.random.default_rng(6).uniform(0, 255, (2, 32, 32, 3)).astype("float32")
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
+
+
+def test_a_model_with_convnext_layers_loads_without_custom_objects(tmp_path):
+    keras = minikeras
+    # Keras writes ConvNeXt's LayerScale under its module (keras.src.applications.convnext) and
+    # loads it from there; minikeras writes the same module and finds the class again.
+    from minikeras.applications.convnext import LayerScale
+    inputs = keras.Input((3, 3, 4))
+    outputs = LayerScale(0.5, 4, name="scale")(keras.layers.Dense(4)(inputs))
+    model = keras.Model(inputs, outputs)
+    path = str(tmp_path / "scaled.keras")
+    model.save(path)
+    config = model.get_config()["layers"][-1]
+    assert (config["module"], config["class_name"]) == ("keras.src.applications.convnext", "LayerScale")
+    loaded = keras.models.load_model(path)
+    assert type(loaded.layers[-1]) is LayerScale
+    x = np.random.default_rng(0).normal(size=(2, 3, 3, 4)).astype("float32")
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)

@@ -225,3 +225,19 @@ def test_outputs_equal_keras_with_copied_weights(name, kwargs):
     got = m_model.predict(x, verbose=0)
     assert np.abs(expected).max() > 1e-2          # logits and features, not near-constant outputs
     np.testing.assert_allclose(got, expected, rtol=1e-3, atol=1e-4 * np.abs(expected).max())
+
+
+def test_convnext_layer_scale_files_cross_both_ways(tmp_path):
+    """A model with ConvNeXt's LayerScale, saved by Keras, loads in minikeras without
+    custom_objects (both name the class by Keras's module), and the way back."""
+    from keras.src.applications.convnext import LayerScale
+    inputs = keras.Input((3, 3, 4))
+    model = keras.Model(inputs, LayerScale(0.5, 4, name="scale")(keras.layers.Dense(4)(inputs)))
+    model.save(str(tmp_path / "keras.keras"))
+    ours = minikeras.models.load_model(str(tmp_path / "keras.keras"))
+    x = np.random.default_rng(0).normal(size=(2, 3, 3, 4)).astype("float32")
+    expected = keras.ops.convert_to_numpy(model(x))
+    np.testing.assert_allclose(ours.predict(x, verbose=0), expected, rtol=1e-5, atol=1e-6)
+    ours.save(str(tmp_path / "ours.keras"))
+    back = keras.models.load_model(str(tmp_path / "ours.keras"))
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(back(x)), expected, rtol=1e-5, atol=1e-6)
