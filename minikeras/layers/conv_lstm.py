@@ -15,6 +15,7 @@ from ..kernels.conv_geometry import conv_output_length
 from .convolutional import conv3d, normalize_padding, normalize_tuple
 from .rnn import RNN
 from .rnn_cells import DropoutRNNCell
+from .rnn_weights import set_weight_options
 
 
 class ConvLSTMCell(Layer, DropoutRNNCell):
@@ -47,15 +48,9 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.use_bias, self.unit_forget_bias = use_bias, unit_forget_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_weight_options(self, kernel_initializer, recurrent_initializer, bias_initializer,
+                           kernel_regularizer, recurrent_regularizer, bias_regularizer,
+                           kernel_constraint, recurrent_constraint, bias_constraint)
         self.dropout, self.recurrent_dropout, self.seed = 0.0, 0.0, seed
         self._dropout_mask = self._recurrent_dropout_mask = None
         self.state_size = -1          # known once built: the state is a feature map

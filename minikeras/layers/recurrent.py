@@ -8,6 +8,7 @@ time step's input, then a numba loop walks through time.
 from .. import activations, constraints, initializers, ops, random, regularizers
 from ..engine.layer import InputSpec, Layer
 from ..engine.tensor import is_symbolic
+from .rnn_weights import add_kernels, set_weight_options
 
 
 class RNNBase(Layer):
@@ -36,15 +37,9 @@ class RNNBase(Layer):
         except ValueError as e:
             raise ValueError(f"Layer {self.name}: {e}") from None
         self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_weight_options(self, kernel_initializer, recurrent_initializer, bias_initializer,
+                           kernel_regularizer, recurrent_regularizer, bias_regularizer,
+                           kernel_constraint, recurrent_constraint, bias_constraint)
         for arg, rate in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
             if not 0 <= rate <= 1:
                 raise ValueError(f"Layer {self.name}: `{arg}` must be between 0 and 1, received {rate!r}.")
@@ -77,23 +72,13 @@ class RNNBase(Layer):
 
     def build(self, input_shape):
         seq_shape = input_shape[0] if isinstance(input_shape, list) else input_shape
-        input_dim = seq_shape[-1]
-        if input_dim is None:
-            raise ValueError(f"Layer {self.name}: the feature axis (last) of its input must be known, "
-                             f"received input shape {tuple(seq_shape)}.")
-        width = self.gates * self.units
-        self.kernel = self.add_weight("kernel", (input_dim, width), initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, width),
-                                                initializer=self.recurrent_initializer,
-                                                regularizer=self.recurrent_regularizer,
-                                                constraint=self.recurrent_constraint)
+        add_kernels(self, seq_shape, self.gates * self.units)
         if self.use_bias:
             self.bias = self.add_weight("bias", self._bias_shape(), initializer=self._bias_init(),
                                         regularizer=self.bias_regularizer, constraint=self.bias_constraint)
         else:
             self.bias = None
-        self.input_spec = InputSpec(ndim=3, axes={-1: input_dim})
+        self.input_spec = InputSpec(ndim=3, axes={-1: seq_shape[-1]})
         self.built = True
 
     def _bias_init(self):

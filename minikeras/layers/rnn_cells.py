@@ -17,6 +17,7 @@ import inspect
 from .. import activations, constraints, initializers, ops, random, regularizers
 from ..engine.layer import Layer
 from ..engine.saving_hooks import saving_function
+from .rnn_weights import add_kernels, set_weight_options
 
 
 class DropoutRNNCell:
@@ -62,15 +63,9 @@ class _GatedCell(Layer, DropoutRNNCell):
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_weight_options(self, kernel_initializer, recurrent_initializer, bias_initializer,
+                           kernel_regularizer, recurrent_regularizer, bias_regularizer,
+                           kernel_constraint, recurrent_constraint, bias_constraint)
         self.dropout, self.recurrent_dropout = float(dropout), float(recurrent_dropout)
         self.seed = seed
         self.seed_generator = random.SeedGenerator(seed) if dropout or recurrent_dropout else None
@@ -91,17 +86,7 @@ class _GatedCell(Layer, DropoutRNNCell):
         return self.bias_initializer
 
     def build(self, input_shape):
-        input_dim = input_shape[-1]
-        if input_dim is None:
-            raise ValueError(f"Layer {self.name}: the feature axis (last) of its input must be known, "
-                             f"received input shape {tuple(input_shape)}.")
-        width = self.gates * self.units
-        self.kernel = self.add_weight("kernel", (input_dim, width), initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, width),
-                                                initializer=self.recurrent_initializer,
-                                                regularizer=self.recurrent_regularizer,
-                                                constraint=self.recurrent_constraint)
+        add_kernels(self, input_shape, self.gates * self.units)
         self.bias = self.add_weight("bias", self._bias_shape(), initializer=self._bias_initializer(),
                                     regularizer=self.bias_regularizer,
                                     constraint=self.bias_constraint) if self.use_bias else None
