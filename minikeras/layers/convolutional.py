@@ -138,16 +138,19 @@ class Conv2D(Conv):
 
 
 class Conv2DTranspose(Conv):
-    """The gradient of a convolution, run forward: it upsamples. Kernel (kh, kw, filters, channels)."""
+    """The gradient of a convolution, run forward: it upsamples. Kernel (kh, kw, filters, channels).
+    Its build, output shape and config serve every rank; Conv1DTranspose and Conv3DTranspose
+    add only their ``call``."""
 
     rank = 2
     takes_groups = False
 
-    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", output_padding=None,
-                 **kwargs):
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", output_padding=None, **kwargs):
         super().__init__(filters, kernel_size, strides=strides, padding=padding, **kwargs)
+        if self.rank == 1:
+            _refuse_causal(self)
         self.output_padding = None if output_padding is None else normalize_tuple(
-            output_padding, 2, "output_padding", self.name) if output_padding != 0 else (0, 0)
+            output_padding, self.rank, "output_padding", self.name) if output_padding != 0 else (0,) * self.rank
 
     def build(self, input_shape):
         channels = self._input_channels(input_shape)
@@ -155,13 +158,13 @@ class Conv2DTranspose(Conv):
                                       initializer=self.kernel_initializer,
                                       regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
         self.bias = self._add_bias()
-        self.input_spec = InputSpec(ndim=4, axes={-1: channels})
+        self.input_spec = InputSpec(ndim=self.rank + 2, axes={-1: channels})
         self.built = True
 
     def compute_output_shape(self, input_shape):
-        pads = self.output_padding or (None, None)
+        pads = self.output_padding or (None,) * self.rank
         spatial = [conv_transpose_output_length(n, k, s, d, self.padding, p) for n, k, s, p, d in
-                   zip(input_shape[1:3], self.kernel_size, self.strides, pads, self.dilation_rate)]
+                   zip(input_shape[1:1 + self.rank], self.kernel_size, self.strides, pads, self.dilation_rate)]
         return (input_shape[0],) + tuple(spatial) + (self.filters,)
 
     def call(self, inputs):
@@ -302,22 +305,6 @@ class Conv1DTranspose(Conv2DTranspose):
 
     rank = 1
 
-    def __init__(self, filters, kernel_size, strides=1, padding="valid", output_padding=None, **kwargs):
-        Conv.__init__(self, filters, kernel_size, strides=strides, padding=padding, **kwargs)
-        _refuse_causal(self)
-        self.output_padding = None if output_padding is None else normalize_tuple(
-            output_padding, 1, "output_padding", self.name) if output_padding != 0 else (0,)
-
-    def build(self, input_shape):
-        super().build(input_shape)
-        self.input_spec = InputSpec(ndim=3, axes={-1: input_shape[-1]})
-
-    def compute_output_shape(self, input_shape):
-        pads = self.output_padding or (None,)
-        steps = conv_transpose_output_length(input_shape[1], self.kernel_size[0], self.strides[0],
-                                             self.dilation_rate[0], self.padding, pads[0])
-        return (input_shape[0], steps, self.filters)
-
     def call(self, inputs):
         steps = self.compute_output_shape(tuple(inputs.shape))[1]
         out = ops.nn.conv_transpose(_with_height(inputs), _kernel_with_height(self.kernel), self.bias, (1, steps),
@@ -407,32 +394,11 @@ def conv3d(inputs, kernel, strides, padding, dilation_rate, groups=1):
     return total
 
 
-class Conv3DTranspose(Conv):
+class Conv3DTranspose(Conv2DTranspose):
     """3-D transposed convolution, kernel (kd, kh, kw, filters, channels): per depth tap, a 2-D
     transposed convolution spread along the depth (see the module docstring)."""
 
     rank = 3
-    takes_groups = False
-
-    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid", output_padding=None, **kwargs):
-        super().__init__(filters, kernel_size, strides=strides, padding=padding, **kwargs)
-        self.output_padding = None if output_padding is None else normalize_tuple(
-            output_padding, 3, "output_padding", self.name) if output_padding != 0 else (0, 0, 0)
-
-    def build(self, input_shape):
-        channels = self._input_channels(input_shape)
-        self.kernel = self.add_weight("kernel", self.kernel_size + (self.filters, channels),
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
-        self.bias = self._add_bias()
-        self.input_spec = InputSpec(ndim=5, axes={-1: channels})
-        self.built = True
-
-    def compute_output_shape(self, input_shape):
-        pads = self.output_padding or (None, None, None)
-        spatial = [conv_transpose_output_length(n, k, s, d, self.padding, p) for n, k, s, p, d in
-                   zip(input_shape[1:4], self.kernel_size, self.strides, pads, self.dilation_rate)]
-        return (input_shape[0],) + tuple(spatial) + (self.filters,)
 
     def call(self, inputs):
         depth = _known_depth(self, tuple(inputs.shape))
@@ -466,12 +432,6 @@ class Conv3DTranspose(Conv):
         if self.bias is not None:
             total = ops.add(total, self.bias)
         return self.activation(total)
-
-    def get_config(self):
-        config = super().get_config()
-        config.pop("groups")
-        config["output_padding"] = None if self.output_padding is None else list(self.output_padding)
-        return config
 
 
 Convolution1D, Convolution2D, Deconvolution2D = Conv1D, Conv2D, Conv2DTranspose
