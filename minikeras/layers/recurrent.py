@@ -8,7 +8,7 @@ time step's input, then a numba loop walks through time.
 from .. import activations, constraints, initializers, ops, random, regularizers
 from ..engine.layer import InputSpec, Layer
 from ..engine.tensor import is_symbolic
-from .rnn_weights import add_kernels, set_weight_options
+from .rnn_weights import add_kernels, lstm_bias_initializer, set_weight_options
 
 
 class RNNBase(Layer):
@@ -156,16 +156,7 @@ class LSTM(RNNBase):
         self.unit_forget_bias = unit_forget_bias
 
     def _bias_init(self):
-        if not self.unit_forget_bias:
-            return self.bias_initializer
-        units, base = self.units, self.bias_initializer
-
-        def forget_bias_one(shape, dtype=None):
-            # Keras starts the forget gate's bias at 1, so early gradients are not forgotten.
-            value = base((shape[0],), dtype=dtype)
-            value[units:2 * units] = 1
-            return value
-        return forget_bias_one
+        return lstm_bias_initializer(self)
 
     def get_config(self):
         return {**super().get_config(), "unit_forget_bias": self.unit_forget_bias,

@@ -17,7 +17,7 @@ import inspect
 from .. import activations, constraints, initializers, ops, random, regularizers
 from ..engine.layer import Layer
 from ..engine.saving_hooks import saving_function
-from .rnn_weights import add_kernels, set_weight_options
+from .rnn_weights import add_kernels, lstm_bias_initializer, set_weight_options
 
 
 class DropoutRNNCell:
@@ -167,16 +167,7 @@ class LSTMCell(_GatedCell):
         return [self.units, self.units]
 
     def _bias_initializer(self):
-        if not self.unit_forget_bias:
-            return self.bias_initializer
-        units, base = self.units, self.bias_initializer
-
-        def forget_bias_one(shape, dtype=None):
-            # As Keras: the forget gate's bias starts at 1, so early gradients are not forgotten.
-            value = base((shape[0],), dtype=dtype)
-            value[units:2 * units] = 1
-            return value
-        return forget_bias_one
+        return lstm_bias_initializer(self)
 
     def call(self, inputs, states, training=False):
         h, c = states[0], states[1]

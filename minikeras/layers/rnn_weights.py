@@ -37,3 +37,17 @@ def add_kernels(layer, input_shape, width):
                                               initializer=layer.recurrent_initializer,
                                               regularizer=layer.recurrent_regularizer,
                                               constraint=layer.recurrent_constraint)
+
+
+def lstm_bias_initializer(layer):
+    """An LSTM's bias initializer: with ``unit_forget_bias`` (Keras's default) the forget gate's
+    bias starts at 1, so early gradients are not forgotten; the other gates use the layer's own."""
+    if not layer.unit_forget_bias:
+        return layer.bias_initializer
+    units, base = layer.units, layer.bias_initializer
+
+    def forget_bias_one(shape, dtype=None):
+        value = base((shape[0],), dtype=dtype)
+        value[units:2 * units] = 1
+        return value
+    return forget_bias_one
