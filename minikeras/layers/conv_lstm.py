@@ -14,7 +14,7 @@ from ..engine.layer import InputSpec, Layer
 from ..kernels.conv_geometry import conv_output_length
 from .convolutional import conv3d, normalize_padding, normalize_tuple
 from .rnn import RNN
-from .rnn_cells import DropoutRNNCell
+from .rnn_cells import DropoutRNNCell, lstm_update
 from .rnn_weights import set_weight_options
 
 
@@ -108,10 +108,7 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
         if self.bias is not None:
             z = ops.add(z, self.bias)
         z = ops.add(z, self._conv(h, self.recurrent_kernel, (1,) * self.rank, "same", (1,) * self.rank))
-        zi, zf, zg, zo = ops.split(z, 4, axis=-1)
-        i, f, o = self.recurrent_activation(zi), self.recurrent_activation(zf), self.recurrent_activation(zo)
-        c = ops.add(ops.multiply(f, c), ops.multiply(i, self.activation(zg)))
-        h = ops.multiply(o, self.activation(c))
+        h, c = lstm_update(z, c, self.activation, self.recurrent_activation)
         return h, [h, c]
 
     def get_config(self):

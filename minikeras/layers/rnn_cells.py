@@ -120,6 +120,16 @@ class _GatedCell(Layer, DropoutRNNCell):
                 "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout, "seed": self.seed}
 
 
+def lstm_update(z, c, activation, recurrent_activation):
+    """One LSTM step from the summed pre-activations ``z`` (gates i, f, g, o along the last
+    axis, as Keras orders them) and the carry ``c``: ``(h, c)`` of the next step. The dense
+    cell and the convolutional one (``conv_lstm.py``) differ only in how they compute ``z``."""
+    zi, zf, zg, zo = ops.split(z, 4, axis=-1)
+    i, f, o = recurrent_activation(zi), recurrent_activation(zf), recurrent_activation(zo)
+    c = ops.add(ops.multiply(f, c), ops.multiply(i, activation(zg)))
+    return ops.multiply(o, activation(c)), c
+
+
 def _previous(states):
     return states[0] if isinstance(states, (list, tuple)) else states
 
@@ -175,10 +185,7 @@ class LSTMCell(_GatedCell):
         z = ops.add(ops.matmul(inputs, self.kernel), ops.matmul(h, self.recurrent_kernel))
         if self.bias is not None:
             z = ops.add(z, self.bias)
-        zi, zf, zg, zo = ops.split(z, 4, axis=-1)
-        i, f, o = self.recurrent_activation(zi), self.recurrent_activation(zf), self.recurrent_activation(zo)
-        c = ops.add(ops.multiply(f, c), ops.multiply(i, self.activation(zg)))
-        h = ops.multiply(o, self.activation(c))
+        h, c = lstm_update(z, c, self.activation, self.recurrent_activation)
         return h, [h, c]
 
     def get_config(self):
