@@ -4,10 +4,12 @@ Activations travel as integer codes, and backward needs only the output y
 (``activation_codes.py`` says why). The kernels work on blocks of columns so the
 recurrent kernels can activate one gate block at a time; for dense and conv layers they
 fuse the bias add with the activation, so that after a GEMM the output is read and
-written once, not twice. sigmoid and tanh are built on a vectorizable exp (``expm1``).
+written once, not twice. sigmoid and tanh are built on a vectorizable exp (``expm1``),
+in float32 for float32 arrays.
 """
 import numpy as np
-from numba import njit
+from numba import njit, types
+from numba.extending import overload
 
 from . import buffers
 from .activation_codes import HARD_SIGMOID, LINEAR, RELU, SIGMOID, TANH, activation_code  # noqa: F401 (re-exported)
@@ -15,10 +17,11 @@ from .threads import ELEMENT_FLOPS, batch_parts, run_parts
 
 
 # --------------------------------------------------------------------------- scalar helpers
-# sigmoid and tanh compute in float64 on purpose and return the input's type: the
-# float64 exp below is accurate for both dtypes, and costs float32 inputs little.
-# Elsewhere constants are made with type(v)(...) or dtype.type(...): a bare Python
-# float literal is a float64 and would silently promote float32 arithmetic.
+# sigmoid and tanh are built on expm1, which has one version per precision: float32
+# inputs compute in float32 (16 vector lanes, a degree-7 polynomial), float64 inputs in
+# float64 (8 lanes, degree 14), each accurate to its type's rounding. Constants are made
+# with type(v)(...) or np.float32(...): a bare Python float literal is a float64 and
+# would silently promote float32 arithmetic.
 
 @njit(cache=True, error_model="numpy")
 def _pow2(k):
@@ -27,7 +30,13 @@ def _pow2(k):
 
 
 @njit(cache=True, error_model="numpy")
-def expm1(x):
+def _pow2_float32(k):
+    """_pow2 converting straight to float32 (exact: a power of two), saving two conversions."""
+    return np.float32(np.int64(1) << (k + 31)) * np.float32(4.656612873077393e-10)
+
+
+@njit(cache=True, error_model="numpy")
+def _expm1_float64(x):
     """exp(x) - 1 in float64, built from multiply-adds so that loops calling it vectorize.
 
     numba turns np.exp into a call to the C library, which LLVM cannot vectorize
@@ -38,7 +47,7 @@ def expm1(x):
     full precision near x = 0, where tanh(x) ~ x. |x| is clamped to 43, where every
     caller has long saturated (exp(-43) ~ 2e-19).
     """
-    x = min(max(np.float64(x), -43.0), 43.0)
+    x = min(max(x, -43.0), 43.0)
     n = np.floor(x * 1.4426950408889634 + 0.5)
     r = (x - n * 0.6931471803691238) - n * 1.9082149292705877e-10  # ln 2 in two parts: r stays exact
     q = 1.0 / 87178291200.0           # Horner: 1/14! r + 1/13!, times r, + 1/12!, ...
@@ -62,16 +71,56 @@ def expm1(x):
 
 
 @njit(cache=True, error_model="numpy")
+def _expm1_float32(x):
+    """exp(x) - 1 in float32: _expm1_float64's method at float32 precision.
+
+    With |r| <= ln(2)/2 the Taylor series up to r**7/7! leaves an error below 2e-8 of
+    exp(r) - 1, under float32's rounding (6e-8); ln 2 is split as in Cephes' expf so
+    that r = x - n ln 2 stays exact. Measured on the 2-vCPU machine: a sigmoid pass
+    over float32 columns 2.2x faster than through the float64 version (0.85 vs 1.85 ns
+    per value), within 2 ulp of the exact sigmoid.
+    """
+    x = min(max(x, np.float32(-43.0)), np.float32(43.0))
+    n = np.floor(x * np.float32(1.4426950408889634) + np.float32(0.5))
+    r = (x - n * np.float32(0.693359375)) - n * np.float32(-2.12194440e-4)
+    q = np.float32(1.0 / 5040.0)
+    q = q * r + np.float32(1.0 / 720.0)
+    q = q * r + np.float32(1.0 / 120.0)
+    q = q * r + np.float32(1.0 / 24.0)
+    q = q * r + np.float32(1.0 / 6.0)
+    q = q * r + np.float32(0.5)
+    q = q * r + np.float32(1.0)
+    q = q * r  # exp(r) - 1 = r + r**2/2! + ... + r**7/7!
+    half = np.int64(n) >> 1
+    scale = _pow2_float32(half) * _pow2_float32(np.int64(n) - half)
+    return scale * q + (scale - np.float32(1.0))
+
+
+def expm1(x):
+    """exp(x) - 1 for a float32 or float64 scalar, in its own precision. Called from
+    Python this is numpy's; inside the kernels numba compiles the version below."""
+    return np.expm1(x)
+
+
+@overload(expm1, jit_options={"error_model": "numpy"})
+def _expm1_by_precision(x):
+    """numba picks the version for the argument's type when it compiles the caller."""
+    if x == types.float32:
+        return lambda x: _expm1_float32(x)
+    return lambda x: _expm1_float64(np.float64(x))
+
+
+@njit(cache=True, error_model="numpy")
 def sigmoid(v):
-    return type(v)(1.0 / (2.0 + expm1(-v)))
+    return type(v)(1) / (type(v)(2) + expm1(-v))
 
 
 @njit(cache=True, error_model="numpy")
 def tanh(v):
     # tanh(|v|) = (1 - e) / (1 + e) with e = exp(-2|v|) <= 1, which cannot overflow
-    em1 = expm1(-2.0 * abs(np.float64(v)))
-    t = -em1 / (2.0 + em1)
-    return type(v)(t if v >= 0 else -t)
+    em1 = expm1(type(v)(-2) * abs(v))
+    t = -em1 / (type(v)(2) + em1)
+    return t if v >= 0 else -t
 
 
 @njit(cache=True, error_model="numpy")
