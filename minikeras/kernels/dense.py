@@ -9,14 +9,89 @@ then two GEMMs give dx and dkernel.
 
 Activation codes come from ``activation_codes.py``; an activation without a
 code (softmax...) is the layer's business: call these with LINEAR and apply it after.
+
+Threads for the forward GEMM. Above ``SPLIT_FLOPS`` the rows of x are split over the
+CPUs by ``_matmul_split_rows``, a numba ``prange`` loop: numba runs it on its OpenMP
+threads, which wait for work spinning, so handing half a GEMM to the other CPU costs
+~2 us, where a Python thread (``threads.py``) costs 45-60 us to wake on the 2-vCPU
+machine. Measured there (one process, machine otherwise idle), numpy's 1-thread matmul
+vs the 2-part split: 32x784 @ 784x64 (the MNIST MLP's first layer at batch 32) 38.8 vs
+15.8 us; 64x784x64 69.5 vs 48.5; 256x64x64 23.0 vs 11.0; 128x512x128 168 vs 101 us;
+64x1024x1024 1.68 vs 1.02 ms. The kernel costs its process ~0.08 s to load from the
+cache (0.9 s to compile, once per machine; ``minikeras warmup`` does it), while a call
+just below ``SPLIT_FLOPS`` gains under 10 us (32x2704 @ 2704x10: 26 -> 17 us); so the
+small layers of small models stay on one thread.
+
+The split needs the other CPU. When another program holds it, the waiting thread spins
+until the scheduler takes its CPU away, and every split call then takes ~8 ms (measured:
+the MNIST MLP's predict_on_batch went from 0.13 to 8.0 ms while another process kept
+both CPUs busy; PyTorch's own threads collapse the same way). So a split call that takes
+far longer than its work (``_too_slow``) pauses splitting for ``PAUSE_SECONDS``, after
+which one call tries again: on a busy machine that costs one slow call per pause.
+
+GNU OpenMP cannot be used again in a child forked after it ran, and numba's other
+threading layer (``workqueue``) must not be entered by two Python threads at once: a
+forked child, and a second thread arriving while the split runs, take the plain numpy
+path.
 """
+import os
+import threading
+import time
+
 import numpy as np
+from numba import njit, prange
 
 from . import buffers
 from .activations import bias_activation_backward, bias_activation_inplace
-from .threads import batch_parts, run_parts, split
+from .threads import batch_parts, num_threads, run_parts, split
 
-__all__ = ["dense_forward", "dense_backward"]
+__all__ = ["dense_forward", "dense_backward", "SPLIT_FLOPS"]
+
+SPLIT_FLOPS = 2e6
+PAUSE_SECONDS = 1.0
+_split_lock = threading.Lock()
+_split_state = {"forked": False, "paused_until": 0.0, "started": False}
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=lambda: _split_state.__setitem__("forked", True))
+
+
+def _too_slow(seconds, flops):
+    """Whether a split call waited for the scheduler rather than computed: it took over 1 ms
+    more than twice its work at 20 GFLOP/s (a quarter of one CPU's rate on these GEMMs)."""
+    return seconds > 1e-3 + 2 * flops / 20e9
+
+
+@njit(cache=True, nogil=True)
+def _matmul_rows(x2d, kernel, y, r0, r1):
+    np.dot(x2d[r0:r1], kernel, y[r0:r1])
+
+
+@njit(cache=True, parallel=True)
+def _matmul_split_rows(x2d, kernel, y, parts):
+    """y = x2d @ kernel, row block p of ``parts`` computed by numba's thread p."""
+    rows = x2d.shape[0]
+    for p in prange(parts):
+        _matmul_rows(x2d, kernel, y, rows * p // parts, rows * (p + 1) // parts)
+
+
+def _split_matmul(x2d, kernel, flops):
+    """x2d @ kernel on numba's threads, or None when this call should not use them."""
+    parts = min(num_threads(), x2d.shape[0])
+    if parts < 2 or _split_state["forked"] or time.monotonic() < _split_state["paused_until"]:
+        return None
+    if not _split_lock.acquire(blocking=False):
+        return None
+    try:
+        y = buffers.empty((x2d.shape[0], kernel.shape[1]), x2d.dtype)
+        start = time.perf_counter()
+        _matmul_split_rows(x2d, kernel, y, parts)
+        # (the first call also starts numba's threads: it is not judged)
+        if _too_slow(time.perf_counter() - start, flops) and _split_state["started"]:
+            _split_state["paused_until"] = time.monotonic() + PAUSE_SECONDS
+        _split_state["started"] = True
+        return y
+    finally:
+        _split_lock.release()
 
 
 def dense_forward(x2d, kernel, bias, code):
@@ -24,15 +99,10 @@ def dense_forward(x2d, kernel, bias, code):
     x2d = np.ascontiguousarray(x2d)
     kernel = np.ascontiguousarray(kernel, dtype=x2d.dtype)
     rows, k = x2d.shape
-    parts = batch_parts(rows, 2 * rows * k * kernel.shape[1])
-    if len(parts) > 1:  # a large layer: rows split over threads (threads.py)
-        y = buffers.empty((rows, kernel.shape[1]), x2d.dtype)
-
-        def part(r0, r1):
-            np.matmul(x2d[r0:r1], kernel, out=y[r0:r1])
-            bias_activation_inplace(y[r0:r1], bias, code)
-        run_parts(part, parts)
-        return y
+    flops = 2 * rows * k * kernel.shape[1]
+    y = _split_matmul(x2d, kernel, flops) if flops >= SPLIT_FLOPS else None
+    if y is not None:
+        return bias_activation_inplace(y, bias, code)
     # numpy's matmul runs an inner dimension of 1 through a slow loop of its own (an
     # LSTM's input projection, 3200x1 @ 1x40: 145 us, 31 us with np.dot, which calls BLAS).
     y = np.dot(x2d, kernel) if k == 1 else x2d @ kernel

@@ -138,3 +138,93 @@ def test_dense_reference_gradients_by_finite_differences(code, has_bias):
     if has_bias:
         grads[2] = dbias
     check_directional_derivatives(loss, [x, kernel, bias], grads, rng)
+
+
+# --------------------------------------------------------------------------- the threaded forward GEMM
+# kernels/dense.py splits the rows of a forward GEMM of at least SPLIT_FLOPS over numba's
+# threads; these tests force the situations its docstring names.
+
+@pytest.fixture
+def split_state(monkeypatch):
+    """dense.py's splitting state, fresh for the test, with two CPUs and a call counter."""
+    from minikeras.kernels import dense
+    monkeypatch.setattr(dense, "_split_state", {"forked": False, "paused_until": 0.0, "started": False})
+    monkeypatch.setattr(dense, "num_threads", lambda: 2)
+    calls = []
+    compiled = dense._matmul_split_rows
+    monkeypatch.setattr(dense, "_matmul_split_rows", lambda *a: calls.append(a[3]) or compiled(*a))
+    return dense, calls
+
+
+def _large_case(dtype, rows=48):
+    rng = np.random.default_rng(1)
+    return rand(rng, (rows, 300), dtype), rand(rng, (300, 80), dtype), rand(rng, 80, dtype)  # 2.3 MFLOP at 48 rows
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("code", CODES)
+def test_split_forward_matches_reference(split_state, dtype, code):
+    dense, calls = split_state
+    x, kernel, bias = _large_case(dtype)
+    assert 2 * x.shape[0] * x.shape[1] * kernel.shape[1] >= dense.SPLIT_FLOPS
+    y = F.dense_forward(x, kernel, bias, code)
+    assert calls == [2] and y.dtype == dtype and y.flags.c_contiguous
+    assert_close(y, R.dense_forward(x, kernel, bias, code))
+
+
+def test_small_gemms_and_one_cpu_stay_on_one_thread(split_state, monkeypatch):
+    dense, calls = split_state
+    x, kernel, bias = _large_case(np.float32, rows=8)  # 0.4 MFLOP
+    assert_close(F.dense_forward(x, kernel, bias, A.RELU), R.dense_forward(x, kernel, bias, A.RELU))
+    monkeypatch.setattr(dense, "num_threads", lambda: 1)
+    x, kernel, bias = _large_case(np.float32)
+    assert_close(F.dense_forward(x, kernel, bias, A.RELU), R.dense_forward(x, kernel, bias, A.RELU))
+    assert calls == []
+
+
+def test_a_slow_split_pauses_splitting_and_the_first_call_is_not_judged(split_state, monkeypatch):
+    dense, calls = split_state
+    monkeypatch.setattr(dense, "_too_slow", lambda seconds, flops: True)  # every call "waited"
+    x, kernel, bias = _large_case(np.float32)
+    expected = R.dense_forward(x, kernel, bias, A.TANH)
+    for _ in range(4):
+        assert_close(F.dense_forward(x, kernel, bias, A.TANH), expected)
+    assert calls == [2, 2]  # the first (threads starting) is not judged, the second pauses
+    dense._split_state["paused_until"] = 0.0  # the pause is over: one call tries again
+    F.dense_forward(x, kernel, bias, A.TANH)
+    assert calls == [2, 2, 2]
+
+
+def test_too_slow_compares_the_time_with_the_work():
+    from minikeras.kernels.dense import _too_slow
+    assert not _too_slow(60e-6, 6.4e6) and _too_slow(8e-3, 6.4e6)  # the MNIST MLP's layer, normal vs a tick
+    assert not _too_slow(20e-3, 268e6) and _too_slow(40e-3, 268e6)  # 64x2048 @ 2048x1024
+
+
+def test_a_concurrent_call_takes_the_numpy_path(split_state):
+    dense, calls = split_state
+    x, kernel, bias = _large_case(np.float32)
+    with dense._split_lock:  # another thread is inside the split
+        assert_close(F.dense_forward(x, kernel, bias, A.LINEAR), R.dense_forward(x, kernel, bias, A.LINEAR))
+    assert calls == []
+
+
+def _child_forward(queue):
+    from minikeras.kernels import dense
+    x, kernel, bias = _large_case(np.float32)
+    y = F.dense_forward(x, kernel, bias, A.RELU)
+    queue.put((dense._split_state["forked"], float(np.abs(y - R.dense_forward(x, kernel, bias, A.RELU)).max())))
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+def test_a_forked_child_computes_without_numbas_threads():
+    import multiprocessing
+    x, kernel, bias = _large_case(np.float32)
+    F.dense_forward(x, kernel, bias, A.RELU)  # this process has used the split (if it has 2 CPUs)
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_child_forward, args=(queue,))
+    child.start()
+    forked, error = queue.get(timeout=120)
+    child.join(60)
+    assert child.exitcode == 0 and forked and error < 1e-3
