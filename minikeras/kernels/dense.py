@@ -23,9 +23,10 @@ just below ``SPLIT_FLOPS`` gains under 10 us (32x2704 @ 2704x10: 26 -> 17 us); s
 small layers of small models stay on one thread.
 
 The split needs the other CPU. When another program holds it, the waiting thread spins
-until the scheduler takes its CPU away, and every split call then takes ~8 ms (measured:
-the MNIST MLP's predict_on_batch went from 0.13 to 8.0 ms while another process kept
-both CPUs busy; PyTorch's own threads collapse the same way). So a split call that takes
+until the scheduler takes its CPU away, and a split call can then take ~8 ms (measured:
+the MNIST MLP's predict_on_batch went from 0.13 to 8.0 ms per call, for minutes, while
+other programs kept this 2-CPU machine at a load of 1.5-1.8; PyTorch's own threads
+collapse the same way). So a split call that takes
 far longer than its work (``_too_slow``) pauses splitting for ``PAUSE_SECONDS``, after
 which one call tries again: on a busy machine that costs one slow call per pause.
 
@@ -49,6 +50,7 @@ __all__ = ["dense_forward", "dense_backward", "SPLIT_FLOPS"]
 
 SPLIT_FLOPS = 2e6
 PAUSE_SECONDS = 1.0
+_SPLIT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 _split_lock = threading.Lock()
 _split_state = {"forked": False, "paused_until": 0.0, "started": False}
 if hasattr(os, "register_at_fork"):
@@ -100,7 +102,8 @@ def dense_forward(x2d, kernel, bias, code):
     kernel = np.ascontiguousarray(kernel, dtype=x2d.dtype)
     rows, k = x2d.shape
     flops = 2 * rows * k * kernel.shape[1]
-    y = _split_matmul(x2d, kernel, flops) if flops >= SPLIT_FLOPS else None
+    splittable = flops >= SPLIT_FLOPS and x2d.dtype in _SPLIT_DTYPES  # numba's np.dot: floats only
+    y = _split_matmul(x2d, kernel, flops) if splittable else None
     if y is not None:
         return bias_activation_inplace(y, bias, code)
     # numpy's matmul runs an inner dimension of 1 through a slow loop of its own (an

@@ -228,3 +228,12 @@ def test_a_forked_child_computes_without_numbas_threads():
     forked, error = queue.get(timeout=120)
     child.join(60)
     assert child.exitcode == 0 and forked and error < 1e-3
+
+
+def test_integer_and_half_precision_products_are_not_split(split_state):
+    dense, calls = split_state
+    rng = np.random.default_rng(0)
+    for dtype in (np.int64, np.float16):
+        x, kernel = rng.integers(-3, 3, (48, 300)).astype(dtype), rng.integers(-3, 3, (300, 80)).astype(dtype)
+        np.testing.assert_array_equal(F.dense_forward(x, kernel, None, A.LINEAR), x @ kernel)
+    assert calls == []
