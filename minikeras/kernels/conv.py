@@ -31,6 +31,7 @@ from .conv_gemm import backward_gemm, forward_gemm
 from .conv_geometry import (check_conv2d_arguments, check_transpose_arguments, conv2d_geometry,
                             conv2d_transpose_geometry)
 from .threads import batch_parts, run_parts
+from .winograd import use_winograd, winograd_backward, winograd_forward
 
 __all__ = ["conv2d_forward", "conv2d_backward", "conv2d_transpose_forward", "conv2d_transpose_backward"]
 
@@ -44,7 +45,9 @@ def _prepare(x, kernel, strides, padding, dilation, groups):
                                                       dilation)
     kh, kw, cg, cout = kernel.shape
     flops = 2 * x.shape[0] * out_hw[0] * out_hw[1] * kh * kw * cg * cout
-    return x, kernel, strides, dilation, pads, out_hw, batch_parts(x.shape[0], flops)
+    parts = batch_parts(x.shape[0], flops)
+    winograd = use_winograd(kernel.shape, strides, dilation, groups, out_hw, flops / len(parts))
+    return x, kernel, strides, dilation, pads, out_hw, parts, winograd
 
 
 def conv2d_forward(x, kernel, strides=(1, 1), padding="valid", dilation=(1, 1), groups=1, bias=None, code=LINEAR):
@@ -52,12 +55,16 @@ def conv2d_forward(x, kernel, strides=(1, 1), padding="valid", dilation=(1, 1), 
 
     bias and code are optional; when given they are applied chunk by chunk while y is still in cache.
     """
-    x, kernel, strides, dilation, pads, out_hw, parts = _prepare(x, kernel, strides, padding, dilation, groups)
-    if len(parts) == 1:
-        return forward_gemm(x, kernel, out_hw, strides, pads, dilation, groups, bias, code)
+    x, kernel, strides, dilation, pads, out_hw, parts, winograd = _prepare(x, kernel, strides, padding, dilation,
+                                                                          groups)
     y = buffers.empty((x.shape[0],) + out_hw + (kernel.shape[3],), x.dtype)
-    run_parts(lambda b0, b1: forward_gemm(x[b0:b1], kernel, out_hw, strides, pads, dilation, groups, bias,
-                                          code, y[b0:b1]), parts)
+
+    def part(b0, b1):
+        if winograd:
+            return winograd_forward(x[b0:b1], kernel, out_hw, pads, bias, code, y[b0:b1])
+        return forward_gemm(x[b0:b1], kernel, out_hw, strides, pads, dilation, groups, bias, code, y[b0:b1])
+
+    run_parts(part, parts)
     return y
 
 
@@ -68,17 +75,21 @@ def conv2d_backward(x, kernel, dy, strides=(1, 1), padding="valid", dilation=(1,
     ``bias_activation_backward(y, dy, code, True)``. need_dx=False skips the input
     gradient (first layer of a network).
     """
-    x, kernel, strides, dilation, pads, _, parts = _prepare(x, kernel, strides, padding, dilation, groups)
+    x, kernel, strides, dilation, pads, _, parts, winograd = _prepare(x, kernel, strides, padding, dilation, groups)
     dy = np.ascontiguousarray(dy, dtype=x.dtype)
-    if len(parts) == 1:
-        return backward_gemm(x, x.shape, kernel, dy, strides, pads, dilation, groups, need_dx, True)
     dx = buffers.zeros(x.shape, dy.dtype) if need_dx else None
-    results = run_parts(lambda b0, b1: backward_gemm(
-        x[b0:b1], (b1 - b0,) + x.shape[1:], kernel, dy[b0:b1], strides, pads, dilation, groups, need_dx, True,
-        dx[b0:b1] if need_dx else None), parts)
+
+    def part(b0, b1):
+        dx_part = dx[b0:b1] if need_dx else None
+        if winograd:
+            return winograd_backward(x[b0:b1], kernel, dy[b0:b1], pads, need_dx, dx_part)
+        return backward_gemm(x[b0:b1], (b1 - b0,) + x.shape[1:], kernel, dy[b0:b1], strides, pads, dilation,
+                             groups, need_dx, True, dx_part)
+
+    results = run_parts(part, parts)
     dkernel = results[0][1]
-    for _, part in results[1:]:
-        dkernel += part
+    for _, other in results[1:]:
+        dkernel += other
     return dx, dkernel
 
 
