@@ -13,9 +13,9 @@ What it runs, in three steps:
 
 1. every function of the kernel interface on tiny arrays (dense, plus one Dense GEMM large
    enough to be split over threads; convolution with one and with several input channels,
-   depthwise, pooling, the three recurrent layers; the recurrent kernels take their
-   activations as arguments, so they compile all five activation loops and their
-   derivatives);
+   the Winograd convolution, depthwise, pooling, the three recurrent layers; the recurrent
+   kernels take their activations as arguments, so they compile all five activation loops
+   and their derivatives);
 2. the update kernel of every optimizer, and of each variant that takes another kernel path
    (momentum, nesterov, centered, amsgrad), on one weight: weights reach the update kernels
    as flat 1-D views (``optimizers/optimizer.py``), so one rank covers every weight;
@@ -38,7 +38,7 @@ from numba.core import event
 from .. import kernels, layers, optimizers
 from ..engine.input_layer import Input
 from ..engine.model import Model
-from ..kernels import fast
+from ..kernels import fast, winograd
 from ..kernels.activation_codes import RELU, TANH
 from ..ops.tensor import Variable
 
@@ -54,6 +54,11 @@ def _layer_kernels(dtype):
     fast.bias_activation_backward(y, y, RELU, True)
     fast.conv2d_backward(x, kernel, y, (1, 1), "same")
     fast.conv2d_forward(x[..., :1], kernel[:, :, :1], (1, 1), "same")  # the one-channel im2col
+    # conv2d takes the Winograd path only for layers with enough channels and work
+    # (kernels/winograd.py), far more than these arrays: call it directly.
+    pads = ((1, 1), (1, 1))
+    y = winograd.winograd_forward(x, kernel, (5, 5), pads, np.zeros(2, dtype), RELU)
+    winograd.winograd_backward(x, kernel, y, pads, True)
     fast.depthwise_conv2d_backward(x, kernel, fast.depthwise_conv2d_forward(x, kernel))
     pooled, argmax = fast.max_pool2d_forward(x, 2)
     fast.max_pool2d_backward(pooled, argmax, x.shape)

@@ -3,7 +3,8 @@
 The check is the one the grader's test uses (``tests/autograde/test_autograde_grade.py``):
 numba writes a cache index (``.nbi``) for every function it compiles, and announces each
 compilation (a cache miss) with a ``numba:compile`` event. After the warm-up, a new
-process training the seed MLP, CNN and LSTM must do neither.
+process training the seed MLP, CNN and LSTM (and a block of the toy ResNet, whose 3x3
+convolutions take the Winograd path) must do neither.
 """
 import json
 import os
@@ -61,6 +62,11 @@ train(i, layers.Dense(1, activation="sigmoid")(h), rng.random((32, 64, 64, 1), d
 i = keras.Input((100, 1))  # seed LSTM
 h = layers.Dense(10, activation="relu")(layers.LSTM(10)(i))
 train(i, layers.Dense(1, activation="sigmoid")(h), rng.random((32, 100, 1), dtype=np.float32))
+i = keras.Input((9, 9, 64))  # a block of the toy ResNet: its 3x3 convolutions run Winograd
+h = layers.Conv2D(64, 3, padding="same", activation="relu")(i)
+h = layers.Conv2D(64, 3, padding="same", activation="relu")(h)
+h = layers.Dense(1, activation="sigmoid")(layers.GlobalAveragePooling2D()(layers.add([h, i])))
+train(i, h, rng.random((8, 9, 9, 64), dtype=np.float32))
 print(json.dumps(compiled))
 """
 
