@@ -9,7 +9,10 @@ Layouts follow Keras ("channels_last"):
 
 Padding is a Keras mode ('valid', 'same', 'causal') or explicit ((top, bottom),
 (left, right)); sizes come from ``conv_geometry.py``. The arithmetic is im2col + GEMM
-(``conv_gemm.py``, ``im2col.py``); this module splits the batch over threads.
+(``conv_gemm.py``, ``im2col.py``), except for 3x3 stride-1 convolutions with enough
+channels and work, which run Winograd F(2x2, 3x3) (``winograd.py``: 2.25x fewer
+multiplications; ``use_winograd`` holds the measured rule). This module picks the
+algorithm and splits the batch over threads.
 
 The images of a batch are independent, so a large convolution splits into one part per
 CPU (``threads.py``): each part runs the GEMM driver on its images, and the parts' kernel

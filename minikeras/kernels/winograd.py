@@ -43,15 +43,18 @@ __all__ = ["use_winograd", "input_transform", "output_transform", "dy_transform"
 
 _G = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0.0, 0.0, 1.0]])
 
-# Bytes of transformed tiles (V or M, the larger) per chunk of images. Set by measurement:
-# see benchmarks/RESULTS.md, "Issue 16: Winograd".
+# Bytes of transformed tiles (V or M, the larger) per chunk of images. Measured on the toy
+# ResNet's layers, batch 32, one thread, forward / backward: 64x9x9x64 'same' 1.50 / 3.30 ms
+# with 0.5 MB chunks, 1.65 / 3.68 ms with 1 MB, backward 4.45 ms with 0.25 MB (vs 3.96 in
+# that run); the 30x30x32 layer within 1% from 0.25 to 1 MB (one image is 0.8 MB).
 CHUNK_BYTES = 1 << 19
 
 
 # The rule, from one-thread CPU times of forward + backward, im2col vs this algorithm (AMD
 # EPYC, 2 vCPUs; benchmarks/RESULTS.md, "Issue 16: Winograd"): faster (0.6-0.9x the time)
 # for every 3x3 stride-1 layer with 4-128 channels measured, except
-# * 3 or 4 input channels (first layers on RGB images: 1.04-1.19x): MIN_CHANNELS;
+# * first layers on 3 or 4 input channels (RGB images, no dx: 1.04-1.19x); 4 -> 16
+#   channels with dx won (0.79x), but the limit stays on the safe side: MIN_CHANNELS;
 # * outputs the 2x2 tiles cover badly: 3x3 outputs need 4 tiles, 16 pixels computed for 9
 #   (1.18x); 5x5 outputs compute 1.44x their pixels and still won (0.91x): MAX_TILE_WASTE;
 # * little work, where the kernel transform and the fixed cost per call dominate: one 9x9x64

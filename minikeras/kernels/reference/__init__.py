@@ -5,7 +5,9 @@ exactly the arguments of its numba counterpart in the fast backend (``kernels/fa
 and returns the same things, the tests compare the two, and
 ``MINIKERAS_KERNELS=reference`` runs every model on them (slowly). Read a family here
 first (``dense.py``, ``conv.py``, ``pooling.py``, ``recurrent.py``, ``activations.py``),
-then its fast version for how it is made fast.
+then its fast version for how it is made fast. ``winograd.py`` is not part of the
+interface: it specifies the transforms of the fast backend's Winograd convolution, and
+the tests hold the numba transforms to it.
 """
 from ..interface import INTERFACE
 from .activations import (activation_grad_from_output, apply_activation_inplace, bias_activation_backward,
