@@ -4,8 +4,11 @@ Each layer as one thread runs it in a training step (half the batch of 64, one B
 thread): forward with bias + relu, and backward (dx and dkernel). The two algorithms are
 timed in interleaved rounds (CPU time of this thread, ``time.thread_time``), so both see
 the same load; the table gives the median over rounds of each round's fastest call.
+``--grid`` times forward + backward of other shapes instead: the measurements behind
+``kernels/winograd.use_winograd``'s rule.
 
     cd /work/main && PYTHONPATH=$PWD /work/venv/bin/python benchmarks/winograd_layers.py --rounds 7
+    cd /work/main && PYTHONPATH=$PWD /work/venv/bin/python benchmarks/winograd_layers.py --grid --rounds 3
 """
 import argparse
 import os
@@ -23,6 +26,15 @@ from minikeras.kernels.conv_geometry import conv2d_geometry
 # (input shape per thread, filters, padding, layers of this shape in the model, needs dx)
 LAYERS = [((32, 32, 32, 3), 32, "valid", 1, False), ((32, 30, 30, 32), 64, "valid", 1, True),
           ((32, 9, 9, 64), 64, "same", 4, True), ((32, 9, 9, 64), 64, "valid", 1, True)]
+# (input shape, filters, padding, needs dx): channels, output sizes (tile waste), batch sizes
+GRID = [((32, 32, 32, 3), 32, "valid", False), ((32, 32, 32, 4), 32, "valid", False), ((32, 16, 16, 4), 16, "same", True),
+        ((32, 16, 16, 8), 8, "same", True), ((32, 16, 16, 16), 16, "same", True), ((32, 16, 16, 16), 4, "same", True),
+        ((32, 16, 16, 32), 32, "same", True), ((32, 16, 16, 64), 64, "same", True), ((32, 16, 16, 128), 128, "same", True),
+        ((32, 16, 16, 16), 64, "same", True), ((32, 16, 16, 64), 16, "same", True), ((32, 8, 8, 128), 128, "same", True),
+        ((32, 5, 5, 64), 64, "valid", True), ((32, 7, 7, 64), 64, "valid", True), ((32, 6, 6, 64), 64, "valid", True),
+        ((32, 4, 4, 64), 64, "same", True), ((1, 9, 9, 64), 64, "same", True), ((2, 9, 9, 64), 64, "same", True),
+        ((4, 9, 9, 64), 64, "same", True), ((1, 30, 30, 32), 64, "valid", True), ((1, 16, 16, 8), 8, "same", True),
+        ((1, 4, 4, 8), 8, "same", True)]
 
 
 def fastest(fn, calls):
@@ -34,39 +46,61 @@ def fastest(fn, calls):
     return best
 
 
+def convolution(rng, shape, cout, padding, need_dx):
+    """The four calls to time for one layer, and whether conv2d's rule picks Winograd for it."""
+    x = rng.standard_normal(shape, dtype=np.float32)
+    kernel = rng.standard_normal((3, 3, shape[3], cout), dtype=np.float32) * 0.1
+    bias = np.zeros(cout, np.float32)
+    strides, dilation, pads, out_hw = conv2d_geometry("conv", shape[1:3], (3, 3), 1, padding, 1)
+    dy = rng.standard_normal((shape[0],) + out_hw + (cout,), dtype=np.float32)
+    fns = {
+        "im2col fwd": lambda: forward_gemm(x, kernel, out_hw, strides, pads, dilation, 1, bias, RELU),
+        "wino fwd": lambda: winograd.winograd_forward(x, kernel, out_hw, pads, bias, RELU),
+        "im2col bwd": lambda: backward_gemm(x, x.shape, kernel, dy, strides, pads, dilation, 1, need_dx, True),
+        "wino bwd": lambda: winograd.winograd_backward(x, kernel, dy, pads, need_dx),
+    }
+    flops = 2 * shape[0] * out_hw[0] * out_hw[1] * 9 * shape[3] * cout  # as conv.py counts it (one part)
+    return fns, winograd.use_winograd(kernel.shape, strides, dilation, 1, out_hw, flops)
+
+
+def interleaved_ms(fns, rounds, calls):
+    times = {name: [] for name in fns}
+    for fn in fns.values():
+        fn()  # compile, fill the buffer pool
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            times[name].append(fastest(fn, calls))
+    return {name: 1000 * statistics.median(t) for name, t in times.items()}
+
+
 @limited_blas_threads
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--calls", type=int, default=5, help="calls per algorithm per round")
+    p.add_argument("--grid", action="store_true", help="forward + backward of the GRID shapes (the rule)")
     args = p.parse_args()
     rng = np.random.default_rng(0)
     print(f"load {os.getloadavg()}")
-    print("| layer (per thread) | count | chosen | im2col fwd | Winograd fwd | im2col bwd | Winograd bwd |")
-    print("|---|---|---|---|---|---|---|")
-    for shape, cout, padding, count, need_dx in LAYERS:
-        x = rng.standard_normal(shape, dtype=np.float32)
-        kernel = rng.standard_normal((3, 3, shape[3], cout), dtype=np.float32) * 0.1
-        bias = np.zeros(cout, np.float32)
-        strides, dilation, pads, out_hw = conv2d_geometry("conv", shape[1:3], (3, 3), 1, padding, 1)
-        dy = rng.standard_normal((shape[0],) + out_hw + (cout,), dtype=np.float32)
-        fns = {
-            "im2col fwd": lambda: forward_gemm(x, kernel, out_hw, strides, pads, dilation, 1, bias, RELU),
-            "wino fwd": lambda: winograd.winograd_forward(x, kernel, out_hw, pads, bias, RELU),
-            "im2col bwd": lambda: backward_gemm(x, x.shape, kernel, dy, strides, pads, dilation, 1, need_dx, True),
-            "wino bwd": lambda: winograd.winograd_backward(x, kernel, dy, pads, need_dx),
-        }
-        times = {name: [] for name in fns}
-        for fn in fns.values():
-            fn()  # compile, fill the buffer pool
-        for _ in range(args.rounds):
-            for name, fn in fns.items():
-                times[name].append(fastest(fn, args.calls))
-        ms = {name: 1000 * statistics.median(t) for name, t in times.items()}
-        flops = 2 * shape[0] * out_hw[0] * out_hw[1] * 9 * shape[3] * cout
-        chosen = "Winograd" if winograd.use_winograd(kernel.shape, strides, dilation, 1, out_hw, flops) else "im2col"
-        print(f"| {shape[0]}x{shape[1]}x{shape[2]}x{shape[3]} -> {cout}, {padding} | {count} | {chosen} | "
-              f"{ms['im2col fwd']:.2f} | {ms['wino fwd']:.2f} | {ms['im2col bwd']:.2f} | {ms['wino bwd']:.2f} |")
+    if args.grid:
+        print("| input -> filters, padding, dx | im2col fwd+bwd ms | Winograd fwd+bwd ms | ratio | rule picks |")
+        print("|---|---|---|---|---|")
+        for shape, cout, padding, need_dx in GRID:
+            fns, chosen = convolution(rng, shape, cout, padding, need_dx)
+            ms = interleaved_ms(fns, args.rounds, args.calls)
+            before, after = ms["im2col fwd"] + ms["im2col bwd"], ms["wino fwd"] + ms["wino bwd"]
+            print(f"| {'x'.join(map(str, shape))} -> {cout}, {padding}, {'dx' if need_dx else 'no dx'} | "
+                  f"{before:.2f} | {after:.2f} | {after / before:.2f} | {'Winograd' if chosen else 'im2col'} |",
+                  flush=True)
+    else:
+        print("| layer (per thread) | count | chosen | im2col fwd | Winograd fwd | im2col bwd | Winograd bwd |")
+        print("|---|---|---|---|---|---|---|")
+        for shape, cout, padding, count, need_dx in LAYERS:
+            fns, chosen = convolution(rng, shape, cout, padding, need_dx)
+            ms = interleaved_ms(fns, args.rounds, args.calls)
+            print(f"| {'x'.join(map(str, shape))} -> {cout}, {padding} | {count} | "
+                  f"{'Winograd' if chosen else 'im2col'} | {ms['im2col fwd']:.2f} | {ms['wino fwd']:.2f} | "
+                  f"{ms['im2col bwd']:.2f} | {ms['wino bwd']:.2f} |", flush=True)
     print(f"load {os.getloadavg()}")
 
 
