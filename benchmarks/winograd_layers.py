@@ -27,14 +27,16 @@ from minikeras.kernels.conv_geometry import conv2d_geometry
 LAYERS = [((32, 32, 32, 3), 32, "valid", 1, False), ((32, 30, 30, 32), 64, "valid", 1, True),
           ((32, 9, 9, 64), 64, "same", 4, True), ((32, 9, 9, 64), 64, "valid", 1, True)]
 # (input shape, filters, padding, needs dx): channels, output sizes (tile waste), batch sizes
-GRID = [((32, 32, 32, 3), 32, "valid", False), ((32, 32, 32, 4), 32, "valid", False), ((32, 16, 16, 4), 16, "same", True),
-        ((32, 16, 16, 8), 8, "same", True), ((32, 16, 16, 16), 16, "same", True), ((32, 16, 16, 16), 4, "same", True),
-        ((32, 16, 16, 32), 32, "same", True), ((32, 16, 16, 64), 64, "same", True), ((32, 16, 16, 128), 128, "same", True),
-        ((32, 16, 16, 16), 64, "same", True), ((32, 16, 16, 64), 16, "same", True), ((32, 8, 8, 128), 128, "same", True),
-        ((32, 5, 5, 64), 64, "valid", True), ((32, 7, 7, 64), 64, "valid", True), ((32, 6, 6, 64), 64, "valid", True),
-        ((32, 4, 4, 64), 64, "same", True), ((1, 9, 9, 64), 64, "same", True), ((2, 9, 9, 64), 64, "same", True),
-        ((4, 9, 9, 64), 64, "same", True), ((1, 30, 30, 32), 64, "valid", True), ((1, 16, 16, 8), 8, "same", True),
-        ((1, 4, 4, 8), 8, "same", True)]
+GRID = [((32, 32, 32, 3), 32, "valid", False), ((32, 32, 32, 4), 32, "valid", False),
+        ((32, 16, 16, 4), 16, "same", True), ((32, 16, 16, 8), 8, "same", True),
+        ((32, 16, 16, 16), 16, "same", True), ((32, 16, 16, 16), 4, "same", True),
+        ((32, 16, 16, 32), 32, "same", True), ((32, 16, 16, 64), 64, "same", True),
+        ((32, 16, 16, 128), 128, "same", True), ((32, 16, 16, 16), 64, "same", True),
+        ((32, 16, 16, 64), 16, "same", True), ((32, 8, 8, 128), 128, "same", True),
+        ((32, 5, 5, 64), 64, "valid", True), ((32, 7, 7, 64), 64, "valid", True),
+        ((32, 6, 6, 64), 64, "valid", True), ((32, 4, 4, 64), 64, "same", True),
+        ((1, 9, 9, 64), 64, "same", True), ((2, 9, 9, 64), 64, "same", True), ((4, 9, 9, 64), 64, "same", True),
+        ((1, 30, 30, 32), 64, "valid", True), ((1, 16, 16, 8), 8, "same", True), ((1, 4, 4, 8), 8, "same", True)]
 
 
 def fastest(fn, calls):

@@ -85,11 +85,11 @@ def tile_grid(out_hw):
 def _fill_canvas(x, b, pt, pl, canvas):
     """canvas[pt + i, pl + j] = x[b, i, j] where it fits; the rest of canvas is left alone."""
     _, h, w, c = x.shape
-    ch_, cw = canvas.shape[0], canvas.shape[1]
+    canvas_h, canvas_w = canvas.shape[0], canvas.shape[1]
     for i in range(h):
-        if 0 <= i + pt < ch_:
+        if 0 <= i + pt < canvas_h:
             for j in range(w):
-                if 0 <= j + pl < cw:
+                if 0 <= j + pl < canvas_w:
                     canvas[i + pt, j + pl, :] = x[b, i, j, :]
 
 

@@ -79,7 +79,8 @@ def dx_transform(dV, pt, pl, th, tw, dx):
 def kernel_transform(kernel, U):
     """U[k] = (G g G^T)[k] for every channel pair: kernel (3, 3, cin, cout) -> U (16, cin, cout)."""
     _, _, cin, cout = kernel.shape
-    U[...] = np.einsum("ik,klcd,jl->ijcd", G.astype(kernel.dtype), kernel, G.astype(kernel.dtype)).reshape(16, cin, cout)
+    g = G.astype(kernel.dtype)
+    U[...] = np.einsum("ik,klcd,jl->ijcd", g, kernel, g).reshape(16, cin, cout)
 
 
 def kernel_gradient_transform(dU, dkernel):
