@@ -29,6 +29,11 @@ the cache (64 images of 30x30x32: 51 MB), so the work is done a few images at a 
 (``CHUNK_BYTES``), as im2col is.
 
 When it pays is decided by ``use_winograd`` (measured; see its docstring).
+
+Rounding: the transforms add and subtract inputs before multiplying, so results differ from
+the direct sum in the last bits (float32: a few 1e-7 relative, within the tests' tolerance),
+and an infinite input gives NaN where the direct sum gives inf (inf - inf). Inputs to fit,
+evaluate and predict are checked to be finite; an inf can only arise inside a diverging model.
 """
 import numpy as np
 from numba import njit
