@@ -14,6 +14,7 @@ from .dense import dense_backward, dense_forward
 from .depthwise import depthwise_conv2d_backward, depthwise_conv2d_forward
 from .gru import gru_sequence_backward, gru_sequence_forward
 from .interface import INTERFACE
+from .losses import mean_squared_error_backward, mean_squared_error_forward
 from .lstm import lstm_sequence_backward, lstm_sequence_forward
 from .pooling import avg_pool2d_backward, avg_pool2d_forward, max_pool2d_backward, max_pool2d_forward
 from .simple_rnn import simple_rnn_sequence_backward, simple_rnn_sequence_forward

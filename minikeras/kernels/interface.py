@@ -15,4 +15,5 @@ INTERFACE = (
     "lstm_sequence_forward", "lstm_sequence_backward",
     "gru_sequence_forward", "gru_sequence_backward",
     "simple_rnn_sequence_forward", "simple_rnn_sequence_backward",
+    "mean_squared_error_forward", "mean_squared_error_backward",  # a loss over the last axis
 )

@@ -13,6 +13,7 @@ Numerical safety follows Keras 3 with the torch backend: probabilities are clipp
 import numpy as np
 
 from .. import backend
+from .. import kernels as array_kernels  # the compiled kernels (this module is the losses' own "kernels")
 
 LOG2 = np.log(2.0)
 
@@ -33,13 +34,29 @@ def _mean_last(x):
 # ----------------------------------------------------------------------------- regression
 
 def mean_squared_error_values(y_true, y_pred):
-    d = y_pred - y_true
+    if (y_pred.size >= KERNEL_MIN_SIZE and y_true.shape == y_pred.shape and y_pred.dtype in _KERNEL_DTYPES
+            and y_true.dtype == y_pred.dtype):
+        # a large output: one kernel pass each way (kernels/losses.py says why and from what size)
+        n = y_pred.shape[-1]
+        values, diff = array_kernels.selected.mean_squared_error_forward(y_true.reshape(-1, n),
+                                                                         y_pred.reshape(-1, n))
+
+        def backward(g):
+            g_rows = g if np.ndim(g) == 0 else np.reshape(g, -1)
+            g_true, g_pred = array_kernels.selected.mean_squared_error_backward(diff, g_rows)
+            return g_true.reshape(y_true.shape), g_pred.reshape(y_pred.shape)
+        return values.reshape(y_pred.shape[:-1]), backward
+    d = y_pred - y_true  # shapes that broadcast, other dtypes
     values = _mean_last(d * d)
 
     def backward(g):
         gp = _last(g) * (2 / _n(d)) * d
         return -gp, gp
     return values, backward
+
+
+_KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+KERNEL_MIN_SIZE = 65536
 
 
 def mean_absolute_error_values(y_true, y_pred):

@@ -13,9 +13,9 @@ What it runs, in three steps:
 
 1. every function of the kernel interface on tiny arrays (dense, plus one Dense GEMM large
    enough to be split over threads; convolution with one and with several input channels,
-   the Winograd convolution, depthwise, pooling, the three recurrent layers; the recurrent
-   kernels take their activations as arguments, so they compile all five activation loops
-   and their derivatives);
+   the Winograd convolution, depthwise, pooling, the three recurrent layers, the mean
+   squared error; the recurrent kernels take their activations as arguments, so they
+   compile all five activation loops and their derivatives);
 2. the update kernel of every optimizer, and of each variant that takes another kernel path
    (momentum, nesterov, centered, amsgrad), on one weight: weights reach the update kernels
    as flat 1-D views (``optimizers/optimizer.py``), so one rank covers every weight;
@@ -66,6 +66,8 @@ def _layer_kernels(dtype):
     fast.dense_forward(x.reshape(10, 10), kernel.reshape(18, 2)[:10], None, TANH)
     # one GEMM large enough for dense.py's row split over numba's threads (2.1 MFLOP)
     fast.dense_forward(np.ones((32, 256), dtype), np.ones((256, 128), dtype), None, TANH)
+    values, diff = fast.mean_squared_error_forward(x.reshape(10, 10), x.reshape(10, 10))
+    fast.mean_squared_error_backward(diff, values)
     h0 = np.zeros((2, 2), dtype)
     U = rng.standard_normal((2, 8)).astype(dtype)
     saved = fast.lstm_sequence_forward(rng.standard_normal((3, 2, 8)).astype(dtype), h0, h0, U)
