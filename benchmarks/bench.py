@@ -49,6 +49,7 @@ LABELS = {"mlp": "seed MLP", "cnn": "seed CNN", "lstm": "seed LSTM", "resnet": "
 
 
 # ============================================================================ timing helpers
+ROUND_WARMUP = 0.1  # seconds of untimed calls at the start of every round (see interleaved)
 def _time_calls(fn, n):
     """Seconds per call of n consecutive calls."""
     out = []
@@ -59,15 +60,24 @@ def _time_calls(fn, n):
     return out
 
 
-def interleaved(fns, rounds, per_round, warm=3, settle=0.0):
+def interleaved(fns, rounds, per_round, warm=3, settle=0.0, round_warmup=ROUND_WARMUP):
     """Time the callables of ``fns`` (name -> fn) in alternating rounds.
 
-    Each round runs every callable ``per_round + 1`` times (the first call of a round is
-    dropped: it pays for switching thread pools between frameworks), in an order that
-    rotates from round to round. Before each framework's round the process sleeps
-    ``settle`` seconds, so that the previous framework's BLAS/OpenMP worker threads,
-    which spin for a while after their last task, have gone to sleep and do not steal
-    CPU time from the next one. Returns {name: [round medians]} and {name: [all times]}.
+    Each round first runs its callable untimed for ``round_warmup`` seconds (at least once),
+    then times ``per_round`` calls, in an order that rotates from round to round. Before each
+    framework's round the process sleeps ``settle`` seconds, so that the previous framework's
+    BLAS/OpenMP worker threads, which spin for a while after their last task, have gone to
+    sleep and do not steal CPU time from the next one. Returns {name: [round medians]} and
+    {name: [all times]}.
+
+    Why the warm-up: a training loop is never idle between steps, but after a sleep this
+    2-vCPU guest answers a thread hand-off slowly for the next 50-100 ms of work. Measured
+    (2026-12-05, one Conv2D(32, 3, 'same') training step, batch 8, 7 rounds of 5 steps after
+    0.2 s sleeps): minikeras 3.00 / 2.93 / 1.96 ms per step with 0 / 0.03 / 0.1 s of warm-up,
+    PyTorch 2.06 / 1.91 / 2.12 ms (PyTorch's OpenMP threads wait spinning; minikeras's pool
+    thread sleeps, see kernels/threads.py). With one thread minikeras takes 2.7 ms whether or
+    not it slept. Until then only the first call of a round was dropped; so the figures
+    measured before 2026-12-05 include that slow start, for both frameworks.
     """
     names = list(fns)
     for name in names:
@@ -80,7 +90,11 @@ def interleaved(fns, rounds, per_round, warm=3, settle=0.0):
         for name in order:
             if settle:
                 time.sleep(settle)
-            times = _time_calls(fns[name], per_round + 1)[1:]
+            until = time.perf_counter() + round_warmup
+            fns[name]()
+            while time.perf_counter() < until:
+                fns[name]()
+            times = _time_calls(fns[name], per_round)
             medians[name].append(statistics.median(times))
             alltimes[name].extend(times)
     return medians, alltimes
