@@ -10,11 +10,15 @@ then two GEMMs give dx and dkernel.
 Activation codes come from ``activation_codes.py``; an activation without a
 code (softmax...) is the layer's business: call these with LINEAR and apply it after.
 
-Threads for the forward GEMM. Above ``SPLIT_FLOPS`` the rows of x are split over the
-CPUs by ``_matmul_split_rows``, a numba ``prange`` loop: numba runs it on its OpenMP
-threads, which wait for work spinning, so handing half a GEMM to the other CPU costs
-~2 us, where a Python thread (``threads.py``) costs 45-60 us to wake on the 2-vCPU
-machine. Measured there (one process, machine otherwise idle), numpy's 1-thread matmul
+Threads. A large layer (from 8 MFLOP, ``threads.batch_parts``) splits its rows over the
+Python threads of ``threads.py``, forward and backward; handing work to one costs 45-60 us
+on the 2-vCPU machine, small beside such a layer. A forward GEMM from ``SPLIT_FLOPS`` up to
+that size is split by ``_matmul_split_rows`` instead, a numba ``prange`` loop: numba runs
+it on its OpenMP threads, which wait for work spinning, so the hand-off costs ~2 us.
+(Larger layers stay on the Python threads because the two kinds met badly: right after an
+OpenMP forward, its still-spinning thread took the second CPU from the pool thread of the
+backward pass; one Dense(1024) training step at batch 64 took 8.1 ms, against 3.4-4.4 ms
+with both passes on the pool.) Measured there (one process, machine otherwise idle), numpy's 1-thread matmul
 vs the 2-part split: 32x784 @ 784x64 (the MNIST MLP's first layer at batch 32) 38.8 vs
 15.8 us; 64x784x64 69.5 vs 48.5; 256x64x64 23.0 vs 11.0; 128x512x128 168 vs 101 us;
 64x1024x1024 1.68 vs 1.02 ms. The kernel costs its process ~0.08 s to load from the
@@ -102,6 +106,15 @@ def dense_forward(x2d, kernel, bias, code):
     kernel = np.ascontiguousarray(kernel, dtype=x2d.dtype)
     rows, k = x2d.shape
     flops = 2 * rows * k * kernel.shape[1]
+    parts = batch_parts(rows, flops)
+    if len(parts) > 1:  # a large layer: rows split over the Python threads (threads.py)
+        y = buffers.empty((rows, kernel.shape[1]), x2d.dtype)
+
+        def part(r0, r1):
+            np.matmul(x2d[r0:r1], kernel, out=y[r0:r1])
+            bias_activation_inplace(y[r0:r1], bias, code)
+        run_parts(part, parts)
+        return y
     splittable = flops >= SPLIT_FLOPS and x2d.dtype in _SPLIT_DTYPES  # numba's np.dot: floats only
     y = _split_matmul(x2d, kernel, flops) if splittable else None
     if y is not None:

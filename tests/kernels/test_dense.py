@@ -237,3 +237,14 @@ def test_integer_and_half_precision_products_are_not_split(split_state):
         x, kernel = rng.integers(-3, 3, (48, 300)).astype(dtype), rng.integers(-3, 3, (300, 80)).astype(dtype)
         np.testing.assert_array_equal(F.dense_forward(x, kernel, None, A.LINEAR), x @ kernel)
     assert calls == []
+
+
+def test_large_products_use_the_python_threads_not_numbas(split_state):
+    """From threads.py's size on, forward and backward both run on the Python pool (dense.py says why)."""
+    from minikeras.kernels.threads import MIN_FLOPS_PER_PART
+    dense, calls = split_state
+    rng = np.random.default_rng(5)
+    x, kernel, bias = rand(rng, (64, 512), np.float32), rand(rng, (512, 128), np.float32), rand(rng, 128, np.float32)
+    assert 2 * 64 * 512 * 128 >= 2 * MIN_FLOPS_PER_PART
+    assert_close(F.dense_forward(x, kernel, bias, A.RELU), R.dense_forward(x, kernel, bias, A.RELU))
+    assert calls == []
