@@ -461,16 +461,18 @@ def report(res):
             lines.append("| model | minikeras ms | pytorch ms | keras-torch ms | keras-jax ms "
                          "| ratio vs pytorch | ratio vs keras-torch | ratio vs keras-jax |")
             lines.append("|---|---|---|---|---|---|---|---|")
+            base = tb if tb.get("models") else jb  # the minikeras/PyTorch pair: the torch worker's if it ran
             for name in MODELS:
-                if name not in tb.get("models", {}):
+                if name not in base.get("models", {}):
                     continue
-                t = tb["models"][name][kind]
-                j = jb.get("models", {}).get(name, {}).get(kind, {})
+                t = base["models"][name][kind]
+                k = tb.get("models", {}).get(name, {}).get(kind, {}).get("keras", {})
+                j = jb.get("models", {}).get(name, {}).get(kind, {}).get("keras", {})
                 lines.append(f"| {LABELS[name]} | {fmt(t['minikeras']['ms'])} | {fmt(t['pytorch']['ms'])} "
-                             f"| {fmt(t['keras']['ms'])} | {fmt(j.get('keras', {}).get('ms'))} "
-                             f"| {fmt(t['pytorch']['ratio'])} | {fmt(t['keras']['ratio'])} "
-                             f"| {fmt(j.get('keras', {}).get('ratio'))} |")
-            if jb.get("models"):
+                             f"| {fmt(k.get('ms'))} | {fmt(j.get('ms'))} "
+                             f"| {fmt(t['pytorch']['ratio'])} | {fmt(k.get('ratio'))} "
+                             f"| {fmt(j.get('ratio'))} |")
+            if jb.get("models") and tb.get("models"):
                 lines.append("")
                 lines.append("Second pair, from the Keras-jax worker process (its own minikeras and PyTorch "
                              "timings): ratio vs pytorch " + ", ".join(
