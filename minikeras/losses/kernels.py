@@ -42,7 +42,8 @@ def mean_squared_error_values(y_true, y_pred):
                                                                          y_pred.reshape(-1, n))
 
         def backward(g):
-            g_rows = g if np.ndim(g) == 0 else np.reshape(g, -1)
+            # g: a scalar, or anything that broadcasts to the values (sample weights (batch, 1, 1))
+            g_rows = g if np.ndim(g) == 0 else np.broadcast_to(g, y_pred.shape[:-1]).reshape(-1)
             g_true, g_pred = array_kernels.selected.mean_squared_error_backward(diff, g_rows)
             return g_true.reshape(y_true.shape), g_pred.reshape(y_pred.shape)
         return values.reshape(y_pred.shape[:-1]), backward

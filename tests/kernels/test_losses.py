@@ -93,3 +93,21 @@ def test_large_outputs_take_the_kernel_and_small_ones_numpy(monkeypatch):
         assert_close(g_true, -g_pred)
     assert calls == [(512, 128)]
     assert 4 * 128 * 128 >= loss_kernels.KERNEL_MIN_SIZE > 6
+
+
+def test_sample_weights_on_a_large_output_through_the_tape():
+    """Per-sample weights reach the kernel's backward as (batch, 1) gradients, not one per row."""
+    from minikeras.ops.tape import GradientTape  # the tape is not a Keras name
+    rng = np.random.default_rng(6)
+    shape = (4, 128, 128)
+    y_true = rng.random(shape, dtype=np.float32)
+    y_pred = keras.Variable(rng.random(shape, dtype=np.float32))
+    weights = np.array([1.0, 0.5, 0.0, 2.0], np.float32)
+    with GradientTape() as tape:
+        loss = keras.losses.MeanSquaredError()(y_true, y_pred, sample_weight=weights)
+    (g_pred,) = tape.gradient(loss, [y_pred])
+    diff = np.asarray(y_pred.value) - y_true
+    per_row = (diff ** 2).mean(axis=-1)                        # (4, 128)
+    assert_close(loss.value, (per_row * weights[:, None]).mean())
+    expected = 2 * diff / shape[-1] * weights[:, None, None] / per_row.size
+    assert_close(g_pred.value, expected)
