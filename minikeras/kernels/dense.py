@@ -36,8 +36,14 @@ which one call tries again: on a busy machine that costs one slow call per pause
 
 GNU OpenMP cannot be used again in a child forked after it ran, and numba's other
 threading layer (``workqueue``) must not be entered by two Python threads at once: a
-forked child, and a second thread arriving while the split runs, take the plain numpy
-path.
+forked child, and a second thread arriving while the split runs, compute without threads.
+
+Same numbers whichever way: a paused, forked or concurrent call computes the same row
+blocks one after the other (``_matmul_row_blocks``), with the same BLAS calls as the
+threads, so its result is bitwise the split's. (numpy's own matmul of the whole matrix
+may round differently: another BLAS library and other block shapes; a model saved and
+loaded again, or predicting twice, must give the same bits whatever the machine's load.)
+Which blocks a product gets depends only on its shape and ``MINIKERAS_NUM_THREADS``.
 """
 import os
 import threading
@@ -50,7 +56,7 @@ from . import buffers
 from .activations import bias_activation_backward, bias_activation_inplace
 from .threads import batch_parts, num_threads, run_parts, split
 
-__all__ = ["dense_forward", "dense_backward", "SPLIT_FLOPS"]
+__all__ = ["dense_forward", "dense_backward", "compile_split_kernels", "SPLIT_FLOPS"]
 
 SPLIT_FLOPS = 2e6
 PAUSE_SECONDS = 1.0
@@ -80,15 +86,26 @@ def _matmul_split_rows(x2d, kernel, y, parts):
         _matmul_rows(x2d, kernel, y, rows * p // parts, rows * (p + 1) // parts)
 
 
+@njit(cache=True, nogil=True)
+def _matmul_row_blocks(x2d, kernel, y, parts):
+    """_matmul_split_rows's blocks in this thread, one after the other: the same bits."""
+    rows = x2d.shape[0]
+    for p in range(parts):
+        _matmul_rows(x2d, kernel, y, rows * p // parts, rows * (p + 1) // parts)
+
+
 def _split_matmul(x2d, kernel, flops):
-    """x2d @ kernel on numba's threads, or None when this call should not use them."""
+    """x2d @ kernel in row blocks, on numba's threads when they can be used; None when this
+    product has one block (one CPU, or one row): numpy's matmul then."""
     parts = min(num_threads(), x2d.shape[0])
-    if parts < 2 or _split_state["forked"] or time.monotonic() < _split_state["paused_until"]:
+    if parts < 2:
         return None
-    if not _split_lock.acquire(blocking=False):
-        return None
+    y = buffers.empty((x2d.shape[0], kernel.shape[1]), x2d.dtype)
+    if _split_state["forked"] or time.monotonic() < _split_state["paused_until"] \
+            or not _split_lock.acquire(blocking=False):
+        _matmul_row_blocks(x2d, kernel, y, parts)
+        return y
     try:
-        y = buffers.empty((x2d.shape[0], kernel.shape[1]), x2d.dtype)
         start = time.perf_counter()
         _matmul_split_rows(x2d, kernel, y, parts)
         # (the first call also starts numba's threads: it is not judged)
@@ -98,6 +115,15 @@ def _split_matmul(x2d, kernel, flops):
         return y
     finally:
         _split_lock.release()
+
+
+def compile_split_kernels(dtype):
+    """Compile the threaded split and its one-thread twin for ``dtype`` (``utils/warmup.py``:
+    a split call that finds the other CPU busy must not compile in the middle of a step)."""
+    x, kernel, y = np.ones((2, 3), dtype), np.ones((3, 2), dtype), np.empty((2, 2), dtype)
+    _matmul_row_blocks(x, kernel, y, 2)
+    if not _split_state["forked"]:
+        _matmul_split_rows(x, kernel, y, 2)
 
 
 def dense_forward(x2d, kernel, bias, code):

@@ -38,6 +38,7 @@ from numba.core import event
 from .. import kernels, layers, optimizers
 from ..engine.input_layer import Input
 from ..engine.model import Model
+from ..kernels import dense as dense_kernels
 from ..kernels import fast, winograd
 from ..kernels.activation_codes import RELU, TANH
 from ..ops.tensor import Variable
@@ -64,8 +65,7 @@ def _layer_kernels(dtype):
     fast.max_pool2d_backward(pooled, argmax, x.shape)
     fast.avg_pool2d_backward(fast.avg_pool2d_forward(x, 2), x.shape, 2)
     fast.dense_forward(x.reshape(10, 10), kernel.reshape(18, 2)[:10], None, TANH)
-    # one GEMM large enough for dense.py's row split over numba's threads (2.1 MFLOP)
-    fast.dense_forward(np.ones((32, 256), dtype), np.ones((256, 128), dtype), None, TANH)
+    dense_kernels.compile_split_kernels(dtype)  # the row split of mid-size Dense products
     values, diff = fast.mean_squared_error_forward(x.reshape(10, 10), x.reshape(10, 10))
     fast.mean_squared_error_backward(diff, values)
     h0 = np.zeros((2, 2), dtype)
