@@ -41,17 +41,17 @@ TILE_CASES = [((2, 7, 6, 3), "valid"), ((1, 9, 9, 4), "same"), ((3, 4, 5, 2), ((
 
 
 def _grid(x_shape, padding):
-    pads, out_hw = _geometry(x_shape, padding)
+    """(top pad, left pad, output size, tile rows, tile columns) of a 3x3 convolution."""
+    ((pt, _), (pl, _)), out_hw = _geometry(x_shape, padding)
     th, tw = W.tile_grid(out_hw)
-    return pads, out_hw, th, tw
+    return pt, pl, out_hw, th, tw
 
 
 @pytest.mark.parametrize("x_shape,padding", TILE_CASES)
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_input_and_output_transforms_match_the_specification(x_shape, padding, dtype):
     rng = np.random.default_rng(1)
-    (pt, _), (pl, _) = _grid(x_shape, padding)[0]
-    _, out_hw, th, tw = _grid(x_shape, padding)
+    pt, pl, out_hw, th, tw = _grid(x_shape, padding)
     x = rand(rng, x_shape, dtype)
     rows = x_shape[0] * th * tw + 3  # spare rows, as the driver's buffers have: left alone
     V, V_ref = np.full((16, rows, x_shape[3]), 7, dtype), np.full((16, rows, x_shape[3]), 7, dtype)
@@ -70,8 +70,7 @@ def test_input_and_output_transforms_match_the_specification(x_shape, padding, d
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_gradient_transforms_match_the_specification(x_shape, padding, dtype):
     rng = np.random.default_rng(2)
-    (pt, _), (pl, _) = _grid(x_shape, padding)[0]
-    _, out_hw, th, tw = _grid(x_shape, padding)
+    pt, pl, out_hw, th, tw = _grid(x_shape, padding)
     rows = x_shape[0] * th * tw + 1
     dy = rand(rng, (x_shape[0],) + out_hw + (5,), dtype)
     D, D_ref = np.zeros((16, rows, 5), dtype), np.zeros((16, rows, 5), dtype)
@@ -90,8 +89,7 @@ def test_gradient_transforms_match_the_specification(x_shape, padding, dtype):
 def test_dx_transform_is_the_adjoint_of_input_transform(x_shape, padding):
     # <input_transform(x), v> == <x, dx_transform(v)>, the identity backward relies on
     rng = np.random.default_rng(3)
-    (pt, _), (pl, _) = _grid(x_shape, padding)[0]
-    _, _, th, tw = _grid(x_shape, padding)
+    pt, pl, _, th, tw = _grid(x_shape, padding)
     x, v = rand(rng, x_shape), rand(rng, (16, x_shape[0] * th * tw, x_shape[3]))
     V, back = np.zeros_like(v), np.zeros(x_shape)
     W.input_transform(x, pt, pl, th, tw, V)
