@@ -25,6 +25,18 @@ from . import imagenet_utils
 KERAS_APPLICATIONS = "https://storage.googleapis.com/tensorflow/keras-applications/"
 
 
+def make_divisible(v, divisor=8, min_value=None):
+    """Channel count ``v`` rounded to the nearest multiple of ``divisor`` (at least ``min_value``,
+    default ``divisor``), never more than 10% below ``v``: the width rule of the MobileNets and
+    EfficientNets, which scale every layer's channels by a width multiplier."""
+    if min_value is None:
+        min_value = divisor
+    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
+    if new_v < 0.9 * v:
+        new_v += divisor
+    return new_v
+
+
 def check_weights(weights, include_top, classes):
     if not (weights in ("imagenet", None) or (isinstance(weights, (str, os.PathLike))
                                               and os.path.exists(weights))):

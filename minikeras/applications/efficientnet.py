@@ -95,11 +95,7 @@ def EfficientNet(width_coefficient, depth_coefficient, default_size, dropout_rat
     axis = 3 if config.image_data_format() == "channels_last" else 1
 
     def round_filters(filters, divisor=depth_divisor):
-        filters *= width_coefficient
-        new_filters = max(divisor, int(filters + divisor / 2) // divisor * divisor)
-        if new_filters < 0.9 * filters:
-            new_filters += divisor
-        return int(new_filters)
+        return int(frame.make_divisible(filters * width_coefficient, divisor))
 
     def round_repeats(repeats):
         return int(math.ceil(depth_coefficient * repeats))

@@ -16,16 +16,6 @@ _BLOCKS = ([(16, 1, 1), (24, 2, 6), (24, 1, 6), (32, 2, 6), (32, 1, 6), (32, 1, 
 _WEIGHT_SIZES = [96, 128, 160, 192, 224]
 
 
-def _make_divisible(v, divisor, min_value=None):
-    """``v`` rounded to the nearest multiple of ``divisor``, never more than 10% below ``v``."""
-    if min_value is None:
-        min_value = divisor
-    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
-    if new_v < 0.9 * v:
-        new_v += divisor
-    return new_v
-
-
 def _bn(name):
     axis = 1 if config.image_data_format() == "channels_first" else -1
     return layers.BatchNormalization(axis=axis, epsilon=1e-3, momentum=0.999, name=name)
@@ -34,7 +24,7 @@ def _bn(name):
 def _inverted_res_block(inputs, expansion, stride, alpha, filters, block_id):
     axis = 1 if config.image_data_format() == "channels_first" else -1
     in_channels = inputs.shape[axis]
-    pointwise_filters = _make_divisible(int(filters * alpha), 8)
+    pointwise_filters = frame.make_divisible(int(filters * alpha), 8)
     x = inputs
     prefix = f"block_{block_id}_"
     if block_id:
@@ -92,13 +82,13 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
         path = frame.imagenet_file("MobileNetV2", fname, BASE + fname)
     img_input = frame.image_input(input_tensor, input_shape)
 
-    x = layers.Conv2D(_make_divisible(32 * alpha, 8), kernel_size=3, strides=(2, 2), padding="same",
+    x = layers.Conv2D(frame.make_divisible(32 * alpha, 8), kernel_size=3, strides=(2, 2), padding="same",
                       use_bias=False, name="Conv1")(img_input)
     x = layers.ReLU(6.0, name="Conv1_relu")(_bn("bn_Conv1")(x))
     for block_id, (filters, stride, expansion) in enumerate(_BLOCKS):
         x = _inverted_res_block(x, filters=filters, alpha=alpha, stride=stride, expansion=expansion,
                                 block_id=block_id)
-    last = _make_divisible(1280 * alpha, 8) if alpha > 1.0 else 1280
+    last = frame.make_divisible(1280 * alpha, 8) if alpha > 1.0 else 1280
     x = layers.Conv2D(last, kernel_size=1, use_bias=False, name="Conv_1")(x)
     x = layers.ReLU(6.0, name="out_relu")(_bn("Conv_1_bn")(x))
     x = frame.classifier_or_pooling(x, include_top, pooling, classes, classifier_activation, weights,

@@ -18,16 +18,6 @@ from . import _frame as frame, imagenet_utils
 BASE = f"{frame.KERAS_APPLICATIONS}mobilenet_v3/"
 
 
-def _depth(v, divisor=8, min_value=None):
-    """``v`` rounded to the nearest multiple of ``divisor``, never more than 10% below ``v``."""
-    if min_value is None:
-        min_value = divisor
-    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
-    if new_v < 0.9 * v:
-        new_v += divisor
-    return new_v
-
-
 def relu(x):
     return layers.ReLU()(x)
 
@@ -49,7 +39,7 @@ def _bn(name):
 def _se_block(inputs, filters, se_ratio, prefix):
     """Squeeze-and-excitation: a per-channel gate in (0, 1) computed from the channel means."""
     x = layers.GlobalAveragePooling2D(keepdims=True, name=f"{prefix}squeeze_excite_avg_pool")(inputs)
-    x = layers.Conv2D(_depth(filters * se_ratio), kernel_size=1, padding="same",
+    x = layers.Conv2D(frame.make_divisible(filters * se_ratio), kernel_size=1, padding="same",
                       name=f"{prefix}squeeze_excite_conv")(x)
     x = layers.ReLU(name=f"{prefix}squeeze_excite_relu")(x)
     x = layers.Conv2D(filters, kernel_size=1, padding="same", name=f"{prefix}squeeze_excite_conv_1")(x)
@@ -67,8 +57,8 @@ def _inverted_res_block(x, expansion, filters, kernel_size, stride, se_ratio, ac
     prefix = "expanded_conv_"
     if block_id:
         prefix = f"expanded_conv_{block_id}_"
-        x = layers.Conv2D(_depth(in_filters * expansion), kernel_size=1, padding="same", use_bias=False,
-                          name=f"{prefix}expand")(x)
+        x = layers.Conv2D(frame.make_divisible(in_filters * expansion), kernel_size=1, padding="same",
+                          use_bias=False, name=f"{prefix}expand")(x)
         x = activation(_bn(f"{prefix}expand_bn")(x))
     if stride == 2:
         x = layers.ZeroPadding2D(padding=imagenet_utils.correct_pad(x, kernel_size),
@@ -77,7 +67,7 @@ def _inverted_res_block(x, expansion, filters, kernel_size, stride, se_ratio, ac
                                use_bias=False, name=f"{prefix}depthwise")(x)
     x = activation(_bn(f"{prefix}depthwise_bn")(x))
     if se_ratio:
-        x = _se_block(x, _depth(in_filters * expansion), se_ratio, prefix)
+        x = _se_block(x, frame.make_divisible(in_filters * expansion), se_ratio, prefix)
     x = layers.Conv2D(filters, kernel_size=1, padding="same", use_bias=False, name=f"{prefix}project")(x)
     x = _bn(f"{prefix}project_bn")(x)
     if stride == 1 and in_filters == filters:
@@ -107,10 +97,12 @@ def _input_shape(input_shape, input_tensor):
     return input_shape, rows, cols
 
 
-def MobileNetV3(stack_fn, last_point_ch, input_shape=None, alpha=1.0, model_type="large", minimalistic=False,
+def MobileNetV3(blocks_fn, last_point_ch, input_shape=None, alpha=1.0, model_type="large", minimalistic=False,
                 include_top=True, weights="imagenet", input_tensor=None, classes=1000, pooling=None,
                 dropout_rate=0.2, classifier_activation="softmax", include_preprocessing=True, name=None):
-    """The frame both sizes share around their stack of blocks (``stack_fn``)."""
+    """The frame both sizes share around their stack of inverted residual blocks, which
+    ``blocks_fn(kernel, activation, se_ratio)`` lists as (expansion, filters, kernel size,
+    stride, se_ratio, activation); the filters are scaled by ``alpha`` here."""
     # 1. Arguments, input shape, and the ImageNet file (found before anything is built).
     frame.check_weights(weights, include_top, classes)
     input_shape, rows, cols = _input_shape(input_shape, input_tensor)
@@ -138,10 +130,12 @@ def MobileNetV3(stack_fn, last_point_ch, input_shape=None, alpha=1.0, model_type
     x = activation(_bn("conv_bn")(x))
 
     # 3. The blocks, then a wide 1x1 convolution (six times the last block's channels).
-    x = stack_fn(x, kernel, activation, se_ratio)
-    last_conv_ch = _depth(x.shape[axis] * 6)
+    blocks = blocks_fn(kernel, activation, se_ratio)
+    for block_id, (expansion, filters, size, stride, se, act) in enumerate(blocks):
+        x = _inverted_res_block(x, expansion, frame.make_divisible(filters * alpha), size, stride, se, act, block_id)
+    last_conv_ch = frame.make_divisible(x.shape[axis] * 6)
     if alpha > 1.0:
-        last_point_ch = _depth(last_point_ch * alpha)
+        last_point_ch = frame.make_divisible(last_point_ch * alpha)
     x = layers.Conv2D(last_conv_ch, kernel_size=1, padding="same", use_bias=False, name="conv_1")(x)
     x = activation(_bn("conv_1_bn")(x))
 
@@ -166,21 +160,16 @@ def MobileNetV3Small(input_shape=None, alpha=1.0, minimalistic=False, include_to
                      input_tensor=None, classes=1000, pooling=None, dropout_rate=0.2,
                      classifier_activation="softmax", include_preprocessing=True, name="MobileNetV3Small"):
     """MobileNetV3Small (2.6M parameters with the top at alpha=1): 11 blocks, the first three with ReLU."""
-    def stack_fn(x, kernel, activation, se_ratio):
-        def depth(d):
-            return _depth(d * alpha)
+    def blocks_fn(kernel, activation, se_ratio):
         # (expansion, filters, kernel, stride, se_ratio, activation) of blocks 0-10
-        blocks = [(1, 16, 3, 2, se_ratio, relu), (72.0 / 16, 24, 3, 2, None, relu),
-                  (88.0 / 24, 24, 3, 1, None, relu), (4, 40, kernel, 2, se_ratio, activation),
-                  (6, 40, kernel, 1, se_ratio, activation), (6, 40, kernel, 1, se_ratio, activation),
-                  (3, 48, kernel, 1, se_ratio, activation), (3, 48, kernel, 1, se_ratio, activation),
-                  (6, 96, kernel, 2, se_ratio, activation), (6, 96, kernel, 1, se_ratio, activation),
-                  (6, 96, kernel, 1, se_ratio, activation)]
-        for block_id, (expansion, filters, size, stride, se, act) in enumerate(blocks):
-            x = _inverted_res_block(x, expansion, depth(filters), size, stride, se, act, block_id)
-        return x
+        return [(1, 16, 3, 2, se_ratio, relu), (72.0 / 16, 24, 3, 2, None, relu),
+                (88.0 / 24, 24, 3, 1, None, relu), (4, 40, kernel, 2, se_ratio, activation),
+                (6, 40, kernel, 1, se_ratio, activation), (6, 40, kernel, 1, se_ratio, activation),
+                (3, 48, kernel, 1, se_ratio, activation), (3, 48, kernel, 1, se_ratio, activation),
+                (6, 96, kernel, 2, se_ratio, activation), (6, 96, kernel, 1, se_ratio, activation),
+                (6, 96, kernel, 1, se_ratio, activation)]
 
-    return MobileNetV3(stack_fn, 1024, input_shape, alpha, "small", minimalistic, include_top, weights,
+    return MobileNetV3(blocks_fn, 1024, input_shape, alpha, "small", minimalistic, include_top, weights,
                        input_tensor, classes, pooling, dropout_rate, classifier_activation,
                        include_preprocessing, name=name)
 
@@ -189,21 +178,17 @@ def MobileNetV3Large(input_shape=None, alpha=1.0, minimalistic=False, include_to
                      input_tensor=None, classes=1000, pooling=None, dropout_rate=0.2,
                      classifier_activation="softmax", include_preprocessing=True, name="MobileNetV3Large"):
     """MobileNetV3Large (5.5M parameters with the top at alpha=1): 15 blocks, the first six with ReLU."""
-    def stack_fn(x, kernel, activation, se_ratio):
-        def depth(d):
-            return _depth(d * alpha)
-        blocks = [(1, 16, 3, 1, None, relu), (4, 24, 3, 2, None, relu), (3, 24, 3, 1, None, relu),
-                  (3, 40, kernel, 2, se_ratio, relu), (3, 40, kernel, 1, se_ratio, relu),
-                  (3, 40, kernel, 1, se_ratio, relu), (6, 80, 3, 2, None, activation),
-                  (2.5, 80, 3, 1, None, activation), (2.3, 80, 3, 1, None, activation),
-                  (2.3, 80, 3, 1, None, activation), (6, 112, 3, 1, se_ratio, activation),
-                  (6, 112, 3, 1, se_ratio, activation), (6, 160, kernel, 2, se_ratio, activation),
-                  (6, 160, kernel, 1, se_ratio, activation), (6, 160, kernel, 1, se_ratio, activation)]
-        for block_id, (expansion, filters, size, stride, se, act) in enumerate(blocks):
-            x = _inverted_res_block(x, expansion, depth(filters), size, stride, se, act, block_id)
-        return x
+    def blocks_fn(kernel, activation, se_ratio):
+        # (expansion, filters, kernel, stride, se_ratio, activation) of blocks 0-14
+        return [(1, 16, 3, 1, None, relu), (4, 24, 3, 2, None, relu), (3, 24, 3, 1, None, relu),
+                (3, 40, kernel, 2, se_ratio, relu), (3, 40, kernel, 1, se_ratio, relu),
+                (3, 40, kernel, 1, se_ratio, relu), (6, 80, 3, 2, None, activation),
+                (2.5, 80, 3, 1, None, activation), (2.3, 80, 3, 1, None, activation),
+                (2.3, 80, 3, 1, None, activation), (6, 112, 3, 1, se_ratio, activation),
+                (6, 112, 3, 1, se_ratio, activation), (6, 160, kernel, 2, se_ratio, activation),
+                (6, 160, kernel, 1, se_ratio, activation), (6, 160, kernel, 1, se_ratio, activation)]
 
-    return MobileNetV3(stack_fn, 1280, input_shape, alpha, "large", minimalistic, include_top, weights,
+    return MobileNetV3(blocks_fn, 1280, input_shape, alpha, "large", minimalistic, include_top, weights,
                        input_tensor, classes, pooling, dropout_rate, classifier_activation,
                        include_preprocessing, name=name)
 
