@@ -31,8 +31,13 @@ until the scheduler takes its CPU away, and a split call can then take ~8 ms (me
 the MNIST MLP's predict_on_batch went from 0.13 to 8.0 ms per call, for minutes, while
 other programs kept this 2-CPU machine at a load of 1.5-1.8; PyTorch's own threads
 collapse the same way). So a split call that takes
-far longer than its work (``_too_slow``) pauses splitting for ``PAUSE_SECONDS``, after
-which one call tries again: on a busy machine that costs one slow call per pause.
+far longer than its work (``_too_slow``) pauses splitting, after which one call tries
+again. The pause doubles with every slow try in a row, from ``PAUSE_SECONDS[0]`` to
+``PAUSE_SECONDS[1]``, and a normal call resets it: on a busy machine that costs one slow
+call every 2 s, while a single hiccup of a quiet one (a 2-4 ms call about once in 5,000
+calls, the guest's CPU taken away for a moment) costs a pause of 20 ms. (With a fixed
+1 s pause those hiccups left the MNIST MLP's predict_on_batch unsplit for about half of
+the calls on the quiet machine: 132 us per call split, 175-184 us not.)
 
 GNU OpenMP cannot be used again in a child forked after it ran, and numba's other
 threading layer (``workqueue``) must not be entered by two Python threads at once: a
@@ -59,10 +64,10 @@ from .threads import batch_parts, num_threads, run_parts, split
 __all__ = ["dense_forward", "dense_backward", "compile_split_kernels", "SPLIT_FLOPS"]
 
 SPLIT_FLOPS = 2e6
-PAUSE_SECONDS = 1.0
+PAUSE_SECONDS = (0.02, 2.0)  # the first pause after a slow call, and the longest (see above)
 _SPLIT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 _split_lock = threading.Lock()
-_split_state = {"forked": False, "paused_until": 0.0, "started": False}
+_split_state = {"forked": False, "paused_until": 0.0, "pause": PAUSE_SECONDS[0], "started": False}
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=lambda: _split_state.__setitem__("forked", True))
 
@@ -109,12 +114,22 @@ def _split_matmul(x2d, kernel, flops):
         start = time.perf_counter()
         _matmul_split_rows(x2d, kernel, y, parts)
         # (the first call also starts numba's threads: it is not judged)
-        if _too_slow(time.perf_counter() - start, flops) and _split_state["started"]:
-            _split_state["paused_until"] = time.monotonic() + PAUSE_SECONDS
+        if _split_state["started"]:
+            _judge_split(time.perf_counter() - start, flops)
         _split_state["started"] = True
         return y
     finally:
         _split_lock.release()
+
+
+def _judge_split(seconds, flops):
+    """After a split call: pause splitting if it waited, doubling the pause of the last slow
+    call; a call that did not wait resets the pause to its shortest."""
+    if _too_slow(seconds, flops):
+        _split_state["paused_until"] = time.monotonic() + _split_state["pause"]
+        _split_state["pause"] = min(2 * _split_state["pause"], PAUSE_SECONDS[1])
+    else:
+        _split_state["pause"] = PAUSE_SECONDS[0]
 
 
 def compile_split_kernels(dtype):

@@ -1,5 +1,7 @@
 """Activation and dense kernels: fast against reference, both backends' behaviour, references
 against finite differences."""
+import time
+
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st
@@ -148,7 +150,8 @@ def test_dense_reference_gradients_by_finite_differences(code, has_bias):
 def split_state(monkeypatch):
     """dense.py's splitting state, fresh for the test, with two CPUs and a call counter."""
     from minikeras.kernels import dense
-    monkeypatch.setattr(dense, "_split_state", {"forked": False, "paused_until": 0.0, "started": False})
+    monkeypatch.setattr(dense, "_split_state", {"forked": False, "paused_until": 0.0,
+                                                "pause": dense.PAUSE_SECONDS[0], "started": False})
     monkeypatch.setattr(dense, "num_threads", lambda: 2)
     calls = []
     compiled = dense._matmul_split_rows
@@ -185,6 +188,8 @@ def test_small_gemms_and_one_cpu_stay_on_one_thread(split_state, monkeypatch):
 def test_a_slow_split_pauses_splitting_and_the_first_call_is_not_judged(split_state, monkeypatch):
     dense, calls = split_state
     monkeypatch.setattr(dense, "_too_slow", lambda seconds, flops: True)  # every call "waited"
+    monkeypatch.setattr(dense, "PAUSE_SECONDS", (600.0, 1200.0))  # no pause ends during the test
+    dense._split_state["pause"] = 600.0
     x, kernel, bias = _large_case(np.float32)
     expected = R.dense_forward(x, kernel, bias, A.TANH)
     results = [F.dense_forward(x, kernel, bias, A.TANH) for _ in range(4)]
@@ -195,6 +200,27 @@ def test_a_slow_split_pauses_splitting_and_the_first_call_is_not_judged(split_st
     dense._split_state["paused_until"] = 0.0  # the pause is over: one call tries again
     F.dense_forward(x, kernel, bias, A.TANH)
     assert calls == [2, 2, 2]
+
+
+def test_the_pause_doubles_while_tries_are_slow_and_a_normal_call_resets_it(split_state, monkeypatch):
+    dense, calls = split_state
+    shortest, longest = dense.PAUSE_SECONDS
+    slow = [True]
+    monkeypatch.setattr(dense, "_too_slow", lambda seconds, flops: slow[0])
+    x, kernel, bias = _large_case(np.float32)
+    F.dense_forward(x, kernel, bias, A.RELU)  # starts the threads: not judged
+    pauses = []
+    for _ in range(12):  # a busy machine: every try is slow
+        dense._split_state["paused_until"] = 0.0  # (the pause is over)
+        before = time.monotonic()
+        F.dense_forward(x, kernel, bias, A.RELU)
+        pauses.append(dense._split_state["paused_until"] - before)
+    assert pauses[0] >= shortest and pauses[1] >= 2 * shortest and pauses[2] >= 4 * shortest
+    assert max(pauses) <= longest + 1.0 and pauses[-1] >= longest  # it grows up to the longest, no further
+    slow[0] = False  # the machine is quiet again: one normal call resets the pause
+    dense._split_state["paused_until"] = 0.0
+    F.dense_forward(x, kernel, bias, A.RELU)
+    assert dense._split_state["pause"] == shortest and len(calls) == 14
 
 
 def test_too_slow_compares_the_time_with_the_work():
