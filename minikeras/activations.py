@@ -22,6 +22,7 @@ exponential = _ops.exponential
 relu6 = _ops.relu6
 leaky_relu = _ops.leaky_relu
 log_softmax = _ops.log_softmax
+softmax = _ops.softmax  # the op itself, as relu is: Dense(activation='softmax') fuses it (ops.nn)
 mish = _ops.mish
 hard_silu = hard_swish = _ops.hard_silu
 hard_tanh = _ops.hard_tanh
@@ -29,10 +30,6 @@ log_sigmoid = _ops.log_sigmoid
 sparse_plus = _ops.sparse_plus
 sparse_sigmoid = _ops.sparse_sigmoid
 tanh_shrink = _ops.tanh_shrink
-
-
-def softmax(x, axis=-1):
-    return _ops.softmax(x, axis=axis)
 
 
 def celu(x, alpha=1.0):

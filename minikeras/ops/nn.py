@@ -10,7 +10,7 @@ import inspect
 import numpy as np
 
 from .. import kernels
-from ..kernels.activation_codes import LINEAR, RELU, SIGMOID, TANH
+from ..kernels.activation_codes import LINEAR, RELU, SIGMOID, SOFTMAX, TANH
 from ..kernels.conv_geometry import conv_output_length, transpose_output_padding
 from . import activations as activation_ops
 from .core import apply, apply_multi
@@ -18,7 +18,8 @@ from .core import reshape as reshape_op
 from .tape import _needs_grad
 
 # Activations the kernels fuse with the bias add; others run as a separate op.
-_FUSED_CODES = {None: LINEAR, "linear": LINEAR, "relu": RELU, "sigmoid": SIGMOID, "tanh": TANH}
+_FUSED_CODES = {None: LINEAR, "linear": LINEAR, "relu": RELU, "sigmoid": SIGMOID, "tanh": TANH,
+                "softmax": SOFTMAX}
 
 
 def fused_activation_code(activation):
@@ -26,7 +27,8 @@ def fused_activation_code(activation):
     if isinstance(activation, str) or activation is None:
         return _FUSED_CODES.get(activation)
     for name, fn in (("relu", activation_ops.relu), ("sigmoid", activation_ops.sigmoid),
-                     ("tanh", activation_ops.tanh), ("linear", activation_ops.linear)):
+                     ("tanh", activation_ops.tanh), ("linear", activation_ops.linear),
+                     ("softmax", activation_ops.softmax)):  # (its default axis, the last)
         if activation is fn:
             return _FUSED_CODES[name]
     return None
@@ -265,7 +267,7 @@ def pool(x, pool_size, strides, padding="valid", mode="max"):
 
 def rnn_activation_code(activation, role):
     code = fused_activation_code(activation)
-    if code is None:
+    if code is None or code == SOFTMAX:  # the sequence kernels activate elementwise, one gate at a time
         raise ValueError(f"Recurrent layers support the {role} 'tanh', 'sigmoid', 'relu' or 'linear' "
                          f"in minikeras's kernels, received {getattr(activation, '__name__', activation)!r}.")
     return code

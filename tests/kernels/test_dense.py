@@ -13,7 +13,7 @@ from minikeras.kernels.reference.activations import activation
 
 from .helpers import BOTH_BACKENDS, DTYPES, SOME, assert_close, check_directional_derivatives, rand
 
-CODES = [A.LINEAR, A.RELU, A.SIGMOID, A.TANH, A.HARD_SIGMOID]
+CODES = [A.LINEAR, A.RELU, A.SIGMOID, A.TANH, A.HARD_SIGMOID, A.SOFTMAX]
 
 
 def test_activation_codes():
@@ -23,7 +23,8 @@ def test_activation_codes():
     assert A.activation_code("relu") == A.RELU
     assert A.activation_code("sigmoid") == A.SIGMOID
     assert A.activation_code("tanh") == A.TANH
-    assert A.activation_code("softmax") is None
+    assert A.activation_code("softmax") == A.SOFTMAX
+    assert A.activation_code("elu") is None
     assert A.activation_code(np.tanh) is None
 
 

@@ -48,14 +48,50 @@ def test_every_fused_operation_agrees_on_both_backends():
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
 
 
-@pytest.mark.parametrize("activation", ["relu", "softmax", None])
-def test_dense_applies_an_activation_the_kernels_cannot_fuse(activation):
+@pytest.mark.parametrize("activation", ["relu", "softmax", None, "elu"])
+def test_dense_applies_its_activation_fused_or_after(activation):
     x = np.linspace(-1, 1, 12, dtype="float32").reshape(3, 4)
     w = np.eye(4, dtype="float32")
     y = np.asarray(ops.nn.dense(x, w, activation=activation))
-    expected = {"relu": np.maximum(x, 0), None: x,
+    expected = {"relu": np.maximum(x, 0), None: x, "elu": np.where(x > 0, x, np.expm1(x)),
                 "softmax": np.exp(x) / np.exp(x).sum(axis=1, keepdims=True)}[activation]
     np.testing.assert_allclose(y, expected, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("backend", ["fast", "reference"])
+def test_softmax_of_a_dense_or_conv_layer_is_fused_and_its_gradient_is_the_ops(backend):
+    """Softmax over the last axis (keras.activations.softmax, by name or as the function) is
+    computed by the layer's kernel: one operation on the tape, the same values and gradients
+    as a linear layer followed by ops.softmax."""
+    rng = np.random.default_rng(3)
+    x = ops.convert_to_tensor(rng.standard_normal((5, 4, 4, 3)).astype("float32"))
+    k = ops.Variable(rng.standard_normal((2, 2, 3, 6)).astype("float32"))
+    b = ops.Variable(rng.standard_normal(6).astype("float32"))
+    w = ops.Variable(rng.standard_normal((3, 7)).astype("float32"))
+    previous = kernels.use(backend)
+    try:
+        results = []
+        for activation in ("softmax", activations.softmax, None):
+            with ops.GradientTape() as tape:
+                conv = ops.nn.conv(x, k, b, padding="same", activation=activation)
+                dense = ops.nn.dense(ops.reshape(x, (-1, 3)), w, activation=activation)
+                if activation is None:
+                    conv, dense = ops.softmax(conv), ops.softmax(dense)
+                else:
+                    assert conv._parents[0] is x and dense._parents[1] is w  # the kernel's own record
+                loss = ops.sum(ops.square(conv)) + ops.sum(ops.sin(dense))
+            results.append([np.asarray(v) for v in [conv, dense] + tape.gradient(loss, [k, b, w])])
+    finally:
+        kernels.use(previous)
+    for fused in results[:2]:
+        for a, c in zip(fused, results[2]):
+            np.testing.assert_allclose(a, c, rtol=1e-5, atol=1e-6)
+
+
+def test_recurrent_layers_refuse_softmax_which_their_kernels_cannot_apply():
+    seq = np.ones((2, 5, 3), "float32")
+    with pytest.raises(ValueError, match="supports? the activation 'tanh', 'sigmoid'.*'softmax'"):
+        ops.nn.rnn("lstm", seq, np.ones((3, 8), "float32"), np.ones((2, 8), "float32"), activation="softmax")
 
 
 def test_a_name_the_kernels_cannot_fuse_is_an_activation_of_ops():

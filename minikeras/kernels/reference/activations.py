@@ -7,7 +7,7 @@ explained in ``kernels/activation_codes.py``.
 """
 import numpy as np
 
-from ..activation_codes import HARD_SIGMOID, RELU, SIGMOID, TANH
+from ..activation_codes import HARD_SIGMOID, RELU, SIGMOID, SOFTMAX, TANH
 
 __all__ = ["activation", "activation_grad", "bias_activation_inplace", "bias_activation_backward",
            "apply_activation_inplace", "activation_grad_from_output"]
@@ -26,6 +26,9 @@ def activation(z, code):
         return np.tanh(z)
     if code == HARD_SIGMOID:  # Keras 2 / tf.keras definition
         return np.clip(z * z.dtype.type(0.2) + z.dtype.type(0.5), 0, 1)
+    if code == SOFTMAX:  # over the last axis; shifted by the row's maximum, so exp cannot overflow
+        e = np.exp(z - z.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
     return z.copy()
 
 
@@ -40,6 +43,8 @@ def activation_grad(y, dy, code):
         return dy * (1 - y * y)
     if code == HARD_SIGMOID:
         return dy * ((y > 0) & (y < 1)) * y.dtype.type(0.2)
+    if code == SOFTMAX:
+        return y * (dy - (dy * y).sum(axis=-1, keepdims=True))
     return dy.copy()
 
 
