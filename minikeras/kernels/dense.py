@@ -7,8 +7,9 @@ activation are applied afterwards in one fused numba pass over y (see
 pass turns dy into dz = dy * act'(y) and sums the bias gradient at the same time,
 then two GEMMs give dx and dkernel.
 
-Activation codes come from ``activation_codes.py``; an activation without a
-code (softmax...) is the layer's business: call these with LINEAR and apply it after.
+Activation codes come from ``activation_codes.py`` (softmax over the units is one); an
+activation without a code (elu...) is the layer's business: call these with LINEAR and
+apply it after.
 
 Threads. A large layer (from 8 MFLOP, ``threads.batch_parts``) splits its rows over the
 Python threads of ``threads.py``, forward and backward; handing work to one costs 45-60 us
