@@ -34,7 +34,7 @@ from .conv_gemm import backward_gemm, forward_gemm
 from .conv_geometry import (check_conv2d_arguments, check_transpose_arguments, conv2d_geometry,
                             conv2d_transpose_geometry)
 from .threads import batch_parts, run_parts
-from .winograd import use_winograd, winograd_backward, winograd_forward
+from .winograd import transformed_kernel, use_winograd, winograd_backward, winograd_forward
 
 __all__ = ["conv2d_forward", "conv2d_backward", "conv2d_transpose_forward", "conv2d_transpose_backward"]
 
@@ -61,10 +61,11 @@ def conv2d_forward(x, kernel, strides=(1, 1), padding="valid", dilation=(1, 1), 
     x, kernel, strides, dilation, pads, out_hw, parts, winograd = _prepare(x, kernel, strides, padding, dilation,
                                                                           groups)
     y = buffers.empty((x.shape[0],) + out_hw + (kernel.shape[3],), x.dtype)
+    U = transformed_kernel(kernel) if winograd else None  # once, for every part
 
     def part(b0, b1):
         if winograd:
-            return winograd_forward(x[b0:b1], kernel, out_hw, pads, bias, code, y[b0:b1])
+            return winograd_forward(x[b0:b1], kernel, out_hw, pads, bias, code, y[b0:b1], U)
         return forward_gemm(x[b0:b1], kernel, out_hw, strides, pads, dilation, groups, bias, code, y[b0:b1])
 
     run_parts(part, parts)
@@ -81,11 +82,12 @@ def conv2d_backward(x, kernel, dy, strides=(1, 1), padding="valid", dilation=(1,
     x, kernel, strides, dilation, pads, _, parts, winograd = _prepare(x, kernel, strides, padding, dilation, groups)
     dy = np.ascontiguousarray(dy, dtype=x.dtype)
     dx = buffers.zeros(x.shape, dy.dtype) if need_dx else None
+    UT = transformed_kernel(kernel, transposed=True) if winograd and need_dx else None  # once, for every part
 
     def part(b0, b1):
         dx_part = dx[b0:b1] if need_dx else None
         if winograd:
-            return winograd_backward(x[b0:b1], kernel, dy[b0:b1], pads, need_dx, dx_part)
+            return winograd_backward(x[b0:b1], kernel, dy[b0:b1], pads, need_dx, dx_part, UT)
         return backward_gemm(x[b0:b1], (b1 - b0,) + x.shape[1:], kernel, dy[b0:b1], strides, pads, dilation,
                              groups, need_dx, True, dx_part)
 

@@ -320,6 +320,23 @@ def kernel_gradient_transform(dU, dkernel):
     np.matmul(G.T, rows, out=dkernel.reshape(3, 3, pairs))                   # (G^T dUhat) G, row by row
 
 
+def transformed_kernel(kernel, transposed=False):
+    """The kernel's 16 transformed planes U (16, cin, cout), or U transposed plane by plane
+    (16, cout, cin), C-contiguous: what dV = dyhat @ U^T reads fastest in backward.
+
+    A convolution split over threads makes them once, before the split, and every part
+    reads them: each part used to make its own, the same work in every thread at the
+    moment they all start."""
+    _, _, cin, cout = kernel.shape
+    U = buffers.empty((16, cin, cout), kernel.dtype)
+    kernel_transform(kernel, U)
+    if not transposed:
+        return U
+    UT = buffers.empty((16, cout, cin), kernel.dtype)
+    np.copyto(UT, U.transpose(0, 2, 1))
+    return UT
+
+
 def _images_per_chunk(n, tiles, channels, itemsize):
     return int(max(1, min(n, CHUNK_BYTES // max(1, 16 * tiles * channels * itemsize))))
 
@@ -335,17 +352,18 @@ def _planes(rows, channels, dtype):
     return buffers.empty((16, rows | 1, channels), dtype)
 
 
-def winograd_forward(x, kernel, out_hw, pads, bias=None, code=LINEAR, y=None):
+def winograd_forward(x, kernel, out_hw, pads, bias=None, code=LINEAR, y=None, U=None):
     """y = act(conv(x, kernel) + bias) for a 3x3 kernel, stride 1, explicit pads, chunk by
-    chunk of images (as conv_gemm.forward_gemm; ``y``, if given, is the output to fill)."""
+    chunk of images (as conv_gemm.forward_gemm; ``y``, if given, is the output to fill;
+    ``U``, if given, is ``transformed_kernel(kernel)``)."""
     n, _, _, cin = x.shape
     cout = kernel.shape[3]
     th, tw = tile_grid(out_hw)
     tiles = th * tw
     if y is None:
         y = buffers.empty((n,) + tuple(out_hw) + (cout,), x.dtype)
-    U = buffers.empty((16, cin, cout), x.dtype)
-    kernel_transform(kernel, U)
+    if U is None:
+        U = transformed_kernel(kernel)
     nb = _images_per_chunk(n, tiles, max(cin, cout), x.dtype.itemsize)
     V, M = _planes(nb * tiles, cin, x.dtype), _planes(nb * tiles, cout, x.dtype)
     for b0 in range(0, n, nb):
@@ -358,20 +376,18 @@ def winograd_forward(x, kernel, out_hw, pads, bias=None, code=LINEAR, y=None):
     return y
 
 
-def winograd_backward(x, kernel, dy, pads, need_dx, dx=None):
+def winograd_backward(x, kernel, dy, pads, need_dx, dx=None, UT=None):
     """(dx or None, dkernel) of winograd_forward without bias/activation; ``dx``, if given,
-    is a zero-filled C-contiguous array to add the input gradient to."""
+    is a zero-filled C-contiguous array to add the input gradient to; ``UT``, if given, is
+    ``transformed_kernel(kernel, transposed=True)``."""
     n, _, _, cin = x.shape
     cout = kernel.shape[3]
     th, tw = tile_grid(dy.shape[1:3])
     tiles = th * tw
     if need_dx and dx is None:
         dx = buffers.zeros(x.shape, x.dtype)
-    if need_dx:   # dV[k] = dyhat[k] @ U[k]^T: U[k]^T contiguous, as BLAS runs it fastest
-        U = buffers.empty((16, cin, cout), x.dtype)
-        kernel_transform(kernel, U)
-        UT = buffers.empty((16, cout, cin), x.dtype)
-        np.copyto(UT, U.transpose(0, 2, 1))
+    if need_dx and UT is None:   # dV[k] = dyhat[k] @ U[k]^T: U[k]^T contiguous, as BLAS runs it fastest
+        UT = transformed_kernel(kernel, transposed=True)
     nb = _images_per_chunk(n, tiles, max(cin, cout), x.dtype.itemsize)
     V, D = _planes(nb * tiles, cin, x.dtype), _planes(nb * tiles, cout, x.dtype)
     dV = _planes(nb * tiles, cin, x.dtype) if need_dx else None

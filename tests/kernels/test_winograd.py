@@ -193,6 +193,8 @@ def test_conv2d_runs_winograd_per_thread_part(monkeypatch, threads, dtype, paddi
     for name in ("winograd_forward", "winograd_backward"):
         original = getattr(conv_module, name)
         monkeypatch.setattr(conv_module, name, lambda *a, _f=original, _n=name, **k: calls.append(_n) or _f(*a, **k))
+    transform = W.kernel_transform
+    monkeypatch.setattr(W, "kernel_transform", lambda *a: calls.append("kernel_transform") or transform(*a))
     rng = np.random.default_rng(8)
     x, kernel, bias = rand(rng, (5, 8, 7, 3), dtype), rand(rng, (3, 3, 3, 4), dtype), rand(rng, 4, dtype)
     y = F.conv2d_forward(x, kernel, (1, 1), padding, bias=bias, code=A.RELU)
@@ -206,6 +208,9 @@ def test_conv2d_runs_winograd_per_thread_part(monkeypatch, threads, dtype, paddi
     assert dx is None
     assert_close(dk, dk_ref)
     assert calls.count("winograd_forward") == threads and calls.count("winograd_backward") == 2 * threads
+    # the kernel is transformed once per call, before the split, not once per part
+    # (forward, backward with dx; backward without dx needs no transformed kernel)
+    assert calls.count("kernel_transform") == 2
 
 
 def test_conv2d_keeps_im2col_where_the_rule_says_so(monkeypatch):
