@@ -33,10 +33,12 @@ the MNIST MLP's predict_on_batch went from 0.13 to 8.0 ms per call, for minutes,
 other programs kept this 2-CPU machine at a load of 1.5-1.8; PyTorch's own threads
 collapse the same way). So a split call that takes
 far longer than its work (``_too_slow``) pauses splitting, after which one call tries
-again. The pause doubles with every slow try in a row, from ``PAUSE_SECONDS[0]`` to
-``PAUSE_SECONDS[1]``, and a normal call resets it: on a busy machine that costs one slow
-call every 2 s, while a single hiccup of a quiet one (a 2-4 ms call about once in 5,000
-calls, the guest's CPU taken away for a moment) costs a pause of 20 ms. (With a fixed
+again. Every slow try doubles the pause, up to ``PAUSE_SECONDS[1]``, and every normal
+call halves it, down to ``PAUSE_SECONDS[0]``: on a busy machine that costs one slow call
+every 1-2 s, while a single hiccup of a quiet one (a 2-4 ms call about once in 5,000
+calls, the guest's CPU taken away for a moment) costs a pause of 20 ms. (Resetting the
+pause after a normal call instead let a machine busy half of the time make a slow call
+nearly every toy-ResNet step.) (With a fixed
 1 s pause those hiccups left the MNIST MLP's predict_on_batch unsplit for about half of
 the calls on the quiet machine: 132 us per call split, 175-184 us not.)
 
@@ -124,13 +126,13 @@ def _split_matmul(x2d, kernel, flops):
 
 
 def _judge_split(seconds, flops):
-    """After a split call: pause splitting if it waited, doubling the pause of the last slow
-    call; a call that did not wait resets the pause to its shortest."""
+    """After a split call: pause splitting if it waited, and double the next pause; a call
+    that did not wait halves it."""
     if _too_slow(seconds, flops):
         _split_state["paused_until"] = time.monotonic() + _split_state["pause"]
         _split_state["pause"] = min(2 * _split_state["pause"], PAUSE_SECONDS[1])
     else:
-        _split_state["pause"] = PAUSE_SECONDS[0]
+        _split_state["pause"] = max(_split_state["pause"] / 2, PAUSE_SECONDS[0])
 
 
 def compile_split_kernels(dtype):

@@ -203,7 +203,7 @@ def test_a_slow_split_pauses_splitting_and_the_first_call_is_not_judged(split_st
     assert calls == [2, 2, 2]
 
 
-def test_the_pause_doubles_while_tries_are_slow_and_a_normal_call_resets_it(split_state, monkeypatch):
+def test_the_pause_doubles_with_every_slow_try_and_halves_with_every_normal_call(split_state, monkeypatch):
     dense, calls = split_state
     shortest, longest = dense.PAUSE_SECONDS
     slow = [True]
@@ -218,10 +218,13 @@ def test_the_pause_doubles_while_tries_are_slow_and_a_normal_call_resets_it(spli
         pauses.append(dense._split_state["paused_until"] - before)
     assert pauses[0] >= shortest and pauses[1] >= 2 * shortest and pauses[2] >= 4 * shortest
     assert max(pauses) <= longest + 1.0 and pauses[-1] >= longest  # it grows up to the longest, no further
-    slow[0] = False  # the machine is quiet again: one normal call resets the pause
+    slow[0] = False  # the machine is quiet again: each normal call halves the pause
     dense._split_state["paused_until"] = 0.0
     F.dense_forward(x, kernel, bias, A.RELU)
-    assert dense._split_state["pause"] == shortest and len(calls) == 14
+    assert dense._split_state["pause"] == longest / 2
+    for _ in range(12):
+        F.dense_forward(x, kernel, bias, A.RELU)
+    assert dense._split_state["pause"] == shortest and len(calls) == 26
 
 
 def test_too_slow_compares_the_time_with_the_work():
