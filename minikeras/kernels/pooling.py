@@ -20,6 +20,7 @@ from numba import njit
 
 from . import buffers
 from .conv_geometry import pool_geometry
+from .flat import flat
 from .threads import ELEMENT_FLOPS, batch_parts, run_parts
 
 __all__ = ["max_pool2d_forward", "max_pool2d_backward", "avg_pool2d_forward", "avg_pool2d_backward"]
@@ -32,7 +33,7 @@ def _max_pool_forward_kernel(x, ph, pw, sh, sw, pt, pl, b0, b1, y, argmax):
     """Images b0:b1 of the batch (threads take one range each; argmax indexes all of x)."""
     n, height, width, channels = x.shape
     _, out_h, out_w, _ = y.shape
-    xf, yf, af = x.reshape(-1), y.reshape(-1), argmax.reshape(-1)
+    xf, yf, af = flat(x), flat(y), flat(argmax)
     nc = np.uint64(channels)
     out = b0 * out_h * out_w * channels
     for b in range(b0, b1):
@@ -65,7 +66,7 @@ def _max_pool_forward_kernel(x, ph, pw, sh, sw, pt, pl, b0, b1, y, argmax):
 
 @njit(cache=True, nogil=True)
 def _scatter_add_kernel(values, index, out):
-    vf, idx, of = values.reshape(-1), index.reshape(-1), out.reshape(-1)
+    vf, idx, of = flat(values), flat(index), flat(out)
     for k in range(vf.shape[0]):
         of[idx[k]] += vf[k]
 
@@ -75,7 +76,7 @@ def _avg_pool_kernel(x, ph, pw, sh, sw, pt, pl, y, backward):
     """forward: y = window means of x.  backward (x is dx, y is dy): dx += dy / count."""
     n, height, width, channels = x.shape
     _, out_h, out_w, _ = y.shape
-    xf, yf = x.reshape(-1), y.reshape(-1)
+    xf, yf = flat(x), flat(y)
     nc = np.uint64(channels)
     out = 0
     for b in range(n):
