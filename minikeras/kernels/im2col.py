@@ -121,10 +121,6 @@ def im2col_one_channel(x, kh, kw, sh, sw, pt, pl, dh, dw, out_h, out_w, cols_t):
                     for t in range(d + np.uint64(hi), end):
                         row[t] = 0
                     s0 = (b * height + iy) * width + lo * sw + off
-                    if sw == 1:
-                        d, s = np.uint64(d0 + lo), np.uint64(s0)
-                        for t in range(np.uint64(hi - lo)):
-                            row[d + t] = xf[s + t]
-                    else:
-                        for ox in range(hi - lo):
-                            row[d0 + lo + ox] = xf[s0 + ox * sw]
+                    d, s, step = np.uint64(d0 + lo), np.uint64(s0), np.uint64(sw)
+                    for t in range(np.uint64(hi - lo)):
+                        row[d + t] = xf[s + t * step]
