@@ -11,6 +11,7 @@ All arrays are C-contiguous and updated in place; scalars arrive as Python float
 import numba
 import numpy as np
 
+from ..kernels import compiling  # noqa: F401 (pauses the garbage collector while kernels compile)
 from ..kernels.flat import flat
 
 _jit = numba.njit(cache=True, nogil=True)
