@@ -200,10 +200,14 @@ def hard_sigmoid(v):  # Keras 2 / tf.keras definition: clip(0.2 v + 0.5, 0, 1)
 # ``DERIVATIVE`` below, indexed by code), and a new process running a relu network
 # compiles the relu loops only (issue 16: the five loops in one kernel took 1.6 s to
 # compile in the seed CNN's first step). The recurrent kernels, whose activations are
-# arguments, call ``activate_columns`` / ``multiply_by_derivative``, which choose a loop.
+# arguments, call ``activate_columns`` / ``multiply_by_derivative``, which choose a loop;
+# numba copies these two switches into their callers (inline="always"): compiled apart,
+# each was one more level that linked, optimized and emitted the five loops again (seed
+# LSTM's first training step in a new process: 5.1 s, 4.6 s inlined).
 # nogil everywhere: conv and dense layers run them in several threads.
 
 _jit = njit(cache=True, error_model="numpy", nogil=True)
+_switch = njit(cache=True, error_model="numpy", nogil=True, inline="always")
 
 
 @_jit
@@ -289,7 +293,7 @@ def _softmax_columns(a, c0, c1, bias):
             a[r, c] /= total
 
 
-@_jit
+@_switch
 def activate_columns(a, c0, c1, bias, code):
     """a[:, c0:c1] = act(a[:, c0:c1] + bias) in place; bias has c1 - c0 entries (zeros for none)."""
     if code == RELU:
@@ -350,7 +354,7 @@ def _softmax_derivative(g, y, c0, c1):
             g[r, c] = y[r, c] * (g[r, c] - inner)
 
 
-@_jit
+@_switch
 def multiply_by_derivative(g, y, c0, c1, code):
     """g[:, c0:c1] *= act'(z), given the outputs y[:, c0:c1] = act(z) (same layout as g)."""
     if code == RELU:
