@@ -32,7 +32,8 @@ class PauseCollectorWhileCompiling(event.Listener):
         self._paused = []  # per open compile: did this one pause the collector?
 
     def on_start(self, ev):
-        ours = ev.data["dispatcher"].py_func.__module__.split(".")[0] == _PACKAGE
+        function = getattr(ev.data.get("dispatcher"), "py_func", None)  # any numba compile passes here
+        ours = (getattr(function, "__module__", None) or "").split(".")[0] == _PACKAGE
         pause = ours and not self._paused and gc.isenabled()
         if pause:
             gc.disable()
