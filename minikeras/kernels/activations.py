@@ -22,20 +22,31 @@ from .threads import ELEMENT_FLOPS, batch_parts, run_parts
 # float64 (8 lanes, degree 14), each accurate to its type's rounding. Constants are made
 # with type(v)(...) or np.float32(...): a bare Python float literal is a float64 and
 # would silently promote float32 arithmetic.
+#
+# numba copies these helpers into the function that calls them (inline="always", in its own
+# IR, before typing) instead of compiling each as a function of its own, which then every
+# caller links in and optimizes again: in a new process a float32 sigmoid loop compiled
+# seven functions besides itself (sigmoid, expm1's overload, _expm1_float32, _reduce_float32,
+# _pow2_float32, min, max), now three (the overload, min, max); the seed CNN's relu and
+# sigmoid loops took 0.45 s to compile, now 0.33 s. LLVM inlined the helpers anyway: the
+# results are the same bit for bit, and the loops as fast. The helpers take the error model
+# of their caller, "numpy" everywhere (the overloads and the _jit loops).
+_scalar = njit(cache=True, error_model="numpy", inline="always")
 
-@njit(cache=True, error_model="numpy")
+
+@_scalar
 def _pow2(k):
     """2.0**k for integer -31 <= k <= 31, by shifting a bit: plain integer arithmetic."""
     return np.float64(np.int64(1) << (k + 31)) * 4.656612873077393e-10  # 2**-31
 
 
-@njit(cache=True, error_model="numpy")
+@_scalar
 def _pow2_float32(k):
     """_pow2 converting straight to float32 (exact: a power of two), saving two conversions."""
     return np.float32(np.int64(1) << (k + 31)) * np.float32(4.656612873077393e-10)
 
 
-@njit(cache=True, error_model="numpy")
+@_scalar
 def _expm1_float64(x):
     """exp(x) - 1 in float64, built from multiply-adds so that loops calling it vectorize.
 
@@ -70,7 +81,7 @@ def _expm1_float64(x):
     return scale * q + (scale - 1.0)
 
 
-@njit(cache=True, error_model="numpy")
+@_scalar
 def _reduce_float32(x):
     """(n, exp(r) - 1) with x = n ln 2 + r and |r| <= ln(2)/2, in float32: exp(x) is then
     2**n (exp(r) - 1) + 2**n, and 2**n is exact. _expm1_float64's method at float32
@@ -92,7 +103,7 @@ def _reduce_float32(x):
     return np.int64(n), q * r  # exp(r) - 1 = r + r**2/2! + ... + r**7/7!
 
 
-@njit(cache=True, error_model="numpy")
+@_scalar
 def _expm1_float32(x):
     """exp(x) - 1 in float32 (``_reduce_float32``). Measured on the 2-vCPU machine: a
     sigmoid pass over float32 columns 2.2x faster than through the float64 version (0.85
@@ -104,7 +115,7 @@ def _expm1_float32(x):
     return scale * q + (scale - np.float32(1.0))
 
 
-@njit(cache=True, error_model="numpy")
+@_scalar
 def _exp_nonpositive_float32(x):
     """exp(x) for x <= 0 in float32 (softmax's inputs after the row's maximum is taken off),
     down to float32's smallest normal numbers: x is clamped at -86 (exp(-86) = 4.5e-38).
@@ -149,12 +160,12 @@ def _exp_nonpositive_by_precision(x):
     return lambda x: np.exp(np.float64(x))
 
 
-@njit(cache=True, error_model="numpy")
+@_scalar
 def sigmoid(v):
     return type(v)(1) / (type(v)(2) + expm1(-v))
 
 
-@njit(cache=True, error_model="numpy")
+@_scalar
 def tanh(v):
     # tanh(|v|) = (1 - e) / (1 + e) with e = exp(-2|v|) <= 1, which cannot overflow
     em1 = expm1(type(v)(-2) * abs(v))
@@ -162,12 +173,12 @@ def tanh(v):
     return t if v >= 0 else -t
 
 
-@njit(cache=True, error_model="numpy")
+@_scalar
 def relu(v):
     return type(v)(0) if v < 0 else v  # written this way round so NaN propagates
 
 
-@njit(cache=True, error_model="numpy")
+@_scalar
 def hard_sigmoid(v):  # Keras 2 / tf.keras definition: clip(0.2 v + 0.5, 0, 1)
     return min(max(type(v)(0.2) * v + type(v)(0.5), type(v)(0)), type(v)(1))
 
@@ -189,10 +200,14 @@ def hard_sigmoid(v):  # Keras 2 / tf.keras definition: clip(0.2 v + 0.5, 0, 1)
 # ``DERIVATIVE`` below, indexed by code), and a new process running a relu network
 # compiles the relu loops only (issue 16: the five loops in one kernel took 1.6 s to
 # compile in the seed CNN's first step). The recurrent kernels, whose activations are
-# arguments, call ``activate_columns`` / ``multiply_by_derivative``, which choose a loop.
+# arguments, call ``activate_columns`` / ``multiply_by_derivative``, which choose a loop;
+# numba copies these two switches into their callers (inline="always"): compiled apart,
+# each was one more level that linked, optimized and emitted the five loops again (seed
+# LSTM's first training step in a new process: 5.1 s, 4.6 s inlined).
 # nogil everywhere: conv and dense layers run them in several threads.
 
 _jit = njit(cache=True, error_model="numpy", nogil=True)
+_switch = njit(cache=True, error_model="numpy", nogil=True, inline="always")
 
 
 @_jit
@@ -278,7 +293,7 @@ def _softmax_columns(a, c0, c1, bias):
             a[r, c] /= total
 
 
-@_jit
+@_switch
 def activate_columns(a, c0, c1, bias, code):
     """a[:, c0:c1] = act(a[:, c0:c1] + bias) in place; bias has c1 - c0 entries (zeros for none)."""
     if code == RELU:
@@ -339,7 +354,7 @@ def _softmax_derivative(g, y, c0, c1):
             g[r, c] = y[r, c] * (g[r, c] - inner)
 
 
-@_jit
+@_switch
 def multiply_by_derivative(g, y, c0, c1, code):
     """g[:, c0:c1] *= act'(z), given the outputs y[:, c0:c1] = act(z) (same layout as g)."""
     if code == RELU:

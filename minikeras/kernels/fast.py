@@ -4,10 +4,12 @@ This namespace has exactly the names and signatures of ``reference`` (the plain 
 backend, the executable specification); ``minikeras.kernels.selected`` is one of the
 two. Everything that makes these kernels fast stays behind this interface: im2col
 chunks, Winograd F(2x2, 3x3) for 3x3 stride-1 convolutions (``winograd.py``), threads that split a batch (``threads.py``), reused memory (``buffers.py``),
-and the BLAS thread limit (``blas.py``).
+and the BLAS thread limit (``blas.py``); ``compiling.py`` keeps the garbage collector out of
+kernel compiles.
 """
 from .activations import (activation_grad_from_output, apply_activation_inplace, bias_activation_backward,
                           bias_activation_inplace)
+from . import compiling  # noqa: F401 (pauses the garbage collector while kernels compile)
 from .buffers import add
 from .conv import conv2d_backward, conv2d_forward, conv2d_transpose_backward, conv2d_transpose_forward
 from .dense import dense_backward, dense_forward

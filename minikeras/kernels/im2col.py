@@ -17,40 +17,28 @@ loop into a vectorized copy: unsigned offsets make im2col about 5x faster.
 import numpy as np
 from numba import njit
 
+from .flat import flat
+
 __all__ = ["im2col", "col2im", "im2col_one_channel"]
-
-
-@njit(cache=True, nogil=True)
-def _zero_run(dst, d0, length):
-    d0 = np.uint64(d0)
-    for t in range(np.uint64(length)):
-        dst[d0 + t] = 0
-
-
-@njit(cache=True, nogil=True)
-def _move_run(cols, c0, image, i0, length, gather):
-    """gather: cols[c0:c0+length] = image[i0:i0+length]; else image[i0:...] += cols[c0:...]."""
-    c0, i0 = np.uint64(c0), np.uint64(i0)
-    if gather:
-        for t in range(np.uint64(length)):
-            cols[c0 + t] = image[i0 + t]
-    else:
-        for t in range(np.uint64(length)):
-            image[i0 + t] += cols[c0 + t]
 
 
 @njit(cache=True, nogil=True)
 def _walk_windows(image, kh, kw, sh, sw, pt, pl, dh, dw, c0, out_h, out_w, cols, gather):
     """Pair every entry of cols (n*out_h*out_w, kh*kw*cg) with the cell of channels
-    c0:c0+cg of image that it stands for, and move the values (see _move_run).
+    c0:c0+cg of image that it stands for, and move the values: gather copies
+    image -> cols (im2col), else cols is added onto image (col2im).
 
     Row order (image, out_y, out_x) is y's NHWC order; column order (ky, kx, c) is
     kernel.reshape(kh*kw*cg, cout)'s. Taps that fall in the padding read 0 (gather) or
     are dropped (scatter).
+
+    Each window row is cut into runs of consecutive values, and every run is moved by the
+    one copy loop below (or zeroed by the one zero loop): numba compiles, and LLVM
+    vectorizes, each loop once.
     """
     n, height, width, channels = image.shape
     cg = cols.shape[1] // (kh * kw)
-    xf, cf = image.reshape(-1), cols.reshape(-1)
+    xf, cf = flat(image), flat(cols)
     # Without dilation or groups, one window row (kw pixels x all channels) is one
     # contiguous run of the image: move it in one go.
     whole_rows = dw == 1 and cg == channels
@@ -61,23 +49,28 @@ def _walk_windows(image, kh, kw, sh, sw, pt, pl, dh, dw, c0, out_h, out_w, cols,
                 ix0 = ox * sw - pl
                 for ky in range(kh):
                     iy = oy * sh - pt + ky * dh
-                    if iy < 0 or iy >= height:
-                        if gather:
-                            _zero_run(cf, at, kw * cg)
-                        at += kw * cg
-                        continue
-                    row = (b * height + iy) * width
-                    if whole_rows and ix0 >= 0 and ix0 + kw <= width:
-                        _move_run(cf, at, xf, (row + ix0) * channels, kw * cg, gather)
-                        at += kw * cg
-                        continue
-                    for kx in range(kw):
+                    inside = 0 <= iy < height
+                    # the row is one run (inside the image in one piece, or all padding)
+                    # or kw runs of cg channels, one per tap
+                    if not inside or (whole_rows and ix0 >= 0 and ix0 + kw <= width):
+                        runs, length = 1, kw * cg
+                    else:
+                        runs, length = kw, cg
+                    for kx in range(runs):
                         ix = ix0 + kx * dw
-                        if 0 <= ix < width:
-                            _move_run(cf, at, xf, (row + ix) * channels + c0, cg, gather)
+                        c = np.uint64(at)
+                        if inside and 0 <= ix < width:
+                            i = np.uint64(((b * height + iy) * width + ix) * channels + c0)
+                            if gather:
+                                for t in range(np.uint64(length)):
+                                    cf[c + t] = xf[i + t]
+                            else:
+                                for t in range(np.uint64(length)):
+                                    xf[i + t] += cf[c + t]
                         elif gather:
-                            _zero_run(cf, at, cg)
-                        at += cg
+                            for t in range(np.uint64(length)):
+                                cf[c + t] = 0
+                        at += length
 
 
 def im2col(x, kh, kw, sh, sw, pt, pl, dh, dw, c0, out_h, out_w, cols):
@@ -103,7 +96,7 @@ def im2col_one_channel(x, kh, kw, sh, sw, pt, pl, dh, dw, out_h, out_w, cols_t):
     with a transpose flag at the same speed.
     """
     n, height, width, _ = x.shape
-    xf = x.reshape(-1)
+    xf = flat(x)
     for ky in range(kh):
         for kx in range(kw):
             row = cols_t[ky * kw + kx]
@@ -119,14 +112,15 @@ def im2col_one_channel(x, kh, kw, sh, sw, pt, pl, dh, dw, out_h, out_w, cols_t):
                 for oy in range(out_h):
                     iy = oy * sh - pt + ky * dh
                     d0 = (b * out_h + oy) * out_w
+                    lo, hi = ox_lo, ox_hi  # output columns [lo, hi) read the image, the others padding
                     if iy < 0 or iy >= height:
-                        _zero_run(row, d0, out_w)
-                        continue
-                    _zero_run(row, d0, ox_lo)
-                    _zero_run(row, d0 + ox_hi, out_w - ox_hi)
-                    s0 = (b * height + iy) * width + ox_lo * sw + off
-                    if sw == 1:
-                        _move_run(row, d0 + ox_lo, xf, s0, ox_hi - ox_lo, True)
-                    else:
-                        for ox in range(ox_hi - ox_lo):
-                            row[d0 + ox_lo + ox] = xf[s0 + ox * sw]
+                        lo = hi = out_w
+                    d, end = np.uint64(d0), np.uint64(d0 + out_w)
+                    for t in range(d, d + np.uint64(lo)):
+                        row[t] = 0
+                    for t in range(d + np.uint64(hi), end):
+                        row[t] = 0
+                    s0 = (b * height + iy) * width + lo * sw + off
+                    d, s, step = np.uint64(d0 + lo), np.uint64(s0), np.uint64(sw)
+                    for t in range(np.uint64(hi - lo)):
+                        row[d + t] = xf[s + t * step]

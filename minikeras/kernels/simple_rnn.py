@@ -26,7 +26,8 @@ def _rnn_forward_kernel(xproj, h0, U, mask, act, hs):
         for b in range(batch):
             for j in range(u):
                 h[b, j] += xproj[t, b, j]
-        activate_columns(h.reshape(1, h.size), 0, h.size, zeros, act)
+        # np.int64(0), not 0: numba would compile activate_columns once more for a literal 0
+        activate_columns(h.reshape(1, h.size), np.int64(0), h.size, zeros, act)
         for b in range(batch):
             if masked and not mask[t, b]:
                 for j in range(u):
@@ -49,7 +50,7 @@ def _rnn_backward_kernel(U, hs, dhs, dh_next, mask, act, da):
                 for j in range(u):
                     dh_next[b, j] = d[b, j]
                     d[b, j] = 0
-        multiply_by_derivative(d.reshape(1, d.size), hs[t].reshape(1, d.size), 0, d.size, act)
+        multiply_by_derivative(d.reshape(1, d.size), hs[t].reshape(1, d.size), np.int64(0), d.size, act)
         np.dot(d, Ut, dh_rec)
         for b in range(batch):
             if not masked or mask[t, b]:

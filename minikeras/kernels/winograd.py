@@ -41,6 +41,7 @@ from numba import njit
 from . import buffers
 from .activation_codes import LINEAR
 from .activations import bias_activation_inplace
+from .flat import flat as flat_view
 
 __all__ = ["use_winograd", "input_transform", "output_transform", "dy_transform", "dx_transform",
            "kernel_transform", "kernel_gradient_transform", "winograd_forward", "winograd_backward",
@@ -86,16 +87,30 @@ def tile_grid(out_hw):
     return (out_hw[0] + 1) // 2, (out_hw[1] + 1) // 2
 
 
-@njit(cache=True, nogil=True)
-def _fill_canvas(x, b, pt, pl, canvas):
-    """canvas[pt + i, pl + j] = x[b, i, j] where it fits; the rest of canvas is left alone."""
+@njit(cache=True, nogil=True, inline="always")
+def _move_image(x, b, pt, pl, canvas, into_canvas):
+    """into_canvas: canvas[pt + i, pl + j] = x[b, i, j]; else x[b, i, j] += canvas[pt + i, pl + j];
+    for the pixels (i, j) of image b that fit in canvas. The rest is left alone.
+
+    The pixels of one image row that fit are one contiguous run of values in both arrays,
+    moved by one loop over unsigned offsets. (Slice assignments, canvas[i, j, :] = ...,
+    made numba compile its shape-mismatch error messages: 1.7 s in a new process.) numba
+    copies this function into its two callers (inline="always"), where into_canvas is a
+    constant and only one of the loops remains."""
     _, h, w, c = x.shape
     canvas_h, canvas_w = canvas.shape[0], canvas.shape[1]
-    for i in range(h):
-        if 0 <= i + pt < canvas_h:
-            for j in range(w):
-                if 0 <= j + pl < canvas_w:
-                    canvas[i + pt, j + pl, :] = x[b, i, j, :]
+    xf, cf = flat_view(x), flat_view(canvas)
+    j0, j1 = max(0, -pl), min(w, canvas_w - pl)  # the columns that fit
+    run = np.uint64(max(j1 - j0, 0) * c)
+    for i in range(max(0, -pt), min(h, canvas_h - pt)):
+        at_x = np.uint64(((b * h + i) * w + j0) * c)
+        at_canvas = np.uint64(((i + pt) * canvas_w + j0 + pl) * c)
+        if into_canvas:
+            for k in range(run):
+                cf[at_canvas + k] = xf[at_x + k]
+        else:
+            for k in range(run):
+                xf[at_x + k] += cf[at_canvas + k]
 
 
 @njit(cache=True, nogil=True)
@@ -111,11 +126,11 @@ def input_transform(x, pt, pl, th, tw, V):
     (unsigned offsets, as in im2col.py, let LLVM vectorize the channel loop)."""
     n, h, w, c = x.shape
     canvas = np.zeros((2 * th + 2, 2 * tw + 2, c), x.dtype)
-    flat = canvas.reshape(-1)
+    flat = flat_view(canvas)
     row, cc = np.uint64((2 * tw + 2) * c), np.uint64(c)
     t = 0
     for b in range(n):
-        _fill_canvas(x, b, pt, pl, canvas)
+        _move_image(x, b, pt, pl, canvas, True)
         for ty in range(th):
             for tx in range(tw):
                 o0 = np.uint64((2 * ty * (2 * tw + 2) + 2 * tx) * c)
@@ -206,10 +221,11 @@ def dy_transform(dy, th, tw, dyhat):
                 y0, x0 = 2 * ty, 2 * tx
                 for r in range(2):
                     for s in range(2):
-                        if y0 + r < oh and x0 + s < ow:
-                            e[r, s, :] = dy[b, y0 + r, x0 + s, :]
-                        else:
-                            e[r, s, :] = 0
+                        # a loop, not e[r, s, :] = dy[...]: numba compiles a slice assignment's
+                        # shape-mismatch message (1.7 s in a new process)
+                        inside = y0 + r < oh and x0 + s < ow
+                        for ch in range(c):
+                            e[r, s, ch] = dy[b, y0 + r, x0 + s, ch] if inside else 0
                 for ch in range(c):
                     # rows: AT^T e  ->  e0, e0 + e1, e0 - e1, -e1
                     a0, a1 = e[0, 0, ch], e[0, 1, ch]
@@ -245,7 +261,7 @@ def dx_transform(dV, pt, pl, th, tw, dx):
     are added onto a zero-bordered canvas first, whose part over the image goes into dx."""
     n, h, w, c = dx.shape
     canvas = np.empty((2 * th + 2, 2 * tw + 2, c), dx.dtype)
-    flat = canvas.reshape(-1)
+    flat = flat_view(canvas)
     row, cc = np.uint64((2 * tw + 2) * c), np.uint64(c)
     t = 0
     for b in range(n):
@@ -292,11 +308,7 @@ def dx_transform(dV, pt, pl, th, tw, dx):
                     flat[o3 + 2 * cc + ch] += r31 + r32 - r30
                     flat[o3 + 3 * cc + ch] -= r33
                 t += 1
-        for i in range(h):
-            if 0 <= i + pt < canvas.shape[0]:
-                for j in range(w):
-                    if 0 <= j + pl < canvas.shape[1]:
-                        dx[b, i, j, :] += canvas[i + pt, j + pl, :]
+        _move_image(dx, b, pt, pl, canvas, False)
 
 
 def kernel_transform(kernel, U):

@@ -11,19 +11,22 @@ All arrays are C-contiguous and updated in place; scalars arrive as Python float
 import numba
 import numpy as np
 
+from ..kernels import compiling  # noqa: F401 (pauses the garbage collector while kernels compile)
+from ..kernels.flat import flat
+
 _jit = numba.njit(cache=True, nogil=True)
 
 
 @_jit
 def sgd(var, grad, lr):
-    v, g = var.reshape(-1), grad.reshape(-1)
+    v, g = flat(var), flat(grad)
     for i in range(v.size):
         v[i] -= lr * g[i]
 
 
 @_jit
 def sgd_momentum(var, grad, momentum_buf, lr, momentum, nesterov):
-    v, g, m = var.reshape(-1), grad.reshape(-1), momentum_buf.reshape(-1)
+    v, g, m = flat(var), flat(grad), flat(momentum_buf)
     for i in range(v.size):
         m[i] = momentum * m[i] - lr * g[i]
         if nesterov:
@@ -42,7 +45,7 @@ def rmsprop_plain(var, grad, velocity, lr, rho, epsilon):
     third of a training step), and a model on the default rule compiles only this small
     loop in a new process, not the general one below.
     """
-    v, g, vel = var.reshape(-1), grad.reshape(-1), velocity.reshape(-1)
+    v, g, vel = flat(var), flat(grad), flat(velocity)
     dtype = v.dtype.type
     lr32, rho32, eps32, one_minus_rho = dtype(lr), dtype(rho), dtype(epsilon), dtype(1.0 - rho)
     for i in range(v.size):
@@ -54,8 +57,8 @@ def rmsprop_plain(var, grad, velocity, lr, rho, epsilon):
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def rmsprop(var, grad, velocity, momentum_buf, average_grad, lr, rho, momentum, epsilon):
     """``momentum_buf``/``average_grad`` are empty when momentum is 0 / not centered."""
-    v, g, vel = var.reshape(-1), grad.reshape(-1), velocity.reshape(-1)
-    m, avg = momentum_buf.reshape(-1), average_grad.reshape(-1)
+    v, g, vel = flat(var), flat(grad), flat(velocity)
+    m, avg = flat(momentum_buf), flat(average_grad)
     use_momentum, centered = m.size > 0, avg.size > 0
     if not use_momentum and not centered:
         rmsprop_plain(var, grad, velocity, lr, rho, epsilon)
@@ -78,8 +81,8 @@ def rmsprop(var, grad, velocity, momentum_buf, average_grad, lr, rho, momentum, 
 @_jit
 def adam(var, grad, m_buf, v_buf, v_hat_buf, alpha, beta_1, beta_2, epsilon):
     """``alpha`` = lr * sqrt(1 - beta_2**t) / (1 - beta_1**t); ``v_hat_buf`` empty unless amsgrad."""
-    v, g, m, vel, vhat = var.reshape(-1), grad.reshape(-1), m_buf.reshape(-1), v_buf.reshape(-1), \
-        v_hat_buf.reshape(-1)
+    v, g, m, vel, vhat = flat(var), flat(grad), flat(m_buf), flat(v_buf), \
+        flat(v_hat_buf)
     amsgrad = vhat.size > 0
     for i in range(v.size):
         gi = g[i]
@@ -94,7 +97,7 @@ def adam(var, grad, m_buf, v_buf, v_hat_buf, alpha, beta_1, beta_2, epsilon):
 
 @_jit
 def adagrad(var, grad, accumulator, lr, epsilon):
-    v, g, acc = var.reshape(-1), grad.reshape(-1), accumulator.reshape(-1)
+    v, g, acc = flat(var), flat(grad), flat(accumulator)
     for i in range(v.size):
         acc[i] += g[i] * g[i]
         v[i] -= lr * g[i] / np.sqrt(acc[i] + epsilon)
@@ -102,8 +105,8 @@ def adagrad(var, grad, accumulator, lr, epsilon):
 
 @_jit
 def adadelta(var, grad, accumulated_grad, accumulated_delta, lr, rho, epsilon):
-    v, g, ag, ad = var.reshape(-1), grad.reshape(-1), accumulated_grad.reshape(-1), \
-        accumulated_delta.reshape(-1)
+    v, g, ag, ad = flat(var), flat(grad), flat(accumulated_grad), \
+        flat(accumulated_delta)
     for i in range(v.size):
         gi = g[i]
         ag[i] = rho * ag[i] + (1.0 - rho) * gi * gi
@@ -115,7 +118,7 @@ def adadelta(var, grad, accumulated_grad, accumulated_delta, lr, rho, epsilon):
 @_jit
 def nadam(var, grad, m_buf, v_buf, lr, beta_1, beta_2, epsilon, u_t, u_t_1, u_product_t,
           u_product_t_1, beta_2_power):
-    v, g, m, vel = var.reshape(-1), grad.reshape(-1), m_buf.reshape(-1), v_buf.reshape(-1)
+    v, g, m, vel = flat(var), flat(grad), flat(m_buf), flat(v_buf)
     for i in range(v.size):
         gi = g[i]
         m[i] += (gi - m[i]) * (1.0 - beta_1)
@@ -128,7 +131,7 @@ def nadam(var, grad, m_buf, v_buf, lr, beta_1, beta_2, epsilon, u_t, u_t_1, u_pr
 @_jit
 def adamax(var, grad, m_buf, u_buf, alpha, beta_1, beta_2, epsilon):
     """``alpha`` = lr / (1 - beta_1**t); ``u`` is the decaying infinity norm of the gradients."""
-    v, g, m, u = var.reshape(-1), grad.reshape(-1), m_buf.reshape(-1), u_buf.reshape(-1)
+    v, g, m, u = flat(var), flat(grad), flat(m_buf), flat(u_buf)
     for i in range(v.size):
         gi = g[i]
         m[i] += (gi - m[i]) * (1.0 - beta_1)
@@ -138,7 +141,7 @@ def adamax(var, grad, m_buf, u_buf, alpha, beta_1, beta_2, epsilon):
 
 @_jit
 def lion(var, grad, m_buf, lr, beta_1, beta_2):
-    v, g, m = var.reshape(-1), grad.reshape(-1), m_buf.reshape(-1)
+    v, g, m = flat(var), flat(grad), flat(m_buf)
     for i in range(v.size):
         gi = g[i]
         v[i] -= lr * np.sign(beta_1 * m[i] + (1.0 - beta_1) * gi)
