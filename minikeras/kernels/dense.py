@@ -42,11 +42,20 @@ nearly every toy-ResNet step.) (With a fixed
 1 s pause those hiccups left the MNIST MLP's predict_on_batch unsplit for about half of
 the calls on the quiet machine: 132 us per call split, 175-184 us not.)
 
+The two kinds of threads must not take turns. After a split, numba's OpenMP thread keeps
+spinning for some milliseconds, waiting for more work; if the next call hands work to a
+Python thread (a convolution), the two fight over the second CPU. Measured on the toy
+ResNet, whose Dense(256) (2.1 MFLOP) runs between its convolutions: predict_on_batch took
+26.0 ms with the split and 18.9 ms without it (median of 9 interleaved rounds). So a
+product is not split while the Python threads have had work in the last
+``POOL_QUIET_SECONDS``: a model with convolutions or large layers keeps its small dense
+products on one thread; the MNIST MLP, which never uses the Python threads, splits.
+
 GNU OpenMP cannot be used again in a child forked after it ran, and numba's other
 threading layer (``workqueue``) must not be entered by two Python threads at once: a
 forked child, and a second thread arriving while the split runs, compute without threads.
 
-Same numbers whichever way: a paused, forked or concurrent call computes the same row
+Same numbers whichever way: a paused, forked, concurrent or pool-sharing call computes the same row
 blocks one after the other (``_matmul_row_blocks``), with the same BLAS calls as the
 threads, so its result is bitwise the split's. (numpy's own matmul of the whole matrix
 may round differently: another BLAS library and other block shapes; a model saved and
@@ -62,11 +71,12 @@ from numba import njit, prange
 
 from . import buffers
 from .activations import bias_activation_backward, bias_activation_inplace
-from .threads import batch_parts, num_threads, run_parts, split
+from .threads import batch_parts, num_threads, run_parts, seconds_since_pool_work, split
 
 __all__ = ["dense_forward", "dense_backward", "compile_split_kernels", "SPLIT_FLOPS"]
 
 SPLIT_FLOPS = 2e6
+POOL_QUIET_SECONDS = 1.0  # no split while the Python threads had work this recently (see above)
 PAUSE_SECONDS = (0.02, 2.0)  # the first pause after a slow call, and the longest (see above)
 _SPLIT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 _split_lock = threading.Lock()
@@ -110,7 +120,7 @@ def _split_matmul(x2d, kernel, flops):
         return None
     y = buffers.empty((x2d.shape[0], kernel.shape[1]), x2d.dtype)
     if _split_state["forked"] or time.monotonic() < _split_state["paused_until"] \
-            or not _split_lock.acquire(blocking=False):
+            or seconds_since_pool_work() < POOL_QUIET_SECONDS or not _split_lock.acquire(blocking=False):
         _matmul_row_blocks(x2d, kernel, y, parts)
         return y
     try:

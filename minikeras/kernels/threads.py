@@ -15,11 +15,12 @@ because handing work to another thread costs tens of microseconds.
 """
 import os
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from .blas import limited_blas_threads
 
-__all__ = ["batch_parts", "split", "run_parts", "num_threads"]
+__all__ = ["batch_parts", "split", "run_parts", "num_threads", "seconds_since_pool_work"]
 
 MIN_FLOPS_PER_PART = 4e6
 # Work is counted in GEMM flops; one element of a memory-bound elementwise pass costs
@@ -29,6 +30,7 @@ ELEMENT_FLOPS = 16
 _pool = None
 _pool_pid = None
 _pool_lock = threading.Lock()
+_pool_used_at = float("-inf")  # time.monotonic() of the latest work handed to the pool
 
 
 def num_threads():
@@ -69,8 +71,16 @@ def run_parts(fn, parts):
     return _run_split(fn, parts)
 
 
+def seconds_since_pool_work():
+    """How long ago work was last handed to the helper threads (inf if never): dense.py
+    keeps numba's OpenMP threads away from a program that uses them (it says why)."""
+    return time.monotonic() - _pool_used_at
+
+
 @limited_blas_threads
 def _run_split(fn, parts):
+    global _pool_used_at
+    _pool_used_at = time.monotonic()
     futures = [_helpers(len(parts) - 1).submit(fn, *part) for part in parts[:-1]]
     last = fn(*parts[-1])
     return [f.result() for f in futures] + [last]

@@ -154,6 +154,7 @@ def split_state(monkeypatch):
     monkeypatch.setattr(dense, "_split_state", {"forked": False, "paused_until": 0.0,
                                                 "pause": dense.PAUSE_SECONDS[0], "started": False})
     monkeypatch.setattr(dense, "num_threads", lambda: 2)
+    monkeypatch.setattr(dense, "seconds_since_pool_work", lambda: float("inf"))  # (other tests used the pool)
     calls = []
     compiled = dense._matmul_split_rows
     monkeypatch.setattr(dense, "_matmul_split_rows", lambda *a: calls.append(a[3]) or compiled(*a))
@@ -241,6 +242,27 @@ def test_a_concurrent_call_computes_the_same_blocks_without_threads(split_state)
     assert calls == []
     np.testing.assert_array_equal(alone, F.dense_forward(x, kernel, bias, A.LINEAR))
     assert calls == [2]
+
+
+def test_no_split_while_the_python_threads_have_work(split_state, monkeypatch):
+    """Right after a convolution's Python threads, the product stays on one thread (the same
+    row blocks, the same bits); once they have been idle long enough, it splits again."""
+    dense, calls = split_state
+    x, kernel, bias = _large_case(np.float32)
+    monkeypatch.setattr(dense, "seconds_since_pool_work", lambda: 0.01)
+    sharing = F.dense_forward(x, kernel, bias, A.RELU)
+    assert calls == []
+    monkeypatch.setattr(dense, "seconds_since_pool_work", lambda: dense.POOL_QUIET_SECONDS + 0.01)
+    np.testing.assert_array_equal(sharing, F.dense_forward(x, kernel, bias, A.RELU))
+    assert calls == [2]
+
+
+def test_the_python_threads_note_when_they_last_had_work():
+    from minikeras.kernels import threads
+    threads.run_parts(lambda a: a, [(1,)])  # one part: no helper thread, nothing noted
+    idle = threads.seconds_since_pool_work()
+    assert threads.run_parts(lambda a: a * 2, [(1,), (2,)]) == [2, 4]
+    assert threads.seconds_since_pool_work() < min(idle, 60.0)
 
 
 def _child_forward(queue):
