@@ -36,11 +36,11 @@ far longer than its work (``_too_slow``) pauses splitting, after which one call 
 again. Every slow try doubles the pause, up to ``PAUSE_SECONDS[1]``, and every normal
 call halves it, down to ``PAUSE_SECONDS[0]``: on a busy machine that costs one slow call
 every 1-2 s, while a single hiccup of a quiet one (a 2-4 ms call about once in 5,000
-calls, the guest's CPU taken away for a moment) costs a pause of 20 ms. (Resetting the
-pause after a normal call instead let a machine busy half of the time make a slow call
-nearly every toy-ResNet step.) (With a fixed
-1 s pause those hiccups left the MNIST MLP's predict_on_batch unsplit for about half of
-the calls on the quiet machine: 132 us per call split, 175-184 us not.)
+calls, the guest's CPU taken away for a moment) costs a pause of 20 ms. Two simpler rules
+were measured and dropped: a fixed 1 s pause left the MNIST MLP's predict_on_batch unsplit
+for about half of the calls on the quiet machine (132 us per call split, 175-184 us not),
+and resetting the pause after a normal call let a machine busy half of the time make a
+slow call nearly every toy-ResNet step.
 
 The two kinds of threads must not take turns. After a split, numba's OpenMP thread keeps
 spinning for some milliseconds, waiting for more work; if the next call hands work to a

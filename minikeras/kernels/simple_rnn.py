@@ -26,7 +26,7 @@ def _rnn_forward_kernel(xproj, h0, U, mask, act, hs):
         for b in range(batch):
             for j in range(u):
                 h[b, j] += xproj[t, b, j]
-        # np.int64(0), not 0: numba would compile activate_columns once more for a literal 0
+        # np.int64(0), not 0: numba would compile the activation loop once more for a literal 0
         activate_columns(h.reshape(1, h.size), np.int64(0), h.size, zeros, act)
         for b in range(batch):
             if masked and not mask[t, b]:
