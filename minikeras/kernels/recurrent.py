@@ -58,7 +58,11 @@ __all__ = ["activate_rows", "scale_rows_by_derivative", "gate_major", "final_gra
 # row, which for small layers leaves the vector loop mostly unused: measured 6x
 # slower for units=10, batch=32. The saved gates are handed to the caller as a
 # (T, B, G*u) transposed view of the gate-major array, which backward turns back
-# without copying.
+# without copying. The LSTM keeps its states gate-major too, (units, batch), and saves
+# its cell states that way (cs, handed out as a view like the gates), so every loop of
+# its step runs along the batch; only the step's input projection and its output h are
+# moved between the layouts (seed LSTM, 100 steps of 32x10: forward kernel 255 -> 193 us,
+# backward 287 -> 177 us, measured against the batch-major loops it replaced).
 
 # The two adapters below are copied into the kernels that call them (inline="always"): compiled
 # as functions of their own, each linked in and optimized the five activation loops once
