@@ -23,12 +23,18 @@ import functools
 import os
 import threading
 
-__all__ = ["limited_blas_threads", "blas_thread_controls"]
+__all__ = ["limited_blas_threads", "blas_thread_controls", "has_small_matrix_kernels"]
 
 _lock = threading.Lock()
 _depth = 0          # nested limited sections (a step inside fit, a graph inside a step)
 _saved = []         # the thread counts to restore when the outermost section ends
 _controls = None    # [(set_num_threads, get_num_threads)] per OpenBLAS, found on first use
+_core_names = None  # the kernel family ("SkylakeX", "Haswell", ...) each OpenBLAS chose, found on first use
+
+# OpenBLAS kernel families with "small matrix" GEMM kernels for products up to 100**3
+# multiply-adds (gemm.py says what they are worth): its AVX-512 families.
+_SMALL_MATRIX_CORES = {"skylakex", "cooperlake", "sapphirerapids"}
+_PREFIXES = (("scipy_openblas", "64_"), ("scipy_openblas", ""), ("openblas", "64_"), ("openblas", ""))
 
 
 def _requested_threads():
@@ -39,37 +45,66 @@ def _requested_threads():
         return 1
 
 
-def blas_thread_controls():
-    """(set, get) ctypes functions of every OpenBLAS mapped into this process (Linux)."""
-    global _controls
-    if _controls is not None:
-        return _controls
+def _openblas_libraries():
+    """Every OpenBLAS mapped into this process (Linux) as (ctypes library, symbol prefix,
+    symbol suffix); SciPy's is mapped first, since numba's ``np.dot`` calls that copy."""
     try:
         import scipy.linalg.cython_blas  # noqa: F401  (numba's np.dot calls SciPy's copy: map it now)
     except ImportError:
         pass
-    controls = []
     try:
         with open("/proc/self/maps") as maps:
             paths = sorted({line.split()[-1] for line in maps
                             if "openblas" in line.lower() and ".so" in line.rsplit("/", 1)[-1]})
     except OSError:
         paths = []
+    libraries = []
     for path in paths:
         try:
             lib = ctypes.CDLL(path)
         except OSError:
             continue
-        for prefix, suffix in (("scipy_openblas", "64_"), ("scipy_openblas", ""), ("openblas", "64_"),
-                               ("openblas", "")):
-            setter = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
-            getter = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
-            if setter is not None and getter is not None:
-                setter.argtypes, setter.restype, getter.restype = [ctypes.c_int], None, ctypes.c_int
-                controls.append((setter, getter))
+        for prefix, suffix in _PREFIXES:
+            if getattr(lib, f"{prefix}_set_num_threads{suffix}", None) is not None:
+                libraries.append((lib, prefix, suffix))
                 break
+    return libraries
+
+
+def blas_thread_controls():
+    """(set, get) ctypes functions of every OpenBLAS mapped into this process (Linux)."""
+    global _controls
+    if _controls is not None:
+        return _controls
+    controls = []
+    for lib, prefix, suffix in _openblas_libraries():
+        setter = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
+        getter = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
+        if getter is not None:
+            setter.argtypes, setter.restype, getter.restype = [ctypes.c_int], None, ctypes.c_int
+            controls.append((setter, getter))
     _controls = controls
     return controls
+
+
+def openblas_core_names():
+    """The kernel family each OpenBLAS in this process chose for this CPU, lower case."""
+    global _core_names
+    if _core_names is None:
+        names = []
+        for lib, prefix, suffix in _openblas_libraries():
+            corename = getattr(lib, f"{prefix}_get_corename{suffix}", None)
+            if corename is not None:
+                corename.restype = ctypes.c_char_p
+                names.append((corename() or b"").decode("ascii", "replace").lower())
+        _core_names = names
+    return _core_names
+
+
+def has_small_matrix_kernels():
+    """Whether every OpenBLAS here has the small-matrix GEMM kernels (``gemm.py``)."""
+    names = openblas_core_names()
+    return bool(names) and all(name in _SMALL_MATRIX_CORES for name in names)
 
 
 def _enter():

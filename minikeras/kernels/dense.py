@@ -71,6 +71,7 @@ from numba import njit, prange
 
 from . import buffers
 from .activations import bias_activation_backward, bias_activation_inplace
+from .gemm import matmul, matmul_rows, small_rows
 from .threads import batch_parts, num_threads, run_parts, seconds_since_pool_work, split
 
 __all__ = ["dense_forward", "dense_backward", "compile_split_kernels", "SPLIT_FLOPS"]
@@ -91,25 +92,21 @@ def _too_slow(seconds, flops):
     return seconds > 1e-3 + 2 * flops / 20e9
 
 
-@njit(cache=True, nogil=True)
-def _matmul_rows(x2d, kernel, y, r0, r1):
-    np.dot(x2d[r0:r1], kernel, y[r0:r1])
-
-
 @njit(cache=True, parallel=True)
-def _matmul_split_rows(x2d, kernel, y, parts):
-    """y = x2d @ kernel, row block p of ``parts`` computed by numba's thread p."""
+def _matmul_split_rows(x2d, kernel, y, parts, small):
+    """y = x2d @ kernel, row block p of ``parts`` computed by numba's thread p, ``small``
+    rows per BLAS call (gemm.py)."""
     rows = x2d.shape[0]
     for p in prange(parts):
-        _matmul_rows(x2d, kernel, y, rows * p // parts, rows * (p + 1) // parts)
+        matmul_rows(x2d, kernel, y, rows * p // parts, rows * (p + 1) // parts, small)
 
 
 @njit(cache=True, nogil=True)
-def _matmul_row_blocks(x2d, kernel, y, parts):
+def _matmul_row_blocks(x2d, kernel, y, parts, small):
     """_matmul_split_rows's blocks in this thread, one after the other: the same bits."""
     rows = x2d.shape[0]
     for p in range(parts):
-        _matmul_rows(x2d, kernel, y, rows * p // parts, rows * (p + 1) // parts)
+        matmul_rows(x2d, kernel, y, rows * p // parts, rows * (p + 1) // parts, small)
 
 
 def _split_matmul(x2d, kernel, flops):
@@ -119,13 +116,14 @@ def _split_matmul(x2d, kernel, flops):
     if parts < 2:
         return None
     y = buffers.empty((x2d.shape[0], kernel.shape[1]), x2d.dtype)
+    small = small_rows(-(-x2d.shape[0] // parts), kernel.shape[0], kernel.shape[1])  # the same for every part
     if _split_state["forked"] or time.monotonic() < _split_state["paused_until"] \
             or seconds_since_pool_work() < POOL_QUIET_SECONDS or not _split_lock.acquire(blocking=False):
-        _matmul_row_blocks(x2d, kernel, y, parts)
+        _matmul_row_blocks(x2d, kernel, y, parts, small)
         return y
     try:
         start = time.perf_counter()
-        _matmul_split_rows(x2d, kernel, y, parts)
+        _matmul_split_rows(x2d, kernel, y, parts, small)
         # (the first call also starts numba's threads: it is not judged)
         if _split_state["started"]:
             _judge_split(time.perf_counter() - start, flops)
@@ -149,9 +147,9 @@ def compile_split_kernels(dtype):
     """Compile the threaded split and its one-thread twin for ``dtype`` (``utils/warmup.py``:
     a split call that finds the other CPU busy must not compile in the middle of a step)."""
     x, kernel, y = np.ones((2, 3), dtype), np.ones((3, 2), dtype), np.empty((2, 2), dtype)
-    _matmul_row_blocks(x, kernel, y, 2)
+    _matmul_row_blocks(x, kernel, y, 2, 0)
     if not _split_state["forked"]:
-        _matmul_split_rows(x, kernel, y, 2)
+        _matmul_split_rows(x, kernel, y, 2, 0)
 
 
 def dense_forward(x2d, kernel, bias, code):
@@ -165,7 +163,7 @@ def dense_forward(x2d, kernel, bias, code):
         y = buffers.empty((rows, kernel.shape[1]), x2d.dtype)
 
         def part(r0, r1):
-            np.matmul(x2d[r0:r1], kernel, out=y[r0:r1])
+            matmul(x2d[r0:r1], kernel, y[r0:r1])
             bias_activation_inplace(y[r0:r1], bias, code)
         run_parts(part, parts)
         return y
