@@ -379,13 +379,14 @@ def bias_activation_inplace(y, bias, code):
 
     y must be C-contiguous and writable (it normally comes straight from a GEMM).
     """
-    if not y.flags.c_contiguous or not y.flags.writeable:
+    flags = y.flags
+    if not flags.c_contiguous or not flags.writeable:
         raise ValueError("bias_activation_inplace needs a C-contiguous writable array")
     if bias is None and code == LINEAR:
         return y
     cols = y.shape[-1] if y.ndim else 1
     bias = np.zeros(cols, y.dtype) if bias is None else np.ascontiguousarray(bias, dtype=y.dtype)
-    ACTIVATE[code](_as_rows(y, cols), 0, cols, bias)
+    ACTIVATE[code](y if y.ndim == 2 else _as_rows(y, cols), 0, cols, bias)
     return y
 
 
