@@ -1,11 +1,12 @@
-"""One thread's CPU time of the toy ResNet's 3x3 convolutions: im2col + GEMM vs Winograd F(2x2, 3x3).
+"""One thread's CPU time of the toy ResNet's 3x3 convolutions: im2col + GEMM vs Winograd
+F(m x m, 3x3) for every tile size m.
 
 Each layer as one thread runs it in a training step (half the batch of 64, one BLAS
-thread): forward with bias + relu, and backward (dx and dkernel). The two algorithms are
-timed in interleaved rounds (CPU time of this thread, ``time.thread_time``), so both see
+thread): forward with bias + relu, and backward (dx and dkernel). The algorithms are
+timed in interleaved rounds (CPU time of this thread, ``time.thread_time``), so all see
 the same load; the table gives the median over rounds of each round's fastest call.
 ``--grid`` times forward + backward of other shapes instead: the measurements behind
-``kernels/winograd.use_winograd``'s rule.
+``kernels/winograd.use_winograd``'s rule (whether Winograd, and which m).
 
     cd /work/main && PYTHONPATH=$PWD /work/venv/bin/python benchmarks/winograd_layers.py --rounds 7
     cd /work/main && PYTHONPATH=$PWD /work/venv/bin/python benchmarks/winograd_layers.py --grid --rounds 3
@@ -36,7 +37,9 @@ GRID = [((32, 32, 32, 3), 32, "valid", False), ((32, 32, 32, 4), 32, "valid", Fa
         ((32, 5, 5, 64), 64, "valid", True), ((32, 7, 7, 64), 64, "valid", True),
         ((32, 6, 6, 64), 64, "valid", True), ((32, 4, 4, 64), 64, "same", True),
         ((1, 9, 9, 64), 64, "same", True), ((2, 9, 9, 64), 64, "same", True), ((4, 9, 9, 64), 64, "same", True),
-        ((1, 30, 30, 32), 64, "valid", True), ((1, 16, 16, 8), 8, "same", True), ((1, 4, 4, 8), 8, "same", True)]
+        ((1, 30, 30, 32), 64, "valid", True), ((1, 16, 16, 8), 8, "same", True), ((1, 4, 4, 8), 8, "same", True),
+        ((32, 11, 11, 64), 64, "valid", True), ((32, 8, 8, 64), 64, "same", True),
+        ((32, 10, 10, 64), 64, "same", True), ((32, 14, 14, 64), 64, "valid", True)]
 
 
 def fastest(fn, calls):
@@ -49,7 +52,8 @@ def fastest(fn, calls):
 
 
 def convolution(rng, shape, cout, padding, need_dx):
-    """The four calls to time for one layer, and whether conv2d's rule picks Winograd for it."""
+    """The calls to time for one layer (im2col, and Winograd with each m; forward and backward),
+    and what conv2d's rule picks for it: "im2col" or "m=<tile size>"."""
     x = rng.standard_normal(shape, dtype=np.float32)
     kernel = rng.standard_normal((3, 3, shape[3], cout), dtype=np.float32) * 0.1
     bias = np.zeros(cout, np.float32)
@@ -57,12 +61,14 @@ def convolution(rng, shape, cout, padding, need_dx):
     dy = rng.standard_normal((shape[0],) + out_hw + (cout,), dtype=np.float32)
     fns = {
         "im2col fwd": lambda: forward_gemm(x, kernel, out_hw, strides, pads, dilation, 1, bias, RELU),
-        "wino fwd": lambda: winograd.winograd_forward(x, kernel, out_hw, pads, bias, RELU),
         "im2col bwd": lambda: backward_gemm(x, x.shape, kernel, dy, strides, pads, dilation, 1, need_dx, True),
-        "wino bwd": lambda: winograd.winograd_backward(x, kernel, dy, pads, need_dx),
     }
+    for m in winograd.TILE_SIZES:
+        fns[f"m={m} fwd"] = lambda m=m: winograd.winograd_forward(x, kernel, m, out_hw, pads, bias, RELU)
+        fns[f"m={m} bwd"] = lambda m=m: winograd.winograd_backward(x, kernel, dy, m, pads, need_dx)
     flops = 2 * shape[0] * out_hw[0] * out_hw[1] * 9 * shape[3] * cout  # as conv.py counts it (one part)
-    return fns, winograd.use_winograd(kernel.shape, strides, dilation, 1, out_hw, flops)
+    m = winograd.use_winograd(kernel.shape, strides, dilation, 1, out_hw, flops)
+    return fns, "im2col" if m is None else f"m={m}"
 
 
 def interleaved_ms(fns, rounds, calls):
@@ -84,25 +90,29 @@ def main():
     args = p.parse_args()
     rng = np.random.default_rng(0)
     print(f"load {os.getloadavg()}")
+    sizes = winograd.TILE_SIZES
     if args.grid:
-        print("| input -> filters, padding, dx | im2col fwd+bwd ms | Winograd fwd+bwd ms | ratio | rule picks |")
-        print("|---|---|---|---|---|")
+        print("| input -> filters, padding, dx | im2col fwd+bwd ms | "
+              + " | ".join(f"m={m} fwd+bwd ms (ratio)" for m in sizes) + " | rule picks |")
+        print("|---|---|" + "---|" * len(sizes) + "---|")
         for shape, cout, padding, need_dx in GRID:
             fns, chosen = convolution(rng, shape, cout, padding, need_dx)
             ms = interleaved_ms(fns, args.rounds, args.calls)
-            before, after = ms["im2col fwd"] + ms["im2col bwd"], ms["wino fwd"] + ms["wino bwd"]
+            before = ms["im2col fwd"] + ms["im2col bwd"]
+            after = [ms[f"m={m} fwd"] + ms[f"m={m} bwd"] for m in sizes]
             print(f"| {'x'.join(map(str, shape))} -> {cout}, {padding}, {'dx' if need_dx else 'no dx'} | "
-                  f"{before:.2f} | {after:.2f} | {after / before:.2f} | {'Winograd' if chosen else 'im2col'} |",
+                  f"{before:.2f} | " + " | ".join(f"{t:.2f} ({t / before:.2f})" for t in after) + f" | {chosen} |",
                   flush=True)
     else:
-        print("| layer (per thread) | count | chosen | im2col fwd | Winograd fwd | im2col bwd | Winograd bwd |")
-        print("|---|---|---|---|---|---|---|")
+        print("| layer (per thread) | count | chosen | im2col fwd / bwd | "
+              + " | ".join(f"m={m} fwd / bwd" for m in sizes) + " |")
+        print("|---|---|---|---|" + "---|" * len(sizes))
         for shape, cout, padding, count, need_dx in LAYERS:
             fns, chosen = convolution(rng, shape, cout, padding, need_dx)
             ms = interleaved_ms(fns, args.rounds, args.calls)
-            print(f"| {'x'.join(map(str, shape))} -> {cout}, {padding} | {count} | "
-                  f"{'Winograd' if chosen else 'im2col'} | {ms['im2col fwd']:.2f} | {ms['wino fwd']:.2f} | "
-                  f"{ms['im2col bwd']:.2f} | {ms['wino bwd']:.2f} |", flush=True)
+            print(f"| {'x'.join(map(str, shape))} -> {cout}, {padding} | {count} | {chosen} | "
+                  + " | ".join(f"{ms[name + ' fwd']:.2f} / {ms[name + ' bwd']:.2f}"
+                               for name in ["im2col"] + [f"m={m}" for m in sizes]) + " |", flush=True)
     print(f"load {os.getloadavg()}")
 
 

@@ -10,9 +10,9 @@ Layouts follow Keras ("channels_last"):
 Padding is a Keras mode ('valid', 'same', 'causal') or explicit ((top, bottom),
 (left, right)); sizes come from ``conv_geometry.py``. The arithmetic is im2col + GEMM
 (``conv_gemm.py``, ``im2col.py``), except for 3x3 stride-1 convolutions with enough
-channels and work, which run Winograd F(2x2, 3x3) (``winograd.py``: 2.25x fewer
-multiplications; ``use_winograd`` holds the measured rule). This module picks the
-algorithm and splits the batch over threads.
+channels and work, which run Winograd F(m x m, 3x3) with m = 2, 3 or 4 (``winograd.py``:
+2.25-4x fewer multiplications; ``use_winograd`` holds the measured rule, which picks m).
+This module picks the algorithm and splits the batch over threads.
 
 The images of a batch are independent, so a large convolution splits into one part per
 CPU (``threads.py``): each part runs the GEMM driver on its images, and the parts' kernel
@@ -49,8 +49,8 @@ def _prepare(x, kernel, strides, padding, dilation, groups):
     kh, kw, cg, cout = kernel.shape
     flops = 2 * x.shape[0] * out_hw[0] * out_hw[1] * kh * kw * cg * cout
     parts = batch_parts(x.shape[0], flops)
-    winograd = use_winograd(kernel.shape, strides, dilation, groups, out_hw, flops / len(parts))
-    return x, kernel, strides, dilation, pads, out_hw, parts, winograd
+    tile = use_winograd(kernel.shape, strides, dilation, groups, out_hw, flops / len(parts))  # m or None
+    return x, kernel, strides, dilation, pads, out_hw, parts, tile
 
 
 def conv2d_forward(x, kernel, strides=(1, 1), padding="valid", dilation=(1, 1), groups=1, bias=None, code=LINEAR):
@@ -58,14 +58,13 @@ def conv2d_forward(x, kernel, strides=(1, 1), padding="valid", dilation=(1, 1), 
 
     bias and code are optional; when given they are applied chunk by chunk while y is still in cache.
     """
-    x, kernel, strides, dilation, pads, out_hw, parts, winograd = _prepare(x, kernel, strides, padding, dilation,
-                                                                          groups)
+    x, kernel, strides, dilation, pads, out_hw, parts, tile = _prepare(x, kernel, strides, padding, dilation, groups)
     y = buffers.empty((x.shape[0],) + out_hw + (kernel.shape[3],), x.dtype)
-    U = transformed_kernel(kernel) if winograd else None  # once, for every part
+    U = transformed_kernel(kernel, tile) if tile else None  # once, for every part
 
     def part(b0, b1):
-        if winograd:
-            return winograd_forward(x[b0:b1], kernel, out_hw, pads, bias, code, y[b0:b1], U)
+        if tile:
+            return winograd_forward(x[b0:b1], kernel, tile, out_hw, pads, bias, code, y[b0:b1], U)
         return forward_gemm(x[b0:b1], kernel, out_hw, strides, pads, dilation, groups, bias, code, y[b0:b1])
 
     run_parts(part, parts)
@@ -79,15 +78,15 @@ def conv2d_backward(x, kernel, dy, strides=(1, 1), padding="valid", dilation=(1,
     ``bias_activation_backward(y, dy, code, True)``. need_dx=False skips the input
     gradient (first layer of a network).
     """
-    x, kernel, strides, dilation, pads, _, parts, winograd = _prepare(x, kernel, strides, padding, dilation, groups)
+    x, kernel, strides, dilation, pads, _, parts, tile = _prepare(x, kernel, strides, padding, dilation, groups)
     dy = np.ascontiguousarray(dy, dtype=x.dtype)
     dx = buffers.zeros(x.shape, dy.dtype) if need_dx else None
-    UT = transformed_kernel(kernel, transposed=True) if winograd and need_dx else None  # once, for every part
+    UT = transformed_kernel(kernel, tile, transposed=True) if tile and need_dx else None  # once, for every part
 
     def part(b0, b1):
         dx_part = dx[b0:b1] if need_dx else None
-        if winograd:
-            return winograd_backward(x[b0:b1], kernel, dy[b0:b1], pads, need_dx, dx_part, UT)
+        if tile:
+            return winograd_backward(x[b0:b1], kernel, dy[b0:b1], tile, pads, need_dx, dx_part, UT)
         return backward_gemm(x[b0:b1], (b1 - b0,) + x.shape[1:], kernel, dy[b0:b1], strides, pads, dilation,
                              groups, need_dx, True, dx_part)
 

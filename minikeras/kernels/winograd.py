@@ -1,39 +1,54 @@
-"""Winograd F(2x2, 3x3): a 3x3 stride-1 convolution with 2.25x fewer multiplications (fast
-backend; reference: ``reference/winograd.py``, same transforms, same names and signatures).
+"""Winograd F(m x m, 3x3), m = 2, 3 or 4: a 3x3 stride-1 convolution with fewer
+multiplications (fast backend; reference: ``reference/winograd.py``, same transforms,
+same names and signatures, and the transform matrices of both: ``MATRICES``).
 
 Why it exists: the im2col GEMMs (``conv_gemm.py``) of the toy ResNet's 3x3 layers already
 run near the BLAS peak, so only doing fewer multiplications can make them faster.
-Winograd's minimal filtering algorithm computes a 2x2 block of outputs ("tile") from the
-4x4 block of inputs under it with 16 multiplications per channel pair where the direct
-sum needs 36. With d a 4x4 input tile (one channel), g a 3x3 filter and
+Winograd's minimal filtering algorithm computes an m x m block of outputs ("tile") from
+the n x n block of inputs under it (n = m + 2) with n*n multiplications per channel pair
+where the direct sum needs 9*m*m: 16 for 36 (m = 2), 25 for 81 (m = 3), 36 for 144 (m = 4).
+With d an input tile (one channel), g a 3x3 filter and the matrices BT (n x n),
+G (n x 3), AT (m x n) of ``MATRICES[m]``, the output tile is
 
-    BT = [[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]]
-    G  = [[1, 0, 0], [1/2, 1/2, 1/2], [1/2, -1/2, 1/2], [0, 0, 1]]
-    AT = [[1, 1, 1, 0], [0, 1, -1, -1]]
+    y = AT [(G g G^T) * (BT d BT^T)] AT^T          (* elementwise)
 
-the 2x2 output tile is  y = AT [(G g G^T) * (BT d BT^T)] AT^T  (``*`` elementwise). Summed
-over input channels, each of the 16 elementwise positions k is one GEMM across channels:
+Summed over input channels, each of the n*n elementwise positions k is one GEMM across
+channels:
 
-    forward:   V = BT d BT^T  per tile and input channel   -> V (16, tiles, cin)
-               U = G g G^T    per channel pair              -> U (16, cin, cout)
+    forward:   V = BT d BT^T  per tile and input channel   -> V (n*n, tiles, cin)
+               U = G g G^T    per channel pair              -> U (n*n, cin, cout)
                M[k] = V[k] @ U[k];   y tile = AT M AT^T     (bias + activation fused)
-    backward:  dyhat = AT^T dy AT  (4x4 from each 2x2 tile of dy) -> (16, tiles, cout)
+    backward:  dyhat = AT^T dy AT  (n x n from each m x m tile of dy) -> (n*n, tiles, cout)
                dV[k] = dyhat[k] @ U[k]^T;  dx += BT^T dV BT  (tiles overlap: scatter-add)
                dUhat[k] = sum over tiles V[k]^T @ dyhat[k];  dkernel = G^T dUhat G
 
-Tiles start every 2 rows/columns of the padded input; when the output size is odd the
-last tile reaches past it: those inputs read as zero, those outputs are dropped, and dy
-is zero there. The tile transforms are numba loops over the channels (innermost, so
-they vectorize); the 16 GEMMs go to BLAS. V and M for a whole batch are far larger than
-the cache (64 images of 30x30x32: 51 MB), so the work is done a few images at a time
-(``CHUNK_BYTES``), as im2col is.
+Tiles start every m rows/columns of the padded input; when m does not divide the output
+size the last tiles reach past it: those inputs read as zero, those outputs are dropped,
+and dy is zero there. Which m, if any, a convolution uses is ``use_winograd``'s measured
+rule (see its comment): larger tiles need fewer multiplications per output but waste
+more of them where m does not divide the output, and round more (below).
 
-When it pays is decided by ``use_winograd`` (measured; see its docstring).
+The tile transforms are numba loops, written once for every m: each is two passes of a
+small matrix (along one side of the tiles, then the other), whose zero coefficients are
+skipped, and every pass is a loop of "run of values += coefficient * run of values"
+(``_combine``). Channels are innermost in every array and a whole tile row of the batch
+is transformed at once, so the runs are long and contiguous (tiles side by side times
+channels) and LLVM vectorizes them. The F(2x2) transforms were once unrolled by hand, a
+page of arithmetic per transform, with channel loops of only c values each; these loops
+are faster than that even for m = 2 (toy ResNet layers, one thread: 0.85-0.9x the time of
+a whole forward + backward; ``benchmarks/RESULTS.md``, "Issue 16: larger Winograd
+tiles"), need no arithmetic kept in step with the matrices by hand, and compile once for
+every m. The n*n GEMMs go to BLAS. V and M for a whole batch are far larger than the
+cache (64 images of 30x30x32 and m = 2: 51 MB), so the work is done a few images at a
+time (``CHUNK_BYTES``), as im2col is.
 
-Rounding: the transforms add and subtract inputs before multiplying, so results differ from
-the direct sum in the last bits (float32: a few 1e-7 relative, within the tests' tolerance),
-and an infinite input gives NaN where the direct sum gives inf (inf - inf). Inputs to fit,
-evaluate and predict are checked to be finite; an inf can only arise inside a diverging model.
+Rounding: the transforms add and subtract (m = 3, 4: also scale) inputs before
+multiplying, so results differ from the direct sum in the last bits: in float32 a few
+1e-7 relative for m = 2, about 5x that for m = 3 and 4 (``reference/winograd.py`` lists
+the measurements and how the interpolation points were chosen to keep it small); an
+infinite input gives NaN where the direct sum gives inf (inf - inf). Inputs to fit,
+evaluate and predict are checked to be finite; an inf can only arise inside a diverging
+model.
 """
 import numpy as np
 from numba import njit
@@ -42,49 +57,78 @@ from . import buffers
 from .activation_codes import LINEAR
 from .activations import bias_activation_inplace
 from .flat import flat as flat_view
+from .reference.winograd import MATRICES, tile_size
 
-__all__ = ["use_winograd", "input_transform", "output_transform", "dy_transform", "dx_transform",
-           "kernel_transform", "kernel_gradient_transform", "winograd_forward", "winograd_backward",
-           "CHUNK_BYTES"]
+__all__ = ["use_winograd", "tile_grid", "input_transform", "output_transform", "dy_transform", "dx_transform",
+           "kernel_transform", "kernel_gradient_transform", "transformed_kernel", "winograd_forward",
+           "winograd_backward", "multiplications", "CHUNK_BYTES", "TILE_SIZES"]
 
-_G = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0.0, 0.0, 1.0]])
+TILE_SIZES = tuple(sorted(MATRICES))
 
 # Bytes of transformed tiles (V or M, the larger) per chunk of images. Measured on the toy
 # ResNet's layers, batch 32, one thread, forward / backward: 64x9x9x64 'same' 1.50 / 3.30 ms
 # with 0.5 MB chunks, 1.65 / 3.68 ms with 1 MB, backward 4.45 ms with 0.25 MB (vs 3.96 in
-# that run); the 30x30x32 layer within 1% from 0.25 to 1 MB (one image is 0.8 MB).
+# that run); the 30x30x32 layer within 1% from 0.25 to 1 MB (one image is 0.8 MB). (F(2x2).)
 CHUNK_BYTES = 1 << 19
 
 
 # The rule, from one-thread CPU times of forward + backward, im2col vs this algorithm (AMD
-# EPYC, 2 vCPUs; benchmarks/RESULTS.md, "Issue 16: Winograd"): faster (0.6-0.9x the time)
-# for every 3x3 stride-1 layer with 4-128 channels measured, except
-# * first layers on 3 or 4 input channels (RGB images, no dx: 1.04-1.19x); 4 -> 16
-#   channels with dx won (0.79x), but the limit stays on the safe side: MIN_CHANNELS;
-# * outputs the 2x2 tiles cover badly: 3x3 outputs need 4 tiles, 16 pixels computed for 9
-#   (1.18x); 5x5 outputs compute 1.44x their pixels and still won (0.91x): MAX_TILE_WASTE;
+# EPYC, 2 vCPUs; benchmarks/RESULTS.md, "Issue 16: Winograd" for m = 2 and "Issue 16:
+# larger Winograd tiles" for the choice of m; benchmarks/winograd_layers.py --grid):
+# * the tile size: the one with the fewest multiplications, (m + 2)^2 per tile times the
+#   tiles covering the output (ties: the smaller m, which rounds less). Transforms cost
+#   about the same per output for every m, so the GEMMs decide: 28x28 outputs take m = 4
+#   (7x7 tiles exactly), 9x9 outputs m = 3 (3x3 tiles exactly; m = 2 computes 10x10);
+# * first layers on 3 or 4 input channels (RGB images, no dx: 1.04-1.19x with m = 2);
+#   4 -> 16 channels with dx won (0.79x), but the limit stays on the safe side: MIN_CHANNELS;
+# * outputs no tile size covers well: with m = 2, 3x3 outputs computed 16 pixels for 9
+#   (7.1 multiplications per output, 1.18x im2col's time), 5x5 outputs 5.8 per output and
+#   won (0.91x): MAX_MULTIPLICATIONS per output and channel pair (im2col: 9);
 # * little work, where the kernel transform and the fixed cost per call dominate: one 9x9x64
 #   image to 64 channels (6 MFLOP as im2col GEMM) 1.07x, two images (12 MFLOP) 0.92x: MIN_FLOPS.
 MIN_CHANNELS = 8
-MAX_TILE_WASTE = 1.5
+MAX_MULTIPLICATIONS = 6.0
 MIN_FLOPS = 8e6
 
 
+def multiplications(out_hw, m):
+    """Multiplications per channel pair of the tiles of size m covering an output of out_hw."""
+    th, tw = tile_grid(out_hw, m)
+    return (m + 2) ** 2 * th * tw
+
+
 def use_winograd(kernel_shape, strides, dilation, groups, out_hw, flops):
-    """Whether a convolution (or one thread's part of it, doing ``flops`` of im2col GEMM work)
-    runs this algorithm: 3x3 kernel, stride 1, no dilation, no groups, and the measured
-    limits above."""
+    """The tile size m this algorithm runs a convolution (or one thread's part of it, doing
+    ``flops`` of im2col GEMM work) with, or None for im2col: 3x3 kernel, stride 1, no
+    dilation, no groups, and the measured limits above."""
     kh, kw, cin, cout = kernel_shape
     if (kh, kw) != (3, 3) or tuple(strides) != (1, 1) or tuple(dilation) != (1, 1) or groups != 1:
-        return False
-    th, tw = tile_grid(out_hw)
-    return (min(cin, cout) >= MIN_CHANNELS and 4 * th * tw <= MAX_TILE_WASTE * out_hw[0] * out_hw[1]
-            and flops >= MIN_FLOPS)
+        return None
+    if min(cin, cout) < MIN_CHANNELS or flops < MIN_FLOPS:
+        return None
+    m = min(TILE_SIZES, key=lambda size: (multiplications(out_hw, size), size))
+    if multiplications(out_hw, m) > MAX_MULTIPLICATIONS * out_hw[0] * out_hw[1]:
+        return None
+    return m
 
 
-def tile_grid(out_hw):
-    """(tile rows, tile columns) covering an output of out_hw: 2x2 outputs per tile."""
-    return (out_hw[0] + 1) // 2, (out_hw[1] + 1) // 2
+def tile_grid(out_hw, m):
+    """(tile rows, tile columns) covering an output of out_hw with m x m outputs per tile."""
+    return -(-out_hw[0] // m), -(-out_hw[1] // m)
+
+
+_CAST = {}
+
+
+def _matrices(planes, dtype):
+    """(BT, G, AT, AT^T, BT^T) of the tile size whose transformed tiles have ``planes`` planes,
+    C-contiguous in ``dtype`` (the kernels multiply in the arrays' precision; the transposes
+    give every pass its coefficients as rows), made once per dtype."""
+    key = (planes, np.dtype(dtype))
+    if key not in _CAST:
+        BT, G, AT = MATRICES[tile_size(planes)]
+        _CAST[key] = tuple(np.ascontiguousarray(a, dtype=dtype) for a in (BT, G, AT, AT.T, BT.T))
+    return _CAST[key]
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -113,271 +157,286 @@ def _move_image(x, b, pt, pl, canvas, into_canvas):
                 xf[at_x + k] += cf[at_canvas + k]
 
 
+# Every transform is two passes of a small matrix, one along each side of the tiles, and
+# every pass is ``_combine``: a run of values = a combination of other runs, with the
+# coefficients of one matrix row. The runs are long because each tile row of the batch is
+# worked on at once: the transformed planes hold the tiles of a tile row side by side
+# (t0 .. t0 + tw, all channels: tw*c contiguous values), and the other side of each tile is
+# gathered into the same order first, (row or column within the tile, tile, channel).
+
+@njit(cache=True, nogil=True, inline="always")
+def _combine(dst, at_dst, coefs, src, at_src, stride, count):
+    """dst[at_dst + q] = sum over k of coefs[k] * src[at_src + k*stride + q], for q < count;
+    zero coefficients are skipped. Flat arrays, unsigned offsets (as in im2col.py: LLVM then
+    vectorizes the loops over q)."""
+    first = True
+    for k in range(coefs.shape[0]):
+        coef = coefs[k]
+        if coef != 0:
+            at = at_src + np.uint64(k) * stride
+            if first:
+                for q in range(count):
+                    dst[at_dst + q] = coef * src[at + q]
+            else:
+                for q in range(count):
+                    dst[at_dst + q] += coef * src[at + q]
+            first = False
+    if first:
+        for q in range(count):
+            dst[at_dst + q] = 0
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _copy(dst, at_dst, src, at_src, count, add):
+    """dst[at_dst:+count] = (or +=, if add) src[at_src:+count]."""
+    if add:
+        for q in range(count):
+            dst[at_dst + q] += src[at_src + q]
+    else:
+        for q in range(count):
+            dst[at_dst + q] = src[at_src + q]
+
+
 @njit(cache=True, nogil=True)
-def input_transform(x, pt, pl, th, tw, V):
-    """V[:, t, c] = BT d BT^T, d the 4x4 tile t of channel c of x padded by pt (top) and pl
-    (left); tiles in order (image, tile row, tile column); cells outside x read 0.
-
-    x (n, h, w, c); V (16, rows, c), rows >= n*th*tw (only the first n*th*tw are written);
-    k = 4*i + j for entry (i, j) of the 4x4 result.
-
-    Each image is first copied into a zero-bordered canvas that the whole tile grid fits
-    in, so the transform itself reads four contiguous rows per tile without bounds tests
-    (unsigned offsets, as in im2col.py, let LLVM vectorize the channel loop)."""
+def _input_transform(x, pt, pl, th, tw, BT, V):
+    """input_transform with its matrix BT (s x s, s = m + 2) as an argument."""
+    s = BT.shape[0]
+    m = s - 2
     n, h, w, c = x.shape
-    canvas = np.zeros((2 * th + 2, 2 * tw + 2, c), x.dtype)
-    flat = flat_view(canvas)
-    row, cc = np.uint64((2 * tw + 2) * c), np.uint64(c)
-    t = 0
+    width = m * tw + 2
+    canvas = np.zeros((m * th + 2, width, c), x.dtype)
+    cf, out = flat_view(canvas), flat_view(V)
+    cc, plane = np.uint64(c), np.uint64(V.shape[1] * c)
+    strip, run = np.uint64(width * c), np.uint64(tw * c)
+    rows = np.empty(s * width * c, x.dtype)           # BT d for a tile row: s canvas-wide rows
+    order = np.empty(s * s * tw * c, x.dtype)         # the same as (i, l, tile, channel)
+    of, tf = flat_view(rows), flat_view(order)
     for b in range(n):
         _move_image(x, b, pt, pl, canvas, True)
         for ty in range(th):
-            for tx in range(tw):
-                o0 = np.uint64((2 * ty * (2 * tw + 2) + 2 * tx) * c)
-                o1 = o0 + row
-                o2 = o1 + row
-                o3 = o2 + row
-                for ch in range(cc):
-                    # rows of BT d: d0 - d2, d1 + d2, d2 - d1, d1 - d3 (each row has 4 columns)
-                    a0 = flat[o0 + ch] - flat[o2 + ch]
-                    a1 = flat[o0 + cc + ch] - flat[o2 + cc + ch]
-                    a2 = flat[o0 + 2 * cc + ch] - flat[o2 + 2 * cc + ch]
-                    a3 = flat[o0 + 3 * cc + ch] - flat[o2 + 3 * cc + ch]
-                    b0 = flat[o1 + ch] + flat[o2 + ch]
-                    b1 = flat[o1 + cc + ch] + flat[o2 + cc + ch]
-                    b2 = flat[o1 + 2 * cc + ch] + flat[o2 + 2 * cc + ch]
-                    b3 = flat[o1 + 3 * cc + ch] + flat[o2 + 3 * cc + ch]
-                    c0 = flat[o2 + ch] - flat[o1 + ch]
-                    c1 = flat[o2 + cc + ch] - flat[o1 + cc + ch]
-                    c2 = flat[o2 + 2 * cc + ch] - flat[o1 + 2 * cc + ch]
-                    c3 = flat[o2 + 3 * cc + ch] - flat[o1 + 3 * cc + ch]
-                    e0 = flat[o1 + ch] - flat[o3 + ch]
-                    e1 = flat[o1 + cc + ch] - flat[o3 + cc + ch]
-                    e2 = flat[o1 + 2 * cc + ch] - flat[o3 + 2 * cc + ch]
-                    e3 = flat[o1 + 3 * cc + ch] - flat[o3 + 3 * cc + ch]
-                    # columns: (BT d) BT^T, the same combination along each row
-                    V[0, t, ch] = a0 - a2
-                    V[1, t, ch] = a1 + a2
-                    V[2, t, ch] = a2 - a1
-                    V[3, t, ch] = a1 - a3
-                    V[4, t, ch] = b0 - b2
-                    V[5, t, ch] = b1 + b2
-                    V[6, t, ch] = b2 - b1
-                    V[7, t, ch] = b1 - b3
-                    V[8, t, ch] = c0 - c2
-                    V[9, t, ch] = c1 + c2
-                    V[10, t, ch] = c2 - c1
-                    V[11, t, ch] = c1 - c3
-                    V[12, t, ch] = e0 - e2
-                    V[13, t, ch] = e1 + e2
-                    V[14, t, ch] = e2 - e1
-                    V[15, t, ch] = e1 - e3
-                t += 1
+            t0 = np.uint64((b * th + ty) * tw) * cc
+            # 1. row i of BT d = sum over r of BT[i, r] times canvas row m*ty + r (all tiles at once)
+            for i in range(s):
+                _combine(of, np.uint64(i) * strip, BT[i], cf, np.uint64(m * ty) * strip, strip, strip)
+            # 2. gathered: order[i, l, tile tx] = rows[i, column m*tx + l]
+            for i in range(s):
+                for l in range(s):
+                    for tx in range(tw):
+                        _copy(tf, np.uint64((i * s + l) * tw + tx) * cc, of,
+                              np.uint64(i) * strip + np.uint64(m * tx + l) * cc, cc, False)
+            # 3. V[s*i + j, tiles] = sum over l of BT[j, l] order[i, l, tiles]
+            for i in range(s):
+                for j in range(s):
+                    _combine(out, np.uint64(s * i + j) * plane + t0, BT[j], tf, np.uint64(i * s) * run, run, run)
+
+
+def input_transform(x, pt, pl, th, tw, V):
+    """V[:, t] = BT d BT^T, d the s x s tile t (s = m + 2) of channel c of x padded by pt
+    (top) and pl (left); tiles in order (image, tile row, tile column); cells outside x read 0.
+
+    x (n, h, w, c); V (s*s, rows, c), rows >= n*th*tw (only the first n*th*tw are written);
+    k = s*i + j for entry (i, j) of the s x s result.
+
+    Each image is first copied into a zero-bordered canvas that the whole tile grid fits
+    in, so the transform reads whole rows, contiguous, without bounds tests."""
+    _input_transform(x, pt, pl, th, tw, _matrices(V.shape[0], x.dtype)[0], V)
 
 
 @njit(cache=True, nogil=True)
-def output_transform(M, th, tw, y):
-    """y tile t = AT M[:, t] AT^T (2x2 per tile and channel), outputs past y's edge dropped.
-
-    M (16, rows, c) as V (the first n*th*tw rows are read); y (n, oh, ow, c) with oh <= 2*th, ow <= 2*tw."""
+def _output_transform(M, th, tw, AT, y):
+    """output_transform with its matrix AT (m x s) as an argument."""
+    m, s = AT.shape
     n, oh, ow, c = y.shape
-    t = 0
+    src, out = flat_view(M), flat_view(y)
+    cc, plane, run = np.uint64(c), np.uint64(M.shape[1] * c), np.uint64(tw * c)
+    cols = np.empty(s * m * tw * c, M.dtype)          # M AT^T: (r, j, tile, channel)
+    tiles = np.empty(m * m * tw * c, M.dtype)         # AT M AT^T: (i, j, tile, channel)
+    qf, yf = flat_view(cols), flat_view(tiles)
     for b in range(n):
         for ty in range(th):
-            for tx in range(tw):
-                y0, x0 = 2 * ty, 2 * tx
-                down, right = y0 + 1 < oh, x0 + 1 < ow
-                for ch in range(c):
-                    # rows: AT M  (row 0 = m0 + m1 + m2, row 1 = m1 - m2 - m3)
-                    p0 = M[0, t, ch] + M[4, t, ch] + M[8, t, ch]
-                    p1 = M[1, t, ch] + M[5, t, ch] + M[9, t, ch]
-                    p2 = M[2, t, ch] + M[6, t, ch] + M[10, t, ch]
-                    p3 = M[3, t, ch] + M[7, t, ch] + M[11, t, ch]
-                    q0 = M[4, t, ch] - M[8, t, ch] - M[12, t, ch]
-                    q1 = M[5, t, ch] - M[9, t, ch] - M[13, t, ch]
-                    q2 = M[6, t, ch] - M[10, t, ch] - M[14, t, ch]
-                    q3 = M[7, t, ch] - M[11, t, ch] - M[15, t, ch]
-                    # columns: (AT M) AT^T
-                    y[b, y0, x0, ch] = p0 + p1 + p2
-                    if right:
-                        y[b, y0, x0 + 1, ch] = p1 - p2 - p3
-                    if down:
-                        y[b, y0 + 1, x0, ch] = q0 + q1 + q2
-                        if right:
-                            y[b, y0 + 1, x0 + 1, ch] = q1 - q2 - q3
-                t += 1
+            t0 = np.uint64((b * th + ty) * tw) * cc
+            # 1. (M AT^T)[r, j] = sum over l of AT[j, l] M[s*r + l]
+            for r in range(s):
+                for j in range(m):
+                    _combine(qf, np.uint64(r * m + j) * run, AT[j], src, np.uint64(s * r) * plane + t0, plane, run)
+            # 2. (AT M AT^T)[i, j] = sum over r of AT[i, r] (M AT^T)[r, j], for the rows inside y
+            inside = min(m, oh - m * ty)
+            for i in range(inside):
+                _combine(yf, np.uint64(i * m) * run, AT[i], qf, np.uint64(0), np.uint64(m) * run, np.uint64(m) * run)
+            # 3. y[m*ty + i, m*tx + j] = tiles[i, j, tx], outputs past y's edge dropped
+            for i in range(inside):
+                for tx in range(tw):
+                    for j in range(min(m, ow - m * tx)):
+                        _copy(out, np.uint64(((b * oh + m * ty + i) * ow + m * tx + j) * c), yf,
+                              np.uint64((i * m + j) * tw + tx) * cc, cc, False)
+
+
+def output_transform(M, th, tw, y):
+    """y tile t = AT M[:, t] AT^T (m x m per tile and channel), outputs past y's edge dropped.
+
+    M (s*s, rows, c) as V (the first n*th*tw rows are read); y (n, oh, ow, c) with
+    oh <= m*th, ow <= m*tw."""
+    _output_transform(M, th, tw, _matrices(M.shape[0], M.dtype)[2], y)
 
 
 @njit(cache=True, nogil=True)
-def dy_transform(dy, th, tw, dyhat):
-    """dyhat[:, t] = AT^T e AT, e the 2x2 tile t of dy (zero past dy's edge): the gradient
-    of M given the gradient of y. dy (n, oh, ow, c); dyhat (16, rows >= n*th*tw, c)."""
+def _dy_transform(dy, th, tw, A, dyhat):
+    """dy_transform with A = AT^T (s x m) as an argument."""
+    s, m = A.shape
     n, oh, ow, c = dy.shape
-    e = np.zeros((2, 2, c), dy.dtype)
-    t = 0
+    src, out = flat_view(dy), flat_view(dyhat)
+    cc, plane, run = np.uint64(c), np.uint64(dyhat.shape[1] * c), np.uint64(tw * c)
+    e = np.zeros(m * m * tw * c, dy.dtype)            # the tiles of dy: (r, l, tile, channel)
+    rows = np.empty(s * m * tw * c, dy.dtype)         # AT^T e: (i, l, tile, channel)
+    ef, rf = flat_view(e), flat_view(rows)
     for b in range(n):
         for ty in range(th):
-            for tx in range(tw):
-                y0, x0 = 2 * ty, 2 * tx
-                for r in range(2):
-                    for s in range(2):
-                        # a loop, not e[r, s, :] = dy[...]: numba compiles a slice assignment's
-                        # shape-mismatch message (1.7 s in a new process)
-                        inside = y0 + r < oh and x0 + s < ow
-                        for ch in range(c):
-                            e[r, s, ch] = dy[b, y0 + r, x0 + s, ch] if inside else 0
-                for ch in range(c):
-                    # rows: AT^T e  ->  e0, e0 + e1, e0 - e1, -e1
-                    a0, a1 = e[0, 0, ch], e[0, 1, ch]
-                    s0, s1 = e[0, 0, ch] + e[1, 0, ch], e[0, 1, ch] + e[1, 1, ch]
-                    d0, d1 = e[0, 0, ch] - e[1, 0, ch], e[0, 1, ch] - e[1, 1, ch]
-                    m0, m1 = e[1, 0, ch], e[1, 1, ch]
-                    # columns: (AT^T e) AT
-                    dyhat[0, t, ch] = a0
-                    dyhat[1, t, ch] = a0 + a1
-                    dyhat[2, t, ch] = a0 - a1
-                    dyhat[3, t, ch] = -a1
-                    dyhat[4, t, ch] = s0
-                    dyhat[5, t, ch] = s0 + s1
-                    dyhat[6, t, ch] = s0 - s1
-                    dyhat[7, t, ch] = -s1
-                    dyhat[8, t, ch] = d0
-                    dyhat[9, t, ch] = d0 + d1
-                    dyhat[10, t, ch] = d0 - d1
-                    dyhat[11, t, ch] = -d1
-                    dyhat[12, t, ch] = -m0
-                    dyhat[13, t, ch] = -m0 - m1
-                    dyhat[14, t, ch] = m1 - m0
-                    dyhat[15, t, ch] = m1
-                t += 1
+            t0 = np.uint64((b * th + ty) * tw) * cc
+            # 1. gathered: e[r, l, tile tx] = dy[m*ty + r, m*tx + l], zero past dy's edge
+            for r in range(m):
+                for tx in range(tw):
+                    for l in range(m):
+                        at = np.uint64((r * m + l) * tw + tx) * cc
+                        if m * ty + r < oh and m * tx + l < ow:
+                            _copy(ef, at, src, np.uint64(((b * oh + m * ty + r) * ow + m * tx + l) * c), cc, False)
+                        else:
+                            for ch in range(cc):
+                                ef[at + ch] = 0
+            # 2. (AT^T e)[i, l] = sum over r of AT[r, i] e[r, l]
+            for i in range(s):
+                _combine(rf, np.uint64(i * m) * run, A[i], ef, np.uint64(0), np.uint64(m) * run, np.uint64(m) * run)
+            # 3. dyhat[s*i + j, tiles] = sum over l of AT[l, j] (AT^T e)[i, l]
+            for i in range(s):
+                for j in range(s):
+                    _combine(out, np.uint64(s * i + j) * plane + t0, A[j], rf, np.uint64(i * m) * run, run, run)
+
+
+def dy_transform(dy, th, tw, dyhat):
+    """dyhat[:, t] = AT^T e AT, e the m x m tile t of dy (zero past dy's edge): the gradient
+    of M given the gradient of y. dy (n, oh, ow, c); dyhat (s*s, rows >= n*th*tw, c)."""
+    _dy_transform(dy, th, tw, _matrices(dyhat.shape[0], dy.dtype)[3], dyhat)
 
 
 @njit(cache=True, nogil=True)
-def dx_transform(dV, pt, pl, th, tw, dx):
-    """dx += BT^T dV[:, t] BT on the 4x4 cells of tile t (the adjoint of input_transform);
-    neighbouring tiles overlap, so this adds; cells in the padding are dropped.
-
-    dV (16, rows >= n*th*tw, c); dx (n, h, w, c). As input_transform, each image's tiles
-    are added onto a zero-bordered canvas first, whose part over the image goes into dx."""
+def _dx_transform(dV, pt, pl, th, tw, B, dx):
+    """dx_transform with B = BT^T (s x s) as an argument."""
+    s = B.shape[0]
+    m = s - 2
     n, h, w, c = dx.shape
-    canvas = np.empty((2 * th + 2, 2 * tw + 2, c), dx.dtype)
-    flat = flat_view(canvas)
-    row, cc = np.uint64((2 * tw + 2) * c), np.uint64(c)
-    t = 0
+    width = m * tw + 2
+    canvas = np.empty((m * th + 2, width, c), dx.dtype)
+    src, cf = flat_view(dV), flat_view(canvas)
+    cc, plane, run = np.uint64(c), np.uint64(dV.shape[1] * c), np.uint64(tw * c)
+    cols = np.empty(s * s * tw * c, dx.dtype)         # dV BT: (i, l, tile, channel)
+    cells = np.empty(s * s * tw * c, dx.dtype)        # BT^T dV BT: (r, l, tile, channel)
+    gf, hf = flat_view(cols), flat_view(cells)
     for b in range(n):
         canvas[:] = 0
         for ty in range(th):
-            for tx in range(tw):
-                o0 = np.uint64((2 * ty * (2 * tw + 2) + 2 * tx) * c)
-                o1 = o0 + row
-                o2 = o1 + row
-                o3 = o2 + row
-                for ch in range(cc):
-                    # rows of BT^T dV: v0, v1 - v2 + v3, v1 + v2 - v0, -v3 (rows of 4 entries)
-                    r00 = dV[0, t, ch]
-                    r01 = dV[1, t, ch]
-                    r02 = dV[2, t, ch]
-                    r03 = dV[3, t, ch]
-                    r10 = dV[4, t, ch] - dV[8, t, ch] + dV[12, t, ch]
-                    r11 = dV[5, t, ch] - dV[9, t, ch] + dV[13, t, ch]
-                    r12 = dV[6, t, ch] - dV[10, t, ch] + dV[14, t, ch]
-                    r13 = dV[7, t, ch] - dV[11, t, ch] + dV[15, t, ch]
-                    r20 = dV[4, t, ch] + dV[8, t, ch] - dV[0, t, ch]
-                    r21 = dV[5, t, ch] + dV[9, t, ch] - dV[1, t, ch]
-                    r22 = dV[6, t, ch] + dV[10, t, ch] - dV[2, t, ch]
-                    r23 = dV[7, t, ch] + dV[11, t, ch] - dV[3, t, ch]
-                    r30 = -dV[12, t, ch]
-                    r31 = -dV[13, t, ch]
-                    r32 = -dV[14, t, ch]
-                    r33 = -dV[15, t, ch]
-                    # columns: (BT^T dV) BT, added onto the tile's 4x4 cells
-                    flat[o0 + ch] += r00
-                    flat[o0 + cc + ch] += r01 - r02 + r03
-                    flat[o0 + 2 * cc + ch] += r01 + r02 - r00
-                    flat[o0 + 3 * cc + ch] -= r03
-                    flat[o1 + ch] += r10
-                    flat[o1 + cc + ch] += r11 - r12 + r13
-                    flat[o1 + 2 * cc + ch] += r11 + r12 - r10
-                    flat[o1 + 3 * cc + ch] -= r13
-                    flat[o2 + ch] += r20
-                    flat[o2 + cc + ch] += r21 - r22 + r23
-                    flat[o2 + 2 * cc + ch] += r21 + r22 - r20
-                    flat[o2 + 3 * cc + ch] -= r23
-                    flat[o3 + ch] += r30
-                    flat[o3 + cc + ch] += r31 - r32 + r33
-                    flat[o3 + 2 * cc + ch] += r31 + r32 - r30
-                    flat[o3 + 3 * cc + ch] -= r33
-                t += 1
+            t0 = np.uint64((b * th + ty) * tw) * cc
+            # 1. (dV BT)[i, l] = sum over j of BT[j, l] dV[s*i + j]
+            for i in range(s):
+                for l in range(s):
+                    _combine(gf, np.uint64(i * s + l) * run, B[l], src, np.uint64(s * i) * plane + t0, plane, run)
+            # 2. (BT^T dV BT)[r, l] = sum over i of BT[i, r] (dV BT)[i, l]
+            for r in range(s):
+                _combine(hf, np.uint64(r * s) * run, B[r], gf, np.uint64(0), np.uint64(s) * run, np.uint64(s) * run)
+            # 3. added onto the tiles' cells: canvas[m*ty + r, m*tx + l] += cells[r, l, tile tx]
+            for r in range(s):
+                for tx in range(tw):
+                    for l in range(s):
+                        _copy(cf, np.uint64(((m * ty + r) * width + m * tx + l) * c), hf,
+                              np.uint64((r * s + l) * tw + tx) * cc, cc, True)
         _move_image(dx, b, pt, pl, canvas, False)
 
 
-def kernel_transform(kernel, U):
-    """U[k] = (G g G^T)[k] for every channel pair: kernel (3, 3, cin, cout) -> U (16, cin, cout).
+def dx_transform(dV, pt, pl, th, tw, dx):
+    """dx += BT^T dV[:, t] BT on the s x s cells of tile t (the adjoint of input_transform);
+    neighbouring tiles overlap, so this adds; cells in the padding are dropped.
 
-    Two matrix products with G over all cin*cout filters at once (13 us for 64x64 channels;
-    numpy's einsum, as in the reference, took 0.5 ms, and a numba loop 0.2 ms)."""
+    dV (s*s, rows >= n*th*tw, c); dx (n, h, w, c). As input_transform, each image's tiles
+    are added onto a zero-bordered canvas first, whose part over the image goes into dx."""
+    _dx_transform(dV, pt, pl, th, tw, _matrices(dV.shape[0], dV.dtype)[4], dx)
+
+
+def kernel_transform(kernel, U):
+    """U[k] = (G g G^T)[k] for every channel pair: kernel (3, 3, cin, cout) -> U (s*s, cin, cout).
+
+    Two matrix products with G over all cin*cout filters at once (13 us for 64x64 channels
+    and m = 2; numpy's einsum, as in the reference, took 0.5 ms, and a numba loop 0.2 ms)."""
     _, _, cin, cout = kernel.shape
     pairs = cin * cout
-    G = _G.astype(kernel.dtype)
-    rows = np.matmul(G, kernel.reshape(3, 3 * pairs)).reshape(4, 3, pairs)   # G g
-    np.matmul(G, rows, out=U.reshape(4, 4, pairs))                            # (G g) G^T, row by row
+    G = _matrices(U.shape[0], kernel.dtype)[1]
+    s = G.shape[0]
+    rows = np.matmul(G, kernel.reshape(3, 3 * pairs)).reshape(s, 3, pairs)   # G g
+    np.matmul(G, rows, out=U.reshape(s, s, pairs))                            # (G g) G^T, row by row
 
 
 def kernel_gradient_transform(dU, dkernel):
-    """dkernel = G^T dUhat G for every channel pair: dU (16, cin, cout) -> dkernel (3, 3, cin, cout)."""
+    """dkernel = G^T dUhat G for every channel pair: dU (s*s, cin, cout) -> dkernel (3, 3, cin, cout)."""
     _, cin, cout = dU.shape
     pairs = cin * cout
-    G = _G.astype(dU.dtype)
-    rows = np.matmul(G.T, dU.reshape(4, 4 * pairs)).reshape(3, 4, pairs)     # G^T dUhat
+    G = _matrices(dU.shape[0], dU.dtype)[1]
+    s = G.shape[0]
+    rows = np.matmul(G.T, dU.reshape(s, s * pairs)).reshape(3, s, pairs)     # G^T dUhat
     np.matmul(G.T, rows, out=dkernel.reshape(3, 3, pairs))                   # (G^T dUhat) G, row by row
 
 
-def transformed_kernel(kernel, transposed=False):
-    """The kernel's 16 transformed planes U (16, cin, cout), or U transposed plane by plane
-    (16, cout, cin), C-contiguous: what dV = dyhat @ U^T reads fastest in backward.
+def transformed_kernel(kernel, m, transposed=False):
+    """The kernel's s*s transformed planes U (s*s, cin, cout) for tiles of m x m outputs, or
+    U transposed plane by plane (s*s, cout, cin), C-contiguous: what dV = dyhat @ U^T reads
+    fastest in backward.
 
     A convolution split over threads makes them once, before the split, and every part
     reads them: each part used to make its own, the same work in every thread at the
     moment they all start."""
     _, _, cin, cout = kernel.shape
-    U = buffers.empty((16, cin, cout), kernel.dtype)
+    planes = (m + 2) ** 2
+    U = buffers.empty((planes, cin, cout), kernel.dtype)
     kernel_transform(kernel, U)
     if not transposed:
         return U
-    UT = buffers.empty((16, cout, cin), kernel.dtype)
+    UT = buffers.empty((planes, cout, cin), kernel.dtype)
     np.copyto(UT, U.transpose(0, 2, 1))
     return UT
 
 
-def _images_per_chunk(n, tiles, channels, itemsize):
-    return int(max(1, min(n, CHUNK_BYTES // max(1, 16 * tiles * channels * itemsize))))
+def _images_per_chunk(n, planes, tiles, channels, itemsize):
+    return int(max(1, min(n, CHUNK_BYTES // max(1, planes * tiles * channels * itemsize))))
 
 
-def _planes(rows, channels, dtype):
-    """A C-contiguous (16, r, channels) buffer for the transformed tiles of a chunk, r >= rows.
+def _planes(planes, rows, channels, dtype):
+    """A C-contiguous (planes, r, channels) buffer for the transformed tiles of a chunk, r >= rows.
 
-    r is odd: with an even number of rows the 16 planes may lie a multiple of 4 KB apart
-    (128 rows of 64 float32 channels: exactly 32 KB), so the transforms, which touch all 16
+    r is odd: with an even number of rows the planes may lie a multiple of 4 KB apart
+    (128 rows of 64 float32 channels: exactly 32 KB), so the transforms, which touch all
     planes for every tile, hit the same few cache sets; that made input_transform 4x slower
     on the toy ResNet's 9x9 -> 7x7 layer. The transforms fill the first n*th*tw rows and the
     GEMMs read views of them."""
-    return buffers.empty((16, rows | 1, channels), dtype)
+    return buffers.empty((planes, rows | 1, channels), dtype)
 
 
-def winograd_forward(x, kernel, out_hw, pads, bias=None, code=LINEAR, y=None, U=None):
-    """y = act(conv(x, kernel) + bias) for a 3x3 kernel, stride 1, explicit pads, chunk by
-    chunk of images (as conv_gemm.forward_gemm; ``y``, if given, is the output to fill;
-    ``U``, if given, is ``transformed_kernel(kernel)``)."""
+def _check_tile_size(m):
+    if m not in MATRICES:
+        raise ValueError(f"winograd: tile size m={m!r}; expected one of {TILE_SIZES}")
+
+
+def winograd_forward(x, kernel, m, out_hw, pads, bias=None, code=LINEAR, y=None, U=None):
+    """y = act(conv(x, kernel) + bias) for a 3x3 kernel, stride 1, explicit pads, with m x m
+    output tiles, chunk by chunk of images (as conv_gemm.forward_gemm; ``y``, if given, is
+    the output to fill; ``U``, if given, is ``transformed_kernel(kernel, m)``)."""
+    _check_tile_size(m)
     n, _, _, cin = x.shape
     cout = kernel.shape[3]
-    th, tw = tile_grid(out_hw)
+    planes = (m + 2) ** 2
+    th, tw = tile_grid(out_hw, m)
     tiles = th * tw
     if y is None:
         y = buffers.empty((n,) + tuple(out_hw) + (cout,), x.dtype)
     if U is None:
-        U = transformed_kernel(kernel)
-    nb = _images_per_chunk(n, tiles, max(cin, cout), x.dtype.itemsize)
-    V, M = _planes(nb * tiles, cin, x.dtype), _planes(nb * tiles, cout, x.dtype)
+        U = transformed_kernel(kernel, m)
+    nb = _images_per_chunk(n, planes, tiles, max(cin, cout), x.dtype.itemsize)
+    V, M = _planes(planes, nb * tiles, cin, x.dtype), _planes(planes, nb * tiles, cout, x.dtype)
     for b0 in range(0, n, nb):
         b1 = min(n, b0 + nb)
         rows = (b1 - b0) * tiles
@@ -388,22 +447,24 @@ def winograd_forward(x, kernel, out_hw, pads, bias=None, code=LINEAR, y=None, U=
     return y
 
 
-def winograd_backward(x, kernel, dy, pads, need_dx, dx=None, UT=None):
+def winograd_backward(x, kernel, dy, m, pads, need_dx, dx=None, UT=None):
     """(dx or None, dkernel) of winograd_forward without bias/activation; ``dx``, if given,
     is a zero-filled C-contiguous array to add the input gradient to; ``UT``, if given, is
-    ``transformed_kernel(kernel, transposed=True)``."""
+    ``transformed_kernel(kernel, m, transposed=True)``."""
+    _check_tile_size(m)
     n, _, _, cin = x.shape
     cout = kernel.shape[3]
-    th, tw = tile_grid(dy.shape[1:3])
+    planes = (m + 2) ** 2
+    th, tw = tile_grid(dy.shape[1:3], m)
     tiles = th * tw
     if need_dx and dx is None:
         dx = buffers.zeros(x.shape, x.dtype)
     if need_dx and UT is None:   # dV[k] = dyhat[k] @ U[k]^T: U[k]^T contiguous, as BLAS runs it fastest
-        UT = transformed_kernel(kernel, transposed=True)
-    nb = _images_per_chunk(n, tiles, max(cin, cout), x.dtype.itemsize)
-    V, D = _planes(nb * tiles, cin, x.dtype), _planes(nb * tiles, cout, x.dtype)
-    dV = _planes(nb * tiles, cin, x.dtype) if need_dx else None
-    dU, part = buffers.zeros((16, cin, cout), x.dtype), buffers.empty((16, cin, cout), x.dtype)
+        UT = transformed_kernel(kernel, m, transposed=True)
+    nb = _images_per_chunk(n, planes, tiles, max(cin, cout), x.dtype.itemsize)
+    V, D = _planes(planes, nb * tiles, cin, x.dtype), _planes(planes, nb * tiles, cout, x.dtype)
+    dV = _planes(planes, nb * tiles, cin, x.dtype) if need_dx else None
+    dU, part = buffers.zeros((planes, cin, cout), x.dtype), buffers.empty((planes, cin, cout), x.dtype)
     for b0 in range(0, n, nb):
         b1 = min(n, b0 + nb)
         rows = (b1 - b0) * tiles

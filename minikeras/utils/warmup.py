@@ -56,10 +56,11 @@ def _layer_kernels(dtype):
     fast.conv2d_backward(x, kernel, y, (1, 1), "same")
     fast.conv2d_forward(x[..., :1], kernel[:, :, :1], (1, 1), "same")  # the one-channel im2col
     # conv2d takes the Winograd path only for layers with enough channels and work
-    # (kernels/winograd.py), far more than these arrays: call it directly.
+    # (kernels/winograd.py), far more than these arrays: call it directly. Its transforms
+    # take their matrices as arguments, so one tile size compiles them for every size.
     pads = ((1, 1), (1, 1))
-    y = winograd.winograd_forward(x, kernel, (5, 5), pads, np.zeros(2, dtype), RELU)
-    winograd.winograd_backward(x, kernel, y, pads, True)
+    y = winograd.winograd_forward(x, kernel, 2, (5, 5), pads, np.zeros(2, dtype), RELU)
+    winograd.winograd_backward(x, kernel, y, 2, pads, True)
     fast.depthwise_conv2d_backward(x, kernel, fast.depthwise_conv2d_forward(x, kernel))
     pooled, argmax = fast.max_pool2d_forward(x, 2)
     fast.max_pool2d_backward(pooled, argmax, x.shape)

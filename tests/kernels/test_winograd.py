@@ -1,6 +1,8 @@
-"""Winograd F(2x2, 3x3): the numba transforms against their numpy specification, and whole
-Winograd convolutions (forward, both gradients, bias + activation, thread split) against the
-tap-by-tap reference convolution."""
+"""Winograd F(m x m, 3x3), m = 2, 3, 4: the transform matrices, the numba transforms against
+their numpy specification, and whole Winograd convolutions (forward, both gradients, bias +
+activation, thread split) against the tap-by-tap reference convolution."""
+from fractions import Fraction
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, strategies as st
@@ -17,6 +19,18 @@ from minikeras.kernels.reference.activations import activation
 
 from .helpers import DTYPES, SOME, assert_close, rand
 
+SIZES = sorted(RW.MATRICES)
+
+# float32 tolerance of a whole convolution against the float64 reference, per tile size
+# (relative to the largest value, as assert_close scales it). Measured on the cases below
+# and layers of the toy ResNet's shapes (up to 128 channels), largest error of forward, dx
+# and dkernel: m = 2 5.7e-7, m = 3 4.5e-6, m = 4 2.9e-6. float64 keeps assert_close's 1e-9.
+FLOAT32_RTOL = {2: 1e-5, 3: 5e-5, 4: 5e-5}
+
+
+def _rtol(m, dtype):
+    return FLOAT32_RTOL[m] if np.dtype(dtype) == np.float32 else None
+
 
 def _geometry(x_shape, padding):
     _, _, pads, out_hw = conv2d_geometry("test", x_shape[1:3], (3, 3), (1, 1), padding, (1, 1))
@@ -25,59 +39,119 @@ def _geometry(x_shape, padding):
 
 # --------------------------------------------------------------------------- the algebra
 
-def test_transform_matrices_compute_a_3x3_correlation():
-    # y = AT [(G g G^T) * (BT d BT^T)] AT^T is the 2x2 'valid' correlation of d with g.
+@pytest.mark.parametrize("m", SIZES)
+def test_transform_matrices_compute_a_3x3_correlation(m):
+    # y = AT [(G g G^T) * (BT d BT^T)] AT^T is the m x m 'valid' correlation of d with g.
+    BT, G, AT = RW.MATRICES[m]
+    assert BT.shape == (m + 2, m + 2) and G.shape == (m + 2, 3) and AT.shape == (m, m + 2)
     rng = np.random.default_rng(0)
-    d, g = rng.standard_normal((4, 4)), rng.standard_normal((3, 3))
-    y = RW.AT @ ((RW.G @ g @ RW.G.T) * (RW.BT @ d @ RW.BT.T)) @ RW.AT.T
-    direct = np.array([[np.sum(d[i:i + 3, j:j + 3] * g) for j in range(2)] for i in range(2)])
+    d, g = rng.standard_normal((m + 2, m + 2)), rng.standard_normal((3, 3))
+    y = AT @ ((G @ g @ G.T) * (BT @ d @ BT.T)) @ AT.T
+    direct = np.array([[np.sum(d[i:i + 3, j:j + 3] * g) for j in range(m)] for i in range(m)])
     np.testing.assert_allclose(y, direct, rtol=1e-12, atol=1e-12)
+
+
+def _inverse(rows):
+    """The inverse of a square matrix of Fractions (Gauss-Jordan, exact)."""
+    size = len(rows)
+    work = [list(row) + [Fraction(int(i == j)) for j in range(size)] for i, row in enumerate(rows)]
+    for col in range(size):
+        pivot = next(r for r in range(col, size) if work[r][col] != 0)
+        work[col], work[pivot] = work[pivot], work[col]
+        work[col] = [v / work[col][col] for v in work[col]]
+        for r in range(size):
+            if r != col and work[r][col] != 0:
+                work[r] = [a - work[r][col] * b for a, b in zip(work[r], work[col])]
+    return [row[size:] for row in work]
+
+
+def _toom_cook(m, points):
+    """(BT, G, AT) of F(m, 3) from its finite interpolation points, exactly: the construction
+    reference/winograd.py describes next to POINTS."""
+    n = m + 2
+    a = [Fraction(p) for p in points]
+    assert len(a) == n - 1
+    f = [np.prod([a[j] - a[l] for l in range(n - 1) if l != j]) for j in range(n - 1)]
+    f[0] = abs(f[0])
+    AT = [[a[j] ** i for j in range(n - 1)] + [Fraction(int(i == m - 1))] for i in range(m)]
+    G = [[a[j] ** k / f[j] for k in range(3)] for j in range(n - 1)] + [[Fraction(0), Fraction(0), Fraction(1)]]
+    inverse = _inverse([[a[j] ** p for j in range(n - 1)] for p in range(n - 1)])
+    BT = [[f[j] * inverse[j][l] for l in range(n - 1)] + [Fraction(0)] for j in range(n - 1)]
+    BT.append([Fraction(int(l == n - 1)) - sum(a[j] ** (n - 1) * inverse[j][l] for j in range(n - 1))
+               if l < n - 1 else Fraction(1) for l in range(n)])
+    return BT, G, AT
+
+
+@pytest.mark.parametrize("m", SIZES)
+def test_matrices_follow_from_their_points(m):
+    BT, G, AT = _toom_cook(m, RW.POINTS[m])
+    # exact: sum over j of AT[i, j] G[j, k] BT[j, l] is 1 where l = i + k, else 0
+    for i in range(m):
+        for k in range(3):
+            for l in range(m + 2):
+                assert sum(AT[i][j] * G[j][k] * BT[j][l] for j in range(m + 2)) == int(l == i + k)
+    for derived, stored in zip((BT, G, AT), RW.MATRICES[m]):
+        assert np.array_equal(np.array(derived, dtype=float), stored)
+
+
+def test_tile_size_is_read_from_the_planes():
+    assert [RW.tile_size(p) for p in (16, 25, 36)] == [2, 3, 4]
+    with pytest.raises(ValueError, match="49 transformed planes"):
+        RW.tile_size(49)
+    with pytest.raises(ValueError, match="tile size m=5"):
+        W.winograd_forward(np.zeros((1, 7, 7, 1)), np.zeros((3, 3, 1, 1)), 5, (5, 5), ((0, 0), (0, 0)))
 
 
 # --------------------------------------------------------------------------- transforms
 
 TILE_CASES = [((2, 7, 6, 3), "valid"), ((1, 9, 9, 4), "same"), ((3, 4, 5, 2), ((2, 1), (0, 3))),
-              ((1, 3, 3, 1), "same"), ((2, 2, 2, 5), ((1, 1), (1, 1))), ((1, 6, 8, 2), ((0, 2), (3, 0)))]
+              ((1, 3, 3, 1), "same"), ((2, 2, 2, 5), ((1, 1), (1, 1))), ((1, 6, 8, 2), ((0, 2), (3, 0))),
+              ((2, 14, 14, 3), "valid"), ((1, 11, 10, 2), "same")]
 
 
-def _grid(x_shape, padding):
+def _grid(x_shape, padding, m):
     """(top pad, left pad, output size, tile rows, tile columns) of a 3x3 convolution."""
     ((pt, _), (pl, _)), out_hw = _geometry(x_shape, padding)
-    th, tw = W.tile_grid(out_hw)
+    th, tw = W.tile_grid(out_hw, m)
     return pt, pl, out_hw, th, tw
 
 
+@pytest.mark.parametrize("m", SIZES)
 @pytest.mark.parametrize("x_shape,padding", TILE_CASES)
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_input_and_output_transforms_match_the_specification(x_shape, padding, dtype):
+def test_input_and_output_transforms_match_the_specification(m, x_shape, padding, dtype):
     rng = np.random.default_rng(1)
-    pt, pl, out_hw, th, tw = _grid(x_shape, padding)
+    planes = (m + 2) ** 2
+    pt, pl, out_hw, th, tw = _grid(x_shape, padding, m)
     x = rand(rng, x_shape, dtype)
     rows = x_shape[0] * th * tw + 3  # spare rows, as the driver's buffers have: left alone
-    V, V_ref = np.full((16, rows, x_shape[3]), 7, dtype), np.full((16, rows, x_shape[3]), 7, dtype)
+    V, V_ref = np.full((planes, rows, x_shape[3]), 7, dtype), np.full((planes, rows, x_shape[3]), 7, dtype)
     W.input_transform(x, pt, pl, th, tw, V)
     RW.input_transform(x, pt, pl, th, tw, V_ref)
     assert_close(V, V_ref)
     assert np.all(V[:, -3:] == 7)
-    M = rand(rng, (16, rows, 5), dtype)
+    M = rand(rng, (planes, rows, 5), dtype)
     y, y_ref = np.zeros((x_shape[0],) + out_hw + (5,), dtype), np.zeros((x_shape[0],) + out_hw + (5,), dtype)
     W.output_transform(M, th, tw, y)
     RW.output_transform(M, th, tw, y_ref)
     assert_close(y, y_ref)
 
 
+@pytest.mark.parametrize("m", SIZES)
 @pytest.mark.parametrize("x_shape,padding", TILE_CASES)
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_gradient_transforms_match_the_specification(x_shape, padding, dtype):
+def test_gradient_transforms_match_the_specification(m, x_shape, padding, dtype):
     rng = np.random.default_rng(2)
-    pt, pl, out_hw, th, tw = _grid(x_shape, padding)
+    planes = (m + 2) ** 2
+    pt, pl, out_hw, th, tw = _grid(x_shape, padding, m)
     rows = x_shape[0] * th * tw + 1
     dy = rand(rng, (x_shape[0],) + out_hw + (5,), dtype)
-    D, D_ref = np.zeros((16, rows, 5), dtype), np.zeros((16, rows, 5), dtype)
+    D, D_ref = np.full((planes, rows, 5), 7, dtype), np.full((planes, rows, 5), 7, dtype)
     W.dy_transform(dy, th, tw, D)
     RW.dy_transform(dy, th, tw, D_ref)
     assert_close(D, D_ref)
-    dV = rand(rng, (16, rows, x_shape[3]), dtype)
+    assert np.all(D[:, -1:] == 7)
+    dV = rand(rng, (planes, rows, x_shape[3]), dtype)
     start = rand(rng, x_shape, dtype)  # dx_transform adds onto what is there
     dx, dx_ref = start.copy(), start.copy()
     W.dx_transform(dV, pt, pl, th, tw, dx)
@@ -85,24 +159,40 @@ def test_gradient_transforms_match_the_specification(x_shape, padding, dtype):
     assert_close(dx, dx_ref)
 
 
-@pytest.mark.parametrize("x_shape,padding", TILE_CASES[:3])
-def test_dx_transform_is_the_adjoint_of_input_transform(x_shape, padding):
+@pytest.mark.parametrize("m", SIZES)
+@pytest.mark.parametrize("x_shape,padding", TILE_CASES[:3] + TILE_CASES[-2:])
+def test_dx_transform_is_the_adjoint_of_input_transform(m, x_shape, padding):
     # <input_transform(x), v> == <x, dx_transform(v)>, the identity backward relies on
     rng = np.random.default_rng(3)
-    pt, pl, _, th, tw = _grid(x_shape, padding)
-    x, v = rand(rng, x_shape), rand(rng, (16, x_shape[0] * th * tw, x_shape[3]))
+    pt, pl, _, th, tw = _grid(x_shape, padding, m)
+    x, v = rand(rng, x_shape), rand(rng, ((m + 2) ** 2, x_shape[0] * th * tw, x_shape[3]))
     V, back = np.zeros_like(v), np.zeros(x_shape)
     W.input_transform(x, pt, pl, th, tw, V)
     W.dx_transform(v, pt, pl, th, tw, back)
     assert np.vdot(V, v) == pytest.approx(np.vdot(x, back), rel=1e-12)
 
 
+@pytest.mark.parametrize("m", SIZES)
+@pytest.mark.parametrize("x_shape,padding", TILE_CASES[:3] + TILE_CASES[-2:])
+def test_dy_transform_is_the_adjoint_of_output_transform(m, x_shape, padding):
+    # <output_transform(M), e> == <M, dy_transform(e)>: dyhat is the gradient of M
+    rng = np.random.default_rng(10)
+    _, _, out_hw, th, tw = _grid(x_shape, padding, m)
+    M, e = rand(rng, ((m + 2) ** 2, x_shape[0] * th * tw, 3)), rand(rng, (x_shape[0],) + out_hw + (3,))
+    y, back = np.zeros_like(e), np.zeros_like(M)
+    W.output_transform(M, th, tw, y)
+    W.dy_transform(e, th, tw, back)
+    assert np.vdot(y, e) == pytest.approx(np.vdot(M, back), rel=1e-12)
+
+
+@pytest.mark.parametrize("m", SIZES)
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("cin,cout", [(1, 1), (3, 5), (8, 2)])
-def test_kernel_transforms_match_the_specification(dtype, cin, cout):
+def test_kernel_transforms_match_the_specification(m, dtype, cin, cout):
     rng = np.random.default_rng(4)
-    kernel, dU = rand(rng, (3, 3, cin, cout), dtype), rand(rng, (16, cin, cout), dtype)
-    U, U_ref = np.empty((16, cin, cout), dtype), np.empty((16, cin, cout), dtype)
+    planes = (m + 2) ** 2
+    kernel, dU = rand(rng, (3, 3, cin, cout), dtype), rand(rng, (planes, cin, cout), dtype)
+    U, U_ref = np.empty((planes, cin, cout), dtype), np.empty((planes, cin, cout), dtype)
     W.kernel_transform(kernel, U)
     RW.kernel_transform(kernel, U_ref)
     assert_close(U, U_ref)
@@ -115,99 +205,132 @@ def test_kernel_transforms_match_the_specification(dtype, cin, cout):
 
 # --------------------------------------------------------------------------- whole convolutions
 
-def _check_convolution(x_shape, cout, padding, dtype, code, rng, need_dx=True):
+def _check_convolution(x_shape, cout, padding, dtype, code, rng, m, need_dx=True):
     """Winograd forward (with bias + activation) and backward against the tap-by-tap reference."""
     pads, out_hw = _geometry(x_shape, padding)
+    rtol = _rtol(m, dtype)
     x, kernel, bias = rand(rng, x_shape, dtype), rand(rng, (3, 3, x_shape[3], cout), dtype), rand(rng, cout, dtype)
-    y = W.winograd_forward(x, kernel, out_hw, pads, bias, code)
+    y = W.winograd_forward(x, kernel, m, out_hw, pads, bias, code)
     assert y.dtype == dtype
-    assert_close(y, activation(R.conv2d_forward(x, kernel, (1, 1), padding) + bias, code))
+    assert_close(y, activation(R.conv2d_forward(x, kernel, (1, 1), padding) + bias, code), rtol=rtol)
     dy = rand(rng, y.shape, dtype)
     dx_ref, dk_ref = R.conv2d_backward(x, kernel, dy, (1, 1), padding)
-    dx, dk = W.winograd_backward(x, kernel, dy, pads, need_dx)
-    assert_close(dk, dk_ref)
+    dx, dk = W.winograd_backward(x, kernel, dy, m, pads, need_dx)
+    assert_close(dk, dk_ref, rtol=rtol)
     if need_dx:
-        assert_close(dx, dx_ref)
+        assert_close(dx, dx_ref, rtol=rtol)
     else:
         assert dx is None
 
 
-@pytest.mark.parametrize("x_shape,cout,padding", [
+# odd, even and exact-fit output sizes for every m: 4x5, 9x9 (3x3 tiles of 3), 8x8 (2x2
+# tiles of 4), 1x1, 12x12 (fits 2, 3 and 4), 7x7; 'same', 'valid' and explicit pads
+CONVOLUTIONS = [
     ((2, 7, 6, 3), 4, "valid"), ((3, 9, 9, 5), 2, "same"), ((1, 4, 5, 2), 3, ((2, 1), (0, 3))),
     ((1, 3, 3, 1), 1, "same"), ((1, 3, 3, 2), 2, "valid"), ((2, 8, 8, 4), 3, "same"),
-])
+    ((2, 14, 14, 6), 5, "valid"), ((1, 9, 9, 16), 8, "valid"),
+]
+
+
+@pytest.mark.parametrize("m", SIZES)
+@pytest.mark.parametrize("x_shape,cout,padding", CONVOLUTIONS)
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("code", [A.LINEAR, A.RELU, A.TANH])
-def test_winograd_convolution_matches_reference(x_shape, cout, padding, dtype, code):
-    _check_convolution(x_shape, cout, padding, dtype, code, np.random.default_rng(5))
+def test_winograd_convolution_matches_reference(m, x_shape, cout, padding, dtype, code):
+    _check_convolution(x_shape, cout, padding, dtype, code, np.random.default_rng(5), m)
 
 
+@pytest.mark.parametrize("m", SIZES)
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_several_chunks_and_a_partial_last_chunk(monkeypatch, dtype):
-    # 7 images of 5x5 tiles in chunks of 2 images: chunks 2, 2, 2, 1; the first layer's case too
-    monkeypatch.setattr(W, "CHUNK_BYTES", 2 * 16 * 25 * 6 * np.dtype(dtype).itemsize)
+def test_several_chunks_and_a_partial_last_chunk(monkeypatch, m, dtype):
+    # 7 images of 5x5 tiles (m = 2; fewer for larger m) in chunks of 2 images: chunks 2, 2, 2,
+    # 1; the first layer's case too
+    th, tw = W.tile_grid((10, 9), m)
+    monkeypatch.setattr(W, "CHUNK_BYTES", 2 * (m + 2) ** 2 * th * tw * 6 * np.dtype(dtype).itemsize)
     rng = np.random.default_rng(6)
-    _check_convolution((7, 10, 9, 6), 4, "same", dtype, A.RELU, rng)
-    _check_convolution((7, 10, 9, 6), 4, "same", dtype, A.LINEAR, rng, need_dx=False)
+    _check_convolution((7, 10, 9, 6), 4, "same", dtype, A.RELU, rng, m)
+    _check_convolution((7, 10, 9, 6), 4, "same", dtype, A.LINEAR, rng, m, need_dx=False)
 
 
-@given(n=st.integers(1, 4), h=st.integers(1, 11), w=st.integers(1, 11), cin=st.integers(1, 6),
+@given(n=st.integers(1, 4), h=st.integers(1, 14), w=st.integers(1, 14), cin=st.integers(1, 6),
        cout=st.integers(1, 6), padding=st.one_of(st.sampled_from(["valid", "same"]),
                                                   st.tuples(st.tuples(st.integers(0, 3), st.integers(0, 3)),
                                                             st.tuples(st.integers(0, 3), st.integers(0, 3)))),
-       dtype=st.sampled_from(DTYPES))
+       dtype=st.sampled_from(DTYPES), m=st.sampled_from(SIZES))
 @SOME
-def test_winograd_convolution_matches_reference_for_any_shape(n, h, w, cin, cout, padding, dtype):
+def test_winograd_convolution_matches_reference_for_any_shape(n, h, w, cin, cout, padding, dtype, m):
     pad_hw = [(1, 1), (1, 1)] if padding == "same" else ([(0, 0), (0, 0)] if padding == "valid" else padding)
     assume(h + sum(pad_hw[0]) >= 3 and w + sum(pad_hw[1]) >= 3)  # else no output (conv2d_geometry refuses)
-    _check_convolution((n, h, w, cin), cout, padding, dtype, A.RELU, np.random.default_rng(7))
+    _check_convolution((n, h, w, cin), cout, padding, dtype, A.RELU, np.random.default_rng(7), m)
 
 
 # --------------------------------------------------------------------------- through conv2d
 
 def test_the_rule_selects_only_3x3_stride_1_convolutions_with_enough_work():
     big = 1e9
-    assert W.use_winograd((3, 3, 64, 64), (1, 1), (1, 1), 1, (9, 9), big)
-    assert W.use_winograd((3, 3, 32, 64), (1, 1), (1, 1), 1, (28, 28), big)
-    assert W.use_winograd((3, 3, 64, 64), (1, 1), (1, 1), 1, (7, 7), big)
-    assert not W.use_winograd((3, 3, 3, 32), (1, 1), (1, 1), 1, (30, 30), big)     # RGB input
-    assert not W.use_winograd((3, 3, 64, 64), (1, 1), (1, 1), 1, (3, 3), big)      # 16 pixels for 9
-    assert not W.use_winograd((3, 3, 64, 64), (1, 1), (1, 1), 1, (9, 9), 6e6)      # one image
-    assert not W.use_winograd((3, 3, 64, 64), (2, 1), (1, 1), 1, (9, 9), big)
-    assert not W.use_winograd((3, 3, 64, 64), (1, 1), (2, 2), 1, (9, 9), big)
-    assert not W.use_winograd((3, 3, 32, 64), (1, 1), (1, 1), 2, (9, 9), big)
-    assert not W.use_winograd((4, 4, 64, 64), (1, 1), (1, 1), 1, (9, 9), big)
+    assert W.use_winograd((3, 3, 64, 64), (1, 1), (1, 1), 1, (9, 9), big) == 3      # 3x3 tiles of 3
+    assert W.use_winograd((3, 3, 32, 64), (1, 1), (1, 1), 1, (28, 28), big) == 4    # 7x7 tiles of 4
+    assert W.use_winograd((3, 3, 64, 64), (1, 1), (1, 1), 1, (7, 7), big) == 4      # 2x2 tiles of 4
+    assert W.use_winograd((3, 3, 64, 64), (1, 1), (1, 1), 1, (3, 3), big) == 3      # one tile
+    assert W.use_winograd((3, 3, 8, 8), (1, 1), (1, 1), 1, (2, 2), big) == 2        # one tile
+    assert W.use_winograd((3, 3, 64, 64), (1, 1), (1, 1), 1, (12, 12), big) == 4
+    assert W.use_winograd((3, 3, 64, 64), (1, 1), (1, 1), 1, (1, 1), big) is None   # 16 multiplications for 1
+    assert W.use_winograd((3, 3, 3, 32), (1, 1), (1, 1), 1, (30, 30), big) is None  # RGB input
+    assert W.use_winograd((3, 3, 64, 64), (1, 1), (1, 1), 1, (9, 9), 6e6) is None   # one image
+    assert W.use_winograd((3, 3, 64, 64), (2, 1), (1, 1), 1, (9, 9), big) is None
+    assert W.use_winograd((3, 3, 64, 64), (1, 1), (2, 2), 1, (9, 9), big) is None
+    assert W.use_winograd((3, 3, 32, 64), (1, 1), (1, 1), 2, (9, 9), big) is None
+    assert W.use_winograd((4, 4, 64, 64), (1, 1), (1, 1), 1, (9, 9), big) is None
 
 
+def test_the_rule_picks_the_tile_size_with_the_fewest_multiplications():
+    for out_hw in [(h, w) for h in range(1, 30) for w in range(1, 30)]:
+        m = W.use_winograd((3, 3, 64, 64), (1, 1), (1, 1), 1, out_hw, 1e9)
+        counts = {size: W.multiplications(out_hw, size) for size in SIZES}
+        if m is None:
+            assert min(counts.values()) > W.MAX_MULTIPLICATIONS * out_hw[0] * out_hw[1]
+        else:
+            assert counts[m] == min(counts.values()) and m == min(s for s in SIZES if counts[s] == counts[m])
+
+
+@pytest.mark.parametrize("m", SIZES)
 @pytest.mark.parametrize("threads", [1, 2, 3])
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("padding", ["same", "valid", ((0, 2), (1, 0))])
-def test_conv2d_runs_winograd_per_thread_part(monkeypatch, threads, dtype, padding):
-    # The rule's limits lowered so that these small convolutions take the Winograd path in
-    # conv2d_forward/backward (checked by counting calls), split over 1-3 threads.
+def test_conv2d_runs_winograd_per_thread_part(monkeypatch, m, threads, dtype, padding):
+    # The rule's limits lowered, and its tile sizes narrowed to m, so that these small
+    # convolutions take the Winograd path with m in conv2d_forward/backward (checked by
+    # counting calls), split over 1-3 threads.
     monkeypatch.setattr(W, "MIN_CHANNELS", 1)
     monkeypatch.setattr(W, "MIN_FLOPS", 0)
+    monkeypatch.setattr(W, "MAX_MULTIPLICATIONS", 9)
+    monkeypatch.setattr(W, "TILE_SIZES", (m,))
     monkeypatch.setattr(T, "MIN_FLOPS_PER_PART", 1e-9)
     monkeypatch.setenv("MINIKERAS_NUM_THREADS", str(threads))
-    calls = []
+    calls, tiles = [], []
     for name in ("winograd_forward", "winograd_backward"):
         original = getattr(conv_module, name)
         monkeypatch.setattr(conv_module, name, lambda *a, _f=original, _n=name, **k: calls.append(_n) or _f(*a, **k))
+    forward = conv_module.winograd_forward  # and the tile size conv2d passes on
+    monkeypatch.setattr(conv_module, "winograd_forward",
+                        lambda x, kernel, size, *a: tiles.append(size) or forward(x, kernel, size, *a))
     transform = W.kernel_transform
     monkeypatch.setattr(W, "kernel_transform", lambda *a: calls.append("kernel_transform") or transform(*a))
     rng = np.random.default_rng(8)
     x, kernel, bias = rand(rng, (5, 8, 7, 3), dtype), rand(rng, (3, 3, 3, 4), dtype), rand(rng, 4, dtype)
+    rtol = _rtol(m, dtype)
     y = F.conv2d_forward(x, kernel, (1, 1), padding, bias=bias, code=A.RELU)
-    assert_close(y, np.maximum(R.conv2d_forward(x, kernel, (1, 1), padding) + bias, 0))
+    assert_close(y, np.maximum(R.conv2d_forward(x, kernel, (1, 1), padding) + bias, 0), rtol=rtol)
     dy = rand(rng, y.shape, dtype)
     dx_ref, dk_ref = R.conv2d_backward(x, kernel, dy, (1, 1), padding)
     dx, dk = F.conv2d_backward(x, kernel, dy, (1, 1), padding)
-    assert_close(dx, dx_ref)
-    assert_close(dk, dk_ref)
+    assert_close(dx, dx_ref, rtol=rtol)
+    assert_close(dk, dk_ref, rtol=rtol)
     dx, dk = F.conv2d_backward(x, kernel, dy, (1, 1), padding, need_dx=False)
     assert dx is None
-    assert_close(dk, dk_ref)
+    assert_close(dk, dk_ref, rtol=rtol)
     assert calls.count("winograd_forward") == threads and calls.count("winograd_backward") == 2 * threads
+    assert tiles == [m] * threads
     # the kernel is transformed once per call, before the split, not once per part
     # (forward, backward with dx; backward without dx needs no transformed kernel)
     assert calls.count("kernel_transform") == 2
