@@ -61,7 +61,7 @@ from .reference.winograd import MATRICES, tile_size
 
 __all__ = ["use_winograd", "tile_grid", "input_transform", "output_transform", "dy_transform", "dx_transform",
            "kernel_transform", "kernel_gradient_transform", "transformed_kernel", "winograd_forward",
-           "winograd_backward", "multiplications", "CHUNK_BYTES", "TILE_SIZES"]
+           "winograd_backward", "multiplications", "work", "CHUNK_BYTES", "TILE_SIZES"]
 
 TILE_SIZES = tuple(sorted(MATRICES))
 
@@ -75,26 +75,39 @@ CHUNK_BYTES = 1 << 19
 # The rule, from one-thread CPU times of forward + backward, im2col vs this algorithm (AMD
 # EPYC, 2 vCPUs; benchmarks/RESULTS.md, "Issue 16: Winograd" for m = 2 and "Issue 16:
 # larger Winograd tiles" for the choice of m; benchmarks/winograd_layers.py --grid):
-# * the tile size: the one with the fewest multiplications, (m + 2)^2 per tile times the
-#   tiles covering the output (ties: the smaller m, which rounds less). Transforms cost
-#   about the same per output for every m, so the GEMMs decide: 28x28 outputs take m = 4
-#   (7x7 tiles exactly), 9x9 outputs m = 3 (3x3 tiles exactly; m = 2 computes 10x10);
-# * first layers on 3 or 4 input channels (RGB images, no dx: 1.04-1.19x with m = 2);
-#   4 -> 16 channels with dx won (0.79x), but the limit stays on the safe side: MIN_CHANNELS;
+# * the tile size: the one of least estimated work (``work``): the GEMMs' (m + 2)^2
+#   multiplications per tile, plus the transforms' work, about TRANSFORM_WORK of those per
+#   output the tiles compute (fitted on the grid's 64-channel layers, where it predicts every
+#   ratio between the tile sizes within 10%; counting multiplications alone picked m = 4 for
+#   10x10 outputs, 12x12 computed, 1.07x m = 2's time). 28x28 outputs take m = 4 (7x7 tiles
+#   exactly), 9x9 outputs m = 3 (3x3 tiles exactly; m = 2 computes 10x10), 10x10 m = 2;
+# * first layers on 3 or 4 input channels (RGB images, no dx: 1.04-1.19x with m = 2,
+#   0.94-1.12x with m = 3); 4 -> 16 channels with dx won (0.79x with m = 2, 0.92x with
+#   m = 4), but the limit stays on the safe side: MIN_CHANNELS;
 # * outputs no tile size covers well: with m = 2, 3x3 outputs computed 16 pixels for 9
 #   (7.1 multiplications per output, 1.18x im2col's time), 5x5 outputs 5.8 per output and
-#   won (0.91x): MAX_MULTIPLICATIONS per output and channel pair (im2col: 9);
+#   won (0.91x): at most MAX_MULTIPLICATIONS per output and channel pair (im2col: 9) with
+#   the chosen m (3x3 outputs now take one tile of m = 3, 2.8 per output: 0.65x);
 # * little work, where the kernel transform and the fixed cost per call dominate: one 9x9x64
-#   image to 64 channels (6 MFLOP as im2col GEMM) 1.07x, two images (12 MFLOP) 0.92x: MIN_FLOPS.
+#   image to 64 channels (6 MFLOP as im2col GEMM) 1.07x, two images (12 MFLOP) 0.92x with
+#   m = 2 (0.73x with m = 3): MIN_FLOPS.
 MIN_CHANNELS = 8
 MAX_MULTIPLICATIONS = 6.0
 MIN_FLOPS = 8e6
+TRANSFORM_WORK = 2.0
 
 
 def multiplications(out_hw, m):
     """Multiplications per channel pair of the tiles of size m covering an output of out_hw."""
     th, tw = tile_grid(out_hw, m)
     return (m + 2) ** 2 * th * tw
+
+
+def work(out_hw, m):
+    """The rule's estimate of the work of tiles of size m over out_hw: multiplications, plus
+    TRANSFORM_WORK per output computed (m*m per tile, those past the edge included)."""
+    th, tw = tile_grid(out_hw, m)
+    return ((m + 2) ** 2 + TRANSFORM_WORK * m * m) * th * tw
 
 
 def use_winograd(kernel_shape, strides, dilation, groups, out_hw, flops):
@@ -106,7 +119,7 @@ def use_winograd(kernel_shape, strides, dilation, groups, out_hw, flops):
         return None
     if min(cin, cout) < MIN_CHANNELS or flops < MIN_FLOPS:
         return None
-    m = min(TILE_SIZES, key=lambda size: (multiplications(out_hw, size), size))
+    m = min(TILE_SIZES, key=lambda size: (work(out_hw, size), size))
     if multiplications(out_hw, m) > MAX_MULTIPLICATIONS * out_hw[0] * out_hw[1]:
         return None
     return m
@@ -163,6 +176,11 @@ def _move_image(x, b, pt, pl, canvas, into_canvas):
 # worked on at once: the transformed planes hold the tiles of a tile row side by side
 # (t0 .. t0 + tw, all channels: tw*c contiguous values), and the other side of each tile is
 # gathered into the same order first, (row or column within the tile, tile, channel).
+# numba copies these helpers into every pass (inline="always"). Called as functions, they
+# compiled faster (the four transforms 2.3-2.6 s instead of 3.3 s in a new process, about
+# what the unrolled F(2x2) transforms took), but the toy ResNet's layers took 4-10% longer
+# (forward + backward, one thread, interleaved): the time of every step against a second
+# once per machine (``minikeras warmup`` compiles them).
 
 @njit(cache=True, nogil=True, inline="always")
 def _combine(dst, at_dst, coefs, src, at_src, stride, count):
@@ -187,14 +205,17 @@ def _combine(dst, at_dst, coefs, src, at_src, stride, count):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _copy(dst, at_dst, src, at_src, count, add):
-    """dst[at_dst:+count] = (or +=, if add) src[at_src:+count]."""
-    if add:
-        for q in range(count):
-            dst[at_dst + q] += src[at_src + q]
-    else:
-        for q in range(count):
-            dst[at_dst + q] = src[at_src + q]
+def _copy(dst, at_dst, src, at_src, count):
+    """dst[at_dst + q] = src[at_src + q] for q < count."""
+    for q in range(count):
+        dst[at_dst + q] = src[at_src + q]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _add(dst, at_dst, src, at_src, count):
+    """dst[at_dst + q] += src[at_src + q] for q < count."""
+    for q in range(count):
+        dst[at_dst + q] += src[at_src + q]
 
 
 @njit(cache=True, nogil=True)
@@ -223,7 +244,7 @@ def _input_transform(x, pt, pl, th, tw, BT, V):
                 for l in range(s):
                     for tx in range(tw):
                         _copy(tf, np.uint64((i * s + l) * tw + tx) * cc, of,
-                              np.uint64(i) * strip + np.uint64(m * tx + l) * cc, cc, False)
+                              np.uint64(i) * strip + np.uint64(m * tx + l) * cc, cc)
             # 3. V[s*i + j, tiles] = sum over l of BT[j, l] order[i, l, tiles]
             for i in range(s):
                 for j in range(s):
@@ -268,7 +289,7 @@ def _output_transform(M, th, tw, AT, y):
                 for tx in range(tw):
                     for j in range(min(m, ow - m * tx)):
                         _copy(out, np.uint64(((b * oh + m * ty + i) * ow + m * tx + j) * c), yf,
-                              np.uint64((i * m + j) * tw + tx) * cc, cc, False)
+                              np.uint64((i * m + j) * tw + tx) * cc, cc)
 
 
 def output_transform(M, th, tw, y):
@@ -298,7 +319,7 @@ def _dy_transform(dy, th, tw, A, dyhat):
                     for l in range(m):
                         at = np.uint64((r * m + l) * tw + tx) * cc
                         if m * ty + r < oh and m * tx + l < ow:
-                            _copy(ef, at, src, np.uint64(((b * oh + m * ty + r) * ow + m * tx + l) * c), cc, False)
+                            _copy(ef, at, src, np.uint64(((b * oh + m * ty + r) * ow + m * tx + l) * c), cc)
                         else:
                             for ch in range(cc):
                                 ef[at + ch] = 0
@@ -345,8 +366,8 @@ def _dx_transform(dV, pt, pl, th, tw, B, dx):
             for r in range(s):
                 for tx in range(tw):
                     for l in range(s):
-                        _copy(cf, np.uint64(((m * ty + r) * width + m * tx + l) * c), hf,
-                              np.uint64((r * s + l) * tw + tx) * cc, cc, True)
+                        _add(cf, np.uint64(((m * ty + r) * width + m * tx + l) * c), hf,
+                             np.uint64((r * s + l) * tw + tx) * cc, cc)
         _move_image(dx, b, pt, pl, canvas, False)
 
 
