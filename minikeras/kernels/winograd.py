@@ -35,7 +35,7 @@ skipped, and every pass is a loop of "run of values += coefficient * run of valu
 is transformed at once, so the runs are long and contiguous (tiles side by side times
 channels) and LLVM vectorizes them. The F(2x2) transforms were once unrolled by hand, a
 page of arithmetic per transform, with channel loops of only c values each; these loops
-are faster than that even for m = 2 (toy ResNet layers, one thread: 0.85-0.9x the time of
+are faster than that even for m = 2 (toy ResNet layers, one thread: 0.86-0.91x the time of
 a whole forward + backward; ``benchmarks/RESULTS.md``, "Issue 16: larger Winograd
 tiles"), need no arithmetic kept in step with the matrices by hand, and compile once for
 every m. The n*n GEMMs go to BLAS. V and M for a whole batch are far larger than the
