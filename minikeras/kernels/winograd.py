@@ -82,7 +82,7 @@ CHUNK_BYTES = 1 << 19
 #   10x10 outputs, 12x12 computed, 1.07x m = 2's time). 28x28 outputs take m = 4 (7x7 tiles
 #   exactly), 9x9 outputs m = 3 (3x3 tiles exactly; m = 2 computes 10x10), 10x10 m = 2;
 # * first layers on 3 or 4 input channels (RGB images, no dx: 1.04-1.19x with m = 2,
-#   0.94-1.12x with m = 3); 4 -> 16 channels with dx won (0.79x with m = 2, 0.92x with
+#   0.94-1.14x with m = 3); 4 -> 16 channels with dx won (0.79x with m = 2, 0.92x with
 #   m = 4), but the limit stays on the safe side: MIN_CHANNELS;
 # * outputs no tile size covers well: with m = 2, 3x3 outputs computed 16 pixels for 9
 #   (7.1 multiplications per output, 1.18x im2col's time), 5x5 outputs 5.8 per output and
