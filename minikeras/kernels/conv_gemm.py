@@ -5,9 +5,9 @@ With explicit padding, one thread's share of a batch:
     forward:   y      = cols @ kernel2d                 (bias + activation fused per chunk)
     backward:  dkernel = cols.T @ dy,   dcols = dy @ kernel2d.T,   dx = col2im(dcols)
 
-The products whose operands are not transposed run in row blocks (``gemm.py``).
-
-where cols = im2col(x) (``im2col.py``) and kernel2d = kernel.reshape(kh*kw*cin, cout).
+where cols = im2col(x) (``im2col.py``) and kernel2d = kernel.reshape(kh*kw*cin, cout); the
+products without a transposed operand (y, and dcols with kernel2d.T copied) run in row
+blocks (``gemm.py``).
 The cols matrix is kh*kw times larger than x, so it is built for a few images at a
 time (``CHUNK_BYTES``) in one reused buffer; a chunk that fits in cache also makes the
 GEMM and the copy faster. A 1x1 convolution needs no copying at all: it is a GEMM on
