@@ -171,10 +171,12 @@ def dense_forward(x2d, kernel, bias, code):
     y = _split_matmul(x2d, kernel, flops) if splittable else None
     if y is not None:
         return bias_activation_inplace(y, bias, code)
-    # np.dot, not matmul: the same BLAS call for 2-D floats (the same bits), 0.35 us less per
-    # call (32x10 @ 10x10: 0.70 vs 1.05 us), and matmul runs an inner dimension of 1 through
-    # a slow loop of its own (an LSTM's input projection, 3200x1 @ 1x40: 145 us, 31 us).
-    return bias_activation_inplace(np.dot(x2d, kernel), bias, code)
+    # For floats np.dot, not matmul: the same BLAS call (the same bits), 0.35 us less per call
+    # (32x10 @ 10x10: 0.70 vs 1.05 us), and matmul runs an inner dimension of 1 through a slow
+    # loop of its own (an LSTM's input projection, 3200x1 @ 1x40: 145 us, 31 us). Other types
+    # keep matmul, whose TypeError for text ops/core.py turns into a message saying what to do.
+    y = np.dot(x2d, kernel) if x2d.dtype.kind == "f" else x2d @ kernel
+    return bias_activation_inplace(y, bias, code)
 
 
 def dense_backward(x2d, kernel, y, dy, code, has_bias, need_dx=True):
