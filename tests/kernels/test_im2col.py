@@ -59,3 +59,21 @@ def test_one_channel_im2col_is_the_transpose(x_shape, kernel_hw, strides, paddin
     cols_t = np.empty(cols.shape[::-1])
     im2col_one_channel(x, *args, oh, ow, cols_t)
     np.testing.assert_array_equal(cols_t.T, cols)
+
+
+def test_one_channel_im2col_reads_any_layout_and_refuses_a_cols_t_it_cannot_fill():
+    # numpy copies into cols_t in place: a cols_t of another shape, or one whose reshape
+    # would be a copy, would silently stay unfilled, so it is refused
+    rng = np.random.default_rng(3)
+    x = rand(rng, (3, 6, 5, 1))
+    args, (oh, ow), cols = _cols_for(x.shape, (2, 3), (1, 2), "same", (1, 1), 1)
+    expected = np.empty(cols.shape[::-1])
+    im2col_one_channel(x, *args, oh, ow, expected)
+    strided = np.asfortranarray(x)
+    got = np.empty_like(expected)
+    im2col_one_channel(strided, *args, oh, ow, got)
+    np.testing.assert_array_equal(got, expected)
+    with pytest.raises(ValueError, match="C-contiguous cols_t of shape"):
+        im2col_one_channel(x, *args, oh, ow, np.empty(expected.shape[::-1]).T)
+    with pytest.raises(ValueError, match="C-contiguous cols_t of shape"):
+        im2col_one_channel(x, *args, oh, ow, np.empty((expected.shape[0], expected.shape[1] + 1)))
