@@ -23,7 +23,7 @@ from .flat import flat
 __all__ = ["im2col", "col2im", "im2col_one_channel"]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, no_cfunc_wrapper=True, nogil=True)
 def _walk_windows(image, kh, kw, sh, sw, pt, pl, dh, dw, c0, out_h, out_w, cols, gather):
     """Pair every entry of cols (n*out_h*out_w, kh*kw*cg) with the cell of channels
     c0:c0+cg of image that it stands for, and move the values: gather copies
