@@ -32,7 +32,7 @@ from .threads import ELEMENT_FLOPS, batch_parts, run_parts
 # sigmoid loops took 0.45 s to compile, now 0.33 s. LLVM inlined the helpers anyway: the
 # results are the same bit for bit, and the loops as fast. The helpers take the error model
 # of their caller, "numpy" everywhere (the overloads and the _jit loops).
-_scalar = njit(cache=True, error_model="numpy", inline="always")
+_scalar = njit(cache=True, no_cfunc_wrapper=True, error_model="numpy", inline="always")
 
 
 @_scalar
@@ -124,7 +124,7 @@ def expm1(x):
     return np.expm1(x)
 
 
-@overload(expm1, jit_options={"error_model": "numpy"})
+@overload(expm1, jit_options={"error_model": "numpy", "no_cfunc_wrapper": True})
 def _expm1_by_precision(x):
     """numba picks the version for the argument's type when it compiles the caller."""
     if x == types.float32:
@@ -137,7 +137,7 @@ def exp_nonpositive(x):
     return np.exp(x)
 
 
-@overload(exp_nonpositive, jit_options={"error_model": "numpy"})
+@overload(exp_nonpositive, jit_options={"error_model": "numpy", "no_cfunc_wrapper": True})
 def _exp_nonpositive_by_precision(x):
     """float32: the vectorizable polynomial; float64 (gradient checks): the C library's exp."""
     if x == types.float32:
@@ -191,8 +191,8 @@ def hard_sigmoid(v):  # Keras 2 / tf.keras definition: clip(0.2 v + 0.5, 0, 1)
 # LSTM's first training step in a new process: 5.1 s, 4.6 s inlined).
 # nogil everywhere: conv and dense layers run them in several threads.
 
-_jit = njit(cache=True, error_model="numpy", nogil=True)
-_switch = njit(cache=True, error_model="numpy", nogil=True, inline="always")
+_jit = njit(cache=True, no_cfunc_wrapper=True, error_model="numpy", nogil=True)
+_switch = njit(cache=True, no_cfunc_wrapper=True, error_model="numpy", nogil=True, inline="always")
 
 
 @_jit
@@ -239,7 +239,7 @@ def _hard_sigmoid_columns(a, c0, c1, bias):
 # those), 10x faster than one running sum; the order depends only on the compiled code, so
 # the bits do not change from call to call. Sums are float64, as accurate as numpy's.
 
-@njit(cache=True, nogil=True, fastmath={"reassoc"})
+@njit(cache=True, no_cfunc_wrapper=True, nogil=True, fastmath={"reassoc"})
 def _row_sum(a, r, c0, c1):
     total = 0.0
     for c in range(np.uint64(c0), np.uint64(c1)):
@@ -247,7 +247,7 @@ def _row_sum(a, r, c0, c1):
     return total
 
 
-@njit(cache=True, nogil=True, fastmath={"reassoc"})
+@njit(cache=True, no_cfunc_wrapper=True, nogil=True, fastmath={"reassoc"})
 def _row_dot(a, b, r, c0, c1):
     total = 0.0
     for c in range(np.uint64(c0), np.uint64(c1)):

@@ -92,7 +92,7 @@ def _too_slow(seconds, flops):
     return seconds > 1e-3 + 2 * flops / 20e9
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, no_cfunc_wrapper=True, parallel=True)
 def _matmul_split_rows(x2d, kernel, y, parts, small):
     """y = x2d @ kernel, row block p of ``parts`` computed by numba's thread p, ``small``
     rows per BLAS call (gemm.py)."""
@@ -101,7 +101,7 @@ def _matmul_split_rows(x2d, kernel, y, parts, small):
         matmul_rows(x2d, kernel, y, rows * p // parts, rows * (p + 1) // parts, small)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, no_cfunc_wrapper=True, nogil=True)
 def _matmul_row_blocks(x2d, kernel, y, parts, small):
     """_matmul_split_rows's blocks in this thread, one after the other: the same bits."""
     rows = x2d.shape[0]

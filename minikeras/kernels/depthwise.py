@@ -14,7 +14,7 @@ from .conv_geometry import check_depthwise_arguments, conv2d_geometry
 __all__ = ["depthwise_conv2d_forward", "depthwise_conv2d_backward"]
 
 
-@njit(cache=True)
+@njit(cache=True, no_cfunc_wrapper=True)
 def _depthwise_walk(x, dk, sh, sw, pt, pl, dh, dw, out, backward, need_dx, dx, ddk):
     """Visit every (output pixel, kernel tap, channel) once.
 

@@ -47,7 +47,7 @@ def small_rows(m, k, n):
     return rows if rows >= _ROW_MULTIPLE else 0
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, no_cfunc_wrapper=True, nogil=True)
 def matmul_rows(a, b, out, r0, r1, rows):
     """out[r0:r1] = a[r0:r1] @ b, ``rows`` rows per BLAS call (0: one call); C-contiguous
     float arrays (numba's np.dot calls SciPy's BLAS)."""

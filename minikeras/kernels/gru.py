@@ -16,7 +16,7 @@ __all__ = ["gru_sequence_forward", "gru_sequence_backward"]
 # the h block UT[2u:] are then contiguous too, and their transposes (the blocks of
 # recurrent_kernel) are free views that BLAS reads with a transpose flag.
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, no_cfunc_wrapper=True, error_model="numpy")
 def _gru_forward_kernel(xproj, h0, UT, b_rec, reset_after, mask, act, rec_act, hs, gates, rh):
     """gates: (T, 3u, B) gate-major, rows z | r | hh; rh (T, u, B): h @ U_h + b_h (reset_after)."""
     steps, batch, three_u = xproj.shape
@@ -70,7 +70,7 @@ def _gru_forward_kernel(xproj, h0, UT, b_rec, reset_after, mask, act, rec_act, h
                 hs[t, b, j] = z * h_prev[b, j] + (one - z) * g[2 * u + j, b]  # Keras: z keeps the old state
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, no_cfunc_wrapper=True, error_model="numpy")
 def _gru_backward_kernel(UT, h0, hs, gates, rh, dhs, dh_next, reset_after, mask, act, rec_act, dxp, drec):
     """BPTT. dxp: gradient of xproj. drec (reset_after only): gradient of h @ U + b_rec."""
     steps, three_u, batch = gates.shape

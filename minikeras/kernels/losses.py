@@ -21,7 +21,7 @@ from . import buffers
 __all__ = ["mean_squared_error_forward", "mean_squared_error_backward"]
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, no_cfunc_wrapper=True, nogil=True, error_model="numpy")
 def _squared_error_rows(y_true, y_pred, diff, values):
     rows, n = y_pred.shape
     for r in range(rows):
@@ -33,7 +33,7 @@ def _squared_error_rows(y_true, y_pred, diff, values):
         values[r] = total / n
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@njit(cache=True, no_cfunc_wrapper=True, nogil=True, error_model="numpy")
 def _scaled_rows(diff, g_rows, scale, g_true, g_pred):
     rows, n = diff.shape
     for r in range(rows):

@@ -16,7 +16,7 @@ from .sequences import prepare_sequence
 __all__ = ["lstm_sequence_forward", "lstm_sequence_backward"]
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, no_cfunc_wrapper=True, error_model="numpy")
 def _lstm_forward_kernel(xproj, h0, c0, U, mask, act, rec_act, hs, cs, gates):
     """hs (T, B, u) batch-major, as the layer returns them; cs (T, u, B) and gates (T, 4u, B)
     gate-major, rows i | f | c | o, as backward reads them.
@@ -70,7 +70,7 @@ def _lstm_forward_kernel(xproj, h0, c0, U, mask, act, rec_act, hs, cs, gates):
                 hs[t, b, j] = h_new[j, b]
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, no_cfunc_wrapper=True, error_model="numpy")
 def _lstm_backward_kernel(U, c0, cs, gates, dhs, dh_next, dc_next, mask, act, rec_act, dz):
     """BPTT over the gate-major cs (T, u, B) and gates (T, 4u, B) that forward saved.
     dh_next/dc_next hold dL/dh_T, dL/dc_T on entry and dL/dh0, dL/dc0 on exit; dz (T, B, 4u)

@@ -28,7 +28,7 @@ __all__ = ["max_pool2d_forward", "max_pool2d_backward", "avg_pool2d_forward", "a
 
 # --------------------------------------------------------------------------- numba kernels
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, no_cfunc_wrapper=True, nogil=True)
 def _max_pool_forward_kernel(x, ph, pw, sh, sw, pt, pl, b0, b1, y, argmax):
     """Images b0:b1 of the batch (threads take one range each; argmax indexes all of x).
 
@@ -65,14 +65,14 @@ def _max_pool_forward_kernel(x, ph, pw, sh, sw, pt, pl, b0, b1, y, argmax):
                                 af[o0 + c] = i0 + c
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, no_cfunc_wrapper=True, nogil=True)
 def _scatter_add_kernel(values, index, out):
     vf, idx, of = flat(values), flat(index), flat(out)
     for k in range(vf.shape[0]):
         of[idx[k]] += vf[k]
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, no_cfunc_wrapper=True, error_model="numpy")
 def _avg_pool_kernel(x, ph, pw, sh, sw, pt, pl, y, backward):
     """forward: y = window means of x.  backward (x is dx, y is dy): dx += dy / count."""
     n, height, width, channels = x.shape

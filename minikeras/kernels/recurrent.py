@@ -70,14 +70,14 @@ __all__ = ["activate_rows", "scale_rows_by_derivative", "gate_major", "final_gra
 # types a constant argument as a literal): measured, the seed LSTM's first training step
 # in a new process 6.5 s, 5.2 s with them inlined.
 
-@njit(cache=True, error_model="numpy", inline="always")
+@njit(cache=True, no_cfunc_wrapper=True, error_model="numpy", inline="always")
 def activate_rows(a, r0, r1, zeros, code):
     """Activate rows r0:r1 of a gate-major (rows, batch) array as one contiguous run."""
     n = a.shape[1]
     activate_columns(a.reshape(1, a.size), r0 * n, r1 * n, zeros, code)
 
 
-@njit(cache=True, error_model="numpy", inline="always")
+@njit(cache=True, no_cfunc_wrapper=True, error_model="numpy", inline="always")
 def scale_rows_by_derivative(d, y, r0, r1, code):
     """d[r0:r1] *= act'(z) given y[r0:r1] = act(z), both gate-major (rows, batch)."""
     n = d.shape[1]

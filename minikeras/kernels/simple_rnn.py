@@ -14,7 +14,7 @@ from .sequences import prepare_sequence
 __all__ = ["simple_rnn_sequence_forward", "simple_rnn_sequence_backward"]
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, no_cfunc_wrapper=True, error_model="numpy")
 def _rnn_forward_kernel(xproj, h0, U, mask, act, hs):
     steps, batch, u = xproj.shape
     masked = mask.shape[0] > 0
@@ -34,7 +34,7 @@ def _rnn_forward_kernel(xproj, h0, U, mask, act, hs):
                     h[b, j] = h_prev[b, j]
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, no_cfunc_wrapper=True, error_model="numpy")
 def _rnn_backward_kernel(U, hs, dhs, dh_next, mask, act, da):
     steps, batch, u = hs.shape
     masked = mask.shape[0] > 0

@@ -144,7 +144,7 @@ def _matrices(planes, dtype):
     return _CAST[key]
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, no_cfunc_wrapper=True, nogil=True, inline="always")
 def _move_image(x, b, pt, pl, canvas, into_canvas):
     """into_canvas: canvas[pt + i, pl + j] = x[b, i, j]; else x[b, i, j] += canvas[pt + i, pl + j];
     for the pixels (i, j) of image b that fit in canvas. The rest is left alone.
@@ -182,7 +182,7 @@ def _move_image(x, b, pt, pl, canvas, into_canvas):
 # (forward + backward, one thread, interleaved): the time of every step against a second
 # once per machine (``minikeras warmup`` compiles them).
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, no_cfunc_wrapper=True, nogil=True, inline="always")
 def _combine(dst, at_dst, coefs, src, at_src, stride, count):
     """dst[at_dst + q] = sum over k of coefs[k] * src[at_src + k*stride + q], for q < count;
     zero coefficients are skipped. Flat arrays, unsigned offsets (as in im2col.py: LLVM then
@@ -204,21 +204,21 @@ def _combine(dst, at_dst, coefs, src, at_src, stride, count):
             dst[at_dst + q] = 0
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, no_cfunc_wrapper=True, nogil=True, inline="always")
 def _copy(dst, at_dst, src, at_src, count):
     """dst[at_dst + q] = src[at_src + q] for q < count."""
     for q in range(count):
         dst[at_dst + q] = src[at_src + q]
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, no_cfunc_wrapper=True, nogil=True, inline="always")
 def _add(dst, at_dst, src, at_src, count):
     """dst[at_dst + q] += src[at_src + q] for q < count."""
     for q in range(count):
         dst[at_dst + q] += src[at_src + q]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, no_cfunc_wrapper=True, nogil=True)
 def _input_transform(x, pt, pl, th, tw, BT, V):
     """input_transform with its matrix BT (s x s, s = m + 2) as an argument."""
     s = BT.shape[0]
@@ -263,7 +263,7 @@ def input_transform(x, pt, pl, th, tw, V):
     _input_transform(x, pt, pl, th, tw, _matrices(V.shape[0], x.dtype)[0], V)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, no_cfunc_wrapper=True, nogil=True)
 def _output_transform(M, th, tw, AT, y):
     """output_transform with its matrix AT (m x s) as an argument."""
     m, s = AT.shape
@@ -300,7 +300,7 @@ def output_transform(M, th, tw, y):
     _output_transform(M, th, tw, _matrices(M.shape[0], M.dtype)[2], y)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, no_cfunc_wrapper=True, nogil=True)
 def _dy_transform(dy, th, tw, A, dyhat):
     """dy_transform with A = AT^T (s x m) as an argument."""
     s, m = A.shape
@@ -338,7 +338,7 @@ def dy_transform(dy, th, tw, dyhat):
     _dy_transform(dy, th, tw, _matrices(dyhat.shape[0], dy.dtype)[3], dyhat)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, no_cfunc_wrapper=True, nogil=True)
 def _dx_transform(dV, pt, pl, th, tw, B, dx):
     """dx_transform with B = BT^T (s x s) as an argument."""
     s = B.shape[0]

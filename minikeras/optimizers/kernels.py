@@ -14,7 +14,7 @@ import numpy as np
 from ..kernels import compiling  # noqa: F401 (pauses the garbage collector while kernels compile)
 from ..kernels.flat import flat
 
-_jit = numba.njit(cache=True, nogil=True)
+_jit = numba.njit(cache=True, no_cfunc_wrapper=True, nogil=True)
 
 
 @_jit
@@ -35,7 +35,7 @@ def sgd_momentum(var, grad, momentum_buf, lr, momentum, nesterov):
             v[i] += m[i]
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy")
+@numba.njit(cache=True, no_cfunc_wrapper=True, nogil=True, error_model="numpy")
 def rmsprop_plain(var, grad, velocity, lr, rho, epsilon):
     """RMSprop's default rule (no momentum, not centered), in the variables' precision.
 
@@ -54,7 +54,7 @@ def rmsprop_plain(var, grad, velocity, lr, rho, epsilon):
         v[i] -= lr32 * gi / np.sqrt(vel[i] + eps32)
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy")
+@numba.njit(cache=True, no_cfunc_wrapper=True, nogil=True, error_model="numpy")
 def rmsprop(var, grad, velocity, momentum_buf, average_grad, lr, rho, momentum, epsilon):
     """``momentum_buf``/``average_grad`` are empty when momentum is 0 / not centered."""
     v, g, vel = flat(var), flat(grad), flat(velocity)

@@ -54,7 +54,7 @@ def _layer_kernels(dtype):
     y = fast.conv2d_forward(x, kernel, (1, 1), "same", bias=np.zeros(2, dtype), code=RELU)
     fast.bias_activation_backward(y, y, RELU, True)
     fast.conv2d_backward(x, kernel, y, (1, 1), "same")
-    fast.conv2d_forward(x[..., :1], kernel[:, :, :1], (1, 1), "same")  # the one-channel im2col
+    fast.conv2d_forward(x[..., :1], kernel[:, :, :1], (1, 1), "same")  # the one-channel path (its im2col is numpy)
     # conv2d takes the Winograd path only for layers with enough channels and work
     # (kernels/winograd.py), far more than these arrays: call it directly. Its transforms
     # take their matrices as arguments, so one tile size compiles them for every size.

@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from minikeras.kernels.conv_geometry import conv2d_geometry
-from minikeras.kernels.im2col import col2im, im2col, im2col_one_channel
+from minikeras.kernels import im2col as im2col_module
+from minikeras.kernels.im2col import SMALL_CHANNELS, col2im, im2col, im2col_one_channel
 
 from .helpers import rand
 
@@ -16,7 +17,8 @@ def _cols_for(x_shape, kernel_hw, strides, padding, dilation, cg):
 
 
 CASES = [((2, 5, 6, 3), (3, 3), (1, 1), "same", (1, 1)), ((1, 7, 5, 2), (2, 3), (2, 1), "valid", (1, 2)),
-         ((2, 4, 4, 4), (3, 2), (1, 2), ((2, 0), (1, 1)), (2, 1))]
+         ((2, 4, 4, 4), (3, 2), (1, 2), ((2, 0), (1, 1)), (2, 1)),
+         ((2, 5, 4, 7), (2, 3), (1, 1), "same", (1, 1))]  # more than SMALL_CHANNELS: the numba walk
 
 
 @pytest.mark.parametrize("x_shape,kernel_hw,strides,padding,dilation", CASES)
@@ -59,3 +61,49 @@ def test_one_channel_im2col_is_the_transpose(x_shape, kernel_hw, strides, paddin
     cols_t = np.empty(cols.shape[::-1])
     im2col_one_channel(x, *args, oh, ow, cols_t)
     np.testing.assert_array_equal(cols_t.T, cols)
+
+
+def test_one_channel_im2col_reads_any_layout_and_refuses_a_cols_t_it_cannot_fill():
+    # numpy copies into cols_t in place: a cols_t of another shape, or one whose reshape
+    # would be a copy, would silently stay unfilled, so it is refused
+    rng = np.random.default_rng(3)
+    x = rand(rng, (3, 6, 5, 1))
+    args, (oh, ow), cols = _cols_for(x.shape, (2, 3), (1, 2), "same", (1, 1), 1)
+    expected = np.empty(cols.shape[::-1])
+    im2col_one_channel(x, *args, oh, ow, expected)
+    strided = np.asfortranarray(x)
+    got = np.empty_like(expected)
+    im2col_one_channel(strided, *args, oh, ow, got)
+    np.testing.assert_array_equal(got, expected)
+    with pytest.raises(ValueError, match="C-contiguous cols_t of shape"):
+        im2col_one_channel(x, *args, oh, ow, np.empty(expected.shape[::-1]).T)
+    with pytest.raises(ValueError, match="C-contiguous cols_t of shape"):
+        im2col_one_channel(x, *args, oh, ow, np.empty((expected.shape[0], expected.shape[1] + 1)))
+
+
+@pytest.mark.parametrize("x_shape,kernel_hw,strides,padding,dilation", CASES)
+@pytest.mark.parametrize("c0,cg", [(0, 1), (1, 2), (0, SMALL_CHANNELS), (1, SMALL_CHANNELS + 1), (0, 7)])
+def test_numpys_gather_and_the_numba_walk_give_the_same_bits(x_shape, kernel_hw, strides, padding, dilation, c0, cg):
+    # im2col gathers up to SMALL_CHANNELS channels with numpy, more with the numba walk:
+    # both ways, every channel slice gives the same matrix (padding +0.0, NaN and -0.0 kept)
+    x_shape = x_shape[:3] + (8,)
+    rng = np.random.default_rng(4)
+    x = rand(rng, x_shape).astype(np.float32)
+    x.reshape(-1)[:4] = [np.nan, -0.0, np.inf, -np.inf]
+    args, (oh, ow), cols = _cols_for(x_shape, kernel_hw, strides, padding, dilation, cg)
+    by_walk = np.full(cols.shape, 7, np.float32)
+    im2col_module._walk_windows(x, *args, c0, oh, ow, by_walk, True)
+    by_view = np.full(cols.shape, 7, np.float32)
+    np.copyto(by_view.reshape(x_shape[0], oh, ow, kernel_hw[0], kernel_hw[1], cg),
+              im2col_module._window_view(x, *args, oh, ow, c0, cg, False))
+    assert by_view.tobytes() == by_walk.tobytes()
+    chosen = np.full(cols.shape, 7, np.float32)
+    im2col(x, *args, c0, oh, ow, chosen)
+    assert chosen.tobytes() == by_walk.tobytes()
+
+
+def test_im2col_refuses_a_cols_it_cannot_fill():
+    x = np.zeros((2, 5, 5, 3), np.float32)
+    args, (oh, ow), cols = _cols_for(x.shape, (3, 3), (1, 1), "same", (1, 1), 3)
+    with pytest.raises(ValueError, match="C-contiguous cols of shape"):
+        im2col(x, *args, 0, oh, ow, np.zeros(cols.shape[::-1], np.float32).T)
