@@ -1,5 +1,7 @@
 """engine/data_adapters/data_adapter_utils.py: data mistakes caught at fit/evaluate/predict
 before any step runs, with messages naming the input or output; sample and class weights."""
+import re
+
 import numpy as np
 import pytest
 
@@ -126,3 +128,29 @@ def test_plain_python_lists_are_data_for_single_input_models():
     assert model.evaluate(x, [0.0, 1.0, 1.0], verbose=0) == pytest.approx(
         model.evaluate(np.array(x), np.array([[0.0], [1.0], [1.0]]), verbose=0))
     assert model.predict([np.array(x)], verbose=0).shape == (3, 1)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_check_finite_finds_one_bad_value_anywhere(dtype, bad):
+    from minikeras.engine.data_adapters.data_adapter_utils import check_finite
+    rng = np.random.default_rng(0)
+    for shape, at in [((64, 784), (63, 783)), ((3, 4, 5), (0, 0, 0)), ((1,), (0,))]:
+        x = rng.random(shape).astype(dtype)
+        check_finite(x, "x")                                   # all finite: nothing said
+        x[at] = bad
+        with pytest.raises(ValueError, match=rf"index {re.escape(str(tuple(at)))}"):
+            check_finite(x, "x")
+        with pytest.raises(ValueError, match="NaN or infinite"):
+            check_finite(np.asfortranarray(x), "x")            # another memory order
+
+
+def test_check_finite_accepts_huge_finite_values_and_finds_a_nan_among_them():
+    from minikeras.engine.data_adapters.data_adapter_utils import check_finite
+    x = np.full((8, 8), 3e30, np.float32)                      # their squares would overflow float32
+    check_finite(x, "x")
+    x[5, 2] = np.nan
+    with pytest.raises(ValueError, match=r"index \(5, 2\)"):
+        check_finite(x, "x")
+    check_finite(np.zeros((0, 3), np.float32), "x")            # empty
+    check_finite(np.array([1.0, 2.0], np.float16), "x")        # another float type
