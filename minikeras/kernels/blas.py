@@ -101,8 +101,10 @@ def openblas_core_names():
     return _core_names
 
 
+@functools.lru_cache(maxsize=None)
 def has_small_matrix_kernels():
-    """Whether every OpenBLAS here has the small-matrix GEMM kernels (``gemm.py``)."""
+    """Whether every OpenBLAS here has the small-matrix GEMM kernels (``gemm.py``); asked
+    once: the libraries do not change while the process runs."""
     names = openblas_core_names()
     return bool(names) and all(name in _SMALL_MATRIX_CORES for name in names)
 

@@ -52,10 +52,12 @@ _BASE = _count_in_loop([np.empty(1)])
 def empty(shape, dtype):
     """An uninitialised C-contiguous array, in reused memory when it is large."""
     dtype = np.dtype(dtype)
-    shape = tuple(int(n) for n in shape) if not isinstance(shape, int) else (shape,)
+    if isinstance(shape, int):
+        shape = (shape,)
     nbytes = math.prod(shape) * dtype.itemsize
-    if nbytes < _MIN_BYTES:
+    if nbytes < _MIN_BYTES:  # (most calls: the small arrays of small layers, without more work)
         return np.empty(shape, dtype)
+    shape = tuple(int(n) for n in shape)
     global _pooled
     with _lock:
         buffers = _pool.setdefault(nbytes, [])

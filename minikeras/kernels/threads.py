@@ -13,6 +13,7 @@ and dense.py.
 may use); calls with less than ``MIN_FLOPS_PER_PART`` of work per part are not split,
 because handing work to another thread costs tens of microseconds.
 """
+import functools
 import os
 import threading
 import time
@@ -37,6 +38,13 @@ def num_threads():
     value = os.environ.get("MINIKERAS_NUM_THREADS", "").strip()
     if value.isdigit() and int(value) > 0:
         return int(value)
+    return _usable_cpus()
+
+
+@functools.lru_cache(maxsize=None)
+def _usable_cpus():
+    """The CPUs this process may run on, asked once (a system call, 0.5 us, that every
+    split dense product paid)."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
