@@ -63,8 +63,10 @@ def matmul(a, b, out=None):
 
     The blocks are numpy calls from Python (about 1 us each): ``matmul_rows`` does the same
     from numba, a little faster (405x576x64: 260 against 285 us), but compiling it costs a
-    new process 0.3 s, which the convolutions' first step would pay; the dense layers' split
-    (``dense.py``) compiles it anyway and calls it. (Measured in the table above.)"""
+    new process 0.3 s, which the convolutions' first step would pay (their blocks are long:
+    120 rows for the seed CNN). The dense layers (``dense.py``) call ``matmul_rows``: their
+    blocks can be 8 rows, and two threads making numpy calls between such blocks took turns
+    for the interpreter lock (a large Dense layer's step 1.4x slower). (Times: the table above.)"""
     m, k = a.shape
     n = b.shape[1]
     rows = small_rows(m, k, n)
