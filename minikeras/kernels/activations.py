@@ -355,10 +355,13 @@ def multiply_by_derivative(g, y, c0, c1, code):
 # The backward pass of a dense or conv layer with a fused activation, in one sweep over the
 # layer's output: dz = dy * act'(z) from y = act(z), written to a new array (dy may be
 # shared: a residual branch's gradient), and the bias gradient as dz's column sums, in a
-# float64 accumulator (summed also for a layer without bias, and dropped: a test of
-# whether to sum made LLVM compile the loop twice, 0.15 instead of 0.09 s in a new process). The same numbers as a copy, ``_<act>_derivative``
-# and ``_add_column_sums`` one after the other, which read the output three times: the toy
-# ResNet's 28x28x64 layer, 32 images, 652 -> 302 us, its first layer 464 -> 167 us.
+# float64 accumulator (summed also for a layer without bias, and dropped: a test of whether
+# to sum made LLVM compile the loop twice, 0.15 instead of 0.12 s in a new process). The
+# same numbers as a copy, ``_<act>_derivative`` and ``_add_column_sums`` one after the
+# other, which read the output three times: the toy ResNet's 28x28x64 layer, 32 images,
+# 652 -> 302 us, its first layer 464 -> 167 us. One loop per activation, of the same shape,
+# for the reason the forward loops above are (a loop taking the derivative as an argument
+# is not cached by numba).
 
 @_jit
 def _relu_backward(dy, y, dz, dbias):
