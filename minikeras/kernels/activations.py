@@ -43,9 +43,9 @@ def _expm1_float64(x):
     (that needs Intel's SVML): sigmoid and tanh would then cost one opaque call per
     element. Here exp(x) = 2**n exp(r) with n = round(x / ln 2) and |r| <= ln(2)/2;
     exp(r) - 1 is its Taylor series up to r**14/14! (error below float64 rounding),
-    and 2**n is built from its exponent bits (``pow2.py``). Returning exp(x) - 1 rather than exp(x) keeps
-    full precision near x = 0, where tanh(x) ~ x. |x| is clamped to 43, where every
-    caller has long saturated (exp(-43) ~ 2e-19).
+    and 2**n is built from its exponent bits (``pow2.py``). Returning exp(x) - 1 rather
+    than exp(x) keeps full precision near x = 0, where tanh(x) ~ x. |x| is clamped to 43,
+    where every caller has long saturated (exp(-43) ~ 2e-19).
     """
     x = min(max(x, -43.0), 43.0)
     n = np.floor(x * 1.4426950408889634 + 0.5)
