@@ -159,6 +159,7 @@ def dense_forward(x2d, kernel, bias, code):
     rows, k = x2d.shape
     flops = 2 * rows * k * kernel.shape[1]
     parts = batch_parts(rows, flops)
+    floats = x2d.dtype in _SPLIT_DTYPES  # numba's np.dot takes float32 and float64 only
     if len(parts) > 1:  # a large layer: rows split over the Python threads (threads.py)
         y = buffers.empty((rows, kernel.shape[1]), x2d.dtype)
 
@@ -168,12 +169,14 @@ def dense_forward(x2d, kernel, bias, code):
         small = small_rows(-(-rows // len(parts)), k, kernel.shape[1])
 
         def part(r0, r1):
-            matmul_rows(x2d, kernel, y, r0, r1, small)
+            if floats:
+                matmul_rows(x2d, kernel, y, r0, r1, small)
+            else:
+                np.matmul(x2d[r0:r1], kernel, out=y[r0:r1])
             bias_activation_inplace(y[r0:r1], bias, code)
         run_parts(part, parts)
         return y
-    splittable = flops >= SPLIT_FLOPS and x2d.dtype in _SPLIT_DTYPES  # numba's np.dot: floats only
-    y = _split_matmul(x2d, kernel, flops) if splittable else None
+    y = _split_matmul(x2d, kernel, flops) if flops >= SPLIT_FLOPS and floats else None
     if y is not None:
         return bias_activation_inplace(y, bias, code)
     # For floats np.dot, not matmul: the same BLAS call (the same bits), 0.35 us less per call

@@ -295,6 +295,16 @@ def test_integer_and_half_precision_products_are_not_split(split_state):
     assert calls == []
 
 
+def test_integer_and_half_precision_products_of_large_layers(split_state):
+    """The Python threads' parts multiply other types with numpy (numba's np.dot takes floats only)."""
+    from minikeras.kernels.threads import MIN_FLOPS_PER_PART
+    rng = np.random.default_rng(0)
+    for dtype in (np.int64, np.float16):
+        x, kernel = rng.integers(-3, 3, (64, 512)).astype(dtype), rng.integers(-3, 3, (512, 128)).astype(dtype)
+        assert 2 * 64 * 512 * 128 >= 2 * MIN_FLOPS_PER_PART
+        np.testing.assert_array_equal(F.dense_forward(x, kernel, None, A.LINEAR), x @ kernel)
+
+
 def test_large_products_use_the_python_threads_not_numbas(split_state):
     """From threads.py's size on, forward and backward both run on the Python pool (dense.py says why)."""
     from minikeras.kernels.threads import MIN_FLOPS_PER_PART
