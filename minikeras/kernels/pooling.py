@@ -9,6 +9,10 @@ pooling divides by the number of real cells in the window, not by ph * pw.
 Max pooling remembers, for every output, the flat index (into x.ravel()) of the
 cell that won; backward adds dy there. On ties the first cell in window order
 (row by row) wins. 1-D pooling is 2-D pooling of an (n, 1, length, c) view.
+Inference needs no backward, so it asks for the maxima alone (``with_argmax=False``):
+the indices are int64, twice the bytes of float32 maxima, and the comparison loop that
+also keeps an index does not vectorize; the seed CNN's first pooling (16 images of
+61x61x32 per thread) takes 0.38 instead of 0.54 ms without them.
 
 The kernels walk each output pixel's window and, for every window cell, update a
 run of C channel values: channels are contiguous in NHWC, so that inner loop is a
@@ -31,15 +35,19 @@ __all__ = ["max_pool2d_forward", "max_pool2d_backward", "avg_pool2d_forward", "a
 @njit(cache=True, no_cfunc_wrapper=True, nogil=True)
 def _max_pool_forward_kernel(x, ph, pw, sh, sw, pt, pl, b0, b1, y, argmax):
     """Images b0:b1 of the batch (threads take one range each; argmax indexes all of x).
+    An empty argmax asks for the maxima alone.
 
     Each window is first clipped to the image (padding cells take no part); its first
     cell seeds the maxima, and every later cell, in window order, replaces those it
     exceeds. One comparison loop, and no per-cell test of the padding, keep the kernel
-    small for numba to compile (0.55 s before).
+    small for numba to compile (0.55 s before). Without indices the comparison is a
+    select, which LLVM vectorizes; one kernel for both keeps it one compilation (0.37 s,
+    against 0.32 s for the kernel with indices alone and 0.25 s more for a second one).
     """
     n, height, width, channels = x.shape
     _, out_h, out_w, _ = y.shape
     xf, yf, af = flat(x), flat(y), flat(argmax)
+    track = af.size > 0
     nc = np.uint64(channels)
     for b in range(b0, b1):
         for oy in range(out_h):
@@ -54,15 +62,22 @@ def _max_pool_forward_kernel(x, ph, pw, sh, sw, pt, pl, b0, b1, y, argmax):
                 i0 = np.uint64(((b * height + y_lo) * width + x_lo) * channels)
                 for c in range(nc):
                     yf[o0 + c] = xf[i0 + c]
-                    af[o0 + c] = i0 + c
+                if track:
+                    for c in range(nc):
+                        af[o0 + c] = i0 + c
                 for iy in range(y_lo, y_hi):
                     for ix in range(x_lo + 1 if iy == y_lo else x_lo, x_hi):
                         i0 = np.uint64(((b * height + iy) * width + ix) * channels)
-                        for c in range(nc):
-                            v = xf[i0 + c]
-                            if v > yf[o0 + c]:
-                                yf[o0 + c] = v
-                                af[o0 + c] = i0 + c
+                        if track:
+                            for c in range(nc):
+                                v = xf[i0 + c]
+                                if v > yf[o0 + c]:
+                                    yf[o0 + c] = v
+                                    af[o0 + c] = i0 + c
+                        else:
+                            for c in range(nc):
+                                v = xf[i0 + c]
+                                yf[o0 + c] = v if v > yf[o0 + c] else yf[o0 + c]
 
 
 @njit(cache=True, no_cfunc_wrapper=True, nogil=True)
@@ -109,16 +124,17 @@ def _avg_pool_kernel(x, ph, pw, sh, sw, pt, pl, y, backward):
 
 # --------------------------------------------------------------------------- public API
 
-def max_pool2d_forward(x, pool, strides=None, padding="valid"):
-    """(y, argmax): y the window maxima, argmax (int64, y's shape) flat indices into x."""
+def max_pool2d_forward(x, pool, strides=None, padding="valid", with_argmax=True):
+    """(y, argmax): y the window maxima, argmax (int64, y's shape) flat indices into x, or
+    None when not ``with_argmax`` (inference: no backward will need them)."""
     x = np.ascontiguousarray(x)
     (ph, pw), (sh, sw), pads, out_hw = pool_geometry(x.shape, pool, strides, padding)
     y = buffers.empty((x.shape[0],) + out_hw + (x.shape[3],), x.dtype)
-    argmax = buffers.empty(y.shape, np.int64)
+    argmax = buffers.empty(y.shape if with_argmax else (0, 0, 0, 0), np.int64)
     parts = batch_parts(x.shape[0], ELEMENT_FLOPS * x.size)  # a large batch: images split over threads
     run_parts(lambda b0, b1: _max_pool_forward_kernel(x, ph, pw, sh, sw, pads[0][0], pads[1][0], b0, b1, y, argmax),
               parts)
-    return y, argmax
+    return y, (argmax if with_argmax else None)
 
 
 def max_pool2d_backward(dy, argmax, x_shape):

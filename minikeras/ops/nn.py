@@ -15,7 +15,7 @@ from ..kernels.conv_geometry import conv_output_length, transpose_output_padding
 from . import activations as activation_ops
 from .core import apply, apply_multi
 from .core import reshape as reshape_op
-from .tape import _needs_grad
+from .tape import _needs_grad, is_recording
 
 # Activations the kernels fuse with the bias add; others run as a separate op.
 _FUSED_CODES = {None: LINEAR, "linear": LINEAR, "relu": RELU, "sigmoid": SIGMOID, "tanh": TANH,
@@ -260,9 +260,12 @@ def pool(x, pool_size, strides, padding="valid", mode="max"):
                    (1,) + tuple(strides), padding, mode)
         return reshape_op(out, (out.shape[0],) + tuple(out.shape[2:]))
 
+    # the winning cells' indices only where a backward pass can follow (not in inference)
+    with_argmax = is_recording() and _needs_grad(x)
+
     def forward(x):
         if mode == "max":
-            y, argmax = kernels.selected.max_pool2d_forward(x, pool_size, strides, padding)
+            y, argmax = kernels.selected.max_pool2d_forward(x, pool_size, strides, padding, with_argmax)
             return y, lambda g: (kernels.selected.max_pool2d_backward(g, argmax, x.shape),)
         y = kernels.selected.avg_pool2d_forward(x, pool_size, strides, padding)
         return y, lambda g: (kernels.selected.avg_pool2d_backward(g, x.shape, pool_size, strides, padding),)

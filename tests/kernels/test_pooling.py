@@ -34,6 +34,11 @@ def test_max_pool_matches_reference(case, dtype, seed):
     np.testing.assert_array_equal(argmax, argmax_ref)
     dy = rand(rng, y.shape, dtype)
     assert_close(F.max_pool2d_backward(dy, argmax, x.shape), R.max_pool2d_backward(dy, argmax_ref, x.shape))
+    # inference asks for the maxima alone: the same bits, no indices
+    for K in (F, R):
+        values, no_argmax = K.max_pool2d_forward(x, pool, strides, padding, with_argmax=False)
+        np.testing.assert_array_equal(values, y_ref)
+        assert no_argmax is None
 
 
 @SOME
@@ -58,6 +63,17 @@ def test_same_padding_ignores_padded_cells(K):
     assert_close(K.max_pool2d_forward(-x, 2, 1, "same")[0].ravel(), [-1.0, -2.0, -3.0, -4.0])
     assert K.max_pool2d_forward(x, 2, None, "same")[0].shape == (1, 1, 1, 1)
     assert K.avg_pool2d_forward(np.ones((1, 5, 5, 1)), 3, 2, "same").shape == (1, 3, 3, 1)
+
+
+@BOTH_BACKENDS
+def test_max_pool_without_indices_compares_like_with_them(K):
+    """The maxima-only loop compares like the one that keeps indices: on a tie the first
+    cell stays (-0.0 before 0.0 keeps its sign), and only a larger value replaces it."""
+    x = np.array([[0.5, 1.0], [2.0, 3.0], [1.0, -4.0], [-0.0, 0.0]], np.float32).reshape(1, 4, 2, 1)
+    with_indices, _ = K.max_pool2d_forward(x, (1, 2))
+    alone, _ = K.max_pool2d_forward(x, (1, 2), with_argmax=False)
+    np.testing.assert_array_equal(alone, with_indices)
+    assert alone.ravel()[:3].tolist() == [1.0, 3.0, 1.0] and np.signbit(alone[0, 3, 0, 0])
 
 
 @BOTH_BACKENDS

@@ -103,3 +103,24 @@ def test_a_name_the_kernels_cannot_fuse_is_an_activation_of_ops():
     for bad in ("np", "apply", "_one", "no_such_activation"):
         with pytest.raises(ValueError, match="Unknown activation function"):
             ops.nn.dense(x, w, activation=bad)
+
+
+def test_max_pooling_keeps_the_winning_cells_only_where_a_backward_pass_can_follow(monkeypatch):
+    """Inference asks the kernel for the maxima alone; a recorded call on an input that
+    needs a gradient gets the indices its backward pass reads, and a correct gradient."""
+    asked = []
+    kernel = kernels.selected.max_pool2d_forward
+
+    def spy(x, pool, strides, padding, with_argmax=True):
+        asked.append(with_argmax)
+        return kernel(x, pool, strides, padding, with_argmax)
+    monkeypatch.setattr(kernels.selected, "max_pool2d_forward", spy)
+    x = np.arange(32, dtype="float32").reshape(1, 4, 4, 2)
+    ops.nn.pool(ops.convert_to_tensor(x), (2, 2), (2, 2))
+    v = ops.Variable(x)
+    with ops.GradientTape() as tape:
+        total = ops.sum(ops.nn.pool(v, (2, 2), (2, 2)))
+        ops.nn.pool(ops.convert_to_tensor(x), (2, 2), (2, 2))  # recorded, but nothing to differentiate
+    grad = tape.gradient(total, v).numpy()
+    assert asked == [False, True, False]
+    assert grad.sum() == 8 and grad[0, 1, 1].tolist() == [1.0, 1.0]

@@ -31,8 +31,9 @@ def _real_cells(x_shape, pads):
     return np.pad(np.ones(x_shape[1:3]), pads)[None, :, :, None]
 
 
-def max_pool2d_forward(x, pool, strides=None, padding="valid"):
-    """(y, argmax): y the window maxima, argmax (int64, y's shape) flat indices into x."""
+def max_pool2d_forward(x, pool, strides=None, padding="valid", with_argmax=True):
+    """(y, argmax): y the window maxima, argmax (int64, y's shape) flat indices into x, or
+    None when not ``with_argmax`` (inference)."""
     pool, strides, pads, out_hw = pool_geometry(x.shape, pool, strides, padding)
     xp = np.pad(x, ((0, 0), pads[0], pads[1], (0, 0)), constant_values=-np.inf)
     flat = np.pad(np.arange(x.size).reshape(x.shape), ((0, 0), pads[0], pads[1], (0, 0)), constant_values=-1)
@@ -42,7 +43,7 @@ def max_pool2d_forward(x, pool, strides=None, padding="valid"):
         better = window > y  # strict: on ties the earlier cell keeps the win
         y = np.where(better, window, y)
         argmax = np.where(better, index, argmax)
-    return y, argmax
+    return y, (argmax if with_argmax else None)
 
 
 def max_pool2d_backward(dy, argmax, x_shape):
