@@ -443,6 +443,20 @@ def bias_activation_inplace(y, bias, code):
     return y
 
 
+def bias_activation_columns(y, c0, c1, bias, code):
+    """y[:, c0:c1] <- act(y[:, c0:c1] + bias[c0:c1]) for y (rows, units), C-contiguous: a
+    thread's share of a layer split by columns (dense.py). Elementwise activations only
+    (softmax needs whole rows)."""
+    if code == SOFTMAX:
+        raise ValueError("bias_activation_columns: softmax needs whole rows; use bias_activation_inplace")
+    if not y.flags.c_contiguous or not y.flags.writeable or y.ndim != 2:
+        raise ValueError("bias_activation_columns needs a C-contiguous writable 2-D array")
+    if bias is None and code == LINEAR:
+        return
+    bias = np.zeros(c1 - c0, y.dtype) if bias is None else np.ascontiguousarray(bias[c0:c1], dtype=y.dtype)
+    ACTIVATE[code](y, c0, c1, bias)
+
+
 def bias_activation_backward(y, dy, code, has_bias):
     """Given y = act(z + bias) and dL/dy, return (dL/dz, dL/dbias or None).
 

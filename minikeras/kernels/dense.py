@@ -70,8 +70,9 @@ import numpy as np
 from numba import njit, prange
 
 from . import buffers
-from .activations import bias_activation_backward, bias_activation_inplace
-from .gemm import matmul_rows, small_rows
+from .activation_codes import SOFTMAX
+from .activations import bias_activation_backward, bias_activation_columns, bias_activation_inplace
+from .gemm import SMALL_MNK, matmul_rows, small_rows
 from .threads import batch_parts, num_threads, run_parts, seconds_since_pool_work, split
 
 __all__ = ["dense_forward", "dense_backward", "compile_split_kernels", "SPLIT_FLOPS"]
@@ -152,6 +153,22 @@ def compile_split_kernels(dtype):
         _matmul_split_rows(x, kernel, y, 2, 0)
 
 
+# A thread's share of a large layer's forward product is a block of columns, not of rows,
+# when not even 8 of its rows fit gemm.py's small-matrix blocks (k * units over
+# SMALL_MNK / 8) and each thread gets at least MIN_COLUMNS_PER_PART columns. BLAS then packs
+# each half of the kernel once for all rows, instead of the whole kernel once per thread for
+# half of the rows (64x1024x1024 at 62 -> 80 GFLOP/s, below).
+# Measured, one thread's half, OpenBLAS SkylakeX, rows / columns: 64x1024x1024 948 / 834 us,
+# 64x4096x4096 22.5 / 14.1 ms, 32x784x512 236 / 168 us, 256x1024x1024 2.84 / 2.70 ms;
+# where the small blocks apply rows win (64x256x256: 36 / 45 us, 512x256x256: 291 / 330).
+MIN_COLUMNS_PER_PART = 128
+
+
+def _by_columns(k, units, parts, code):
+    """Whether a large layer's forward splits its units (columns) over the threads."""
+    return 8 * k * units > SMALL_MNK and units >= MIN_COLUMNS_PER_PART * parts and code != SOFTMAX
+
+
 def dense_forward(x2d, kernel, bias, code):
     """y = act(x2d @ kernel + bias); x2d (batch, in), kernel (in, units), bias (units,) or None."""
     x2d = np.ascontiguousarray(x2d)
@@ -162,12 +179,17 @@ def dense_forward(x2d, kernel, bias, code):
     floats = x2d.dtype in _SPLIT_DTYPES  # numba's np.dot takes float32 and float64 only
     if len(parts) > 1:  # a large layer: rows split over the Python threads (threads.py)
         y = buffers.empty((rows, kernel.shape[1]), x2d.dtype)
+        small = small_rows(-(-rows // len(parts)), k, kernel.shape[1])
+        if floats and _by_columns(k, kernel.shape[1], len(parts), code):
+            def columns(c0, c1):  # BLAS reads and writes the column blocks in place (strided)
+                np.matmul(x2d, kernel[:, c0:c1], out=y[:, c0:c1])
+                bias_activation_columns(y, c0, c1, bias, code)
+            run_parts(columns, split(kernel.shape[1], len(parts)))
+            return y
 
         # each part's row blocks (gemm.py) in one numba call, which holds no lock: as numpy
         # calls from Python, the two threads took turns for the interpreter between blocks of
         # 8 rows, and Dense(256) on 512 rows trained 1.4x slower than with one call per part
-        small = small_rows(-(-rows // len(parts)), k, kernel.shape[1])
-
         def part(r0, r1):
             if floats:
                 matmul_rows(x2d, kernel, y, r0, r1, small)

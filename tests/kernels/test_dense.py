@@ -320,3 +320,35 @@ def test_warmup_compiles_both_ways_of_splitting():
     from minikeras.kernels import dense
     dense.compile_split_kernels(np.float32)
     assert dense._matmul_row_blocks.signatures and dense._matmul_split_rows.signatures
+
+
+@pytest.mark.parametrize("code", CODES)
+@pytest.mark.parametrize("has_bias", [True, False])
+def test_a_wide_large_layer_splits_its_units_over_the_threads(split_state, monkeypatch, code, has_bias):
+    """A kernel too large for the small-matrix row blocks (k * units over SMALL_MNK / 8) is
+    split by columns, each thread adding the bias and activating its own columns; softmax,
+    which needs whole rows, keeps the split by rows. Both give the reference's values."""
+    from minikeras.kernels import activations, threads
+    dense, _ = split_state
+    monkeypatch.setattr(threads, "num_threads", lambda: 2)
+    used = []
+    columns = activations.bias_activation_columns
+    monkeypatch.setattr(dense, "bias_activation_columns", lambda y, c0, c1, b, c: used.append((c0, c1)) or
+                        columns(y, c0, c1, b, c))
+    rng = np.random.default_rng(3)
+    x, kernel, bias = rand(rng, (32, 640), np.float32), rand(rng, (640, 300), np.float32), rand(rng, 300, np.float32)
+    assert 8 * 640 * 300 > dense.SMALL_MNK and 2 * 32 * 640 * 300 >= 2 * threads.MIN_FLOPS_PER_PART
+    bias = bias if has_bias else None
+    assert_close(F.dense_forward(x, kernel, bias, code), R.dense_forward(x, kernel, bias, code))
+    assert sorted(used) == ([] if code == A.SOFTMAX else [(0, 150), (150, 300)])
+
+
+def test_column_activation_refuses_softmax_and_strided_arrays():
+    from minikeras.kernels.activations import bias_activation_columns
+    y = np.ones((4, 6), np.float32)
+    with pytest.raises(ValueError, match="softmax needs whole rows"):
+        bias_activation_columns(y, 0, 3, None, A.SOFTMAX)
+    with pytest.raises(ValueError, match="C-contiguous"):
+        bias_activation_columns(y[:, :3], 0, 3, None, A.RELU)
+    bias_activation_columns(y, 2, 4, np.arange(6, dtype=np.float32), A.RELU)
+    np.testing.assert_array_equal(y[0], [1, 1, 3, 4, 1, 1])
