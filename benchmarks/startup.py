@@ -43,6 +43,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
+from bench import byte_compile  # noqa: E402 (benchmarks/ is not a package: on the path just above)
 
 # ============================================================================ start
 # The listener is installed before minikeras is imported, so it sees every compilation.
@@ -154,6 +155,8 @@ def kernel_times(runs):
 
 def run_start(args):
     trees = args.trees or [ROOT]
+    for tree in trees:
+        byte_compile(split_variant(tree)[0])
     cold = {t: [] for t in trees}
     warm = {t: [] for t in trees}
     torch_runs = []
@@ -184,6 +187,7 @@ def run_start(args):
 def run_warmup(args):
     """Cold cache, `minikeras warmup`, then the seed CNN's start: it should compile nothing."""
     tree = (args.trees or [ROOT])[0]
+    byte_compile(split_variant(tree)[0])
     walls, starts = [], []
     for _ in range(args.reps):
         cache = tempfile.mkdtemp(prefix="mk-numba-cache-")

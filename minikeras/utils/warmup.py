@@ -9,8 +9,10 @@ the README's quick start and in CI), and in the grader before any clock starts
 (``minikeras-grade --prepare`` and each grading run). A warm cache only loads machine code:
 a kernel costs milliseconds instead of a tenth of a second or more.
 
-What it runs, in three steps:
+What it runs, in four steps:
 
+0. Python's own cache first: minikeras's modules byte-compiled into their ``__pycache__``
+   (``compile_bytecode``, below), as pip does for the packages it installs;
 1. every function of the kernel interface on tiny arrays (dense, plus one Dense GEMM large
    enough to be split over threads; convolution with one and with several input channels,
    the Winograd convolution, depthwise, pooling, the three recurrent layers, the mean
@@ -29,6 +31,7 @@ The cache lives where numba puts it: ``NUMBA_CACHE_DIR`` if set, else ``__pycach
 to the kernels' sources (``~/.cache/minikeras/numba`` for a read-only install, see
 ``kernels/__init__.py``).
 """
+import compileall
 import os
 import time
 
@@ -123,6 +126,23 @@ def _tiny_models():
     step(i, layers.Dense(1, activation="sigmoid")(h), rng.random((2, 5, 2), dtype=np.float32))
 
 
+def compile_bytecode(package_dir=None):
+    """Byte-compile every module of ``package_dir`` (minikeras's) into its ``__pycache__``.
+
+    Python compiles a module's source when it imports it and keeps the bytecode beside it,
+    unless it may not write there: ``PYTHONDONTWRITEBYTECODE`` set (containers and CI images
+    often set it) or a read-only directory. Then every new process compiles all of
+    minikeras's ~180 modules again: 0.2 s of each start on the issue-16 machine (import
+    0.55 -> 0.35 s with bytecode). pip writes bytecode when it installs a package, an
+    editable install or a checkout gets it here. Modules already up to date are only
+    looked at. Returns False when the directory is read-only (nothing written).
+    """
+    package_dir = package_dir or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if not os.access(package_dir, os.W_OK):
+        return False
+    return bool(compileall.compile_dir(package_dir, quiet=2))
+
+
 def cache_location():
     """Where numba writes the compiled kernels (a description for people)."""
     if os.environ.get("NUMBA_CACHE_DIR"):
@@ -146,6 +166,7 @@ def warmup(dtype="float32"):
             pass
 
     start = time.perf_counter()
+    compile_bytecode()
     previous = kernels.use("fast")  # the models of step 3 run on the selected backend: make it the fast one
     try:
         with event.install_listener("numba:compile", Counter()):

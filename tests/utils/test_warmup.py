@@ -103,3 +103,40 @@ def test_the_command_needs_a_subcommand(capsys):
         main([])
     assert exit_info.value.code == 2
     assert "warmup" in capsys.readouterr().err
+
+
+PACKAGE_IMPORT = r"""
+import builtins, json, sys
+compiled = []
+original = builtins.compile
+builtins.compile = lambda source, filename, *args, **kwargs: compiled.append(filename) or original(
+    source, filename, *args, **kwargs)
+sys.path.insert(0, sys.argv[1])
+import pkg.inner
+print(json.dumps([name for name in compiled if name.startswith(sys.argv[1])]))
+"""
+
+
+def test_warmup_byte_compiles_the_package_once_python_may_not(tmp_path):
+    """With PYTHONDONTWRITEBYTECODE set, a new process compiles every module's source on import
+    unless the bytecode was written beforehand, as compile_bytecode does (warmup's step 0)."""
+    from minikeras.utils.warmup import compile_bytecode
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("A = 1\n")
+    (package / "inner.py").write_text("from . import A\nB = A + 1\n")
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+
+    def sources_compiled():
+        out = subprocess.run([sys.executable, "-c", PACKAGE_IMPORT, str(tmp_path)], env=env, capture_output=True,
+                             text=True, timeout=120, check=True).stdout
+        return sorted(Path(name).name for name in json.loads(out))
+    assert sources_compiled() == ["__init__.py", "inner.py"]
+    assert sources_compiled() == ["__init__.py", "inner.py"]  # nothing was written
+    assert compile_bytecode(str(package)) is True
+    assert sources_compiled() == []
+    package.chmod(0o555)
+    try:
+        assert compile_bytecode(str(package)) is (os.geteuid() == 0)  # root may write anyway
+    finally:
+        package.chmod(0o755)
