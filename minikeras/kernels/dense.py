@@ -11,11 +11,16 @@ Activation codes come from ``activation_codes.py`` (softmax over the units is on
 activation without a code (elu...) is the layer's business: call these with LINEAR and
 apply it after.
 
-Threads. A large layer (from 8 MFLOP, ``threads.batch_parts``) splits its rows over the
-Python threads of ``threads.py``, forward and backward; handing work to one costs 45-60 us
-on the 2-vCPU machine, small beside such a layer. A forward GEMM from ``SPLIT_FLOPS`` up to
-that size is split by ``_matmul_split_rows`` instead, a numba ``prange`` loop: numba runs
-it on its OpenMP threads, which wait for work spinning, so the hand-off costs ~2 us.
+Threads. A large layer (from ``POOL_FLOPS`` of forward work, 20 MFLOP) splits its rows
+over the Python threads of ``threads.py``, forward and backward; handing work to one costs
+45-60 us on the 2-vCPU machine, small beside such a layer. A forward GEMM from
+``SPLIT_FLOPS`` up to that size is split by ``_matmul_split_rows`` instead, a numba
+``prange`` loop: numba runs it on its OpenMP threads, which wait for work spinning, so the
+hand-off costs ~2 us; its backward products stay on one thread. (The Python threads once
+started at 8 MFLOP, ``threads.batch_parts``'s size for every kernel. Measured, one training
+step of one Dense(units, relu) on units inputs, interleaved: Dense(256) at batch 64 (8.4
+MFLOP) 0.49 -> 0.35 ms and at batch 128 0.57 -> 0.52 ms from 20 MFLOP on; from 40 MFLOP
+Dense(512) at batch 64 (34 MFLOP) lost, 0.86 -> 1.13 ms.)
 (Larger layers stay on the Python threads because the two kinds met badly: right after an
 OpenMP forward, its still-spinning thread took the second CPU from the pool thread of the
 backward pass; one Dense(1024) training step at batch 64 took 8.1 ms, against 3.4-4.4 ms
@@ -78,6 +83,7 @@ from .threads import batch_parts, num_threads, run_parts, seconds_since_pool_wor
 __all__ = ["dense_forward", "dense_backward", "compile_split_kernels", "SPLIT_FLOPS"]
 
 SPLIT_FLOPS = 2e6
+POOL_FLOPS = 2e7  # forward GEMM work from which a layer's passes go to the Python threads (see above)
 POOL_QUIET_SECONDS = 1.0  # no split while the Python threads had work this recently (see above)
 PAUSE_SECONDS = (0.02, 2.0)  # the first pause after a slow call, and the longest (see above)
 _SPLIT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
@@ -169,13 +175,18 @@ def _by_columns(k, units, parts, code):
     return 8 * k * units > SMALL_MNK and units >= MIN_COLUMNS_PER_PART * parts and code != SOFTMAX
 
 
+def _pool_parts(n, flops):
+    """The parts of a layer whose forward product does ``flops``: one below POOL_FLOPS."""
+    return batch_parts(n, flops) if flops >= POOL_FLOPS else [(0, n)]
+
+
 def dense_forward(x2d, kernel, bias, code):
     """y = act(x2d @ kernel + bias); x2d (batch, in), kernel (in, units), bias (units,) or None."""
     x2d = np.ascontiguousarray(x2d)
     kernel = np.ascontiguousarray(kernel, dtype=x2d.dtype)
     rows, k = x2d.shape
     flops = 2 * rows * k * kernel.shape[1]
-    parts = batch_parts(rows, flops)
+    parts = _pool_parts(rows, flops)
     floats = x2d.dtype in _SPLIT_DTYPES  # numba's np.dot takes float32 and float64 only
     if len(parts) > 1:  # a large layer: rows split over the Python threads (threads.py)
         y = buffers.empty((rows, kernel.shape[1]), x2d.dtype)
@@ -218,7 +229,7 @@ def dense_backward(x2d, kernel, y, dy, code, has_bias, need_dx=True):
     kernel = np.ascontiguousarray(kernel, dtype=x2d.dtype)
     dz, dbias = bias_activation_backward(y, np.ascontiguousarray(dy, dtype=x2d.dtype), code, has_bias)
     rows, k = x2d.shape
-    parts = batch_parts(min(rows, k), 2 * rows * k * kernel.shape[1])
+    parts = _pool_parts(min(rows, k), 2 * rows * k * kernel.shape[1])
     if len(parts) > 1:  # a large layer: each thread makes some rows of dkernel and of dx
         dkernel = buffers.empty(kernel.shape, x2d.dtype)
         dx = buffers.empty(x2d.shape, x2d.dtype) if need_dx else None

@@ -297,23 +297,41 @@ def test_integer_and_half_precision_products_are_not_split(split_state):
 
 def test_integer_and_half_precision_products_of_large_layers(split_state):
     """The Python threads' parts multiply other types with numpy (numba's np.dot takes floats only)."""
-    from minikeras.kernels.threads import MIN_FLOPS_PER_PART
+    from minikeras.kernels.dense import POOL_FLOPS
     rng = np.random.default_rng(0)
     for dtype in (np.int64, np.float16):
-        x, kernel = rng.integers(-3, 3, (64, 512)).astype(dtype), rng.integers(-3, 3, (512, 128)).astype(dtype)
-        assert 2 * 64 * 512 * 128 >= 2 * MIN_FLOPS_PER_PART
+        x, kernel = rng.integers(-3, 3, (160, 512)).astype(dtype), rng.integers(-3, 3, (512, 128)).astype(dtype)
+        assert 2 * 160 * 512 * 128 >= POOL_FLOPS
         np.testing.assert_array_equal(F.dense_forward(x, kernel, None, A.LINEAR), x @ kernel)
 
 
 def test_large_products_use_the_python_threads_not_numbas(split_state):
-    """From threads.py's size on, forward and backward both run on the Python pool (dense.py says why)."""
-    from minikeras.kernels.threads import MIN_FLOPS_PER_PART
+    """From POOL_FLOPS on, forward and backward both run on the Python pool (dense.py says why)."""
     dense, calls = split_state
     rng = np.random.default_rng(5)
-    x, kernel, bias = rand(rng, (64, 512), np.float32), rand(rng, (512, 128), np.float32), rand(rng, 128, np.float32)
-    assert 2 * 64 * 512 * 128 >= 2 * MIN_FLOPS_PER_PART
+    x, kernel, bias = rand(rng, (160, 512), np.float32), rand(rng, (512, 128), np.float32), rand(rng, 128, np.float32)
+    assert 2 * 160 * 512 * 128 >= dense.POOL_FLOPS
     assert_close(F.dense_forward(x, kernel, bias, A.RELU), R.dense_forward(x, kernel, bias, A.RELU))
     assert calls == []
+
+
+def test_below_the_pool_size_the_forward_splits_on_numbas_threads_and_the_backward_does_not(split_state,
+                                                                                           monkeypatch):
+    """Dense(256) at batch 64 (8.4 MFLOP): handing its passes to the Python threads cost more
+    than it gained (dense.py); its forward product splits on numba's threads, the rest runs here."""
+    dense, calls = split_state
+    handed = []
+    monkeypatch.setattr(dense, "run_parts", lambda fn, parts: handed.append(parts))
+    rng = np.random.default_rng(6)
+    x, kernel, bias = rand(rng, (64, 256), np.float32), rand(rng, (256, 256), np.float32), rand(rng, 256, np.float32)
+    assert dense.SPLIT_FLOPS < 2 * 64 * 256 * 256 < dense.POOL_FLOPS
+    y = F.dense_forward(x, kernel, bias, A.RELU)
+    assert_close(y, R.dense_forward(x, kernel, bias, A.RELU))
+    dy = rand(rng, y.shape, np.float32)
+    for got, want in zip(F.dense_backward(x, kernel, y, dy, A.RELU, True),
+                         R.dense_backward(x, kernel, y, dy, A.RELU, True)):
+        assert_close(got, want)
+    assert calls == [2] and handed == []
 
 
 def test_warmup_compiles_both_ways_of_splitting():
@@ -336,8 +354,8 @@ def test_a_wide_large_layer_splits_its_units_over_the_threads(split_state, monke
     monkeypatch.setattr(dense, "bias_activation_columns", lambda y, c0, c1, b, c: used.append((c0, c1)) or
                         columns(y, c0, c1, b, c))
     rng = np.random.default_rng(3)
-    x, kernel, bias = rand(rng, (32, 640), np.float32), rand(rng, (640, 300), np.float32), rand(rng, 300, np.float32)
-    assert 8 * 640 * 300 > dense.SMALL_MNK and 2 * 32 * 640 * 300 >= 2 * threads.MIN_FLOPS_PER_PART
+    x, kernel, bias = rand(rng, (64, 640), np.float32), rand(rng, (640, 300), np.float32), rand(rng, 300, np.float32)
+    assert 8 * 640 * 300 > dense.SMALL_MNK and 2 * 64 * 640 * 300 >= dense.POOL_FLOPS
     bias = bias if has_bias else None
     assert_close(F.dense_forward(x, kernel, bias, code), R.dense_forward(x, kernel, bias, code))
     assert sorted(used) == ([] if code == A.SOFTMAX else [(0, 150), (150, 300)])
