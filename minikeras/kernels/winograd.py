@@ -57,13 +57,11 @@ from . import buffers
 from .activation_codes import LINEAR
 from .activations import bias_activation_inplace
 from .flat import flat as flat_view
-from .reference.winograd import MATRICES, tile_size
+from .reference.winograd import MATRICES, TILE_SIZES, tile_shape
 
 __all__ = ["use_winograd", "tile_grid", "input_transform", "output_transform", "dy_transform", "dx_transform",
            "kernel_transform", "kernel_gradient_transform", "transformed_kernel", "winograd_forward",
            "winograd_backward", "multiplications", "work", "CHUNK_BYTES", "TILE_SIZES"]
-
-TILE_SIZES = tuple(sorted(MATRICES))
 
 # Bytes of transformed tiles (V or M, the larger) per chunk of images. Measured on the toy
 # ResNet's layers, batch 32, one thread, forward / backward: 64x9x9x64 'same' 1.50 / 3.30 ms
@@ -92,35 +90,35 @@ CHUNK_BYTES = 1 << 19
 #   image to 64 channels (6 MFLOP as im2col GEMM) 1.07x, two images (12 MFLOP) 0.92x with
 #   m = 2 (0.73x with m = 3): MIN_FLOPS.
 MIN_CHANNELS = 8
-MAX_MULTIPLICATIONS = 6.0
+MAX_MULTIPLICATIONS = {3: 6.0, 4: 6.0 * 16 / 9}  # kernel size r -> limit (im2col: r*r)
 MIN_FLOPS = 8e6
 TRANSFORM_WORK = 2.0
 
 
-def multiplications(out_hw, m):
-    """Multiplications per channel pair of the tiles of size m covering an output of out_hw."""
+def multiplications(out_hw, m, r=3):
+    """Multiplications per channel pair of F(m x m, r x r)'s tiles covering an output of out_hw."""
     th, tw = tile_grid(out_hw, m)
-    return (m + 2) ** 2 * th * tw
+    return (m + r - 1) ** 2 * th * tw
 
 
-def work(out_hw, m):
-    """The rule's estimate of the work of tiles of size m over out_hw: multiplications, plus
-    TRANSFORM_WORK per output computed (m*m per tile, those past the edge included)."""
+def work(out_hw, m, r=3):
+    """The rule's estimate of the work of F(m x m, r x r)'s tiles over out_hw: multiplications,
+    plus TRANSFORM_WORK per output computed (m*m per tile, those past the edge included)."""
     th, tw = tile_grid(out_hw, m)
-    return ((m + 2) ** 2 + TRANSFORM_WORK * m * m) * th * tw
+    return ((m + r - 1) ** 2 + TRANSFORM_WORK * m * m) * th * tw
 
 
 def use_winograd(kernel_shape, strides, dilation, groups, out_hw, flops):
     """The tile size m this algorithm runs a convolution (or one thread's part of it, doing
-    ``flops`` of im2col GEMM work) with, or None for im2col: 3x3 kernel, stride 1, no
-    dilation, no groups, and the measured limits above."""
+    ``flops`` of im2col GEMM work) with, or None for im2col: a square kernel of a size r in
+    TILE_SIZES (3x3 or 4x4), stride 1, no dilation, no groups, and the measured limits above."""
     kh, kw, cin, cout = kernel_shape
-    if (kh, kw) != (3, 3) or tuple(strides) != (1, 1) or tuple(dilation) != (1, 1) or groups != 1:
+    if kh != kw or kh not in TILE_SIZES or tuple(strides) != (1, 1) or tuple(dilation) != (1, 1) or groups != 1:
         return None
     if min(cin, cout) < MIN_CHANNELS or flops < MIN_FLOPS:
         return None
-    m = min(TILE_SIZES, key=lambda size: (work(out_hw, size), size))
-    if multiplications(out_hw, m) > MAX_MULTIPLICATIONS * out_hw[0] * out_hw[1]:
+    m = min(TILE_SIZES[kh], key=lambda size: (work(out_hw, size, kh), size))
+    if multiplications(out_hw, m, kh) > MAX_MULTIPLICATIONS[kh] * out_hw[0] * out_hw[1]:
         return None
     return m
 
@@ -133,13 +131,13 @@ def tile_grid(out_hw, m):
 _CAST = {}
 
 
-def _matrices(planes, dtype):
-    """(BT, G, AT, AT^T, BT^T) of the tile size whose transformed tiles have ``planes`` planes,
-    C-contiguous in ``dtype`` (the kernels multiply in the arrays' precision; the transposes
-    give every pass its coefficients as rows), made once per dtype."""
-    key = (planes, np.dtype(dtype))
+def _matrices(planes, dtype, m=None, r=None):
+    """(BT, G, AT, AT^T, BT^T) of F(m x m, r x r), whose transformed tiles have ``planes``
+    planes (given m or r), C-contiguous in ``dtype`` (the kernels multiply in the arrays'
+    precision; the transposes give every pass its coefficients as rows), made once per dtype."""
+    key = tile_shape(planes, m, r) + (np.dtype(dtype),)
     if key not in _CAST:
-        BT, G, AT = MATRICES[tile_size(planes)]
+        BT, G, AT = MATRICES[key[:2]]
         _CAST[key] = tuple(np.ascontiguousarray(a, dtype=dtype) for a in (BT, G, AT, AT.T, BT.T))
     return _CAST[key]
 
@@ -219,13 +217,12 @@ def _add(dst, at_dst, src, at_src, count):
 
 
 @njit(cache=True, no_cfunc_wrapper=True, nogil=True)
-def _input_transform(x, pt, pl, th, tw, BT, V):
-    """input_transform with its matrix BT (s x s, s = m + 2) as an argument."""
+def _input_transform(x, pt, pl, m, th, tw, BT, V):
+    """input_transform with its matrix BT (s x s, s = m + r - 1) as an argument."""
     s = BT.shape[0]
-    m = s - 2
     n, h, w, c = x.shape
-    width = m * tw + 2
-    canvas = np.zeros((m * th + 2, width, c), x.dtype)
+    width = m * (tw - 1) + s
+    canvas = np.zeros((m * (th - 1) + s, width, c), x.dtype)
     cf, out = flat_view(canvas), flat_view(V)
     cc, plane = np.uint64(c), np.uint64(V.shape[1] * c)
     strip, run = np.uint64(width * c), np.uint64(tw * c)
@@ -251,16 +248,17 @@ def _input_transform(x, pt, pl, th, tw, BT, V):
                     _combine(out, np.uint64(s * i + j) * plane + t0, BT[j], tf, np.uint64(i * s) * run, run, run)
 
 
-def input_transform(x, pt, pl, th, tw, V):
-    """V[:, t] = BT d BT^T, d the s x s tile t (s = m + 2) of channel c of x padded by pt
-    (top) and pl (left); tiles in order (image, tile row, tile column); cells outside x read 0.
+def input_transform(x, pt, pl, m, th, tw, V):
+    """V[:, t] = BT d BT^T, d the s x s tile t (s = m + r - 1, tiles every m pixels) of channel
+    c of x padded by pt (top) and pl (left); tiles in order (image, tile row, tile column);
+    cells outside x read 0.
 
     x (n, h, w, c); V (s*s, rows, c), rows >= n*th*tw (only the first n*th*tw are written);
     k = s*i + j for entry (i, j) of the s x s result.
 
     Each image is first copied into a zero-bordered canvas that the whole tile grid fits
     in, so the transform reads whole rows, contiguous, without bounds tests."""
-    _input_transform(x, pt, pl, th, tw, _matrices(V.shape[0], x.dtype)[0], V)
+    _input_transform(x, pt, pl, m, th, tw, _matrices(V.shape[0], x.dtype, m=m)[0], V)
 
 
 @njit(cache=True, no_cfunc_wrapper=True, nogil=True)
@@ -292,12 +290,12 @@ def _output_transform(M, th, tw, AT, y):
                               np.uint64((i * m + j) * tw + tx) * cc, cc)
 
 
-def output_transform(M, th, tw, y):
+def output_transform(M, m, th, tw, y):
     """y tile t = AT M[:, t] AT^T (m x m per tile and channel), outputs past y's edge dropped.
 
     M (s*s, rows, c) as V (the first n*th*tw rows are read); y (n, oh, ow, c) with
     oh <= m*th, ow <= m*tw."""
-    _output_transform(M, th, tw, _matrices(M.shape[0], M.dtype)[2], y)
+    _output_transform(M, th, tw, _matrices(M.shape[0], M.dtype, m=m)[2], y)
 
 
 @njit(cache=True, no_cfunc_wrapper=True, nogil=True)
@@ -332,20 +330,19 @@ def _dy_transform(dy, th, tw, A, dyhat):
                     _combine(out, np.uint64(s * i + j) * plane + t0, A[j], rf, np.uint64(i * m) * run, run, run)
 
 
-def dy_transform(dy, th, tw, dyhat):
+def dy_transform(dy, m, th, tw, dyhat):
     """dyhat[:, t] = AT^T e AT, e the m x m tile t of dy (zero past dy's edge): the gradient
     of M given the gradient of y. dy (n, oh, ow, c); dyhat (s*s, rows >= n*th*tw, c)."""
-    _dy_transform(dy, th, tw, _matrices(dyhat.shape[0], dy.dtype)[3], dyhat)
+    _dy_transform(dy, th, tw, _matrices(dyhat.shape[0], dy.dtype, m=m)[3], dyhat)
 
 
 @njit(cache=True, no_cfunc_wrapper=True, nogil=True)
-def _dx_transform(dV, pt, pl, th, tw, B, dx):
+def _dx_transform(dV, pt, pl, m, th, tw, B, dx):
     """dx_transform with B = BT^T (s x s) as an argument."""
     s = B.shape[0]
-    m = s - 2
     n, h, w, c = dx.shape
-    width = m * tw + 2
-    canvas = np.empty((m * th + 2, width, c), dx.dtype)
+    width = m * (tw - 1) + s
+    canvas = np.empty((m * (th - 1) + s, width, c), dx.dtype)
     src, cf = flat_view(dV), flat_view(canvas)
     cc, plane, run = np.uint64(c), np.uint64(dV.shape[1] * c), np.uint64(tw * c)
     cols = np.empty(s * s * tw * c, dx.dtype)         # dV BT: (i, l, tile, channel)
@@ -371,36 +368,37 @@ def _dx_transform(dV, pt, pl, th, tw, B, dx):
         _move_image(dx, b, pt, pl, canvas, False)
 
 
-def dx_transform(dV, pt, pl, th, tw, dx):
+def dx_transform(dV, pt, pl, m, th, tw, dx):
     """dx += BT^T dV[:, t] BT on the s x s cells of tile t (the adjoint of input_transform);
     neighbouring tiles overlap, so this adds; cells in the padding are dropped.
 
     dV (s*s, rows >= n*th*tw, c); dx (n, h, w, c). As input_transform, each image's tiles
     are added onto a zero-bordered canvas first, whose part over the image goes into dx."""
-    _dx_transform(dV, pt, pl, th, tw, _matrices(dV.shape[0], dV.dtype)[4], dx)
+    _dx_transform(dV, pt, pl, m, th, tw, _matrices(dV.shape[0], dV.dtype, m=m)[4], dx)
 
 
 def kernel_transform(kernel, U):
-    """U[k] = (G g G^T)[k] for every channel pair: kernel (3, 3, cin, cout) -> U (s*s, cin, cout).
+    """U[k] = (G g G^T)[k] for every channel pair: kernel (r, r, cin, cout) -> U (s*s, cin, cout).
 
     Two matrix products with G over all cin*cout filters at once (13 us for 64x64 channels
-    and m = 2; numpy's einsum, as in the reference, took 0.5 ms, and a numba loop 0.2 ms)."""
-    _, _, cin, cout = kernel.shape
+    and F(2x2, 3x3); numpy's einsum, as in the reference, took 0.5 ms, and a numba loop 0.2 ms)."""
+    r, _, cin, cout = kernel.shape
     pairs = cin * cout
-    G = _matrices(U.shape[0], kernel.dtype)[1]
+    G = _matrices(U.shape[0], kernel.dtype, r=r)[1]
     s = G.shape[0]
-    rows = np.matmul(G, kernel.reshape(3, 3 * pairs)).reshape(s, 3, pairs)   # G g
+    rows = np.matmul(G, kernel.reshape(r, r * pairs)).reshape(s, r, pairs)   # G g
     np.matmul(G, rows, out=U.reshape(s, s, pairs))                            # (G g) G^T, row by row
 
 
 def kernel_gradient_transform(dU, dkernel):
-    """dkernel = G^T dUhat G for every channel pair: dU (s*s, cin, cout) -> dkernel (3, 3, cin, cout)."""
+    """dkernel = G^T dUhat G for every channel pair: dU (s*s, cin, cout) -> dkernel (r, r, cin, cout)."""
     _, cin, cout = dU.shape
+    r = dkernel.shape[0]
     pairs = cin * cout
-    G = _matrices(dU.shape[0], dU.dtype)[1]
+    G = _matrices(dU.shape[0], dU.dtype, r=r)[1]
     s = G.shape[0]
-    rows = np.matmul(G.T, dU.reshape(s, s * pairs)).reshape(3, s, pairs)     # G^T dUhat
-    np.matmul(G.T, rows, out=dkernel.reshape(3, 3, pairs))                   # (G^T dUhat) G, row by row
+    rows = np.matmul(G.T, dU.reshape(s, s * pairs)).reshape(r, s, pairs)     # G^T dUhat
+    np.matmul(G.T, rows, out=dkernel.reshape(r, r, pairs))                   # (G^T dUhat) G, row by row
 
 
 def transformed_kernel(kernel, m, transposed=False):
@@ -411,8 +409,8 @@ def transformed_kernel(kernel, m, transposed=False):
     A convolution split over threads makes them once, before the split, and every part
     reads them: each part used to make its own, the same work in every thread at the
     moment they all start."""
-    _, _, cin, cout = kernel.shape
-    planes = (m + 2) ** 2
+    r, _, cin, cout = kernel.shape
+    planes = (m + r - 1) ** 2
     U = buffers.empty((planes, cin, cout), kernel.dtype)
     kernel_transform(kernel, U)
     if not transposed:
@@ -437,19 +435,22 @@ def _planes(planes, rows, channels, dtype):
     return buffers.empty((planes, rows | 1, channels), dtype)
 
 
-def _check_tile_size(m):
-    if m not in MATRICES:
-        raise ValueError(f"winograd: tile size m={m!r}; expected one of {TILE_SIZES}")
+def _check_sizes(m, kernel):
+    """The tile side n = m + r - 1 of F(m x m, r x r) for this kernel (r x r), checked."""
+    kh, kw = kernel.shape[:2]
+    if kh != kw or kh not in TILE_SIZES or m not in TILE_SIZES[kh]:
+        raise ValueError(f"winograd: tile size m={m!r} for a {kh}x{kw} kernel; expected square kernels with "
+                         f"(r: tile sizes m) {TILE_SIZES}")
+    return m + kh - 1
 
 
 def winograd_forward(x, kernel, m, out_hw, pads, bias=None, code=LINEAR, y=None, U=None):
     """y = act(conv(x, kernel) + bias) for a 3x3 kernel, stride 1, explicit pads, with m x m
     output tiles, chunk by chunk of images (as conv_gemm.forward_gemm; ``y``, if given, is
     the output to fill; ``U``, if given, is ``transformed_kernel(kernel, m)``)."""
-    _check_tile_size(m)
+    planes = _check_sizes(m, kernel) ** 2
     n, _, _, cin = x.shape
     cout = kernel.shape[3]
-    planes = (m + 2) ** 2
     th, tw = tile_grid(out_hw, m)
     tiles = th * tw
     if y is None:
@@ -461,9 +462,9 @@ def winograd_forward(x, kernel, m, out_hw, pads, bias=None, code=LINEAR, y=None,
     for b0 in range(0, n, nb):
         b1 = min(n, b0 + nb)
         rows = (b1 - b0) * tiles
-        input_transform(x[b0:b1], pads[0][0], pads[1][0], th, tw, V)
+        input_transform(x[b0:b1], pads[0][0], pads[1][0], m, th, tw, V)
         np.matmul(V[:, :rows], U, out=M[:, :rows])
-        output_transform(M, th, tw, y[b0:b1])
+        output_transform(M, m, th, tw, y[b0:b1])
         bias_activation_inplace(y[b0:b1], bias, code)
     return y
 
@@ -472,10 +473,9 @@ def winograd_backward(x, kernel, dy, m, pads, need_dx, dx=None, UT=None):
     """(dx or None, dkernel) of winograd_forward without bias/activation; ``dx``, if given,
     is a zero-filled C-contiguous array to add the input gradient to; ``UT``, if given, is
     ``transformed_kernel(kernel, m, transposed=True)``."""
-    _check_tile_size(m)
+    planes = _check_sizes(m, kernel) ** 2
     n, _, _, cin = x.shape
     cout = kernel.shape[3]
-    planes = (m + 2) ** 2
     th, tw = tile_grid(dy.shape[1:3], m)
     tiles = th * tw
     if need_dx and dx is None:
@@ -489,13 +489,13 @@ def winograd_backward(x, kernel, dy, m, pads, need_dx, dx=None, UT=None):
     for b0 in range(0, n, nb):
         b1 = min(n, b0 + nb)
         rows = (b1 - b0) * tiles
-        input_transform(x[b0:b1], pads[0][0], pads[1][0], th, tw, V)
-        dy_transform(dy[b0:b1], th, tw, D)
+        input_transform(x[b0:b1], pads[0][0], pads[1][0], m, th, tw, V)
+        dy_transform(dy[b0:b1], m, th, tw, D)
         np.matmul(V[:, :rows].transpose(0, 2, 1), D[:, :rows], out=part)
         dU += part
         if need_dx:
             np.matmul(D[:, :rows], UT, out=dV[:, :rows])
-            dx_transform(dV, pads[0][0], pads[1][0], th, tw, dx[b0:b1])
-    dkernel = np.empty((3, 3, cin, cout), x.dtype)
+            dx_transform(dV, pads[0][0], pads[1][0], m, th, tw, dx[b0:b1])
+    dkernel = np.empty(kernel.shape[:2] + (cin, cout), x.dtype)
     kernel_gradient_transform(dU, dkernel)
     return dx, dkernel

@@ -60,7 +60,8 @@ def _layer_kernels(dtype):
     fast.conv2d_forward(x[..., :1], kernel[:, :, :1], (1, 1), "same")  # the one-channel path (its im2col is numpy)
     # conv2d takes the Winograd path only for layers with enough channels and work
     # (kernels/winograd.py), far more than these arrays: call it directly. Its transforms
-    # take their matrices as arguments, so one tile size compiles them for every size.
+    # take their matrices and tile size as arguments, so one F(m x m, r x r) compiles them
+    # for every m and r (the seed CNN's 4x4 layer runs the same kernels as this 3x3 one).
     pads = ((1, 1), (1, 1))
     y = winograd.winograd_forward(x, kernel, 2, (5, 5), pads, np.zeros(2, dtype), RELU)
     winograd.winograd_backward(x, kernel, y, 2, pads, True)

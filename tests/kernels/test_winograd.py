@@ -1,6 +1,7 @@
-"""Winograd F(m x m, 3x3), m = 2, 3, 4: the transform matrices, the numba transforms against
-their numpy specification, and whole Winograd convolutions (forward, both gradients, bias +
-activation, thread split) against the tap-by-tap reference convolution."""
+"""Winograd F(m x m, r x r), m = 2, 3, 4 for 3x3 kernels and m = 2, 3 for 4x4 kernels: the
+transform matrices, the numba transforms against their numpy specification, and whole
+Winograd convolutions (forward, both gradients, bias + activation, thread split) against the
+tap-by-tap reference convolution."""
 from fractions import Fraction
 
 import numpy as np
@@ -19,35 +20,37 @@ from minikeras.kernels.reference.activations import activation
 
 from .helpers import DTYPES, SOME, assert_close, rand
 
-SIZES = sorted(RW.MATRICES)
+SIZES = sorted(RW.MATRICES)  # (m, r): F(m x m, r x r)
 
-# float32 tolerance of a whole convolution against the float64 reference, per tile size
+# float32 tolerance of a whole convolution against the float64 reference, per (m, r)
 # (relative to the largest value, as assert_close scales it). Measured on the cases below
-# and layers of the toy ResNet's shapes (up to 128 channels), largest error of forward, dx
-# and dkernel: m = 2 5.7e-7, m = 3 4.5e-6, m = 4 2.9e-6. float64 keeps assert_close's 1e-9.
-FLOAT32_RTOL = {2: 1e-5, 3: 5e-5, 4: 5e-5}
+# and layers of the toy ResNet's and the seed CNN's shapes (up to 128 channels), largest
+# error of forward, dx and dkernel: (2, 3) 5.7e-7, (3, 3) 4.5e-6, (4, 3) 2.9e-6,
+# (2, 4) 4.3e-6, (3, 4) 2.1e-6. float64 keeps assert_close's 1e-9.
+FLOAT32_RTOL = {(2, 3): 1e-5, (3, 3): 5e-5, (4, 3): 5e-5, (2, 4): 5e-5, (3, 4): 5e-5}
 
 
-def _rtol(m, dtype):
-    return FLOAT32_RTOL[m] if np.dtype(dtype) == np.float32 else None
+def _rtol(m, r, dtype):
+    return FLOAT32_RTOL[m, r] if np.dtype(dtype) == np.float32 else None
 
 
-def _geometry(x_shape, padding):
-    _, _, pads, out_hw = conv2d_geometry("test", x_shape[1:3], (3, 3), (1, 1), padding, (1, 1))
+def _geometry(x_shape, padding, r=3):
+    _, _, pads, out_hw = conv2d_geometry("test", x_shape[1:3], (r, r), (1, 1), padding, (1, 1))
     return pads, out_hw
 
 
 # --------------------------------------------------------------------------- the algebra
 
-@pytest.mark.parametrize("m", SIZES)
-def test_transform_matrices_compute_a_3x3_correlation(m):
+@pytest.mark.parametrize("m,r", SIZES)
+def test_transform_matrices_compute_an_r_by_r_correlation(m, r):
     # y = AT [(G g G^T) * (BT d BT^T)] AT^T is the m x m 'valid' correlation of d with g.
-    BT, G, AT = RW.MATRICES[m]
-    assert BT.shape == (m + 2, m + 2) and G.shape == (m + 2, 3) and AT.shape == (m, m + 2)
+    BT, G, AT = RW.MATRICES[m, r]
+    n = m + r - 1
+    assert BT.shape == (n, n) and G.shape == (n, r) and AT.shape == (m, n)
     rng = np.random.default_rng(0)
-    d, g = rng.standard_normal((m + 2, m + 2)), rng.standard_normal((3, 3))
+    d, g = rng.standard_normal((n, n)), rng.standard_normal((r, r))
     y = AT @ ((G @ g @ G.T) * (BT @ d @ BT.T)) @ AT.T
-    direct = np.array([[np.sum(d[i:i + 3, j:j + 3] * g) for j in range(m)] for i in range(m)])
+    direct = np.array([[np.sum(d[i:i + r, j:j + r] * g) for j in range(m)] for i in range(m)])
     np.testing.assert_allclose(y, direct, rtol=1e-12, atol=1e-12)
 
 
@@ -65,16 +68,16 @@ def _inverse(rows):
     return [row[size:] for row in work]
 
 
-def _toom_cook(m, points):
-    """(BT, G, AT) of F(m, 3) from its finite interpolation points, exactly: the construction
+def _toom_cook(m, r, points):
+    """(BT, G, AT) of F(m, r) from its finite interpolation points, exactly: the construction
     reference/winograd.py describes next to POINTS."""
-    n = m + 2
+    n = m + r - 1
     a = [Fraction(p) for p in points]
     assert len(a) == n - 1
     f = [np.prod([a[j] - a[l] for l in range(n - 1) if l != j]) for j in range(n - 1)]
     f[0] = abs(f[0])
     AT = [[a[j] ** i for j in range(n - 1)] + [Fraction(int(i == m - 1))] for i in range(m)]
-    G = [[a[j] ** k / f[j] for k in range(3)] for j in range(n - 1)] + [[Fraction(0), Fraction(0), Fraction(1)]]
+    G = [[a[j] ** k / f[j] for k in range(r)] for j in range(n - 1)] + [[Fraction(int(k == r - 1)) for k in range(r)]]
     inverse = _inverse([[a[j] ** p for j in range(n - 1)] for p in range(n - 1)])
     BT = [[f[j] * inverse[j][l] for l in range(n - 1)] + [Fraction(0)] for j in range(n - 1)]
     BT.append([Fraction(int(l == n - 1)) - sum(a[j] ** (n - 1) * inverse[j][l] for j in range(n - 1))
@@ -82,24 +85,43 @@ def _toom_cook(m, points):
     return BT, G, AT
 
 
-@pytest.mark.parametrize("m", SIZES)
-def test_matrices_follow_from_their_points(m):
-    BT, G, AT = _toom_cook(m, RW.POINTS[m])
+def test_every_kernel_size_has_its_tile_sizes():
+    assert RW.MATRICES.keys() == RW.POINTS.keys() == {(2, 3), (3, 3), (4, 3), (2, 4), (3, 4)}
+    assert W.TILE_SIZES == RW.TILE_SIZES == {3: (2, 3, 4), 4: (2, 3)}
+
+
+@pytest.mark.parametrize("m,r", SIZES)
+def test_matrices_follow_from_their_points(m, r):
+    BT, G, AT = _toom_cook(m, r, RW.POINTS[m, r])
+    n = m + r - 1
     # exact: sum over j of AT[i, j] G[j, k] BT[j, l] is 1 where l = i + k, else 0
     for i in range(m):
-        for k in range(3):
-            for l in range(m + 2):
-                assert sum(AT[i][j] * G[j][k] * BT[j][l] for j in range(m + 2)) == int(l == i + k)
-    for derived, stored in zip((BT, G, AT), RW.MATRICES[m]):
+        for k in range(r):
+            for l in range(n):
+                assert sum(AT[i][j] * G[j][k] * BT[j][l] for j in range(n)) == int(l == i + k)
+    for derived, stored in zip((BT, G, AT), RW.MATRICES[m, r]):
         assert np.array_equal(np.array(derived, dtype=float), stored)
 
 
-def test_tile_size_is_read_from_the_planes():
-    assert [RW.tile_size(p) for p in (16, 25, 36)] == [2, 3, 4]
-    with pytest.raises(ValueError, match="49 transformed planes"):
-        RW.tile_size(49)
-    with pytest.raises(ValueError, match="tile size m=5"):
+def test_tile_shape_is_read_from_the_planes_and_m_or_r():
+    # 25 and 36 planes are made by two algorithms each: m or r says which
+    assert [RW.tile_shape(p, m=2) for p in (16, 25)] == [(2, 3), (2, 4)]
+    assert [RW.tile_shape(p, m=3) for p in (25, 36)] == [(3, 3), (3, 4)]
+    assert RW.tile_shape(36, m=4) == (4, 3)
+    assert [RW.tile_shape(p, r=4) for p in (25, 36)] == [(2, 4), (3, 4)]
+    assert [RW.tile_shape(p, r=3) for p in (16, 25, 36)] == [(2, 3), (3, 3), (4, 3)]
+    with pytest.raises(ValueError, match="49 transformed planes with m=2"):
+        RW.tile_shape(49, m=2)
+    with pytest.raises(ValueError, match="16 transformed planes with r=4"):
+        RW.tile_shape(16, r=4)
+    with pytest.raises(ValueError, match="24 transformed planes"):
+        RW.tile_shape(24, m=2)
+    with pytest.raises(ValueError, match="tile size m=5 for a 3x3 kernel"):
         W.winograd_forward(np.zeros((1, 7, 7, 1)), np.zeros((3, 3, 1, 1)), 5, (5, 5), ((0, 0), (0, 0)))
+    with pytest.raises(ValueError, match="tile size m=4 for a 4x4 kernel"):
+        W.winograd_forward(np.zeros((1, 7, 7, 1)), np.zeros((4, 4, 1, 1)), 4, (4, 4), ((0, 0), (0, 0)))
+    with pytest.raises(ValueError, match="tile size m=2 for a 5x5 kernel"):
+        W.winograd_forward(np.zeros((1, 7, 7, 1)), np.zeros((5, 5, 1, 1)), 2, (3, 3), ((0, 0), (0, 0)))
 
 
 # --------------------------------------------------------------------------- transforms
@@ -109,94 +131,94 @@ TILE_CASES = [((2, 7, 6, 3), "valid"), ((1, 9, 9, 4), "same"), ((3, 4, 5, 2), ((
               ((2, 14, 14, 3), "valid"), ((1, 11, 10, 2), "same")]
 
 
-def _grid(x_shape, padding, m):
-    """(top pad, left pad, output size, tile rows, tile columns) of a 3x3 convolution."""
-    ((pt, _), (pl, _)), out_hw = _geometry(x_shape, padding)
+def _grid(x_shape, padding, m, r):
+    """(top pad, left pad, output size, tile rows, tile columns) of an r x r convolution."""
+    ((pt, _), (pl, _)), out_hw = _geometry(x_shape, padding, r)
     th, tw = W.tile_grid(out_hw, m)
     return pt, pl, out_hw, th, tw
 
 
-@pytest.mark.parametrize("m", SIZES)
+@pytest.mark.parametrize("m,r", SIZES)
 @pytest.mark.parametrize("x_shape,padding", TILE_CASES)
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_input_and_output_transforms_match_the_specification(m, x_shape, padding, dtype):
+def test_input_and_output_transforms_match_the_specification(m, r, x_shape, padding, dtype):
     rng = np.random.default_rng(1)
-    planes = (m + 2) ** 2
-    pt, pl, out_hw, th, tw = _grid(x_shape, padding, m)
+    planes = (m + r - 1) ** 2
+    pt, pl, out_hw, th, tw = _grid(x_shape, padding, m, r)
     x = rand(rng, x_shape, dtype)
     rows = x_shape[0] * th * tw + 3  # spare rows, as the driver's buffers have: left alone
     V, V_ref = np.full((planes, rows, x_shape[3]), 7, dtype), np.full((planes, rows, x_shape[3]), 7, dtype)
-    W.input_transform(x, pt, pl, th, tw, V)
-    RW.input_transform(x, pt, pl, th, tw, V_ref)
+    W.input_transform(x, pt, pl, m, th, tw, V)
+    RW.input_transform(x, pt, pl, m, th, tw, V_ref)
     assert_close(V, V_ref)
     assert np.all(V[:, -3:] == 7)
     M = rand(rng, (planes, rows, 5), dtype)
     y, y_ref = np.zeros((x_shape[0],) + out_hw + (5,), dtype), np.zeros((x_shape[0],) + out_hw + (5,), dtype)
-    W.output_transform(M, th, tw, y)
-    RW.output_transform(M, th, tw, y_ref)
+    W.output_transform(M, m, th, tw, y)
+    RW.output_transform(M, m, th, tw, y_ref)
     assert_close(y, y_ref)
 
 
-@pytest.mark.parametrize("m", SIZES)
+@pytest.mark.parametrize("m,r", SIZES)
 @pytest.mark.parametrize("x_shape,padding", TILE_CASES)
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_gradient_transforms_match_the_specification(m, x_shape, padding, dtype):
+def test_gradient_transforms_match_the_specification(m, r, x_shape, padding, dtype):
     rng = np.random.default_rng(2)
-    planes = (m + 2) ** 2
-    pt, pl, out_hw, th, tw = _grid(x_shape, padding, m)
+    planes = (m + r - 1) ** 2
+    pt, pl, out_hw, th, tw = _grid(x_shape, padding, m, r)
     rows = x_shape[0] * th * tw + 1
     dy = rand(rng, (x_shape[0],) + out_hw + (5,), dtype)
     D, D_ref = np.full((planes, rows, 5), 7, dtype), np.full((planes, rows, 5), 7, dtype)
-    W.dy_transform(dy, th, tw, D)
-    RW.dy_transform(dy, th, tw, D_ref)
+    W.dy_transform(dy, m, th, tw, D)
+    RW.dy_transform(dy, m, th, tw, D_ref)
     assert_close(D, D_ref)
     assert np.all(D[:, -1:] == 7)
     dV = rand(rng, (planes, rows, x_shape[3]), dtype)
     start = rand(rng, x_shape, dtype)  # dx_transform adds onto what is there
     dx, dx_ref = start.copy(), start.copy()
-    W.dx_transform(dV, pt, pl, th, tw, dx)
-    RW.dx_transform(dV, pt, pl, th, tw, dx_ref)
+    W.dx_transform(dV, pt, pl, m, th, tw, dx)
+    RW.dx_transform(dV, pt, pl, m, th, tw, dx_ref)
     assert_close(dx, dx_ref)
 
 
-@pytest.mark.parametrize("m", SIZES)
+@pytest.mark.parametrize("m,r", SIZES)
 @pytest.mark.parametrize("x_shape,padding", TILE_CASES[:3] + TILE_CASES[-2:])
-def test_dx_transform_is_the_adjoint_of_input_transform(m, x_shape, padding):
+def test_dx_transform_is_the_adjoint_of_input_transform(m, r, x_shape, padding):
     # <input_transform(x), v> == <x, dx_transform(v)>, the identity backward relies on
     rng = np.random.default_rng(3)
-    pt, pl, _, th, tw = _grid(x_shape, padding, m)
-    x, v = rand(rng, x_shape), rand(rng, ((m + 2) ** 2, x_shape[0] * th * tw, x_shape[3]))
+    pt, pl, _, th, tw = _grid(x_shape, padding, m, r)
+    x, v = rand(rng, x_shape), rand(rng, ((m + r - 1) ** 2, x_shape[0] * th * tw, x_shape[3]))
     V, back = np.zeros_like(v), np.zeros(x_shape)
-    W.input_transform(x, pt, pl, th, tw, V)
-    W.dx_transform(v, pt, pl, th, tw, back)
+    W.input_transform(x, pt, pl, m, th, tw, V)
+    W.dx_transform(v, pt, pl, m, th, tw, back)
     assert np.vdot(V, v) == pytest.approx(np.vdot(x, back), rel=1e-12)
 
 
-@pytest.mark.parametrize("m", SIZES)
+@pytest.mark.parametrize("m,r", SIZES)
 @pytest.mark.parametrize("x_shape,padding", TILE_CASES[:3] + TILE_CASES[-2:])
-def test_dy_transform_is_the_adjoint_of_output_transform(m, x_shape, padding):
+def test_dy_transform_is_the_adjoint_of_output_transform(m, r, x_shape, padding):
     # <output_transform(M), e> == <M, dy_transform(e)>: dyhat is the gradient of M
     rng = np.random.default_rng(10)
-    _, _, out_hw, th, tw = _grid(x_shape, padding, m)
-    M, e = rand(rng, ((m + 2) ** 2, x_shape[0] * th * tw, 3)), rand(rng, (x_shape[0],) + out_hw + (3,))
+    _, _, out_hw, th, tw = _grid(x_shape, padding, m, r)
+    M, e = rand(rng, ((m + r - 1) ** 2, x_shape[0] * th * tw, 3)), rand(rng, (x_shape[0],) + out_hw + (3,))
     y, back = np.zeros_like(e), np.zeros_like(M)
-    W.output_transform(M, th, tw, y)
-    W.dy_transform(e, th, tw, back)
+    W.output_transform(M, m, th, tw, y)
+    W.dy_transform(e, m, th, tw, back)
     assert np.vdot(y, e) == pytest.approx(np.vdot(M, back), rel=1e-12)
 
 
-@pytest.mark.parametrize("m", SIZES)
+@pytest.mark.parametrize("m,r", SIZES)
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("cin,cout", [(1, 1), (3, 5), (8, 2)])
-def test_kernel_transforms_match_the_specification(m, dtype, cin, cout):
+def test_kernel_transforms_match_the_specification(m, r, dtype, cin, cout):
     rng = np.random.default_rng(4)
-    planes = (m + 2) ** 2
-    kernel, dU = rand(rng, (3, 3, cin, cout), dtype), rand(rng, (planes, cin, cout), dtype)
+    planes = (m + r - 1) ** 2
+    kernel, dU = rand(rng, (r, r, cin, cout), dtype), rand(rng, (planes, cin, cout), dtype)
     U, U_ref = np.empty((planes, cin, cout), dtype), np.empty((planes, cin, cout), dtype)
     W.kernel_transform(kernel, U)
     RW.kernel_transform(kernel, U_ref)
     assert_close(U, U_ref)
-    dk, dk_ref = np.empty((3, 3, cin, cout), dtype), np.empty((3, 3, cin, cout), dtype)
+    dk, dk_ref = np.empty((r, r, cin, cout), dtype), np.empty((r, r, cin, cout), dtype)
     W.kernel_gradient_transform(dU, dk)
     RW.kernel_gradient_transform(dU, dk_ref)
     assert_close(dk, dk_ref)
@@ -205,11 +227,11 @@ def test_kernel_transforms_match_the_specification(m, dtype, cin, cout):
 
 # --------------------------------------------------------------------------- whole convolutions
 
-def _check_convolution(x_shape, cout, padding, dtype, code, rng, m, need_dx=True):
+def _check_convolution(x_shape, cout, padding, dtype, code, rng, m, r=3, need_dx=True):
     """Winograd forward (with bias + activation) and backward against the tap-by-tap reference."""
-    pads, out_hw = _geometry(x_shape, padding)
-    rtol = _rtol(m, dtype)
-    x, kernel, bias = rand(rng, x_shape, dtype), rand(rng, (3, 3, x_shape[3], cout), dtype), rand(rng, cout, dtype)
+    pads, out_hw = _geometry(x_shape, padding, r)
+    rtol = _rtol(m, r, dtype)
+    x, kernel, bias = rand(rng, x_shape, dtype), rand(rng, (r, r, x_shape[3], cout), dtype), rand(rng, cout, dtype)
     y = W.winograd_forward(x, kernel, m, out_hw, pads, bias, code)
     assert y.dtype == dtype
     assert_close(y, activation(R.conv2d_forward(x, kernel, (1, 1), padding) + bias, code), rtol=rtol)
@@ -230,43 +252,62 @@ CONVOLUTIONS = [
     ((1, 3, 3, 1), 1, "same"), ((1, 3, 3, 2), 2, "valid"), ((2, 8, 8, 4), 3, "same"),
     ((2, 14, 14, 6), 5, "valid"), ((1, 9, 9, 16), 8, "valid"),
 ]
+# the same for 4x4 kernels ('same' pads 1 before and 2 after): 5x4, 9x9 (3x3 tiles of 3),
+# 6x7, 1x1, 4x4, 8x8 (4x4 tiles of 2), 12x12 (fits 2 and 3), 9x9, 7x5
+CONVOLUTIONS4 = [
+    ((2, 8, 7, 3), 4, "valid"), ((3, 9, 9, 5), 2, "same"), ((1, 5, 6, 2), 3, ((2, 1), (0, 3))),
+    ((1, 4, 4, 1), 1, "valid"), ((1, 4, 4, 2), 2, "same"), ((2, 11, 11, 4), 3, "valid"),
+    ((2, 15, 15, 6), 5, "valid"), ((1, 12, 12, 16), 8, "valid"), ((1, 8, 8, 3), 2, ((0, 2), (3, 0))),
+]
+CONVOLUTION_CASES = [(m, r) + case for m, r in SIZES for case in (CONVOLUTIONS if r == 3 else CONVOLUTIONS4)]
 
 
-@pytest.mark.parametrize("m", SIZES)
-@pytest.mark.parametrize("x_shape,cout,padding", CONVOLUTIONS)
+@pytest.mark.parametrize("m,r,x_shape,cout,padding", CONVOLUTION_CASES)
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("code", [A.LINEAR, A.RELU, A.TANH])
-def test_winograd_convolution_matches_reference(m, x_shape, cout, padding, dtype, code):
-    _check_convolution(x_shape, cout, padding, dtype, code, np.random.default_rng(5), m)
+def test_winograd_convolution_matches_reference(m, r, x_shape, cout, padding, dtype, code):
+    _check_convolution(x_shape, cout, padding, dtype, code, np.random.default_rng(5), m, r)
 
 
-@pytest.mark.parametrize("m", SIZES)
+@pytest.mark.parametrize("m", RW.TILE_SIZES[4])
 @pytest.mark.parametrize("dtype", DTYPES)
-def test_several_chunks_and_a_partial_last_chunk(monkeypatch, m, dtype):
+@pytest.mark.parametrize("code", [A.LINEAR, A.RELU])
+def test_the_seed_cnns_second_layer_matches_reference(m, dtype, code):
+    # 30x30x32 -> 27x27x16 with a 4x4 kernel: 9x9 tiles of 3, 14x14 tiles of 2 (28x28 computed).
+    # Not with tanh: its outputs are at most 1, and assert_close measures the error against
+    # them, while the sums of 512 products before it are about 20 times larger.
+    _check_convolution((2, 30, 30, 32), 16, "valid", dtype, code, np.random.default_rng(11), m, 4)
+
+
+@pytest.mark.parametrize("m,r", SIZES)
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_several_chunks_and_a_partial_last_chunk(monkeypatch, m, r, dtype):
     # 7 images of 5x5 tiles (m = 2; fewer for larger m) in chunks of 2 images: chunks 2, 2, 2,
     # 1; the first layer's case too
-    th, tw = W.tile_grid((10, 9), m)
-    monkeypatch.setattr(W, "CHUNK_BYTES", 2 * (m + 2) ** 2 * th * tw * 6 * np.dtype(dtype).itemsize)
+    pads, out_hw = _geometry((7, 10, 9, 6), "same", r)
+    th, tw = W.tile_grid(out_hw, m)
+    monkeypatch.setattr(W, "CHUNK_BYTES", 2 * (m + r - 1) ** 2 * th * tw * 6 * np.dtype(dtype).itemsize)
     rng = np.random.default_rng(6)
-    _check_convolution((7, 10, 9, 6), 4, "same", dtype, A.RELU, rng, m)
-    _check_convolution((7, 10, 9, 6), 4, "same", dtype, A.LINEAR, rng, m, need_dx=False)
+    _check_convolution((7, 10, 9, 6), 4, "same", dtype, A.RELU, rng, m, r)
+    _check_convolution((7, 10, 9, 6), 4, "same", dtype, A.LINEAR, rng, m, r, need_dx=False)
 
 
 @given(n=st.integers(1, 4), h=st.integers(1, 14), w=st.integers(1, 14), cin=st.integers(1, 6),
        cout=st.integers(1, 6), padding=st.one_of(st.sampled_from(["valid", "same"]),
                                                   st.tuples(st.tuples(st.integers(0, 3), st.integers(0, 3)),
                                                             st.tuples(st.integers(0, 3), st.integers(0, 3)))),
-       dtype=st.sampled_from(DTYPES), m=st.sampled_from(SIZES))
+       dtype=st.sampled_from(DTYPES), sizes=st.sampled_from(SIZES))
 @SOME
-def test_winograd_convolution_matches_reference_for_any_shape(n, h, w, cin, cout, padding, dtype, m):
-    pad_hw = [(1, 1), (1, 1)] if padding == "same" else ([(0, 0), (0, 0)] if padding == "valid" else padding)
-    assume(h + sum(pad_hw[0]) >= 3 and w + sum(pad_hw[1]) >= 3)  # else no output (conv2d_geometry refuses)
-    _check_convolution((n, h, w, cin), cout, padding, dtype, A.RELU, np.random.default_rng(7), m)
+def test_winograd_convolution_matches_reference_for_any_shape(n, h, w, cin, cout, padding, dtype, sizes):
+    m, r = sizes
+    pad_hw = [(1, r - 2), (1, r - 2)] if padding == "same" else ([(0, 0), (0, 0)] if padding == "valid" else padding)
+    assume(h + sum(pad_hw[0]) >= r and w + sum(pad_hw[1]) >= r)  # else no output (conv2d_geometry refuses)
+    _check_convolution((n, h, w, cin), cout, padding, dtype, A.RELU, np.random.default_rng(7), m, r)
 
 
 # --------------------------------------------------------------------------- through conv2d
 
-def test_the_rule_selects_only_3x3_stride_1_convolutions_with_enough_work():
+def test_the_rule_selects_only_3x3_and_4x4_stride_1_convolutions_with_enough_work():
     big = 1e9
     assert W.use_winograd((3, 3, 64, 64), (1, 1), (1, 1), 1, (9, 9), big) == 3      # 3x3 tiles of 3
     assert W.use_winograd((3, 3, 32, 64), (1, 1), (1, 1), 1, (28, 28), big) == 4    # 7x7 tiles of 4
@@ -280,32 +321,43 @@ def test_the_rule_selects_only_3x3_stride_1_convolutions_with_enough_work():
     assert W.use_winograd((3, 3, 64, 64), (2, 1), (1, 1), 1, (9, 9), big) is None
     assert W.use_winograd((3, 3, 64, 64), (1, 1), (2, 2), 1, (9, 9), big) is None
     assert W.use_winograd((3, 3, 32, 64), (1, 1), (1, 1), 2, (9, 9), big) is None
-    assert W.use_winograd((4, 4, 64, 64), (1, 1), (1, 1), 1, (9, 9), big) is None
+    assert W.use_winograd((4, 4, 32, 16), (1, 1), (1, 1), 1, (27, 27), 2e8) == 3    # the seed CNN: 9x9 tiles of 3
+    assert W.use_winograd((4, 4, 64, 64), (1, 1), (1, 1), 1, (4, 4), big) == 2      # 2x2 tiles of 2 (3: 6x6)
+    assert W.use_winograd((4, 4, 64, 64), (1, 1), (1, 1), 1, (5, 5), big) == 3      # 2x2 tiles of 3 (2: 6x6)
+    assert W.use_winograd((4, 4, 64, 64), (1, 1), (1, 1), 1, (3, 3), big) == 3      # one tile
+    assert W.use_winograd((4, 4, 64, 64), (1, 1), (1, 1), 1, (1, 1), big) is None   # 25 multiplications for 1
+    assert W.use_winograd((4, 4, 4, 16), (1, 1), (1, 1), 1, (27, 27), big) is None  # few input channels
+    assert W.use_winograd((4, 4, 64, 64), (2, 2), (1, 1), 1, (9, 9), big) is None
+    assert W.use_winograd((4, 4, 64, 64), (1, 1), (1, 1), 2, (9, 9), big) is None
+    assert W.use_winograd((4, 3, 64, 64), (1, 1), (1, 1), 1, (9, 9), big) is None   # not square
+    assert W.use_winograd((5, 5, 64, 64), (1, 1), (1, 1), 1, (9, 9), big) is None   # no matrices for 5x5
+    assert W.use_winograd((2, 2, 64, 64), (1, 1), (1, 1), 1, (9, 9), big) is None
 
 
-def test_the_rule_picks_the_tile_size_of_least_work():
+@pytest.mark.parametrize("r", sorted(RW.TILE_SIZES))
+def test_the_rule_picks_the_tile_size_of_least_work(r):
     assert W.use_winograd((3, 3, 64, 64), (1, 1), (1, 1), 1, (10, 10), 1e9) == 2    # m = 4 computes 12x12
     for out_hw in [(h, w) for h in range(1, 30) for w in range(1, 30)]:
-        m = W.use_winograd((3, 3, 64, 64), (1, 1), (1, 1), 1, out_hw, 1e9)
-        least = min(SIZES, key=lambda size: (W.work(out_hw, size), size))  # ties: the smaller m
-        if W.multiplications(out_hw, least) > W.MAX_MULTIPLICATIONS * out_hw[0] * out_hw[1]:
+        m = W.use_winograd((r, r, 64, 64), (1, 1), (1, 1), 1, out_hw, 1e9)
+        least = min(RW.TILE_SIZES[r], key=lambda size: (W.work(out_hw, size, r), size))  # ties: the smaller m
+        if W.multiplications(out_hw, least, r) > W.MAX_MULTIPLICATIONS[r] * out_hw[0] * out_hw[1]:
             assert m is None
         else:
             assert m == least
 
 
-@pytest.mark.parametrize("m", SIZES)
+@pytest.mark.parametrize("m,r", SIZES)
 @pytest.mark.parametrize("threads", [1, 2, 3])
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("padding", ["same", "valid", ((0, 2), (1, 0))])
-def test_conv2d_runs_winograd_per_thread_part(monkeypatch, m, threads, dtype, padding):
-    # The rule's limits lowered, and its tile sizes narrowed to m, so that these small
+def test_conv2d_runs_winograd_per_thread_part(monkeypatch, m, r, threads, dtype, padding):
+    # The rule's limits lowered, and the tile sizes of r narrowed to m, so that these small
     # convolutions take the Winograd path with m in conv2d_forward/backward (checked by
     # counting calls), split over 1-3 threads.
     monkeypatch.setattr(W, "MIN_CHANNELS", 1)
     monkeypatch.setattr(W, "MIN_FLOPS", 0)
-    monkeypatch.setattr(W, "MAX_MULTIPLICATIONS", 9)
-    monkeypatch.setattr(W, "TILE_SIZES", (m,))
+    monkeypatch.setattr(W, "MAX_MULTIPLICATIONS", {3: 9, 4: 16})
+    monkeypatch.setattr(W, "TILE_SIZES", {**W.TILE_SIZES, r: (m,)})
     monkeypatch.setattr(T, "MIN_FLOPS_PER_PART", 1e-9)
     monkeypatch.setenv("MINIKERAS_NUM_THREADS", str(threads))
     calls, tiles = [], []
@@ -318,8 +370,8 @@ def test_conv2d_runs_winograd_per_thread_part(monkeypatch, m, threads, dtype, pa
     transform = W.kernel_transform
     monkeypatch.setattr(W, "kernel_transform", lambda *a: calls.append("kernel_transform") or transform(*a))
     rng = np.random.default_rng(8)
-    x, kernel, bias = rand(rng, (5, 8, 7, 3), dtype), rand(rng, (3, 3, 3, 4), dtype), rand(rng, 4, dtype)
-    rtol = _rtol(m, dtype)
+    x, kernel, bias = rand(rng, (5, 8, 7, 3), dtype), rand(rng, (r, r, 3, 4), dtype), rand(rng, 4, dtype)
+    rtol = _rtol(m, r, dtype)
     y = F.conv2d_forward(x, kernel, (1, 1), padding, bias=bias, code=A.RELU)
     assert_close(y, np.maximum(R.conv2d_forward(x, kernel, (1, 1), padding) + bias, 0), rtol=rtol)
     dy = rand(rng, y.shape, dtype)

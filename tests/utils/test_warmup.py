@@ -3,8 +3,8 @@
 The check is the one the grader's test uses (``tests/autograde/test_autograde_grade.py``):
 numba writes a cache index (``.nbi``) for every function it compiles, and announces each
 compilation (a cache miss) with a ``numba:compile`` event. After the warm-up, a new
-process training the seed MLP, CNN and LSTM (and a block of the toy ResNet, whose 3x3
-convolutions take the Winograd path) must do neither.
+process training the seed MLP, CNN (whose second convolution, 4x4, takes the Winograd
+path) and LSTM, and a block of the toy ResNet (whose 3x3 convolutions do too), must do neither.
 """
 import json
 import os
