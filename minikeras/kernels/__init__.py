@@ -4,8 +4,8 @@
   specification, one module per family (dense, conv, pooling, recurrent, activations).
 * the numba modules beside it are the fast backend (``fast.py`` gathers them): the same
   functions with the same signatures, each citing its reference. GEMMs go to BLAS and
-  numba does the loops around them (im2col, or Winograd's tile transforms for 3x3
-  stride-1 convolutions, specified in numpy by ``reference/winograd.py``); threads
+  numba does the loops around them (im2col, or Winograd's tile transforms for 3x3 and
+  4x4 stride-1 convolutions, specified in numpy by ``reference/winograd.py``); threads
   (``threads.py``), reused memory (``buffers.py``) and the BLAS thread limit
   (``blas.py``) stay inside this backend.
 

@@ -9,9 +9,10 @@ Layouts follow Keras ("channels_last"):
 
 Padding is a Keras mode ('valid', 'same', 'causal') or explicit ((top, bottom),
 (left, right)); sizes come from ``conv_geometry.py``. The arithmetic is im2col + GEMM
-(``conv_gemm.py``, ``im2col.py``), except for 3x3 stride-1 convolutions with enough
-channels and work, which run Winograd F(m x m, 3x3) with m = 2, 3 or 4 (``winograd.py``:
-2.25-4x fewer multiplications; ``use_winograd`` holds the measured rule, which picks m).
+(``conv_gemm.py``, ``im2col.py``), except for 3x3 and 4x4 stride-1 convolutions with
+enough channels and work, which run Winograd F(m x m, r x r) (``winograd.py``: m = 2, 3
+or 4 for 3x3 kernels, 2.25-4x fewer multiplications; m = 2 or 3 for 4x4 kernels, 2.6-4x
+fewer; ``use_winograd`` holds the measured rule, which picks m).
 This module picks the algorithm and splits the batch over threads.
 
 The images of a batch are independent, so a large convolution splits into one part per

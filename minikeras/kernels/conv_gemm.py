@@ -16,7 +16,7 @@ GEMM and the copy faster. A 1x1 convolution needs no copying at all: it is a GEM
 With groups, input and output channels are split into ``groups`` equal slices and
 slice g of the output only sees slice g of the input: one im2col and one GEMM per group.
 
-3x3 stride-1 convolutions with enough channels do not come here but go to ``winograd.py``
+3x3 and 4x4 stride-1 convolutions with enough channels do not come here but go to ``winograd.py``
 (chosen in ``conv.py``); transposed convolutions and every other shape do.
 """
 import numpy as np

@@ -3,7 +3,7 @@
 This namespace has exactly the names and signatures of ``reference`` (the plain numpy
 backend, the executable specification); ``minikeras.kernels.selected`` is one of the
 two. Everything that makes these kernels fast stays behind this interface: im2col
-chunks, Winograd F(m x m, 3x3) (m = 2, 3, 4) for 3x3 stride-1 convolutions (``winograd.py``), threads that split a batch (``threads.py``), reused memory (``buffers.py``),
+chunks, Winograd F(m x m, r x r) for 3x3 and 4x4 stride-1 convolutions (``winograd.py``), threads that split a batch (``threads.py``), reused memory (``buffers.py``),
 and the BLAS thread limit (``blas.py``); ``compiling.py`` keeps the garbage collector out of
 kernel compiles.
 """

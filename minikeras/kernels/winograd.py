@@ -1,14 +1,17 @@
-"""Winograd F(m x m, 3x3), m = 2, 3 or 4: a 3x3 stride-1 convolution with fewer
-multiplications (fast backend; reference: ``reference/winograd.py``, same transforms,
-same names and signatures, and the transform matrices of both: ``MATRICES``).
+"""Winograd F(m x m, r x r): a stride-1 convolution with a 3x3 kernel (m = 2, 3 or 4) or a
+4x4 kernel (m = 2 or 3) and fewer multiplications (fast backend; reference:
+``reference/winograd.py``, same transforms, same names and signatures, and the transform
+matrices of both: ``MATRICES``).
 
-Why it exists: the im2col GEMMs (``conv_gemm.py``) of the toy ResNet's 3x3 layers already
-run near the BLAS peak, so only doing fewer multiplications can make them faster.
-Winograd's minimal filtering algorithm computes an m x m block of outputs ("tile") from
-the n x n block of inputs under it (n = m + 2) with n*n multiplications per channel pair
-where the direct sum needs 9*m*m: 16 for 36 (m = 2), 25 for 81 (m = 3), 36 for 144 (m = 4).
-With d an input tile (one channel), g a 3x3 filter and the matrices BT (n x n),
-G (n x 3), AT (m x n) of ``MATRICES[m]``, the output tile is
+Why it exists: the im2col GEMMs (``conv_gemm.py``) of the toy ResNet's 3x3 layers and of
+the seed CNN's second, 4x4 layer already run near the BLAS peak, so only doing fewer
+multiplications can make them faster. Winograd's minimal filtering algorithm computes an
+m x m block of outputs ("tile") from the n x n block of inputs under it (n = m + r - 1)
+with n*n multiplications per channel pair where the direct sum needs r*r*m*m: for 3x3
+kernels 16 for 36 (m = 2), 25 for 81 (m = 3), 36 for 144 (m = 4); for 4x4 kernels 25 for
+64 (m = 2), 36 for 144 (m = 3: the seed CNN's 27x27 output is exactly 9x9 tiles of 3).
+With d an input tile (one channel), g an r x r filter and the matrices BT (n x n),
+G (n x r), AT (m x n) of ``MATRICES[m, r]``, the output tile is
 
     y = AT [(G g G^T) * (BT d BT^T)] AT^T          (* elementwise)
 
@@ -28,7 +31,7 @@ and dy is zero there. Which m, if any, a convolution uses is ``use_winograd``'s 
 rule (see its comment): larger tiles need fewer multiplications per output but waste
 more of them where m does not divide the output, and round more (below).
 
-The tile transforms are numba loops, written once for every m: each is two passes of a
+The tile transforms are numba loops, written once for every m and r: each is two passes of a
 small matrix (along one side of the tiles, then the other), whose zero coefficients are
 skipped, and every pass is a loop of "run of values += coefficient * run of values"
 (``_combine``). Channels are innermost in every array and a whole tile row of the batch
@@ -38,14 +41,14 @@ page of arithmetic per transform, with channel loops of only c values each; thes
 are faster than that even for m = 2 (toy ResNet layers, one thread: 0.86-0.91x the time of
 a whole forward + backward; ``benchmarks/RESULTS.md``, "Issue 16: larger Winograd
 tiles"), need no arithmetic kept in step with the matrices by hand, and compile once for
-every m. The n*n GEMMs go to BLAS. V and M for a whole batch are far larger than the
+every m and r (the matrices and m are arguments; the kernel size only shapes the matrices). The n*n GEMMs go to BLAS. V and M for a whole batch are far larger than the
 cache (64 images of 30x30x32 and m = 2: 51 MB), so the work is done a few images at a
 time (``CHUNK_BYTES``), as im2col is.
 
-Rounding: the transforms add and subtract (m = 3, 4: also scale) inputs before
+Rounding: the transforms add and subtract (n = 5, 6: also scale) inputs before
 multiplying, so results differ from the direct sum in the last bits: in float32 a few
-1e-7 relative for m = 2, about 5x that for m = 3 and 4 (``reference/winograd.py`` lists
-the measurements and how the interpolation points were chosen to keep it small); an
+1e-7 relative for F(2x2, 3x3), about 5x that for the others (``reference/winograd.py``
+lists the measurements and how the interpolation points were chosen to keep it small); an
 infinite input gives NaN where the direct sum gives inf (inf - inf). Inputs to fit,
 evaluate and predict are checked to be finite; an inf can only arise inside a diverging
 model.
@@ -73,19 +76,26 @@ CHUNK_BYTES = 1 << 19
 # The rule, from one-thread CPU times of forward + backward, im2col vs this algorithm (AMD
 # EPYC, 2 vCPUs; benchmarks/RESULTS.md, "Issue 16: Winograd" for m = 2 and "Issue 16:
 # larger Winograd tiles" for the choice of m; benchmarks/winograd_layers.py --grid):
-# * the tile size: the one of least estimated work (``work``): the GEMMs' (m + 2)^2
+# * the tile size: the one of least estimated work (``work``): the GEMMs' (m + r - 1)^2
 #   multiplications per tile, plus the transforms' work, about TRANSFORM_WORK of those per
 #   output the tiles compute (fitted on the grid's 64-channel layers, where it predicts every
 #   ratio between the tile sizes within 10%; counting multiplications alone picked m = 4 for
 #   10x10 outputs, 12x12 computed, 1.07x m = 2's time). 28x28 outputs take m = 4 (7x7 tiles
-#   exactly), 9x9 outputs m = 3 (3x3 tiles exactly; m = 2 computes 10x10), 10x10 m = 2;
+#   exactly), 9x9 outputs m = 3 (3x3 tiles exactly; m = 2 computes 10x10), 10x10 m = 2.
+#   With 4x4 kernels (``--grid --kernel 4``, 16 images): the seed CNN's 27x27 outputs take
+#   m = 3 (0.52x im2col's time, m = 2 0.73x), 4x4 outputs m = 2 (0.61x, m = 3 0.91x); on
+#   16x16 outputs the estimate picks m = 3, 0.82x with 16 channels where m = 2 took 0.76x,
+#   0.43x with 64 where m = 2 took 0.46x;
 # * first layers on 3 or 4 input channels (RGB images, no dx: 1.04-1.19x with m = 2,
 #   0.94-1.14x with m = 3); 4 -> 16 channels with dx won (0.79x with m = 2, 0.92x with
 #   m = 4), but the limit stays on the safe side: MIN_CHANNELS;
 # * outputs no tile size covers well: with m = 2, 3x3 outputs computed 16 pixels for 9
 #   (7.1 multiplications per output, 1.18x im2col's time), 5x5 outputs 5.8 per output and
 #   won (0.91x): at most MAX_MULTIPLICATIONS per output and channel pair (im2col: 9) with
-#   the chosen m (3x3 outputs now take one tile of m = 3, 2.8 per output: 0.65x);
+#   the chosen m (3x3 outputs now take one tile of m = 3, 2.8 per output: 0.65x). 4x4
+#   kernels (im2col: 16): 9 per output won (5x5 outputs with m = 2: 0.75x; 4x4 outputs
+#   with m = 3: 0.91x), 11.1 lost (3x3 outputs with m = 2: 1.04x); the limit is the same
+#   2/3 of im2col's count as for 3x3 kernels, 10.7;
 # * little work, where the kernel transform and the fixed cost per call dominate: one 9x9x64
 #   image to 64 channels (6 MFLOP as im2col GEMM) 1.07x, two images (12 MFLOP) 0.92x with
 #   m = 2 (0.73x with m = 3): MIN_FLOPS.
@@ -95,13 +105,13 @@ MIN_FLOPS = 8e6
 TRANSFORM_WORK = 2.0
 
 
-def multiplications(out_hw, m, r=3):
+def multiplications(out_hw, m, r):
     """Multiplications per channel pair of F(m x m, r x r)'s tiles covering an output of out_hw."""
     th, tw = tile_grid(out_hw, m)
     return (m + r - 1) ** 2 * th * tw
 
 
-def work(out_hw, m, r=3):
+def work(out_hw, m, r):
     """The rule's estimate of the work of F(m x m, r x r)'s tiles over out_hw: multiplications,
     plus TRANSFORM_WORK per output computed (m*m per tile, those past the edge included)."""
     th, tw = tile_grid(out_hw, m)
@@ -445,7 +455,7 @@ def _check_sizes(m, kernel):
 
 
 def winograd_forward(x, kernel, m, out_hw, pads, bias=None, code=LINEAR, y=None, U=None):
-    """y = act(conv(x, kernel) + bias) for a 3x3 kernel, stride 1, explicit pads, with m x m
+    """y = act(conv(x, kernel) + bias) for an r x r kernel (r = 3 or 4), stride 1, explicit pads, with m x m
     output tiles, chunk by chunk of images (as conv_gemm.forward_gemm; ``y``, if given, is
     the output to fill; ``U``, if given, is ``transformed_kernel(kernel, m)``)."""
     planes = _check_sizes(m, kernel) ** 2
