@@ -83,9 +83,9 @@ CHUNK_BYTES = 1 << 19
 #   10x10 outputs, 12x12 computed, 1.07x m = 2's time). 28x28 outputs take m = 4 (7x7 tiles
 #   exactly), 9x9 outputs m = 3 (3x3 tiles exactly; m = 2 computes 10x10), 10x10 m = 2.
 #   With 4x4 kernels (``--grid --kernel 4``, 16 images): the seed CNN's 27x27 outputs take
-#   m = 3 (0.52x im2col's time, m = 2 0.73x), 4x4 outputs m = 2 (0.61x, m = 3 0.91x); on
-#   16x16 outputs the estimate picks m = 3, 0.82x with 16 channels where m = 2 took 0.76x,
-#   0.43x with 64 where m = 2 took 0.46x;
+#   m = 3 (0.52-0.55x im2col's time, m = 2 0.73x), 4x4 outputs m = 2 (0.61x, m = 3
+#   0.91-0.95x); 16x16 outputs m = 3 (64 channels 0.43x, m = 2 0.46-0.47x; 16 channels
+#   0.77-0.82x, m = 2 0.76-0.83x: alike);
 # * first layers on 3 or 4 input channels (RGB images, no dx: 1.04-1.19x with m = 2,
 #   0.94-1.14x with m = 3); 4 -> 16 channels with dx won (0.79x with m = 2, 0.92x with
 #   m = 4), but the limit stays on the safe side: MIN_CHANNELS;
