@@ -185,7 +185,7 @@ def _move_image(x, b, pt, pl, canvas, into_canvas):
 # (t0 .. t0 + tw, all channels: tw*c contiguous values), and the other side of each tile is
 # gathered into the same order first, (row or column within the tile, tile, channel).
 # numba copies these helpers into every pass (inline="always"). Called as functions, they
-# compiled faster (the four transforms 2.3-2.6 s instead of 3.3 s in a new process, about
+# compiled faster (the four transforms of the time 2.3-2.6 s instead of 3.3 s in a new process, about
 # what the unrolled F(2x2) transforms took), but the toy ResNet's layers took 4-10% longer
 # (forward + backward, one thread, interleaved): the time of every step against a second
 # once per machine (``minikeras warmup`` compiles them).
@@ -228,16 +228,17 @@ def _add(dst, at_dst, src, at_src, count):
 
 @njit(cache=True, no_cfunc_wrapper=True, nogil=True)
 def _input_transform(x, pt, pl, m, th, tw, BT, V):
-    """input_transform with its matrix BT (s x s, s = m + r - 1) as an argument."""
-    s = BT.shape[0]
+    """input_transform with its matrix BT as an argument: s x k, for tiles of k x k pixels
+    every m pixels (s = k = m + r - 1; dy_transform passes AT^T, s x m, for dy's m x m tiles)."""
+    s, k = BT.shape
     n, h, w, c = x.shape
-    width = m * (tw - 1) + s
-    canvas = np.zeros((m * (th - 1) + s, width, c), x.dtype)
+    width = m * (tw - 1) + k
+    canvas = np.zeros((m * (th - 1) + k, width, c), x.dtype)
     cf, out = flat_view(canvas), flat_view(V)
     cc, plane = np.uint64(c), np.uint64(V.shape[1] * c)
     strip, run = np.uint64(width * c), np.uint64(tw * c)
     rows = np.empty(s * width * c, x.dtype)           # BT d for a tile row: s canvas-wide rows
-    order = np.empty(s * s * tw * c, x.dtype)         # the same as (i, l, tile, channel)
+    order = np.empty(s * k * tw * c, x.dtype)         # the same as (i, l, tile, channel)
     of, tf = flat_view(rows), flat_view(order)
     for b in range(n):
         _move_image(x, b, pt, pl, canvas, True)
@@ -248,14 +249,14 @@ def _input_transform(x, pt, pl, m, th, tw, BT, V):
                 _combine(of, np.uint64(i) * strip, BT[i], cf, np.uint64(m * ty) * strip, strip, strip)
             # 2. gathered: order[i, l, tile tx] = rows[i, column m*tx + l]
             for i in range(s):
-                for l in range(s):
+                for l in range(k):
                     for tx in range(tw):
-                        _copy(tf, np.uint64((i * s + l) * tw + tx) * cc, of,
+                        _copy(tf, np.uint64((i * k + l) * tw + tx) * cc, of,
                               np.uint64(i) * strip + np.uint64(m * tx + l) * cc, cc)
             # 3. V[s*i + j, tiles] = sum over l of BT[j, l] order[i, l, tiles]
             for i in range(s):
                 for j in range(s):
-                    _combine(out, np.uint64(s * i + j) * plane + t0, BT[j], tf, np.uint64(i * s) * run, run, run)
+                    _combine(out, np.uint64(s * i + j) * plane + t0, BT[j], tf, np.uint64(i * k) * run, run, run)
 
 
 def input_transform(x, pt, pl, m, th, tw, V):
@@ -308,42 +309,16 @@ def output_transform(M, m, th, tw, y):
     _output_transform(M, th, tw, _matrices(M.shape[0], M.dtype, m=m)[2], y)
 
 
-@njit(cache=True, no_cfunc_wrapper=True, nogil=True)
-def _dy_transform(dy, th, tw, A, dyhat):
-    """dy_transform with A = AT^T (s x m) as an argument."""
-    s, m = A.shape
-    n, oh, ow, c = dy.shape
-    src, out = flat_view(dy), flat_view(dyhat)
-    cc, plane, run = np.uint64(c), np.uint64(dyhat.shape[1] * c), np.uint64(tw * c)
-    e = np.zeros(m * m * tw * c, dy.dtype)            # the tiles of dy: (r, l, tile, channel)
-    rows = np.empty(s * m * tw * c, dy.dtype)         # AT^T e: (i, l, tile, channel)
-    ef, rf = flat_view(e), flat_view(rows)
-    for b in range(n):
-        for ty in range(th):
-            t0 = np.uint64((b * th + ty) * tw) * cc
-            # 1. gathered: e[r, l, tile tx] = dy[m*ty + r, m*tx + l], zero past dy's edge
-            for r in range(m):
-                for tx in range(tw):
-                    for l in range(m):
-                        at = np.uint64((r * m + l) * tw + tx) * cc
-                        if m * ty + r < oh and m * tx + l < ow:
-                            _copy(ef, at, src, np.uint64(((b * oh + m * ty + r) * ow + m * tx + l) * c), cc)
-                        else:
-                            for ch in range(cc):
-                                ef[at + ch] = 0
-            # 2. (AT^T e)[i, l] = sum over r of AT[r, i] e[r, l]
-            for i in range(s):
-                _combine(rf, np.uint64(i * m) * run, A[i], ef, np.uint64(0), np.uint64(m) * run, np.uint64(m) * run)
-            # 3. dyhat[s*i + j, tiles] = sum over l of AT[l, j] (AT^T e)[i, l]
-            for i in range(s):
-                for j in range(s):
-                    _combine(out, np.uint64(s * i + j) * plane + t0, A[j], rf, np.uint64(i * m) * run, run, run)
-
-
 def dy_transform(dy, m, th, tw, dyhat):
     """dyhat[:, t] = AT^T e AT, e the m x m tile t of dy (zero past dy's edge): the gradient
-    of M given the gradient of y. dy (n, oh, ow, c); dyhat (s*s, rows >= n*th*tw, c)."""
-    _dy_transform(dy, th, tw, _matrices(dyhat.shape[0], dy.dtype, m=m)[3], dyhat)
+    of M given the gradient of y. dy (n, oh, ow, c); dyhat (s*s, rows >= n*th*tw, c).
+
+    This is input_transform's computation with AT^T (s x m) in place of BT, on m x m tiles
+    every m pixels (side by side, not overlapping), so it runs the same kernel: a kernel of
+    its own (gathering the tiles of dy directly, without the canvas) took 0.7 s to compile in
+    a new process and was no faster (toy ResNet's and seed CNN's layers, one thread: 0.9-1.3x
+    the time of this one)."""
+    _input_transform(dy, 0, 0, m, th, tw, _matrices(dyhat.shape[0], dy.dtype, m=m)[3], dyhat)
 
 
 @njit(cache=True, no_cfunc_wrapper=True, nogil=True)
