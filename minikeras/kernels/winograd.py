@@ -153,9 +153,10 @@ def _matrices(planes, dtype, m=None, r=None):
 
 
 @njit(cache=True, no_cfunc_wrapper=True, nogil=True, inline="always")
-def _move_image(x, b, pt, pl, canvas, into_canvas):
+def _move_image(x, b, pt, pl, cf, canvas_h, canvas_w, into_canvas):
     """into_canvas: canvas[pt + i, pl + j] = x[b, i, j]; else x[b, i, j] += canvas[pt + i, pl + j];
-    for the pixels (i, j) of image b that fit in canvas. The rest is left alone.
+    for the pixels (i, j) of image b that fit in canvas, a (canvas_h, canvas_w, channels)
+    array given flat as cf. The rest is left alone.
 
     The pixels of one image row that fit are one contiguous run of values in both arrays,
     moved by one loop over unsigned offsets. (Slice assignments, canvas[i, j, :] = ...,
@@ -163,8 +164,7 @@ def _move_image(x, b, pt, pl, canvas, into_canvas):
     copies this function into its two callers (inline="always"), where into_canvas is a
     constant and only one of the loops remains."""
     _, h, w, c = x.shape
-    canvas_h, canvas_w = canvas.shape[0], canvas.shape[1]
-    xf, cf = flat_view(x), flat_view(canvas)
+    xf = flat_view(x)
     j0, j1 = max(0, -pl), min(w, canvas_w - pl)  # the columns that fit
     run = np.uint64(max(j1 - j0, 0) * c)
     for i in range(max(0, -pt), min(h, canvas_h - pt)):
@@ -226,22 +226,38 @@ def _add(dst, at_dst, src, at_src, count):
         dst[at_dst + q] += src[at_src + q]
 
 
+@njit(cache=True, no_cfunc_wrapper=True, nogil=True, inline="always")
+def _fill_zero(a):
+    """a[:] = 0 for a flat array, as a loop. The transforms' work arrays are all flat and made
+    by np.empty, so numba compiles one allocation for them; np.zeros and the slice fill
+    added 0.1-0.2 s of compiling to a new process."""
+    for q in range(a.shape[0]):
+        a[q] = 0
+
+
+@njit(cache=True, no_cfunc_wrapper=True, nogil=True, inline="always")
+def _zeros(size, dtype):
+    """np.zeros(size, dtype), made as _fill_zero says."""
+    a = np.empty(size, dtype)
+    _fill_zero(a)
+    return a
+
+
 @njit(cache=True, no_cfunc_wrapper=True, nogil=True)
 def _input_transform(x, pt, pl, m, th, tw, BT, V):
     """input_transform with its matrix BT as an argument: s x k, for tiles of k x k pixels
     every m pixels (s = k = m + r - 1; dy_transform passes AT^T, s x m, for dy's m x m tiles)."""
     s, k = BT.shape
     n, h, w, c = x.shape
-    width = m * (tw - 1) + k
-    canvas = np.zeros((m * (th - 1) + k, width, c), x.dtype)
-    cf, out = flat_view(canvas), flat_view(V)
+    height, width = m * (th - 1) + k, m * (tw - 1) + k
+    cf, out = _zeros(height * width * c, x.dtype), flat_view(V)   # the canvas
     cc, plane = np.uint64(c), np.uint64(V.shape[1] * c)
     strip, run = np.uint64(width * c), np.uint64(tw * c)
     rows = np.empty(s * width * c, x.dtype)           # BT d for a tile row: s canvas-wide rows
     order = np.empty(s * k * tw * c, x.dtype)         # the same as (i, l, tile, channel)
     of, tf = flat_view(rows), flat_view(order)
     for b in range(n):
-        _move_image(x, b, pt, pl, canvas, True)
+        _move_image(x, b, pt, pl, cf, height, width, True)
         for ty in range(th):
             t0 = np.uint64((b * th + ty) * tw) * cc
             # 1. row i of BT d = sum over r of BT[i, r] times canvas row m*ty + r (all tiles at once)
@@ -326,15 +342,14 @@ def _dx_transform(dV, pt, pl, m, th, tw, B, dx):
     """dx_transform with B = BT^T (s x s) as an argument."""
     s = B.shape[0]
     n, h, w, c = dx.shape
-    width = m * (tw - 1) + s
-    canvas = np.empty((m * (th - 1) + s, width, c), dx.dtype)
-    src, cf = flat_view(dV), flat_view(canvas)
+    height, width = m * (th - 1) + s, m * (tw - 1) + s
+    src, cf = flat_view(dV), np.empty(height * width * c, dx.dtype)   # the canvas
     cc, plane, run = np.uint64(c), np.uint64(dV.shape[1] * c), np.uint64(tw * c)
     cols = np.empty(s * s * tw * c, dx.dtype)         # dV BT: (i, l, tile, channel)
     cells = np.empty(s * s * tw * c, dx.dtype)        # BT^T dV BT: (r, l, tile, channel)
     gf, hf = flat_view(cols), flat_view(cells)
     for b in range(n):
-        canvas[:] = 0
+        _fill_zero(cf)
         for ty in range(th):
             t0 = np.uint64((b * th + ty) * tw) * cc
             # 1. (dV BT)[i, l] = sum over j of BT[j, l] dV[s*i + j]
@@ -350,7 +365,7 @@ def _dx_transform(dV, pt, pl, m, th, tw, B, dx):
                     for l in range(s):
                         _add(cf, np.uint64(((m * ty + r) * width + m * tx + l) * c), hf,
                              np.uint64((r * s + l) * tw + tx) * cc, cc)
-        _move_image(dx, b, pt, pl, canvas, False)
+        _move_image(dx, b, pt, pl, cf, height, width, False)
 
 
 def dx_transform(dV, pt, pl, m, th, tw, dx):
