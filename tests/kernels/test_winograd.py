@@ -103,6 +103,15 @@ def test_matrices_follow_from_their_points(m, r):
         assert np.array_equal(np.array(derived, dtype=float), stored)
 
 
+@pytest.mark.parametrize("m,r", SIZES)
+def test_every_row_of_a_transform_matrix_has_a_nonzero(m, r):
+    # the numba passes (winograd._combine) write a row of their output only from a nonzero
+    # coefficient; G is used by numpy's matmul, which needs none
+    BT, _, AT = RW.MATRICES[m, r]
+    for matrix in (BT, BT.T, AT, AT.T):
+        assert np.all(np.any(matrix != 0, axis=1))
+
+
 def test_tile_shape_is_read_from_the_planes_and_m_or_r():
     # 25 and 36 planes are made by two algorithms each: m or r says which
     assert [RW.tile_shape(p, m=2) for p in (16, 25)] == [(2, 3), (2, 4)]
