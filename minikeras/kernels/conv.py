@@ -12,7 +12,7 @@ Padding is a Keras mode ('valid', 'same', 'causal') or explicit ((top, bottom),
 (``conv_gemm.py``, ``im2col.py``), except for 3x3 and 4x4 stride-1 convolutions with
 enough channels and work, which run Winograd F(m x m, r x r) (``winograd.py``: m = 2, 3
 or 4 for 3x3 kernels, 2.25-4x fewer multiplications; m = 2 or 3 for 4x4 kernels, 2.6-4x
-fewer; ``use_winograd`` holds the measured rule, which picks m).
+fewer, and only in inference; ``use_winograd`` holds the measured rule, which picks m).
 This module picks the algorithm and splits the batch over threads.
 
 The images of a batch are independent, so a large convolution splits into one part per
@@ -40,8 +40,9 @@ from .winograd import transformed_kernel, use_winograd, winograd_backward, winog
 __all__ = ["conv2d_forward", "conv2d_backward", "conv2d_transpose_forward", "conv2d_transpose_backward"]
 
 
-def _prepare(x, kernel, strides, padding, dilation, groups):
-    """Contiguous x and kernel (x's dtype), checked; the geometry; the batch split over threads."""
+def _prepare(x, kernel, strides, padding, dilation, groups, training):
+    """Contiguous x and kernel (x's dtype), checked; the geometry; the batch split over threads;
+    the algorithm (``training``: a backward pass follows)."""
     x = np.ascontiguousarray(x)
     kernel = np.ascontiguousarray(kernel, dtype=x.dtype)
     check_conv2d_arguments(x, kernel, groups, "conv2d")
@@ -50,16 +51,20 @@ def _prepare(x, kernel, strides, padding, dilation, groups):
     kh, kw, cg, cout = kernel.shape
     flops = 2 * x.shape[0] * out_hw[0] * out_hw[1] * kh * kw * cg * cout
     parts = batch_parts(x.shape[0], flops)
-    tile = use_winograd(kernel.shape, strides, dilation, groups, out_hw, flops / len(parts))  # m or None
+    tile = use_winograd(kernel.shape, strides, dilation, groups, out_hw, flops / len(parts), training)  # m, None
     return x, kernel, strides, dilation, pads, out_hw, parts, tile
 
 
-def conv2d_forward(x, kernel, strides=(1, 1), padding="valid", dilation=(1, 1), groups=1, bias=None, code=LINEAR):
+def conv2d_forward(x, kernel, strides=(1, 1), padding="valid", dilation=(1, 1), groups=1, bias=None, code=LINEAR,
+                   training=True):
     """y = act(conv2d(x, kernel) + bias) in NHWC.
 
     bias and code are optional; when given they are applied chunk by chunk while y is still in cache.
+    ``training=False`` says no backward pass follows: 4x4 kernels may then run Winograd
+    (``winograd.TRAINING_KERNEL_SIZES`` says why only then).
     """
-    x, kernel, strides, dilation, pads, out_hw, parts, tile = _prepare(x, kernel, strides, padding, dilation, groups)
+    x, kernel, strides, dilation, pads, out_hw, parts, tile = _prepare(x, kernel, strides, padding, dilation, groups,
+                                                                       training)
     y = buffers.empty((x.shape[0],) + out_hw + (kernel.shape[3],), x.dtype)
     U = transformed_kernel(kernel, tile) if tile else None  # once, for every part
 
@@ -79,7 +84,8 @@ def conv2d_backward(x, kernel, dy, strides=(1, 1), padding="valid", dilation=(1,
     ``bias_activation_backward(y, dy, code, True)``. need_dx=False skips the input
     gradient (first layer of a network).
     """
-    x, kernel, strides, dilation, pads, _, parts, tile = _prepare(x, kernel, strides, padding, dilation, groups)
+    x, kernel, strides, dilation, pads, _, parts, tile = _prepare(x, kernel, strides, padding, dilation, groups,
+                                                                  True)
     dy = np.ascontiguousarray(dy, dtype=x.dtype)
     dx = buffers.zeros(x.shape, dy.dtype) if need_dx else None
     UT = transformed_kernel(kernel, tile, transposed=True) if tile and need_dx else None  # once, for every part

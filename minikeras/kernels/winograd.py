@@ -41,7 +41,8 @@ page of arithmetic per transform, with channel loops of only c values each; thes
 are faster than that even for m = 2 (toy ResNet layers, one thread: 0.86-0.91x the time of
 a whole forward + backward; ``benchmarks/RESULTS.md``, "Issue 16: larger Winograd
 tiles"), need no arithmetic kept in step with the matrices by hand, and compile once for
-every m and r (the matrices and m are arguments; the kernel size only shapes the matrices). The n*n GEMMs go to BLAS. V and M for a whole batch are far larger than the
+every m and r (the matrices and m are arguments; the kernel size only shapes the
+matrices). The n*n GEMMs go to BLAS. V and M for a whole batch are far larger than the
 cache (64 images of 30x30x32 and m = 2: 51 MB), so the work is done a few images at a
 time (``CHUNK_BYTES``), as im2col is.
 
@@ -118,12 +119,27 @@ def work(out_hw, m, r):
     return ((m + r - 1) ** 2 + TRANSFORM_WORK * m * m) * th * tw
 
 
-def use_winograd(kernel_shape, strides, dilation, groups, out_hw, flops):
+# 4x4 kernels take this algorithm only where no backward pass follows (inference: predict,
+# evaluate, a call outside a GradientTape). Its four tile transforms are numba kernels that
+# a new process compiles before its first use, and no 4x4 model needed them before: trained
+# with them, the seed CNN's first training step in a new process (empty numba cache) took
+# 4.00 s instead of 2.19 s, against PyTorch's 2.65 s import-to-first-step, for a step 0.78x
+# as long afterwards (``benchmarks/RESULTS.md``, "Issue 16: Winograd for 4x4 kernels").
+# Inference compiles two of the transforms (1.3 s, once per machine; ``minikeras warmup``
+# compiles all four) and gains more (predict_on_batch 0.84-0.86x). So a 4x4 layer's output
+# under a tape and in predict can differ in the last bits (float32: a few 1e-6 of its size).
+TRAINING_KERNEL_SIZES = (3,)
+
+
+def use_winograd(kernel_shape, strides, dilation, groups, out_hw, flops, training=True):
     """The tile size m this algorithm runs a convolution (or one thread's part of it, doing
     ``flops`` of im2col GEMM work) with, or None for im2col: a square kernel of a size r in
-    TILE_SIZES (3x3 or 4x4), stride 1, no dilation, no groups, and the measured limits above."""
+    TILE_SIZES (3x3 or 4x4; in ``training``, when a backward pass follows, only those of
+    TRAINING_KERNEL_SIZES), stride 1, no dilation, no groups, and the measured limits above."""
     kh, kw, cin, cout = kernel_shape
     if kh != kw or kh not in TILE_SIZES or tuple(strides) != (1, 1) or tuple(dilation) != (1, 1) or groups != 1:
+        return None
+    if training and kh not in TRAINING_KERNEL_SIZES:
         return None
     if min(cin, cout) < MIN_CHANNELS or flops < MIN_FLOPS:
         return None
@@ -185,7 +201,7 @@ def _move_image(x, b, pt, pl, cf, canvas_h, canvas_w, into_canvas):
 # (t0 .. t0 + tw, all channels: tw*c contiguous values), and the other side of each tile is
 # gathered into the same order first, (row or column within the tile, tile, channel).
 # numba copies these helpers into every pass (inline="always"). Called as functions, they
-# compiled faster (the four transforms of the time 2.3-2.6 s instead of 3.3 s in a new process, about
+# compiled faster (the four transforms, as they were then: 2.3-2.6 s instead of 3.3 s in a new process, about
 # what the unrolled F(2x2) transforms took), but the toy ResNet's layers took 4-10% longer
 # (forward + backward, one thread, interleaved): the time of every step against a second
 # once per machine (``minikeras warmup`` compiles them).

@@ -118,10 +118,12 @@ def conv(x, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, grou
 def _conv2d(x, kernel, bias, strides, padding, dilation, groups, code):
     kernel_code = LINEAR if code is None else code
     need_dx = _needs_grad(x)  # False for a model's input: no dx GEMM and col2im (a third of backward)
+    args = (x, kernel) + ((bias,) if bias is not None else ())
+    training = is_recording() and any(_needs_grad(t) for t in args)  # a backward pass may follow
 
     def forward(x, kernel, *bias_arg):
         b = bias_arg[0] if bias_arg else None
-        y = kernels.selected.conv2d_forward(x, kernel, strides, padding, dilation, groups, b, kernel_code)
+        y = kernels.selected.conv2d_forward(x, kernel, strides, padding, dilation, groups, b, kernel_code, training)
 
         def backward(g):
             dz, db = kernels.selected.bias_activation_backward(y, g, kernel_code, b is not None)
@@ -129,7 +131,6 @@ def _conv2d(x, kernel, bias, strides, padding, dilation, groups, code):
             return (dx, dk) + ((db,) if b is not None else ())
         return y, backward
 
-    args = (x, kernel) + ((bias,) if bias is not None else ())
     return apply(forward, *args, shape_rule=_conv_shape_rule(strides, padding, dilation))
 
 

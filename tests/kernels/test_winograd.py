@@ -330,15 +330,15 @@ def test_the_rule_selects_only_3x3_and_4x4_stride_1_convolutions_with_enough_wor
     assert W.use_winograd((3, 3, 64, 64), (2, 1), (1, 1), 1, (9, 9), big) is None
     assert W.use_winograd((3, 3, 64, 64), (1, 1), (2, 2), 1, (9, 9), big) is None
     assert W.use_winograd((3, 3, 32, 64), (1, 1), (1, 1), 2, (9, 9), big) is None
-    assert W.use_winograd((4, 4, 32, 16), (1, 1), (1, 1), 1, (27, 27), 2e8) == 3    # the seed CNN: 9x9 tiles of 3
-    assert W.use_winograd((4, 4, 64, 64), (1, 1), (1, 1), 1, (4, 4), big) == 2      # 2x2 tiles of 2 (3: 6x6)
-    assert W.use_winograd((4, 4, 64, 64), (1, 1), (1, 1), 1, (5, 5), big) == 3      # 2x2 tiles of 3 (2: 6x6)
-    assert W.use_winograd((4, 4, 64, 64), (1, 1), (1, 1), 1, (3, 3), big) == 3      # one tile
-    assert W.use_winograd((4, 4, 64, 64), (1, 1), (1, 1), 1, (1, 1), big) is None   # 25 multiplications for 1
-    assert W.use_winograd((4, 4, 4, 16), (1, 1), (1, 1), 1, (27, 27), big) is None  # few input channels
-    assert W.use_winograd((4, 4, 64, 64), (2, 2), (1, 1), 1, (9, 9), big) is None
-    assert W.use_winograd((4, 4, 64, 64), (1, 1), (1, 1), 2, (9, 9), big) is None
-    assert W.use_winograd((4, 3, 64, 64), (1, 1), (1, 1), 1, (9, 9), big) is None   # not square
+    assert W.use_winograd((4, 4, 32, 16), (1, 1), (1, 1), 1, (27, 27), 2e8, False) == 3  # the seed CNN: 9x9 tiles of 3
+    assert W.use_winograd((4, 4, 64, 64), (1, 1), (1, 1), 1, (4, 4), big, False) == 2      # 2x2 tiles of 2 (3: 6x6)
+    assert W.use_winograd((4, 4, 64, 64), (1, 1), (1, 1), 1, (5, 5), big, False) == 3      # 2x2 tiles of 3 (2: 6x6)
+    assert W.use_winograd((4, 4, 64, 64), (1, 1), (1, 1), 1, (3, 3), big, False) == 3      # one tile
+    assert W.use_winograd((4, 4, 64, 64), (1, 1), (1, 1), 1, (1, 1), big, False) is None  # 25 multiplications for 1
+    assert W.use_winograd((4, 4, 4, 16), (1, 1), (1, 1), 1, (27, 27), big, False) is None  # few input channels
+    assert W.use_winograd((4, 4, 64, 64), (2, 2), (1, 1), 1, (9, 9), big, False) is None
+    assert W.use_winograd((4, 4, 64, 64), (1, 1), (1, 1), 2, (9, 9), big, False) is None
+    assert W.use_winograd((4, 3, 64, 64), (1, 1), (1, 1), 1, (9, 9), big, False) is None   # not square
     assert W.use_winograd((5, 5, 64, 64), (1, 1), (1, 1), 1, (9, 9), big) is None   # no matrices for 5x5
     assert W.use_winograd((2, 2, 64, 64), (1, 1), (1, 1), 1, (9, 9), big) is None
 
@@ -347,7 +347,7 @@ def test_the_rule_selects_only_3x3_and_4x4_stride_1_convolutions_with_enough_wor
 def test_the_rule_picks_the_tile_size_of_least_work(r):
     assert W.use_winograd((3, 3, 64, 64), (1, 1), (1, 1), 1, (10, 10), 1e9) == 2    # m = 4 computes 12x12
     for out_hw in [(h, w) for h in range(1, 30) for w in range(1, 30)]:
-        m = W.use_winograd((r, r, 64, 64), (1, 1), (1, 1), 1, out_hw, 1e9)
+        m = W.use_winograd((r, r, 64, 64), (1, 1), (1, 1), 1, out_hw, 1e9, training=False)
         least = min(RW.TILE_SIZES[r], key=lambda size: (W.work(out_hw, size, r), size))  # ties: the smaller m
         if W.multiplications(out_hw, least, r) > W.MAX_MULTIPLICATIONS[r] * out_hw[0] * out_hw[1]:
             assert m is None
@@ -367,6 +367,7 @@ def test_conv2d_runs_winograd_per_thread_part(monkeypatch, m, r, threads, dtype,
     monkeypatch.setattr(W, "MIN_FLOPS", 0)
     monkeypatch.setattr(W, "MAX_MULTIPLICATIONS", {3: 9, 4: 16})
     monkeypatch.setattr(W, "TILE_SIZES", {**W.TILE_SIZES, r: (m,)})
+    monkeypatch.setattr(W, "TRAINING_KERNEL_SIZES", (3, 4))  # 4x4 kernels in training too: every transform
     monkeypatch.setattr(T, "MIN_FLOPS_PER_PART", 1e-9)
     monkeypatch.setenv("MINIKERAS_NUM_THREADS", str(threads))
     calls, tiles = [], []
@@ -396,6 +397,28 @@ def test_conv2d_runs_winograd_per_thread_part(monkeypatch, m, r, threads, dtype,
     # the kernel is transformed once per call, before the split, not once per part
     # (forward, backward with dx; backward without dx needs no transformed kernel)
     assert calls.count("kernel_transform") == 2
+
+
+def test_4x4_kernels_take_winograd_only_where_no_backward_pass_follows(monkeypatch):
+    """A 4x4 layer runs Winograd in inference (training=False) and im2col when a backward pass
+    follows (winograd.TRAINING_KERNEL_SIZES says why); 3x3 layers run it both ways."""
+    big = 1e9
+    assert W.use_winograd((4, 4, 32, 16), (1, 1), (1, 1), 1, (27, 27), big, training=False) == 3
+    assert W.use_winograd((4, 4, 32, 16), (1, 1), (1, 1), 1, (27, 27), big, training=True) is None
+    assert W.use_winograd((4, 4, 32, 16), (1, 1), (1, 1), 1, (27, 27), big) is None  # the default: training
+    for training in (True, False):
+        assert W.use_winograd((3, 3, 64, 64), (1, 1), (1, 1), 1, (9, 9), big, training=training) == 3
+    calls = []
+    forward = conv_module.winograd_forward
+    monkeypatch.setattr(conv_module, "winograd_forward", lambda *a: calls.append(a[2]) or forward(*a))
+    rng = np.random.default_rng(10)
+    x, kernel = rand(rng, (16, 30, 30, 32), np.float32), rand(rng, (4, 4, 32, 16), np.float32)
+    inference = F.conv2d_forward(x, kernel, (1, 1), "valid", training=False)
+    assert calls and set(calls) == {3}
+    calls.clear()
+    trained = F.conv2d_forward(x, kernel, (1, 1), "valid")
+    assert calls == []
+    np.testing.assert_allclose(inference, trained, rtol=0, atol=_rtol(3, 4, np.float32) * np.abs(trained).max())
 
 
 def test_conv2d_keeps_im2col_where_the_rule_says_so(monkeypatch):

@@ -124,3 +124,24 @@ def test_max_pooling_keeps_the_winning_cells_only_where_a_backward_pass_can_foll
     grad = tape.gradient(total, v).numpy()
     assert asked == [False, True, False]
     assert grad.sum() == 8 and grad[0, 1, 1].tolist() == [1.0, 1.0]
+
+
+def test_a_convolution_tells_its_kernel_whether_a_backward_pass_can_follow(monkeypatch):
+    """conv2d_forward learns whether a tape records an argument that needs a gradient: only
+    then may a backward pass follow (4x4 kernels choose their algorithm by it: kernels/winograd.py)."""
+    asked = []
+    kernel_fn = kernels.selected.conv2d_forward
+
+    def spy(*args):
+        asked.append(args[-1])
+        return kernel_fn(*args)
+    monkeypatch.setattr(kernels.selected, "conv2d_forward", spy)
+    rng = np.random.default_rng(0)
+    x = ops.convert_to_tensor(rng.standard_normal((1, 6, 6, 2)).astype("float32"))
+    k = ops.Variable(rng.standard_normal((4, 4, 2, 3)).astype("float32"))
+    ops.nn.conv(x, k)
+    with ops.GradientTape() as tape:
+        total = ops.sum(ops.nn.conv(x, k))
+        ops.nn.conv(x, ops.convert_to_tensor(k.numpy()))  # recorded, but nothing needs a gradient
+    assert tape.gradient(total, k) is not None
+    assert asked == [False, True, False]

@@ -39,8 +39,12 @@ def _channel_groups(kernel, groups):
     return [(slice(g * cg, (g + 1) * cg), slice(g * cog, (g + 1) * cog)) for g in range(groups)]
 
 
-def conv2d_forward(x, kernel, strides=(1, 1), padding="valid", dilation=(1, 1), groups=1, bias=None, code=LINEAR):
-    """y = act(conv2d(x, kernel) + bias); padding a Keras mode or ((top, bottom), (left, right))."""
+def conv2d_forward(x, kernel, strides=(1, 1), padding="valid", dilation=(1, 1), groups=1, bias=None, code=LINEAR,
+                   training=True):
+    """y = act(conv2d(x, kernel) + bias); padding a Keras mode or ((top, bottom), (left, right)).
+
+    ``training`` (whether a backward pass follows) lets the fast backend choose its algorithm;
+    this one has only the sum tap by tap."""
     check_conv2d_arguments(x, kernel, groups, "conv2d")
     strides, dilation, pads, out_hw = conv2d_geometry("conv2d", x.shape[1:3], kernel.shape[:2], strides, padding,
                                                       dilation)
