@@ -50,11 +50,29 @@ def test_matmul_is_numpys_product_block_by_block(small_kernels, dtype, shape):
     np.testing.assert_array_equal(gemm.matmul(a, b), out)  # without ``out``, and again: same bits
 
 
+@pytest.mark.parametrize("shape", [(14884, 16, 32), (12544, 9, 32), (300, 25, 6)])
+def test_a_transposed_first_operand_with_a_short_inner_dimension_runs_in_blocks(small_kernels, shape,
+                                                                              monkeypatch):
+    """The one-channel im2col matrix (stored transposed, k = kh * kw): blocks as if contiguous."""
+    small_kernels(True)
+    m, k, n = shape
+    rng = np.random.default_rng(2)
+    a_t, b = rand(rng, (k, m), np.float32), rand(rng, (k, n), np.float32)
+    rows = gemm.small_rows(m, k, n) or m
+    calls, product = [], np.matmul
+    monkeypatch.setattr(gemm.np, "matmul", lambda *args, **kw: calls.append(1) or product(*args, **kw))
+    out = gemm.matmul(a_t.T, b, np.empty((m, n), np.float32))
+    monkeypatch.setattr(gemm.np, "matmul", product)
+    assert len(calls) == -(-m // rows) and (rows < m or m * k * n <= gemm.SMALL_MNK)
+    np.testing.assert_array_equal(out, np.concatenate([a_t[:, r:r + rows].T @ b for r in range(0, m, rows)]))
+    assert_close(out, a_t.T.astype(np.float64) @ b, np.float32)
+
+
 def test_matmul_of_views_and_other_types_is_numpys(small_kernels):
     small_kernels(True)
     rng = np.random.default_rng(1)
     a, b = rand(rng, (784, 64), np.float32), rand(rng, (784, 64), np.float32)
-    np.testing.assert_array_equal(gemm.matmul(a.T, b), a.T @ b)               # a transposed view
+    np.testing.assert_array_equal(gemm.matmul(a.T, b), a.T @ b)   # a transposed view, k = 784: one call
     ints = rng.integers(-3, 3, (64, 784)), rng.integers(-3, 3, (784, 64))
     np.testing.assert_array_equal(gemm.matmul(*ints), ints[0] @ ints[1])      # integers: numpy
     mixed = gemm.matmul(a.T.copy(), b.astype(np.float64))
