@@ -15,7 +15,7 @@ from ..kernels.conv_geometry import conv_output_length, transpose_output_padding
 from . import activations as activation_ops
 from .core import apply, apply_multi
 from .core import reshape as reshape_op
-from .tape import _needs_grad, is_recording
+from .tape import _needs_grad, will_record
 
 # Activations the kernels fuse with the bias add; others run as a separate op.
 _FUSED_CODES = {None: LINEAR, "linear": LINEAR, "relu": RELU, "sigmoid": SIGMOID, "tanh": TANH,
@@ -119,7 +119,7 @@ def _conv2d(x, kernel, bias, strides, padding, dilation, groups, code):
     kernel_code = LINEAR if code is None else code
     need_dx = _needs_grad(x)  # False for a model's input: no dx GEMM and col2im (a third of backward)
     args = (x, kernel) + ((bias,) if bias is not None else ())
-    training = is_recording() and any(_needs_grad(t) for t in args)  # a backward pass may follow
+    training = will_record(args)  # a backward pass may follow
 
     def forward(x, kernel, *bias_arg):
         b = bias_arg[0] if bias_arg else None
@@ -262,7 +262,7 @@ def pool(x, pool_size, strides, padding="valid", mode="max"):
         return reshape_op(out, (out.shape[0],) + tuple(out.shape[2:]))
 
     # the winning cells' indices only where a backward pass can follow (not in inference)
-    with_argmax = is_recording() and _needs_grad(x)
+    with_argmax = will_record((x,))
 
     def forward(x):
         if mode == "max":

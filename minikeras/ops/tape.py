@@ -23,12 +23,20 @@ def _needs_grad(t):
         t._backward is not None or t._watched or (isinstance(t, Variable) and t.trainable))
 
 
+def will_record(inputs):
+    """Whether an operation on ``inputs`` is recorded: a tape is active and one of them needs a
+    gradient. Only then can a backward pass follow, so an operation may also ask this before
+    it runs, to skip what only a backward pass reads (max pooling's winning cells) or choose
+    its algorithm (a 4x4 convolution's)."""
+    return bool(_active_tapes) and any(_needs_grad(t) for t in inputs)
+
+
 def record(value, inputs, backward):
     """Wrap an operation's output; remember how it was made if a tape needs it."""
     if not isinstance(value, np.ndarray):  # numpy reductions return scalars, not 0-d arrays
         value = np.asarray(value)
     out = Tensor(value)
-    if _active_tapes and any(_needs_grad(t) for t in inputs):
+    if will_record(inputs):
         out._parents = inputs
         out._backward = backward
     return out
