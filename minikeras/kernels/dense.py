@@ -190,7 +190,6 @@ def dense_forward(x2d, kernel, bias, code):
     floats = x2d.dtype in _SPLIT_DTYPES  # numba's np.dot takes float32 and float64 only
     if len(parts) > 1:  # a large layer: rows split over the Python threads (threads.py)
         y = buffers.empty((rows, kernel.shape[1]), x2d.dtype)
-        small = small_rows(-(-rows // len(parts)), k, kernel.shape[1])
         if floats and _by_columns(k, kernel.shape[1], len(parts), code):
             def columns(c0, c1):  # BLAS reads and writes the column blocks in place (strided)
                 np.matmul(x2d, kernel[:, c0:c1], out=y[:, c0:c1])
@@ -201,6 +200,8 @@ def dense_forward(x2d, kernel, bias, code):
         # each part's row blocks (gemm.py) in one numba call, which holds no lock: as numpy
         # calls from Python, the two threads took turns for the interpreter between blocks of
         # 8 rows, and Dense(256) on 512 rows trained 1.4x slower than with one call per part
+        small = small_rows(-(-rows // len(parts)), k, kernel.shape[1])
+
         def part(r0, r1):
             if floats:
                 matmul_rows(x2d, kernel, y, r0, r1, small)
