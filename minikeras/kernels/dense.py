@@ -16,7 +16,14 @@ over the Python threads of ``threads.py``, forward and backward; handing work to
 45-60 us on the 2-vCPU machine, small beside such a layer. A forward GEMM from
 ``SPLIT_FLOPS`` up to that size is split by ``_matmul_split_rows`` instead, a numba
 ``prange`` loop: numba runs it on its OpenMP threads, which wait for work spinning, so the
-hand-off costs ~2 us; its backward products stay on one thread. (The Python threads once
+hand-off costs ~2 us. Its two backward products run there too, one on each thread
+(``_backward_split``: dkernel = x.T @ dz beside dx = dz @ kernel.T). Measured (one process,
+interleaved, 2026-12-05): both products of 64x256 @ 256x256 200 -> 99 us (row and column
+blocks of both, as the Python threads share them: 120 us); training steps of Dense(256)
+twice at batch 32 0.53 -> 0.45 ms, at batch 128 1.07 -> 0.84 ms. A model's first layer
+needs no dx and keeps its one product on one thread: halving it (half of dkernel's rows on
+each thread) made it 0.72x as long (the MNIST MLP's, 784x64 at batch 64: 69 -> 50 us) but
+the MNIST MLP's step 0.96-1.09x, more often slower. (The Python threads once
 started at 8 MFLOP, ``threads.batch_parts``'s size for every kernel. Measured, one training
 step of one Dense(units, relu) on units inputs, interleaved: Dense(256) at batch 64 (8.4
 MFLOP) 0.49 -> 0.35 ms and at batch 128 0.57 -> 0.52 ms from 20 MFLOP on; from 40 MFLOP
@@ -60,9 +67,9 @@ GNU OpenMP cannot be used again in a child forked after it ran, and numba's othe
 threading layer (``workqueue``) must not be entered by two Python threads at once: a
 forked child, and a second thread arriving while the split runs, compute without threads.
 
-Same numbers whichever way: a paused, forked, concurrent or pool-sharing call computes the same row
-blocks one after the other (``_matmul_row_blocks``), with the same BLAS calls as the
-threads, so its result is bitwise the split's. (numpy's own matmul of the whole matrix
+Same numbers whichever way: a paused, forked, concurrent or pool-sharing call computes the same
+blocks one after the other (``_matmul_row_blocks``, ``_backward_products``), with the same BLAS
+calls as the threads, so its result is bitwise the split's. (numpy's own matmul of the whole matrix
 may round differently: another BLAS library and other block shapes; a model saved and
 loaded again, or predicting twice, must give the same bits whatever the machine's load.)
 Which blocks a product gets depends only on its shape and ``MINIKERAS_NUM_THREADS``.
@@ -116,6 +123,29 @@ def _matmul_row_blocks(x2d, kernel, y, parts, small):
         matmul_rows(x2d, kernel, y, rows * p // parts, rows * (p + 1) // parts, small)
 
 
+@njit(cache=True, no_cfunc_wrapper=True, parallel=True)
+def _backward_split(x2d, kernel, dz, dkernel, dx):
+    """A dense layer's two backward products at once, one on each of two numba threads:
+    dkernel = x2d.T @ dz and dx = dz @ kernel.T."""
+    for p in prange(2):
+        _backward_product(x2d, kernel, dz, dkernel, dx, p)
+
+
+@njit(cache=True, no_cfunc_wrapper=True, nogil=True)
+def _backward_products(x2d, kernel, dz, dkernel, dx):
+    """_backward_split's products in this thread, one after the other: the same bits."""
+    for p in range(2):
+        _backward_product(x2d, kernel, dz, dkernel, dx, p)
+
+
+@njit(cache=True, no_cfunc_wrapper=True, nogil=True)
+def _backward_product(x2d, kernel, dz, dkernel, dx, p):
+    if p == 0:
+        np.dot(x2d.T, dz, dkernel)
+    else:
+        np.dot(dz, kernel.T, dx)
+
+
 def _split_matmul(x2d, kernel, flops):
     """x2d @ kernel in row blocks, on numba's threads when they can be used; None when this
     product has one block (one CPU, or one row): numpy's matmul then."""
@@ -124,18 +154,37 @@ def _split_matmul(x2d, kernel, flops):
         return None
     y = buffers.empty((x2d.shape[0], kernel.shape[1]), x2d.dtype)
     small = small_rows(-(-x2d.shape[0] // parts), kernel.shape[0], kernel.shape[1])  # the same for every part
+    _on_numba_threads(_matmul_split_rows, _matmul_row_blocks, flops, x2d, kernel, y, parts, small)
+    return y
+
+
+def _split_backward(x2d, kernel, dz, flops):
+    """(dx, dkernel), one product on each of numba's threads when they can be used; None on
+    one CPU. ``flops``: the forward product's (each backward product does as much)."""
+    if num_threads() < 2:
+        return None
+    dkernel = np.empty(kernel.shape, x2d.dtype)
+    dx = buffers.empty(x2d.shape, x2d.dtype)
+    _on_numba_threads(_backward_split, _backward_products, 2 * flops, x2d, kernel, dz, dkernel, dx)
+    return dx, dkernel
+
+
+def _on_numba_threads(threaded, one_thread, flops, *args):
+    """``threaded(*args)`` (a prange kernel) when numba's threads may be used now, else its
+    twin ``one_thread(*args)``, which computes the same blocks one after the other: a forked
+    child, a paused split (``_judge_split``), Python threads at work (``POOL_QUIET_SECONDS``)
+    or another thread inside a split already (the module docstring says why each)."""
     if _split_state["forked"] or time.monotonic() < _split_state["paused_until"] \
             or seconds_since_pool_work() < POOL_QUIET_SECONDS or not _split_lock.acquire(blocking=False):
-        _matmul_row_blocks(x2d, kernel, y, parts, small)
-        return y
+        one_thread(*args)
+        return
     try:
         start = time.perf_counter()
-        _matmul_split_rows(x2d, kernel, y, parts, small)
+        threaded(*args)
         # (the first call also starts numba's threads: it is not judged)
         if _split_state["started"]:
             _judge_split(time.perf_counter() - start, flops)
         _split_state["started"] = True
-        return y
     finally:
         _split_lock.release()
 
@@ -151,12 +200,16 @@ def _judge_split(seconds, flops):
 
 
 def compile_split_kernels(dtype):
-    """Compile the threaded split and its one-thread twin for ``dtype`` (``utils/warmup.py``:
-    a split call that finds the other CPU busy must not compile in the middle of a step)."""
+    """Compile the threaded splits (forward and backward) and their one-thread twins for
+    ``dtype`` (``utils/warmup.py``: a split call that finds the other CPU busy must not compile
+    in the middle of a step)."""
     x, kernel, y = np.ones((2, 3), dtype), np.ones((3, 2), dtype), np.empty((2, 2), dtype)
+    dx, dkernel = np.empty((2, 3), dtype), np.empty((3, 2), dtype)
     _matmul_row_blocks(x, kernel, y, 2, 0)
+    _backward_products(x, kernel, y, dkernel, dx)
     if not _split_state["forked"]:
         _matmul_split_rows(x, kernel, y, 2, 0)
+        _backward_split(x, kernel, y, dkernel, dx)
 
 
 # A thread's share of a large layer's forward product is a block of columns, not of rows,
@@ -241,6 +294,12 @@ def dense_backward(x2d, kernel, y, dy, code, has_bias, need_dx=True):
             if need_dx:
                 np.matmul(dz[row_range[0]:row_range[1]], kernel.T, out=dx[row_range[0]:row_range[1]])
         run_parts(part, list(zip(k_parts, row_parts)))
+        return dx, dkernel, dbias
+    flops = 2 * rows * k * kernel.shape[1]  # the forward product's, as for its split
+    both = _split_backward(x2d, kernel, dz, flops) \
+        if need_dx and flops >= SPLIT_FLOPS and x2d.dtype in _SPLIT_DTYPES else None
+    if both is not None:
+        dx, dkernel = both
         return dx, dkernel, dbias
     dkernel = x2d.T @ dz  # the transposed view costs nothing: BLAS takes a transpose flag
     dx = dz @ kernel.T if need_dx else None

@@ -315,13 +315,15 @@ def test_large_products_use_the_python_threads_not_numbas(split_state):
     assert calls == []
 
 
-def test_below_the_pool_size_the_forward_splits_on_numbas_threads_and_the_backward_does_not(split_state,
-                                                                                           monkeypatch):
+def test_below_the_pool_size_both_passes_split_on_numbas_threads(split_state, monkeypatch):
     """Dense(256) at batch 64 (8.4 MFLOP): handing its passes to the Python threads cost more
-    than it gained (dense.py); its forward product splits on numba's threads, the rest runs here."""
+    than it gained (dense.py); its forward product and its two backward products split on
+    numba's threads instead, and no work goes to the Python threads."""
     dense, calls = split_state
-    handed = []
+    handed, backward = [], []
     monkeypatch.setattr(dense, "run_parts", lambda fn, parts: handed.append(parts))
+    compiled = dense._backward_split
+    monkeypatch.setattr(dense, "_backward_split", lambda *a: backward.append(a[4].shape[0]) or compiled(*a))
     rng = np.random.default_rng(6)
     x, kernel, bias = rand(rng, (64, 256), np.float32), rand(rng, (256, 256), np.float32), rand(rng, 256, np.float32)
     assert dense.SPLIT_FLOPS < 2 * 64 * 256 * 256 < dense.POOL_FLOPS
@@ -331,13 +333,54 @@ def test_below_the_pool_size_the_forward_splits_on_numbas_threads_and_the_backwa
     for got, want in zip(F.dense_backward(x, kernel, y, dy, A.RELU, True),
                          R.dense_backward(x, kernel, y, dy, A.RELU, True)):
         assert_close(got, want)
-    assert calls == [2] and handed == []
+    assert calls == [2] and backward == [64] and handed == []
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("code", [A.RELU, A.SOFTMAX])
+def test_split_backward_matches_reference_and_its_one_thread_twin(split_state, monkeypatch, dtype, code):
+    """dkernel on one thread, dx on the other: the reference's values, and the same bits
+    whether numba's threads ran it or the twin did (a paused split). A first layer (no dx)
+    keeps its one product here."""
+    dense, _ = split_state
+    used = []
+    compiled = dense._backward_split
+    monkeypatch.setattr(dense, "_backward_split", lambda *a: used.append(1) or compiled(*a))
+    x, kernel, bias = _large_case(dtype)
+    y = R.dense_forward(x, kernel, bias, code)
+    dy = rand(np.random.default_rng(2), y.shape, dtype)
+    threaded = F.dense_backward(x, kernel, y, dy, code, True)
+    for got, want in zip(threaded, R.dense_backward(x, kernel, y, dy, code, True)):
+        assert got.dtype == dtype and got.shape == want.shape
+        assert_close(got, want)
+    assert used == [1]
+    dense._split_state["paused_until"] = time.monotonic() + 600  # now the twin computes it
+    for got, again in zip(threaded, F.dense_backward(x, kernel, y, dy, code, True)):
+        np.testing.assert_array_equal(got, again)
+    dense._split_state["paused_until"] = 0.0
+    dx, dkernel, dbias = F.dense_backward(x, kernel, y, dy, code, True, need_dx=False)
+    assert dx is None and used == [1]
+    assert_close(dkernel, threaded[1])
+
+
+def test_one_cpu_keeps_the_backward_products_whole(split_state, monkeypatch):
+    dense, _ = split_state
+    monkeypatch.setattr(dense, "num_threads", lambda: 1)
+    monkeypatch.setattr(dense, "_backward_products", None)  # would fail if called
+    monkeypatch.setattr(dense, "_backward_split", None)
+    x, kernel, bias = _large_case(np.float32)
+    y = R.dense_forward(x, kernel, bias, A.RELU)
+    dy = rand(np.random.default_rng(3), y.shape, np.float32)
+    for got, want in zip(F.dense_backward(x, kernel, y, dy, A.RELU, True),
+                         R.dense_backward(x, kernel, y, dy, A.RELU, True)):
+        assert_close(got, want)
 
 
 def test_warmup_compiles_both_ways_of_splitting():
     from minikeras.kernels import dense
     dense.compile_split_kernels(np.float32)
     assert dense._matmul_row_blocks.signatures and dense._matmul_split_rows.signatures
+    assert dense._backward_products.signatures and dense._backward_split.signatures
 
 
 @pytest.mark.parametrize("code", CODES)

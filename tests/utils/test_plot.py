@@ -41,7 +41,8 @@ _seed_cache = {}
 def seed_models(path, tmp_dir):
     """Exec the model-building part of a seed file in ``tmp_dir`` (where its plot_model calls
     write their images); return {variable name: model}."""
-    lines = open(path).read().splitlines()
+    with open(path) as f:
+        lines = f.read().splitlines()
     cut = next((i for i, line in enumerate(lines) if BEYOND_BUILDING.search(line)), len(lines))
     backend.clear_session()
     namespace, cwd = {"__name__": "seed"}, os.getcwd()
@@ -522,7 +523,8 @@ def test_seed_images(seeds):
     """Every image a seed asks for exists and is a PNG of the size its layout implies; the
     seeds that draw nothing get one image per model here."""
     for seed, (tmp, models) in seeds.items():
-        source = open(os.path.join(SEED_DIR, seed)).read()
+        with open(os.path.join(SEED_DIR, seed)) as f:
+            source = f.read()
         asked = re.findall(r"plot_model\(\s*\w+\s*,\s*(?:to_file\s*=\s*)?['\"]([^'\"]+)['\"]", source)
         for name, model in models.items():
             if not asked:
@@ -550,8 +552,8 @@ def test_formats_by_extension_and_no_graphviz(tmp_path, monkeypatch):
     plot_model(model, str(tmp_path / "m.svg"), expand_nested=True)
     plot_model(model, str(tmp_path / "m.pdf"), rankdir="LR")
     plot_model(model, str(tmp_path / "model"))           # no extension: PNG, name kept
-    assert open(tmp_path / "m.svg").read(200).lstrip().startswith("<?xml")
-    assert open(tmp_path / "m.pdf", "rb").read(5) == b"%PDF-"
+    assert (tmp_path / "m.svg").read_text()[:200].lstrip().startswith("<?xml")
+    assert (tmp_path / "m.pdf").read_bytes()[:5] == b"%PDF-"
     png_size(tmp_path / "model")
     import pathlib
     plot_model(model, pathlib.Path(tmp_path / "p.png"))
