@@ -20,7 +20,8 @@ hand-off costs ~2 us. Its two backward products run there too, one on each threa
 (``_backward_split``: dkernel = x.T @ dz beside dx = dz @ kernel.T). Measured (one process,
 interleaved, 2026-12-05): both products of 64x256 @ 256x256 200 -> 99 us (row and column
 blocks of both, as the Python threads share them: 120 us); training steps of Dense(256)
-twice at batch 32 0.53 -> 0.45 ms, at batch 128 1.07 -> 0.84 ms. A model's first layer
+twice at batch 32 0.55 -> 0.48 ms, at batch 128 1.07 -> 0.88 ms, Dense(512) twice at batch
+32 1.73 -> 1.48 ms (0.96-1.00x in runs on a noisy machine, never slower). A model's first layer
 needs no dx and keeps its one product on one thread: halving it (half of dkernel's rows on
 each thread) made it 0.72x as long (the MNIST MLP's, 784x64 at batch 64: 69 -> 50 us) but
 the MNIST MLP's step 0.96-1.09x, more often slower. (The Python threads once
