@@ -104,12 +104,30 @@ def test_matrices_follow_from_their_points(m, r):
 
 
 @pytest.mark.parametrize("m,r", SIZES)
-def test_every_row_of_a_transform_matrix_has_a_nonzero(m, r):
-    # the numba passes (winograd._combine) write a row of their output only from a nonzero
-    # coefficient; G is used by numpy's matmul, which needs none
+def test_every_row_of_a_transform_matrix_fits_the_numba_passes(m, r):
+    # the numba passes (winograd._combine) sum at most MAX_TERMS coefficients; G is used by
+    # numpy's matmul, which takes any
     BT, _, AT = RW.MATRICES[m, r]
     for matrix in (BT, BT.T, AT, AT.T):
-        assert np.all(np.any(matrix != 0, axis=1))
+        assert matrix.shape[1] <= W.MAX_TERMS
+
+
+@pytest.mark.parametrize("terms", range(1, 7))
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_one_sweep_sums_as_the_nonzero_terms_one_by_one(terms, dtype):
+    """_combine adds every coefficient in one sweep, zeros included: for finite values the
+    same bits as adding the nonzero terms one after the other, in order."""
+    rng = np.random.default_rng(terms)
+    count, stride = 37, 41
+    coefs = rng.choice([0.0, 1.0, -1.0, 0.5, -2.0, 1.5], size=terms).astype(dtype)
+    src = rng.standard_normal(stride * terms + count).astype(dtype)
+    dst = np.full(count + 3, 7, dtype)
+    W._combine(dst, np.uint64(2), coefs, src, np.uint64(0), np.uint64(stride), np.uint64(count))
+    expected = np.zeros(count, dtype)
+    for k in np.flatnonzero(coefs):
+        expected = expected + coefs[k] * src[k * stride:k * stride + count]
+    np.testing.assert_array_equal(dst[2:2 + count], expected)
+    assert dst[0] == dst[1] == dst[-1] == 7  # nothing outside the run
 
 
 def test_tile_shape_is_read_from_the_planes_and_m_or_r():
