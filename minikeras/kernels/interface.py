@@ -16,4 +16,5 @@ INTERFACE = (
     "gru_sequence_forward", "gru_sequence_backward",
     "simple_rnn_sequence_forward", "simple_rnn_sequence_backward",
     "mean_squared_error_forward", "mean_squared_error_backward",  # a loss over the last axis
+    "all_finite",                                           # no NaN or inf (the data checks of fit and predict)
 )

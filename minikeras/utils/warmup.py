@@ -71,6 +71,7 @@ def _layer_kernels(dtype):
     fast.avg_pool2d_backward(fast.avg_pool2d_forward(x, 2), x.shape, 2)
     fast.dense_forward(x.reshape(10, 10), kernel.reshape(18, 2)[:10], None, TANH)
     dense_kernels.compile_split_kernels(dtype)  # the thread splits of mid-size Dense products
+    fast.all_finite(x)  # the data check of fit, evaluate and predict
     values, diff = fast.mean_squared_error_forward(x.reshape(10, 10), x.reshape(10, 10))
     fast.mean_squared_error_backward(diff, values)
     h0 = np.zeros((2, 2), dtype)

@@ -12,6 +12,7 @@ received shape, and what to do about it (one-hot vs integer labels, an extra axi
 """
 import numpy as np
 
+from ... import kernels
 from ...ops.tensor import Tensor
 from ...losses.kernels import check_sparse_labels
 from ..input_checks import check_input_shape, input_keys, match_inputs, split_structure
@@ -289,7 +290,7 @@ def _dtype(name):
 
 def check_finite(arr, where):
     """NaN or inf in the data would silently turn every loss and weight into NaN."""
-    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+    if arr.dtype.kind == "f" and not kernels.selected.all_finite(arr):
         bad = np.argwhere(~np.isfinite(arr))[0]
         raise ValueError(f"{where} contains NaN or infinite values (the first at index {tuple(int(i) for i in bad)}, "
                          f"value {arr[tuple(bad)]}). Remove or impute them before training or predicting.")

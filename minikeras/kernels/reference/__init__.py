@@ -10,6 +10,8 @@ then its fast version for how it is made fast. ``winograd.py`` is not part of th
 interface: it specifies the transforms of the fast backend's Winograd convolution, and
 the tests hold the numba transforms to it.
 """
+import numpy as np
+
 from ..interface import INTERFACE
 from .activations import (activation_grad_from_output, apply_activation_inplace, bias_activation_backward,
                           bias_activation_inplace)
@@ -22,6 +24,11 @@ from .recurrent import (gru_sequence_backward, gru_sequence_forward, lstm_sequen
                         simple_rnn_sequence_backward, simple_rnn_sequence_forward)
 
 __all__ = list(INTERFACE)
+
+
+def all_finite(a):
+    """Whether no value of ``a`` is NaN or infinite (fit, evaluate and predict check their data)."""
+    return bool(np.isfinite(a).all())
 
 
 def add(a, b):
