@@ -284,7 +284,8 @@ def dense_backward(x2d, kernel, y, dy, code, has_bias, need_dx=True):
     kernel = np.ascontiguousarray(kernel, dtype=x2d.dtype)
     dz, dbias = bias_activation_backward(y, np.ascontiguousarray(dy, dtype=x2d.dtype), code, has_bias)
     rows, k = x2d.shape
-    parts = _pool_parts(min(rows, k), 2 * rows * k * kernel.shape[1])
+    flops = 2 * rows * k * kernel.shape[1]  # the forward product's: both splits are sized by it
+    parts = _pool_parts(min(rows, k), flops)
     if len(parts) > 1:  # a large layer: each thread makes some rows of dkernel and of dx
         dkernel = buffers.empty(kernel.shape, x2d.dtype)
         dx = buffers.empty(x2d.shape, x2d.dtype) if need_dx else None
@@ -296,7 +297,6 @@ def dense_backward(x2d, kernel, y, dy, code, has_bias, need_dx=True):
                 np.matmul(dz[row_range[0]:row_range[1]], kernel.T, out=dx[row_range[0]:row_range[1]])
         run_parts(part, list(zip(k_parts, row_parts)))
         return dx, dkernel, dbias
-    flops = 2 * rows * k * kernel.shape[1]  # the forward product's, as for its split
     both = _split_backward(x2d, kernel, dz, flops) \
         if need_dx and flops >= SPLIT_FLOPS and x2d.dtype in _SPLIT_DTYPES else None
     if both is not None:

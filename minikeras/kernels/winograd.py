@@ -225,7 +225,7 @@ def _combine(dst, at_dst, coefs, src, at_src, stride, count):
     at most 4 terms was 0.985-0.998x on the toy ResNet's step, not kept). Whole models: seed CNN
     predict_on_batch 0.88-0.94x, toy ResNet training step 0.91-0.96x."""
     k = coefs.shape[0]
-    zero = coefs[0] - coefs[0]
+    zero = coefs.dtype.type(0)
     c0, c1 = coefs[0], coefs[1] if k > 1 else zero
     c2, c3 = coefs[2] if k > 2 else zero, coefs[3] if k > 3 else zero
     c4, c5 = coefs[4] if k > 4 else zero, coefs[5] if k > 5 else zero
