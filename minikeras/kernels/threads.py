@@ -3,7 +3,11 @@
 Rows of a Dense layer's input and images of a convolution's batch are independent,
 so a large kernel call splits into one part per CPU. Each part runs in its own
 thread with single-threaded BLAS; numpy's matmul and the numba loops declared
-``nogil=True`` release the GIL, so the parts really run at the same time. That is one
+``nogil=True`` release the GIL, so the parts really run at the same time, as long as a
+part returns to Python seldom: every return takes the GIL back, and a thread that finds the
+other holding it sleeps (50-100 us to wake on the 2-vCPU guest). So a part that loops over
+chunks is better written as one numba call: ``winograd.py``'s are, and it measured the
+gain; the im2col driver (``conv_gemm.py``) still loops in Python. That is one
 hand-off between threads per kernel call, where OpenBLAS's own threads hand off once
 per GEMM (a convolution makes one GEMM per chunk of images), and each hand-off can
 cost a scheduler tick on a busy machine (see blas.py). Measurements are in conv.py

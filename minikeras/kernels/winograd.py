@@ -59,7 +59,7 @@ from numba import njit
 
 from . import buffers
 from .activation_codes import LINEAR
-from .activations import bias_activation_inplace
+from .activations import activate_columns
 from .flat import flat as flat_view
 from .reference.winograd import MATRICES, TILE_SIZES, tile_shape
 
@@ -472,6 +472,37 @@ def _check_sizes(m, kernel):
     return m + kh - 1
 
 
+# Why the chunk loops are numba functions. A convolution split over threads (conv.py) runs
+# one part per thread, and a part was a Python loop over its chunks: per chunk, four
+# calls into numba and numpy, each of which has to take the GIL back when it returns. Both
+# parts do that at the same moments, so the threads kept waiting for each other's GIL, and
+# on this 2-vCPU guest a thread that waits for the GIL sleeps and takes 50-100 us to wake.
+# As one numba call (nogil) a part takes the GIL once, at its start. The GEMMs are numba's
+# np.dot, one per transformed plane (OpenBLAS, as numpy's matmul). Measured with
+# ``benchmarks/ab.py`` (2026-12-05, against the Python loop): toy ResNet training step
+# 0.944-0.951x the time (41.6 -> 39.7 ms), its predict_on_batch 0.956-0.961x, the seed CNN's
+# predict_on_batch 0.940x. Running the two parts on numba's OpenMP threads instead was 2-4%
+# slower than the Python loop: their spinning threads then take the second CPU from the
+# Python threads of the pooling and activation kernels next to the convolutions (as
+# dense.py describes).
+
+@njit(cache=True, no_cfunc_wrapper=True, nogil=True)
+def _forward_chunks(x, U, m, pt, pl, BT, AT, activate, bias, code, nb, V, M, y, y_rows):
+    """winograd_forward's work, nb images at a time; y_rows is y as (pixels, cout) rows."""
+    n, oh, ow, cout = y.shape
+    th, tw = -(-oh // m), -(-ow // m)
+    pixels = oh * ow
+    for b0 in range(0, n, nb):
+        b1 = min(n, b0 + nb)
+        rows = (b1 - b0) * th * tw
+        _input_transform(x[b0:b1], pt, pl, m, th, tw, BT, V)
+        for k in range(U.shape[0]):
+            np.dot(V[k, :rows], U[k], M[k, :rows])
+        _output_transform(M, th, tw, AT, y[b0:b1])
+        if activate:
+            activate_columns(y_rows[b0 * pixels:b1 * pixels], np.int64(0), np.int64(cout), bias, code)
+
+
 def winograd_forward(x, kernel, m, out_hw, pads, bias=None, code=LINEAR, y=None, U=None):
     """y = act(conv(x, kernel) + bias) for an r x r kernel (r = 3 or 4), stride 1, explicit pads, with m x m
     output tiles, chunk by chunk of images (as conv_gemm.forward_gemm; ``y``, if given, is
@@ -487,14 +518,33 @@ def winograd_forward(x, kernel, m, out_hw, pads, bias=None, code=LINEAR, y=None,
         U = transformed_kernel(kernel, m)
     nb = _images_per_chunk(n, planes, tiles, max(cin, cout), x.dtype.itemsize)
     V, M = _planes(planes, nb * tiles, cin, x.dtype), _planes(planes, nb * tiles, cout, x.dtype)
+    BT, _, AT = _matrices(planes, x.dtype, m=m)[:3]
+    activate = bias is not None or code != LINEAR
+    bias = np.zeros(cout, x.dtype) if bias is None else np.ascontiguousarray(bias, dtype=x.dtype)
+    _forward_chunks(x, U, m, pads[0][0], pads[1][0], BT, AT, activate, bias, code, nb, V, M, y, y.reshape(-1, cout))
+    return y
+
+
+@njit(cache=True, no_cfunc_wrapper=True, nogil=True)
+def _backward_chunks(x, dy, m, pt, pl, BT, ATT, B, need_dx, UT, nb, V, D, dV, product, dU, dx):
+    """winograd_backward's work, nb images at a time: dU += V^T dyhat per plane; with
+    need_dx, dx += the input gradient (dx_transform)."""
+    n = x.shape[0]
+    th, tw = -(-dy.shape[1] // m), -(-dy.shape[2] // m)
+    no_padding = np.int64(0)
+    dU_flat, product_flat, size = flat_view(dU), flat_view(product), np.uint64(dU.size)
     for b0 in range(0, n, nb):
         b1 = min(n, b0 + nb)
-        rows = (b1 - b0) * tiles
-        input_transform(x[b0:b1], pads[0][0], pads[1][0], m, th, tw, V)
-        np.matmul(V[:, :rows], U, out=M[:, :rows])
-        output_transform(M, m, th, tw, y[b0:b1])
-        bias_activation_inplace(y[b0:b1], bias, code)
-    return y
+        rows = (b1 - b0) * th * tw
+        _input_transform(x[b0:b1], pt, pl, m, th, tw, BT, V)
+        _input_transform(dy[b0:b1], no_padding, no_padding, m, th, tw, ATT, D)   # dy_transform
+        for k in range(dU.shape[0]):
+            np.dot(V[k, :rows].T, D[k, :rows], product[k])
+        _add(dU_flat, np.uint64(0), product_flat, np.uint64(0), size)
+        if need_dx:
+            for k in range(dU.shape[0]):
+                np.dot(D[k, :rows], UT[k], dV[k, :rows])
+            _dx_transform(dV, pt, pl, m, th, tw, B, dx[b0:b1])
 
 
 def winograd_backward(x, kernel, dy, m, pads, need_dx, dx=None, UT=None):
@@ -512,18 +562,13 @@ def winograd_backward(x, kernel, dy, m, pads, need_dx, dx=None, UT=None):
         UT = transformed_kernel(kernel, m, transposed=True)
     nb = _images_per_chunk(n, planes, tiles, max(cin, cout), x.dtype.itemsize)
     V, D = _planes(planes, nb * tiles, cin, x.dtype), _planes(planes, nb * tiles, cout, x.dtype)
-    dV = _planes(planes, nb * tiles, cin, x.dtype) if need_dx else None
-    dU, part = buffers.zeros((planes, cin, cout), x.dtype), buffers.empty((planes, cin, cout), x.dtype)
-    for b0 in range(0, n, nb):
-        b1 = min(n, b0 + nb)
-        rows = (b1 - b0) * tiles
-        input_transform(x[b0:b1], pads[0][0], pads[1][0], m, th, tw, V)
-        dy_transform(dy[b0:b1], m, th, tw, D)
-        np.matmul(V[:, :rows].transpose(0, 2, 1), D[:, :rows], out=part)
-        dU += part
-        if need_dx:
-            np.matmul(D[:, :rows], UT, out=dV[:, :rows])
-            dx_transform(dV, pads[0][0], pads[1][0], m, th, tw, dx[b0:b1])
+    # without dx: empty stand-ins of the right types for the arrays the dx branch would use
+    dV = _planes(planes, nb * tiles, cin, x.dtype) if need_dx else np.empty((planes, 0, cin), x.dtype)
+    dU, product = buffers.zeros((planes, cin, cout), x.dtype), buffers.empty((planes, cin, cout), x.dtype)
+    BT, _, _, ATT, B = _matrices(planes, x.dtype, m=m)
+    _backward_chunks(x, dy, m, pads[0][0], pads[1][0], BT, ATT, B, need_dx,
+                     UT if need_dx else np.empty((planes, 0, 0), x.dtype), nb, V, D, dV, product, dU,
+                     dx if need_dx else np.empty((0,) + x.shape[1:], x.dtype))
     dkernel = np.empty(kernel.shape[:2] + (cin, cout), x.dtype)
     kernel_gradient_transform(dU, dkernel)
     return dx, dkernel

@@ -2,6 +2,7 @@
 transform matrices, the numba transforms against their numpy specification, and whole
 Winograd convolutions (forward, both gradients, bias + activation, thread split) against the
 tap-by-tap reference convolution."""
+import inspect
 from fractions import Fraction
 
 import numpy as np
@@ -317,6 +318,15 @@ def test_several_chunks_and_a_partial_last_chunk(monkeypatch, m, r, dtype):
     rng = np.random.default_rng(6)
     _check_convolution((7, 10, 9, 6), 4, "same", dtype, A.RELU, rng, m, r)
     _check_convolution((7, 10, 9, 6), 4, "same", dtype, A.LINEAR, rng, m, r, need_dx=False)
+
+
+def test_a_parts_chunk_loop_is_one_call_that_never_takes_the_gil():
+    # winograd.py: a thread's part runs its chunks inside one numba call, so the two parts of
+    # a split convolution do not wait for each other's GIL between chunks
+    for loop in (W._forward_chunks, W._backward_chunks):
+        assert loop.targetoptions.get("nogil") is True
+    source = inspect.getsource(W.winograd_forward) + inspect.getsource(W.winograd_backward)
+    assert "for b0 in range" not in source  # no chunk loop left in Python
 
 
 @given(n=st.integers(1, 4), h=st.integers(1, 14), w=st.integers(1, 14), cin=st.integers(1, 6),
