@@ -35,7 +35,8 @@ from .conv_gemm import backward_gemm, forward_gemm
 from .conv_geometry import (check_conv2d_arguments, check_transpose_arguments, conv2d_geometry,
                             conv2d_transpose_geometry)
 from .threads import batch_parts, run_parts
-from .winograd import transformed_kernel, use_winograd, winograd_backward, winograd_forward
+from .winograd import (backward_call, backward_chunks, forward_call, forward_chunks, kernel_gradient, transformed_kernel,
+                       use_winograd)
 
 __all__ = ["conv2d_forward", "conv2d_backward", "conv2d_transpose_forward", "conv2d_transpose_backward"]
 
@@ -66,14 +67,15 @@ def conv2d_forward(x, kernel, strides=(1, 1), padding="valid", dilation=(1, 1), 
     x, kernel, strides, dilation, pads, out_hw, parts, tile = _prepare(x, kernel, strides, padding, dilation, groups,
                                                                        training)
     y = buffers.empty((x.shape[0],) + out_hw + (kernel.shape[3],), x.dtype)
-    U = transformed_kernel(kernel, tile) if tile else None  # once, for every part
-
-    def part(b0, b1):
-        if tile:
-            return winograd_forward(x[b0:b1], kernel, tile, out_hw, pads, bias, code, y[b0:b1], U)
-        return forward_gemm(x[b0:b1], kernel, out_hw, strides, pads, dilation, groups, bias, code, y[b0:b1])
-
-    run_parts(part, parts)
+    if tile:
+        # the kernel transformed once, and every part's arrays made here: a helper thread only
+        # runs the numba loop (winograd.py says why)
+        U = transformed_kernel(kernel, tile)
+        run_parts(forward_chunks, [forward_call(x[b0:b1], kernel, tile, out_hw, pads, bias, code, y[b0:b1], U)
+                                   for b0, b1 in parts])
+        return y
+    run_parts(lambda b0, b1: forward_gemm(x[b0:b1], kernel, out_hw, strides, pads, dilation, groups, bias, code,
+                                          y[b0:b1]), parts)
     return y
 
 
@@ -88,14 +90,19 @@ def conv2d_backward(x, kernel, dy, strides=(1, 1), padding="valid", dilation=(1,
                                                                   True)
     dy = np.ascontiguousarray(dy, dtype=x.dtype)
     dx = buffers.zeros(x.shape, dy.dtype) if need_dx else None
-    UT = transformed_kernel(kernel, tile, transposed=True) if tile and need_dx else None  # once, for every part
+    if tile:  # as in conv2d_forward; the parts' transformed gradients are summed, then transformed once
+        UT = transformed_kernel(kernel, tile, transposed=True) if need_dx else None
+        calls = [backward_call(x[b0:b1], kernel, dy[b0:b1], tile, pads, need_dx, dx[b0:b1] if need_dx else None, UT)
+                 for b0, b1 in parts]
+        run_parts(backward_chunks, calls)
+        dU = calls[0].dU
+        for other in calls[1:]:
+            dU += other.dU
+        return dx, kernel_gradient(dU, kernel.shape[0])
 
     def part(b0, b1):
-        dx_part = dx[b0:b1] if need_dx else None
-        if tile:
-            return winograd_backward(x[b0:b1], kernel, dy[b0:b1], tile, pads, need_dx, dx_part, UT)
         return backward_gemm(x[b0:b1], (b1 - b0,) + x.shape[1:], kernel, dy[b0:b1], strides, pads, dilation,
-                             groups, need_dx, True, dx_part)
+                             groups, need_dx, True, dx[b0:b1] if need_dx else None)
 
     results = run_parts(part, parts)
     dkernel = results[0][1]

@@ -54,6 +54,8 @@ infinite input gives NaN where the direct sum gives inf (inf - inf). Inputs to f
 evaluate and predict are checked to be finite; an inf can only arise inside a diverging
 model.
 """
+from collections import namedtuple
+
 import numpy as np
 from numba import njit
 
@@ -65,7 +67,8 @@ from .reference.winograd import MATRICES, TILE_SIZES, tile_shape
 
 __all__ = ["use_winograd", "tile_grid", "input_transform", "output_transform", "dy_transform", "dx_transform",
            "kernel_transform", "kernel_gradient_transform", "transformed_kernel", "winograd_forward",
-           "winograd_backward", "multiplications", "work", "CHUNK_BYTES", "TILE_SIZES"]
+           "winograd_backward", "forward_call", "forward_chunks", "backward_call", "backward_chunks",
+           "kernel_gradient", "multiplications", "work", "CHUNK_BYTES", "TILE_SIZES"]
 
 # Bytes of transformed tiles (V or M, the larger) per chunk of images. Measured on the toy
 # ResNet's layers, batch 32, one thread, forward / backward: 64x9x9x64 'same' 1.50 / 3.30 ms
@@ -477,18 +480,19 @@ def _check_sizes(m, kernel):
 # calls into numba and numpy, each of which has to take the GIL back when it returns. Both
 # parts do that at the same moments, so the threads kept waiting for each other's GIL, and
 # on this 2-vCPU guest a thread that waits for the GIL sleeps and takes 50-100 us to wake.
-# As one numba call (nogil) a part takes the GIL once, at its start. The GEMMs are numba's
-# np.dot, one per transformed plane (OpenBLAS, as numpy's matmul). Measured with
-# ``benchmarks/ab.py`` (2026-12-05, against the Python loop): toy ResNet training step
-# 0.944-0.951x the time (41.6 -> 39.7 ms), its predict_on_batch 0.956-0.961x, the seed CNN's
-# predict_on_batch 0.940x. Running the two parts on numba's OpenMP threads instead was 2-4%
-# slower than the Python loop: their spinning threads then take the second CPU from the
-# Python threads of the pooling and activation kernels next to the convolutions (as
-# dense.py describes).
+# As one numba call (nogil) a part needs the GIL only to start, and the calling thread makes
+# every part's arrays before the split (``forward_call``, ``backward_call``), so a helper
+# thread, once woken, only calls the loop. The GEMMs are numba's np.dot, one per transformed
+# plane (OpenBLAS, as numpy's matmul). Measured with ``benchmarks/ab.py`` (2026-12-05,
+# against the Python loop): toy ResNet training step 0.944-0.951x the time (41.6 -> 39.7
+# ms), its predict_on_batch 0.956-0.961x, the seed CNN's predict_on_batch 0.940x. Running
+# the two parts on numba's OpenMP threads instead was 2-4% slower than the Python loop:
+# their spinning threads then take the second CPU from the Python threads of the pooling
+# and activation kernels next to the convolutions (as dense.py describes).
 
 @njit(cache=True, no_cfunc_wrapper=True, nogil=True)
-def _forward_chunks(x, U, m, pt, pl, BT, AT, activate, bias, code, nb, V, M, y, y_rows):
-    """winograd_forward's work, nb images at a time; y_rows is y as (pixels, cout) rows."""
+def forward_chunks(x, U, m, pt, pl, BT, AT, activate, bias, code, nb, V, M, y, y_rows):
+    """winograd_forward's work, nb images at a time (the arguments: ``forward_call``)."""
     n, oh, ow, cout = y.shape
     th, tw = -(-oh // m), -(-ow // m)
     pixels = oh * ow
@@ -503,10 +507,12 @@ def _forward_chunks(x, U, m, pt, pl, BT, AT, activate, bias, code, nb, V, M, y, 
             activate_columns(y_rows[b0 * pixels:b1 * pixels], np.int64(0), np.int64(cout), bias, code)
 
 
-def winograd_forward(x, kernel, m, out_hw, pads, bias=None, code=LINEAR, y=None, U=None):
-    """y = act(conv(x, kernel) + bias) for an r x r kernel (r = 3 or 4), stride 1, explicit pads, with m x m
-    output tiles, chunk by chunk of images (as conv_gemm.forward_gemm; ``y``, if given, is
-    the output to fill; ``U``, if given, is ``transformed_kernel(kernel, m)``)."""
+ForwardCall = namedtuple("ForwardCall", "x U m pt pl BT AT activate bias code nb V M y y_rows")
+
+
+def forward_call(x, kernel, m, out_hw, pads, bias=None, code=LINEAR, y=None, U=None):
+    """The arguments of ``forward_chunks`` for winograd_forward(x, kernel, ...): every array it
+    reads and writes, the work arrays and y (``y_rows``: y as (pixels, cout) rows) included."""
     planes = _check_sizes(m, kernel) ** 2
     n, _, _, cin = x.shape
     cout = kernel.shape[3]
@@ -521,14 +527,23 @@ def winograd_forward(x, kernel, m, out_hw, pads, bias=None, code=LINEAR, y=None,
     BT, _, AT = _matrices(planes, x.dtype, m=m)[:3]
     activate = bias is not None or code != LINEAR
     bias = np.zeros(cout, x.dtype) if bias is None else np.ascontiguousarray(bias, dtype=x.dtype)
-    _forward_chunks(x, U, m, pads[0][0], pads[1][0], BT, AT, activate, bias, code, nb, V, M, y, y.reshape(-1, cout))
-    return y
+    return ForwardCall(x, U, m, pads[0][0], pads[1][0], BT, AT, activate, bias, code, nb, V, M, y,
+                       y.reshape(-1, cout))
+
+
+def winograd_forward(x, kernel, m, out_hw, pads, bias=None, code=LINEAR, y=None, U=None):
+    """y = act(conv(x, kernel) + bias) for an r x r kernel (r = 3 or 4), stride 1, explicit pads, with m x m
+    output tiles, chunk by chunk of images (as conv_gemm.forward_gemm; ``y``, if given, is
+    the output to fill; ``U``, if given, is ``transformed_kernel(kernel, m)``)."""
+    call = forward_call(x, kernel, m, out_hw, pads, bias, code, y, U)
+    forward_chunks(*call)
+    return call.y
 
 
 @njit(cache=True, no_cfunc_wrapper=True, nogil=True)
-def _backward_chunks(x, dy, m, pt, pl, BT, ATT, B, need_dx, UT, nb, V, D, dV, product, dU, dx):
-    """winograd_backward's work, nb images at a time: dU += V^T dyhat per plane; with
-    need_dx, dx += the input gradient (dx_transform)."""
+def backward_chunks(x, dy, m, pt, pl, BT, ATT, B, need_dx, UT, nb, V, D, dV, product, dU, dx):
+    """winograd_backward's work, nb images at a time (the arguments: ``backward_call``):
+    dU += V^T dyhat per plane; with need_dx, dx += the input gradient (dx_transform)."""
     n = x.shape[0]
     th, tw = -(-dy.shape[1] // m), -(-dy.shape[2] // m)
     no_padding = np.int64(0)
@@ -547,10 +562,14 @@ def _backward_chunks(x, dy, m, pt, pl, BT, ATT, B, need_dx, UT, nb, V, D, dV, pr
             _dx_transform(dV, pt, pl, m, th, tw, B, dx[b0:b1])
 
 
-def winograd_backward(x, kernel, dy, m, pads, need_dx, dx=None, UT=None):
-    """(dx or None, dkernel) of winograd_forward without bias/activation; ``dx``, if given,
-    is a zero-filled C-contiguous array to add the input gradient to; ``UT``, if given, is
-    ``transformed_kernel(kernel, m, transposed=True)``."""
+BackwardCall = namedtuple("BackwardCall", "x dy m pt pl BT ATT B need_dx UT nb V D dV product dU dx")
+
+
+def backward_call(x, kernel, dy, m, pads, need_dx, dx=None, UT=None):
+    """The arguments of ``backward_chunks`` for winograd_backward(x, kernel, dy, ...), as
+    ``forward_call``. Its ``dU`` (zeros) collects the transformed kernel gradient: the
+    kernel gradient is ``kernel_gradient(dU)``. Without dx, empty arrays of the right types
+    stand in for the ones only the input gradient uses."""
     planes = _check_sizes(m, kernel) ** 2
     n, _, _, cin = x.shape
     cout = kernel.shape[3]
@@ -562,13 +581,25 @@ def winograd_backward(x, kernel, dy, m, pads, need_dx, dx=None, UT=None):
         UT = transformed_kernel(kernel, m, transposed=True)
     nb = _images_per_chunk(n, planes, tiles, max(cin, cout), x.dtype.itemsize)
     V, D = _planes(planes, nb * tiles, cin, x.dtype), _planes(planes, nb * tiles, cout, x.dtype)
-    # without dx: empty stand-ins of the right types for the arrays the dx branch would use
     dV = _planes(planes, nb * tiles, cin, x.dtype) if need_dx else np.empty((planes, 0, cin), x.dtype)
     dU, product = buffers.zeros((planes, cin, cout), x.dtype), buffers.empty((planes, cin, cout), x.dtype)
     BT, _, _, ATT, B = _matrices(planes, x.dtype, m=m)
-    _backward_chunks(x, dy, m, pads[0][0], pads[1][0], BT, ATT, B, need_dx,
-                     UT if need_dx else np.empty((planes, 0, 0), x.dtype), nb, V, D, dV, product, dU,
-                     dx if need_dx else np.empty((0,) + x.shape[1:], x.dtype))
-    dkernel = np.empty(kernel.shape[:2] + (cin, cout), x.dtype)
+    if not need_dx:
+        UT, dx = np.empty((planes, 0, 0), x.dtype), np.empty((0,) + x.shape[1:], x.dtype)
+    return BackwardCall(x, dy, m, pads[0][0], pads[1][0], BT, ATT, B, need_dx, UT, nb, V, D, dV, product, dU, dx)
+
+
+def kernel_gradient(dU, kernel_size):
+    """dkernel (r, r, cin, cout) from the summed transformed gradient dU (s*s, cin, cout)."""
+    dkernel = np.empty((kernel_size, kernel_size) + dU.shape[1:], dU.dtype)
     kernel_gradient_transform(dU, dkernel)
-    return dx, dkernel
+    return dkernel
+
+
+def winograd_backward(x, kernel, dy, m, pads, need_dx, dx=None, UT=None):
+    """(dx or None, dkernel) of winograd_forward without bias/activation; ``dx``, if given,
+    is a zero-filled C-contiguous array to add the input gradient to; ``UT``, if given, is
+    ``transformed_kernel(kernel, m, transposed=True)``."""
+    call = backward_call(x, kernel, dy, m, pads, need_dx, dx, UT)
+    backward_chunks(*call)
+    return (call.dx if need_dx else None), kernel_gradient(call.dU, kernel.shape[0])

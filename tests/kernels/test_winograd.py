@@ -323,10 +323,11 @@ def test_several_chunks_and_a_partial_last_chunk(monkeypatch, m, r, dtype):
 def test_a_parts_chunk_loop_is_one_call_that_never_takes_the_gil():
     # winograd.py: a thread's part runs its chunks inside one numba call, so the two parts of
     # a split convolution do not wait for each other's GIL between chunks
-    for loop in (W._forward_chunks, W._backward_chunks):
+    for loop in (W.forward_chunks, W.backward_chunks):
         assert loop.targetoptions.get("nogil") is True
-    source = inspect.getsource(W.winograd_forward) + inspect.getsource(W.winograd_backward)
-    assert "for b0 in range" not in source  # no chunk loop left in Python
+    for python in (W.forward_call, W.winograd_forward, W.backward_call, W.winograd_backward, conv_module.conv2d_forward,
+                   conv_module.conv2d_backward):
+        assert "for b0 in range" not in inspect.getsource(python)  # no chunk loop left in Python
 
 
 @given(n=st.integers(1, 4), h=st.integers(1, 14), w=st.integers(1, 14), cin=st.integers(1, 6),
@@ -399,11 +400,11 @@ def test_conv2d_runs_winograd_per_thread_part(monkeypatch, m, r, threads, dtype,
     monkeypatch.setattr(T, "MIN_FLOPS_PER_PART", 1e-9)
     monkeypatch.setenv("MINIKERAS_NUM_THREADS", str(threads))
     calls, tiles = [], []
-    for name in ("winograd_forward", "winograd_backward"):
+    for name in ("forward_call", "backward_call"):  # one call's arguments per part
         original = getattr(conv_module, name)
         monkeypatch.setattr(conv_module, name, lambda *a, _f=original, _n=name, **k: calls.append(_n) or _f(*a, **k))
-    forward = conv_module.winograd_forward  # and the tile size conv2d passes on
-    monkeypatch.setattr(conv_module, "winograd_forward",
+    forward = conv_module.forward_call  # and the tile size conv2d passes on
+    monkeypatch.setattr(conv_module, "forward_call",
                         lambda x, kernel, size, *a: tiles.append(size) or forward(x, kernel, size, *a))
     transform = W.kernel_transform
     monkeypatch.setattr(W, "kernel_transform", lambda *a: calls.append("kernel_transform") or transform(*a))
@@ -420,7 +421,7 @@ def test_conv2d_runs_winograd_per_thread_part(monkeypatch, m, r, threads, dtype,
     dx, dk = F.conv2d_backward(x, kernel, dy, (1, 1), padding, need_dx=False)
     assert dx is None
     assert_close(dk, dk_ref, rtol=rtol)
-    assert calls.count("winograd_forward") == threads and calls.count("winograd_backward") == 2 * threads
+    assert calls.count("forward_call") == threads and calls.count("backward_call") == 2 * threads
     assert tiles == [m] * threads
     # the kernel is transformed once per call, before the split, not once per part
     # (forward, backward with dx; backward without dx needs no transformed kernel)
@@ -437,8 +438,8 @@ def test_4x4_kernels_take_winograd_only_where_no_backward_pass_follows(monkeypat
     for training in (True, False):
         assert W.use_winograd((3, 3, 64, 64), (1, 1), (1, 1), 1, (9, 9), big, training=training) == 3
     calls = []
-    forward = conv_module.winograd_forward
-    monkeypatch.setattr(conv_module, "winograd_forward", lambda *a: calls.append(a[2]) or forward(*a))
+    forward = conv_module.forward_call
+    monkeypatch.setattr(conv_module, "forward_call", lambda *a: calls.append(a[2]) or forward(*a))
     rng = np.random.default_rng(10)
     x, kernel = rand(rng, (16, 30, 30, 32), np.float32), rand(rng, (4, 4, 32, 16), np.float32)
     inference = F.conv2d_forward(x, kernel, (1, 1), "valid", training=False)
@@ -451,7 +452,7 @@ def test_4x4_kernels_take_winograd_only_where_no_backward_pass_follows(monkeypat
 
 def test_conv2d_keeps_im2col_where_the_rule_says_so(monkeypatch):
     calls = []
-    monkeypatch.setattr(conv_module, "winograd_forward", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr(conv_module, "forward_call", lambda *a, **k: calls.append(a))
     rng = np.random.default_rng(9)
     x, kernel = rand(rng, (2, 6, 6, 3), np.float32), rand(rng, (3, 3, 3, 4), np.float32)
     assert_close(F.conv2d_forward(x, kernel, (1, 1), "same"), R.conv2d_forward(x, kernel, (1, 1), "same"))
