@@ -357,7 +357,7 @@ def multiply_by_derivative(g, y, c0, c1, code):
 # shared: a residual branch's gradient), and the bias gradient as dz's column sums, in a
 # float64 accumulator (summed also for a layer without bias, and dropped: a test of whether
 # to sum made LLVM compile the loop twice, 0.15 instead of 0.12 s in a new process). The
-# same numbers as a copy, ``_<act>_derivative`` and ``_add_column_sums`` one after the
+# same numbers as a copy, ``_<act>_derivative`` and ``add_column_sums`` one after the
 # other, which read the output three times: the toy ResNet's 28x28x64 layer, 32 images,
 # 652 -> 302 us, its first layer 464 -> 167 us. One loop per activation, of the same shape,
 # for the reason the forward loops above are (a loop taking the derivative as an argument
@@ -404,12 +404,38 @@ def _hard_sigmoid_backward(dy, y, dz, dbias):
 
 
 @_jit
-def _add_column_sums(dz, dbias):
+def add_column_sums(dz, dbias):
     """dbias += the column sums of dz. dbias is a float64 accumulator: summing tens of
     thousands of float32 rows one after another in float32 would lose digits."""
     for r in range(dz.shape[0]):
         for c in range(dz.shape[1]):
             dbias[c] += dz[r, c]
+
+
+@_jit
+def _linear_backward(dy, y, dz, dbias):
+    for r in range(dy.shape[0]):
+        for c in range(np.uint64(dy.shape[1])):
+            v = dy[r, c]
+            dz[r, c] = v
+            dbias[c] += v
+
+
+@_switch
+def backward_rows(dy, y, dz, dbias, code):
+    """dz = dy * act'(y) and dbias += the column sums of dz, for rows of channels: the
+    BACKWARD loop of ``code`` chosen inside numba, for a kernel that does an activation's
+    backward pass inside its own loop (winograd.py). Not softmax."""
+    if code == RELU:
+        _relu_backward(dy, y, dz, dbias)
+    elif code == SIGMOID:
+        _sigmoid_backward(dy, y, dz, dbias)
+    elif code == TANH:
+        _tanh_backward(dy, y, dz, dbias)
+    elif code == HARD_SIGMOID:
+        _hard_sigmoid_backward(dy, y, dz, dbias)
+    else:  # linear
+        _linear_backward(dy, y, dz, dbias)
 
 
 # code -> kernel, for callers outside numba (the order of activation_codes.py)
@@ -485,7 +511,7 @@ def bias_activation_backward(y, dy, code, has_bias):
         if derivative is not None:
             derivative(dz_rows[r0:r1], y_rows[r0:r1], 0, cols)
         if has_bias:
-            _add_column_sums(dz_rows[r0:r1], acc)
+            add_column_sums(dz_rows[r0:r1], acc)
     if len(parts) == 1:
         part(0, len(y_rows), sums[0])
     else:

@@ -13,7 +13,10 @@ Padding is a Keras mode ('valid', 'same', 'causal') or explicit ((top, bottom),
 enough channels and work, which run Winograd F(m x m, r x r) (``winograd.py``: m = 2, 3
 or 4 for 3x3 kernels, 2.25-4x fewer multiplications; m = 2 or 3 for 4x4 kernels, 2.6-4x
 fewer, and only in inference; ``use_winograd`` holds the measured rule, which picks m).
-This module picks the algorithm and splits the batch over threads.
+This module picks the algorithm and splits the batch over threads. The backward pass of a
+layer with a bias and an activation is ``conv2d_activation_backward``: Winograd layers do
+the activation's part inside their own loop, the others call ``bias_activation_backward``
+first.
 
 The images of a batch are independent, so a large convolution splits into one part per
 CPU (``threads.py``): each part runs the GEMM driver on its images, and the parts' kernel
@@ -30,15 +33,17 @@ Depthwise convolution has direct loops of its own (``depthwise.py``).
 import numpy as np
 
 from . import buffers
-from .activation_codes import LINEAR
+from .activation_codes import LINEAR, SOFTMAX
+from .activations import bias_activation_backward
 from .conv_gemm import backward_gemm, forward_gemm
 from .conv_geometry import (check_conv2d_arguments, check_transpose_arguments, conv2d_geometry,
                             conv2d_transpose_geometry)
 from .threads import batch_parts, run_parts
-from .winograd import (backward_call, backward_chunks, forward_call, forward_chunks, kernel_gradient, transformed_kernel,
-                       use_winograd)
+from .winograd import (backward_call, backward_chunks, forward_call, forward_chunks, kernel_gradient,
+                       transformed_kernel, use_winograd)
 
-__all__ = ["conv2d_forward", "conv2d_backward", "conv2d_transpose_forward", "conv2d_transpose_backward"]
+__all__ = ["conv2d_forward", "conv2d_backward", "conv2d_activation_backward", "conv2d_transpose_forward",
+           "conv2d_transpose_backward"]
 
 
 def _prepare(x, kernel, strides, padding, dilation, groups, training):
@@ -82,23 +87,46 @@ def conv2d_forward(x, kernel, strides=(1, 1), padding="valid", dilation=(1, 1), 
 def conv2d_backward(x, kernel, dy, strides=(1, 1), padding="valid", dilation=(1, 1), groups=1, need_dx=True):
     """(dx or None, dkernel) of conv2d_forward without bias/activation.
 
-    With a fused bias and activation, first turn dy into dz (and get dbias) with
-    ``bias_activation_backward(y, dy, code, True)``. need_dx=False skips the input
-    gradient (first layer of a network).
+    With a fused bias and activation, use ``conv2d_activation_backward``. need_dx=False
+    skips the input gradient (first layer of a network).
     """
-    x, kernel, strides, dilation, pads, _, parts, tile = _prepare(x, kernel, strides, padding, dilation, groups,
-                                                                  True)
+    prepared = _prepare(x, kernel, strides, padding, dilation, groups, True)
+    return _backward(prepared, groups, dy, need_dx)[:2]
+
+
+def conv2d_activation_backward(x, kernel, y, dy, code, has_bias, strides=(1, 1), padding="valid", dilation=(1, 1),
+                               groups=1, need_dx=True):
+    """(dx or None, dkernel, dbias or None) of conv2d_forward with its bias (``has_bias``) and
+    activation ``code``, given its output y and dy = dL/dy.
+
+    A Winograd layer turns dy into dz = dy * act'(y) chunk by chunk inside its own loop
+    (``winograd.backward_chunks``), so a whole dz is never written and read back; the others
+    run ``bias_activation_backward`` first."""
+    prepared = _prepare(x, kernel, strides, padding, dilation, groups, True)
+    if (code == LINEAR and not has_bias) or not prepared[-1] or code == SOFTMAX:
+        dz, dbias = bias_activation_backward(y, dy, code, has_bias)
+        return _backward(prepared, groups, dz, need_dx)[:2] + (dbias,)
+    dx, dkernel, dbias = _backward(prepared, groups, dy, need_dx, y, code)
+    return dx, dkernel, (dbias.astype(dkernel.dtype) if has_bias else None)
+
+
+def _backward(prepared, groups, dy, need_dx, y=None, code=LINEAR):
+    """(dx or None, dkernel, float64 dbias of the fused activation or None): both backward
+    passes above; y and code only with Winograd."""
+    x, kernel, strides, dilation, pads, _, parts, tile = prepared
     dy = np.ascontiguousarray(dy, dtype=x.dtype)
     dx = buffers.zeros(x.shape, dy.dtype) if need_dx else None
     if tile:  # as in conv2d_forward; the parts' transformed gradients are summed, then transformed once
         UT = transformed_kernel(kernel, tile, transposed=True) if need_dx else None
-        calls = [backward_call(x[b0:b1], kernel, dy[b0:b1], tile, pads, need_dx, dx[b0:b1] if need_dx else None, UT)
+        calls = [backward_call(x[b0:b1], kernel, dy[b0:b1], tile, pads, need_dx, dx[b0:b1] if need_dx else None, UT,
+                               None if y is None else y[b0:b1], code)
                  for b0, b1 in parts]
         run_parts(backward_chunks, calls)
-        dU = calls[0].dU
+        dU, dbias = calls[0].dU, calls[0].dbias
         for other in calls[1:]:
             dU += other.dU
-        return dx, kernel_gradient(dU, kernel.shape[0])
+            dbias += other.dbias
+        return dx, kernel_gradient(dU, kernel.shape[0]), (dbias if y is not None else None)
 
     def part(b0, b1):
         return backward_gemm(x[b0:b1], (b1 - b0,) + x.shape[1:], kernel, dy[b0:b1], strides, pads, dilation,
@@ -108,7 +136,7 @@ def conv2d_backward(x, kernel, dy, strides=(1, 1), padding="valid", dilation=(1,
     dkernel = results[0][1]
     for _, other in results[1:]:
         dkernel += other
-    return dx, dkernel
+    return dx, dkernel, None
 
 
 def conv2d_transpose_forward(x, kernel, strides=(1, 1), padding="valid", output_padding=None, dilation=(1, 1)):

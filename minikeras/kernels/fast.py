@@ -12,7 +12,8 @@ from .activations import (activation_grad_from_output, apply_activation_inplace,
 from . import compiling  # noqa: F401 (pauses the garbage collector while kernels compile)
 from .buffers import add
 from .checks import all_finite
-from .conv import conv2d_backward, conv2d_forward, conv2d_transpose_backward, conv2d_transpose_forward
+from .conv import (conv2d_activation_backward, conv2d_backward, conv2d_forward, conv2d_transpose_backward,
+                   conv2d_transpose_forward)
 from .dense import dense_backward, dense_forward
 from .depthwise import depthwise_conv2d_backward, depthwise_conv2d_forward
 from .gru import gru_sequence_backward, gru_sequence_forward

@@ -9,6 +9,7 @@ INTERFACE = (
     "apply_activation_inplace", "activation_grad_from_output",
     "dense_forward", "dense_backward",
     "conv2d_forward", "conv2d_backward",
+    "conv2d_activation_backward",                           # conv2d_backward after the forward's bias + activation
     "depthwise_conv2d_forward", "depthwise_conv2d_backward",
     "conv2d_transpose_forward", "conv2d_transpose_backward",
     "max_pool2d_forward", "max_pool2d_backward", "avg_pool2d_forward", "avg_pool2d_backward",

@@ -21,7 +21,9 @@ channels:
     forward:   V = BT d BT^T  per tile and input channel   -> V (n*n, tiles, cin)
                U = G g G^T    per channel pair              -> U (n*n, cin, cout)
                M[k] = V[k] @ U[k];   y tile = AT M AT^T     (bias + activation fused)
-    backward:  dyhat = AT^T dy AT  (n x n from each m x m tile of dy) -> (n*n, tiles, cout)
+    backward:  (dy = dL/dz; with the layer's activation it is made from dL/dy first, a chunk
+               of images at a time: winograd_activation_backward)
+               dyhat = AT^T dy AT  (n x n from each m x m tile of dy) -> (n*n, tiles, cout)
                dV[k] = dyhat[k] @ U[k]^T;  dx += BT^T dV BT  (tiles overlap: scatter-add)
                dUhat[k] = sum over tiles V[k]^T @ dyhat[k];  dkernel = G^T dUhat G
 
@@ -61,14 +63,14 @@ from numba import njit
 
 from . import buffers
 from .activation_codes import LINEAR
-from .activations import activate_columns
+from .activations import activate_columns, add_column_sums, backward_rows
 from .flat import flat as flat_view
 from .reference.winograd import MATRICES, TILE_SIZES, tile_shape
 
 __all__ = ["use_winograd", "tile_grid", "input_transform", "output_transform", "dy_transform", "dx_transform",
            "kernel_transform", "kernel_gradient_transform", "transformed_kernel", "winograd_forward",
-           "winograd_backward", "forward_call", "forward_chunks", "backward_call", "backward_chunks",
-           "kernel_gradient", "multiplications", "work", "CHUNK_BYTES", "TILE_SIZES"]
+           "winograd_backward", "winograd_activation_backward", "forward_call", "forward_chunks", "backward_call",
+           "backward_chunks", "kernel_gradient", "multiplications", "work", "CHUNK_BYTES", "TILE_SIZES"]
 
 # Bytes of transformed tiles (V or M, the larger) per chunk of images. Measured on the toy
 # ResNet's layers, batch 32, one thread, forward / backward: 64x9x9x64 'same' 1.50 / 3.30 ms
@@ -541,18 +543,30 @@ def winograd_forward(x, kernel, m, out_hw, pads, bias=None, code=LINEAR, y=None,
 
 
 @njit(cache=True, no_cfunc_wrapper=True, nogil=True)
-def backward_chunks(x, dy, m, pt, pl, BT, ATT, B, need_dx, UT, nb, V, D, dV, product, dU, dx):
+def backward_chunks(x, dy, m, pt, pl, BT, ATT, B, need_dx, UT, nb, V, D, dV, product, dU, dx,
+                    fused, code, y_rows, dy_rows, dz, dz_rows, dbias):
     """winograd_backward's work, nb images at a time (the arguments: ``backward_call``):
-    dU += V^T dyhat per plane; with need_dx, dx += the input gradient (dx_transform)."""
+    dU += V^T dyhat per plane; with need_dx, dx += the input gradient (dx_transform).
+    ``fused``: dy is the gradient of act(conv + bias) = y (``y_rows``: y as rows of channels);
+    each chunk of dy first becomes dz = dy * act'(y) (in the chunk-sized ``dz``) and its
+    column sums are added to dbias (float64)."""
     n = x.shape[0]
     th, tw = -(-dy.shape[1] // m), -(-dy.shape[2] // m)
+    pixels = dy.shape[1] * dy.shape[2]
     no_padding = np.int64(0)
     dU_flat, product_flat, size = flat_view(dU), flat_view(product), np.uint64(dU.size)
     for b0 in range(0, n, nb):
         b1 = min(n, b0 + nb)
         rows = (b1 - b0) * th * tw
+        gradient = dy[b0:b1]
+        if fused and code == LINEAR:   # dz = dy: only the bias sums
+            add_column_sums(dy_rows[b0 * pixels:b1 * pixels], dbias)
+        elif fused:
+            backward_rows(dy_rows[b0 * pixels:b1 * pixels], y_rows[b0 * pixels:b1 * pixels],
+                          dz_rows[:(b1 - b0) * pixels], dbias, code)
+            gradient = dz[:b1 - b0]
         _input_transform(x[b0:b1], pt, pl, m, th, tw, BT, V)
-        _input_transform(dy[b0:b1], no_padding, no_padding, m, th, tw, ATT, D)   # dy_transform
+        _input_transform(gradient, no_padding, no_padding, m, th, tw, ATT, D)   # dy_transform
         for k in range(dU.shape[0]):
             np.dot(V[k, :rows].T, D[k, :rows], product[k])
         _add(dU_flat, np.uint64(0), product_flat, np.uint64(0), size)
@@ -562,14 +576,17 @@ def backward_chunks(x, dy, m, pt, pl, BT, ATT, B, need_dx, UT, nb, V, D, dV, pro
             _dx_transform(dV, pt, pl, m, th, tw, B, dx[b0:b1])
 
 
-BackwardCall = namedtuple("BackwardCall", "x dy m pt pl BT ATT B need_dx UT nb V D dV product dU dx")
+BackwardCall = namedtuple("BackwardCall", "x dy m pt pl BT ATT B need_dx UT nb V D dV product dU dx "
+                                          "fused code y_rows dy_rows dz dz_rows dbias")
 
 
-def backward_call(x, kernel, dy, m, pads, need_dx, dx=None, UT=None):
+def backward_call(x, kernel, dy, m, pads, need_dx, dx=None, UT=None, y=None, code=LINEAR):
     """The arguments of ``backward_chunks`` for winograd_backward(x, kernel, dy, ...), as
-    ``forward_call``. Its ``dU`` (zeros) collects the transformed kernel gradient: the
-    kernel gradient is ``kernel_gradient(dU)``. Without dx, empty arrays of the right types
-    stand in for the ones only the input gradient uses."""
+    ``forward_call``; with ``y`` (the output of act(conv + bias)) and ``code``, those of
+    winograd_activation_backward. Its ``dU`` (zeros) collects the transformed kernel
+    gradient (the kernel gradient is ``kernel_gradient(dU)``) and its ``dbias`` the bias
+    gradient (float64). Empty arrays of the right types stand in for the arrays a call
+    does not use (without dx, without an activation)."""
     planes = _check_sizes(m, kernel) ** 2
     n, _, _, cin = x.shape
     cout = kernel.shape[3]
@@ -586,7 +603,13 @@ def backward_call(x, kernel, dy, m, pads, need_dx, dx=None, UT=None):
     BT, _, _, ATT, B = _matrices(planes, x.dtype, m=m)
     if not need_dx:
         UT, dx = np.empty((planes, 0, 0), x.dtype), np.empty((0,) + x.shape[1:], x.dtype)
-    return BackwardCall(x, dy, m, pads[0][0], pads[1][0], BT, ATT, B, need_dx, UT, nb, V, D, dV, product, dU, dx)
+    fused = y is not None
+    no_rows = np.empty((0, cout), x.dtype)
+    y_rows = np.ascontiguousarray(y, dtype=x.dtype).reshape(-1, cout) if fused else no_rows
+    dz = buffers.empty((nb,) + dy.shape[1:], x.dtype) if fused and code != LINEAR else \
+        np.empty((0,) + dy.shape[1:], x.dtype)
+    return BackwardCall(x, dy, m, pads[0][0], pads[1][0], BT, ATT, B, need_dx, UT, nb, V, D, dV, product, dU, dx,
+                        fused, code, y_rows, dy.reshape(-1, cout), dz, dz.reshape(-1, cout), np.zeros(cout))
 
 
 def kernel_gradient(dU, kernel_size):
@@ -603,3 +626,17 @@ def winograd_backward(x, kernel, dy, m, pads, need_dx, dx=None, UT=None):
     call = backward_call(x, kernel, dy, m, pads, need_dx, dx, UT)
     backward_chunks(*call)
     return (call.dx if need_dx else None), kernel_gradient(call.dU, kernel.shape[0])
+
+
+def winograd_activation_backward(x, kernel, y, dy, code, has_bias, m, pads, need_dx, dx=None, UT=None):
+    """(dx or None, dkernel, dbias or None) of winograd_forward with its bias and activation
+    (``code``, not softmax), given its output y and dL/dy: the activation's backward pass done
+    chunk by chunk inside the loop (``backward_chunks``), where a chunk of dz stays in cache
+    instead of a whole dz written and read again (activations.bias_activation_backward), and
+    on both threads of a split layer (a 9x9x64 layer's separate pass, 0.15-0.25 ms in a
+    toy-ResNet step, is too small to split). Measured with ``benchmarks/ab.py`` (2026-12-05,
+    against the separate pass): toy ResNet training step 0.952-0.969x the time."""
+    call = backward_call(x, kernel, dy, m, pads, need_dx, dx, UT, y, code)
+    backward_chunks(*call)
+    return ((call.dx if need_dx else None), kernel_gradient(call.dU, kernel.shape[0]),
+            call.dbias.astype(x.dtype) if has_bias else None)

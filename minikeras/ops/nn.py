@@ -126,8 +126,8 @@ def _conv2d(x, kernel, bias, strides, padding, dilation, groups, code):
         y = kernels.selected.conv2d_forward(x, kernel, strides, padding, dilation, groups, b, kernel_code, training)
 
         def backward(g):
-            dz, db = kernels.selected.bias_activation_backward(y, g, kernel_code, b is not None)
-            dx, dk = kernels.selected.conv2d_backward(x, kernel, dz, strides, padding, dilation, groups, need_dx)
+            dx, dk, db = kernels.selected.conv2d_activation_backward(x, kernel, y, g, kernel_code, b is not None,
+                                                                     strides, padding, dilation, groups, need_dx)
             return (dx, dk) + ((db,) if b is not None else ())
         return y, backward
 

@@ -75,6 +75,31 @@ def test_conv2d_fused_bias_activation(case, code, seed):
     assert_close(y, expected)
 
 
+@FEW
+@given(case=conv_cases(), code=st.sampled_from([A.LINEAR, A.RELU, A.SIGMOID, A.TANH, A.HARD_SIGMOID, A.SOFTMAX]),
+       has_bias=st.booleans(), need_dx=st.booleans(), seed=st.integers(0, 2**16))
+def test_conv2d_activation_backward_is_the_activations_then_the_convolutions(case, code, has_bias, need_dx, seed):
+    # the backward pass of conv2d_forward with bias and activation: dz = dy * act'(y), then conv2d_backward(dz)
+    # (im2col layers run it so; Winograd's own loop: tests/kernels/test_winograd.py)
+    rng = np.random.default_rng(seed)
+    x, kernel = _conv_arrays(case, rng, np.float32)
+    bias = rand(rng, case["cout"], np.float32) if has_bias else None
+    geometry = (case["strides"], case["padding"], case["dilation"], case["groups"])
+    y = F.conv2d_forward(x, kernel, *geometry, bias=bias, code=code)
+    dy = rand(rng, y.shape, np.float32)
+    dz, dbias_ref = R.bias_activation_backward(y, dy, code, has_bias)
+    dx_ref, dkernel_ref = R.conv2d_backward(x, kernel, dz, *geometry)
+    for K in (F, R):
+        dx, dkernel, dbias = K.conv2d_activation_backward(x, kernel, y, dy, code, has_bias, *geometry, need_dx=need_dx)
+        assert (dx is None) == (not need_dx) and (dbias is None) == (not has_bias)
+        if need_dx:
+            assert_close(dx, dx_ref)
+        assert_close(dkernel, dkernel_ref)
+        if has_bias:
+            assert dbias.dtype == np.float32
+            assert_close(dbias, dbias_ref)
+
+
 def test_conv2d_pointwise_strided_grouped():
     rng = np.random.default_rng(1)
     x, kernel = rand(rng, (2, 5, 6, 4)), rand(rng, (1, 1, 2, 6))

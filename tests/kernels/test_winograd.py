@@ -428,6 +428,51 @@ def test_conv2d_runs_winograd_per_thread_part(monkeypatch, m, r, threads, dtype,
     assert calls.count("kernel_transform") == 2
 
 
+@pytest.mark.parametrize("code", [A.LINEAR, A.RELU, A.SIGMOID, A.TANH, A.HARD_SIGMOID, A.SOFTMAX])
+@pytest.mark.parametrize("has_bias", [True, False])
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("need_dx", [True, False])
+def test_the_activations_backward_pass_runs_inside_the_winograd_loop(monkeypatch, code, has_bias, threads, need_dx):
+    # conv2d_activation_backward on Winograd layers: dz made chunk by chunk inside
+    # backward_chunks (the rule's limits lowered as above; 7 images in chunks of 2, over 1-2
+    # threads); softmax (not elementwise), and linear without bias, keep the separate pass
+    m, r = 2, 3
+    monkeypatch.setattr(W, "MIN_CHANNELS", 1)
+    monkeypatch.setattr(W, "MIN_FLOPS", 0)
+    monkeypatch.setattr(W, "MAX_MULTIPLICATIONS", {3: 9, 4: 16})
+    monkeypatch.setattr(W, "TILE_SIZES", {**W.TILE_SIZES, r: (m,)})
+    monkeypatch.setattr(T, "MIN_FLOPS_PER_PART", 1e-9)
+    monkeypatch.setenv("MINIKERAS_NUM_THREADS", str(threads))
+    pads, out_hw = _geometry((7, 10, 9, 6), "same", r)
+    th, tw = W.tile_grid(out_hw, m)
+    monkeypatch.setattr(W, "CHUNK_BYTES", 2 * (m + r - 1) ** 2 * th * tw * 6 * 4)
+    separate = []
+    original = conv_module.bias_activation_backward
+    monkeypatch.setattr(conv_module, "bias_activation_backward", lambda *a: separate.append(a) or original(*a))
+    tiles = []
+    backward_call = conv_module.backward_call
+    monkeypatch.setattr(conv_module, "backward_call", lambda x, k, dy, size, *a: tiles.append(size) or
+                        backward_call(x, k, dy, size, *a))
+    rng = np.random.default_rng(12)
+    x, kernel = rand(rng, (7, 10, 9, 6), np.float32), rand(rng, (r, r, 6, 5), np.float32)
+    bias = rand(rng, 5, np.float32) if has_bias else None
+    y = F.conv2d_forward(x, kernel, (1, 1), "same", bias=bias, code=code)
+    dy = rand(rng, y.shape, np.float32)
+    dx, dk, db = F.conv2d_activation_backward(x, kernel, y, dy, code, has_bias, (1, 1), "same", need_dx=need_dx)
+    assert tiles and set(tiles) == {m}  # Winograd ran
+    assert len(separate) == (1 if code == A.SOFTMAX or (code == A.LINEAR and not has_bias) else 0)
+    dz, db_ref = R.bias_activation_backward(y, dy, code, has_bias)
+    dx_ref, dk_ref = R.conv2d_backward(x, kernel, dz, (1, 1), "same")
+    rtol = _rtol(m, r, np.float32)
+    assert (dx is None) == (not need_dx) and (db is None) == (not has_bias)
+    if need_dx:
+        assert_close(dx, dx_ref, rtol=rtol)
+    assert_close(dk, dk_ref, rtol=rtol)
+    if has_bias:
+        assert db.dtype == np.float32
+        assert_close(db, db_ref)
+
+
 def test_4x4_kernels_take_winograd_only_where_no_backward_pass_follows(monkeypatch):
     """A 4x4 layer runs Winograd in inference (training=False) and im2col when a backward pass
     follows (winograd.TRAINING_KERNEL_SIZES says why); 3x3 layers run it both ways."""

@@ -15,8 +15,8 @@ import numpy as np
 from ..interface import INTERFACE
 from .activations import (activation_grad_from_output, apply_activation_inplace, bias_activation_backward,
                           bias_activation_inplace)
-from .conv import (conv2d_backward, conv2d_forward, conv2d_transpose_backward, conv2d_transpose_forward,
-                   depthwise_conv2d_backward, depthwise_conv2d_forward)
+from .conv import (conv2d_activation_backward, conv2d_backward, conv2d_forward, conv2d_transpose_backward,
+                   conv2d_transpose_forward, depthwise_conv2d_backward, depthwise_conv2d_forward)
 from .dense import dense_backward, dense_forward
 from .losses import mean_squared_error_backward, mean_squared_error_forward
 from .pooling import avg_pool2d_backward, avg_pool2d_forward, max_pool2d_backward, max_pool2d_forward

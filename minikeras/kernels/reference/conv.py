@@ -20,10 +20,10 @@ import numpy as np
 from ..activation_codes import LINEAR
 from ..conv_geometry import (check_conv2d_arguments, check_depthwise_arguments, check_transpose_arguments,
                              conv2d_geometry, conv2d_transpose_geometry)
-from .activations import bias_activation_inplace
+from .activations import bias_activation_backward, bias_activation_inplace
 
-__all__ = ["conv2d_forward", "conv2d_backward", "depthwise_conv2d_forward", "depthwise_conv2d_backward",
-           "conv2d_transpose_forward", "conv2d_transpose_backward"]
+__all__ = ["conv2d_forward", "conv2d_backward", "conv2d_activation_backward", "depthwise_conv2d_forward",
+           "depthwise_conv2d_backward", "conv2d_transpose_forward", "conv2d_transpose_backward"]
 
 
 def _tap(ky, kx, out_hw, strides, dilation):
@@ -75,6 +75,14 @@ def conv2d_backward(x, kernel, dy, strides=(1, 1), padding="valid", dilation=(1,
     height, width = x.shape[1:3]
     dx = dxp[:, pads[0][0]:pads[0][0] + height, pads[1][0]:pads[1][0] + width]
     return (dx if need_dx else None), dkernel
+
+
+def conv2d_activation_backward(x, kernel, y, dy, code, has_bias, strides=(1, 1), padding="valid", dilation=(1, 1),
+                               groups=1, need_dx=True):
+    """(dx or None, dkernel, dbias or None) of conv2d_forward with its bias and activation, given
+    its output y and dL/dy: the activation's backward pass, then the convolution's."""
+    dz, dbias = bias_activation_backward(y, dy, code, has_bias)
+    return conv2d_backward(x, kernel, dz, strides, padding, dilation, groups, need_dx) + (dbias,)
 
 
 def depthwise_conv2d_forward(x, depthwise_kernel, strides=(1, 1), padding="valid", dilation=(1, 1)):
