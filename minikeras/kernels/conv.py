@@ -103,7 +103,8 @@ def conv2d_activation_backward(x, kernel, y, dy, code, has_bias, strides=(1, 1),
     (``winograd.backward_chunks``), so a whole dz is never written and read back; the others
     run ``bias_activation_backward`` first."""
     prepared = _prepare(x, kernel, strides, padding, dilation, groups, True)
-    if (code == LINEAR and not has_bias) or not prepared[-1] or code == SOFTMAX:
+    tile = prepared[-1]
+    if not tile or code == SOFTMAX or (code == LINEAR and not has_bias):
         dz, dbias = bias_activation_backward(y, dy, code, has_bias)
         return _backward(prepared, groups, dz, need_dx)[:2] + (dbias,)
     dx, dkernel, dbias = _backward(prepared, groups, dy, need_dx, y, code)

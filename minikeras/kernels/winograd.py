@@ -588,6 +588,7 @@ def backward_call(x, kernel, dy, m, pads, need_dx, dx=None, UT=None, y=None, cod
     gradient (float64). Empty arrays of the right types stand in for the arrays a call
     does not use (without dx, without an activation)."""
     planes = _check_sizes(m, kernel) ** 2
+    dy = np.ascontiguousarray(dy, dtype=x.dtype)
     n, _, _, cin = x.shape
     cout = kernel.shape[3]
     th, tw = tile_grid(dy.shape[1:3], m)

@@ -256,7 +256,8 @@ def test_kernel_transforms_match_the_specification(m, r, dtype, cin, cout):
 # --------------------------------------------------------------------------- whole convolutions
 
 def _check_convolution(x_shape, cout, padding, dtype, code, rng, m, r=3, need_dx=True):
-    """Winograd forward (with bias + activation) and backward against the tap-by-tap reference."""
+    """Winograd forward (with bias + activation) and backward, without and with the activation,
+    against the tap-by-tap reference."""
     pads, out_hw = _geometry(x_shape, padding, r)
     rtol = _rtol(m, r, dtype)
     x, kernel, bias = rand(rng, x_shape, dtype), rand(rng, (r, r, x_shape[3], cout), dtype), rand(rng, cout, dtype)
@@ -267,6 +268,17 @@ def _check_convolution(x_shape, cout, padding, dtype, code, rng, m, r=3, need_dx
     dx_ref, dk_ref = R.conv2d_backward(x, kernel, dy, (1, 1), padding)
     dx, dk = W.winograd_backward(x, kernel, dy, m, pads, need_dx)
     assert_close(dk, dk_ref, rtol=rtol)
+    if need_dx:
+        assert_close(dx, dx_ref, rtol=rtol)
+    else:
+        assert dx is None
+    # with the activation's backward pass inside the loop: dy is now dL/dy of the output y
+    dz, db_ref = R.bias_activation_backward(y, dy, code, True)
+    dx_ref, dk_ref = R.conv2d_backward(x, kernel, dz, (1, 1), padding)
+    dx, dk, db = W.winograd_activation_backward(x, kernel, y, dy, code, True, m, pads, need_dx)
+    assert dk.dtype == db.dtype == dtype
+    assert_close(dk, dk_ref, rtol=rtol)
+    assert_close(db, db_ref)
     if need_dx:
         assert_close(dx, dx_ref, rtol=rtol)
     else:
