@@ -357,7 +357,7 @@ def multiply_by_derivative(g, y, c0, c1, code):
 # shared: a residual branch's gradient), and the bias gradient as dz's column sums, in a
 # float64 accumulator (summed also for a layer without bias, and dropped: a test of whether
 # to sum made LLVM compile the loop twice, 0.15 instead of 0.12 s in a new process). The
-# same numbers as a copy, ``_<act>_derivative`` and ``add_column_sums`` one after the
+# same numbers as a copy, ``_<act>_derivative`` and ``_add_column_sums`` one after the
 # other, which read the output three times: the toy ResNet's 28x28x64 layer, 32 images,
 # 652 -> 302 us, its first layer 464 -> 167 us. One loop per activation, of the same shape,
 # for the reason the forward loops above are (a loop taking the derivative as an argument
@@ -404,7 +404,7 @@ def _hard_sigmoid_backward(dy, y, dz, dbias):
 
 
 @_jit
-def add_column_sums(dz, dbias):
+def _add_column_sums(dz, dbias):
     """dbias += the column sums of dz. dbias is a float64 accumulator: summing tens of
     thousands of float32 rows one after another in float32 would lose digits."""
     for r in range(dz.shape[0]):
@@ -511,7 +511,7 @@ def bias_activation_backward(y, dy, code, has_bias):
         if derivative is not None:
             derivative(dz_rows[r0:r1], y_rows[r0:r1], 0, cols)
         if has_bias:
-            add_column_sums(dz_rows[r0:r1], acc)
+            _add_column_sums(dz_rows[r0:r1], acc)
     if len(parts) == 1:
         part(0, len(y_rows), sums[0])
     else:

@@ -63,7 +63,7 @@ from numba import njit
 
 from . import buffers
 from .activation_codes import LINEAR
-from .activations import activate_columns, add_column_sums, backward_rows
+from .activations import activate_columns, backward_rows
 from .flat import flat as flat_view
 from .reference.winograd import MATRICES, TILE_SIZES, tile_shape
 
@@ -559,9 +559,7 @@ def backward_chunks(x, dy, m, pt, pl, BT, ATT, B, need_dx, UT, nb, V, D, dV, pro
         b1 = min(n, b0 + nb)
         rows = (b1 - b0) * th * tw
         gradient = dy[b0:b1]
-        if fused and code == LINEAR:   # dz = dy: only the bias sums
-            add_column_sums(dy_rows[b0 * pixels:b1 * pixels], dbias)
-        elif fused:
+        if fused:
             backward_rows(dy_rows[b0 * pixels:b1 * pixels], y_rows[b0 * pixels:b1 * pixels],
                           dz_rows[:(b1 - b0) * pixels], dbias, code)
             gradient = dz[:b1 - b0]
@@ -607,8 +605,7 @@ def backward_call(x, kernel, dy, m, pads, need_dx, dx=None, UT=None, y=None, cod
     fused = y is not None
     no_rows = np.empty((0, cout), x.dtype)
     y_rows = np.ascontiguousarray(y, dtype=x.dtype).reshape(-1, cout) if fused else no_rows
-    dz = buffers.empty((nb,) + dy.shape[1:], x.dtype) if fused and code != LINEAR else \
-        np.empty((0,) + dy.shape[1:], x.dtype)
+    dz = buffers.empty((nb,) + dy.shape[1:], x.dtype) if fused else np.empty((0,) + dy.shape[1:], x.dtype)
     return BackwardCall(x, dy, m, pads[0][0], pads[1][0], BT, ATT, B, need_dx, UT, nb, V, D, dV, product, dU, dx,
                         fused, code, y_rows, dy.reshape(-1, cout), dz, dz.reshape(-1, cout), np.zeros(cout))
 
