@@ -293,6 +293,18 @@ def activate_columns(a, c0, c1, bias, code):
         _linear_columns(a, c0, c1, bias)
 
 
+@_switch
+def activate_rows(a, bias, code):
+    """a = act(a + bias) in place over all its columns, the activation chosen inside numba,
+    softmax included: for a kernel that applies a layer's bias and activation inside its own
+    loop (winograd.py). (The recurrent kernels' switch, activate_columns, leaves softmax out:
+    activation_codes.py says why.)"""
+    if code == SOFTMAX:
+        _softmax_columns(a, np.int64(0), np.int64(a.shape[1]), bias)
+    else:
+        activate_columns(a, np.int64(0), np.int64(a.shape[1]), bias, code)
+
+
 @_jit
 def _relu_derivative(g, y, c0, c1):
     c0, c1 = np.uint64(c0), np.uint64(c1)

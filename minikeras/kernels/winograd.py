@@ -63,7 +63,7 @@ from numba import njit
 
 from . import buffers
 from .activation_codes import LINEAR
-from .activations import activate_columns, backward_rows
+from .activations import activate_rows, backward_rows
 from .flat import flat as flat_view
 from .reference.winograd import MATRICES, TILE_SIZES, tile_shape
 
@@ -495,7 +495,7 @@ def _check_sizes(m, kernel):
 @njit(cache=True, no_cfunc_wrapper=True, nogil=True)
 def forward_chunks(x, U, m, pt, pl, BT, AT, activate, bias, code, nb, V, M, y, y_rows):
     """winograd_forward's work, nb images at a time (the arguments: ``forward_call``)."""
-    n, oh, ow, cout = y.shape
+    n, oh, ow, _ = y.shape
     th, tw = -(-oh // m), -(-ow // m)
     pixels = oh * ow
     for b0 in range(0, n, nb):
@@ -506,7 +506,7 @@ def forward_chunks(x, U, m, pt, pl, BT, AT, activate, bias, code, nb, V, M, y, y
             np.dot(V[k, :rows], U[k], M[k, :rows])
         _output_transform(M, th, tw, AT, y[b0:b1])
         if activate:
-            activate_columns(y_rows[b0 * pixels:b1 * pixels], np.int64(0), np.int64(cout), bias, code)
+            activate_rows(y_rows[b0 * pixels:b1 * pixels], bias, code)
 
 
 ForwardCall = namedtuple("ForwardCall", "x U m pt pl BT AT activate bias code nb V M y y_rows")

@@ -309,6 +309,28 @@ def test_winograd_convolution_matches_reference(m, r, x_shape, cout, padding, dt
     _check_convolution(x_shape, cout, padding, dtype, code, np.random.default_rng(5), m, r)
 
 
+ACTIVATIONS = [A.LINEAR, A.RELU, A.SIGMOID, A.TANH, A.HARD_SIGMOID, A.SOFTMAX]
+
+
+@pytest.mark.parametrize("m,r", SIZES)
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("code", ACTIVATIONS)
+def test_every_activation_is_applied_inside_the_winograd_loop(m, r, dtype, code):
+    # forward_chunks applies the bias and the activation chunk by chunk: every code the layers
+    # fuse (softmax, over the channels, too), in several chunks with a partial last one
+    rng = np.random.default_rng(13)
+    x, kernel, bias = rand(rng, (5, 9, 8, 6), dtype), rand(rng, (r, r, 6, 7), dtype), rand(rng, 7, dtype)
+    pads, out_hw = _geometry(x.shape, "same", r)
+    th, tw = W.tile_grid(out_hw, m)
+    saved = W.CHUNK_BYTES
+    W.CHUNK_BYTES = 2 * (m + r - 1) ** 2 * th * tw * 7 * np.dtype(dtype).itemsize  # 2 images per chunk
+    try:
+        y = W.winograd_forward(x, kernel, m, out_hw, pads, bias, code)
+    finally:
+        W.CHUNK_BYTES = saved
+    assert_close(y, activation(R.conv2d_forward(x, kernel, (1, 1), "same") + bias, code), rtol=_rtol(m, r, dtype))
+
+
 @pytest.mark.parametrize("m", RW.TILE_SIZES[4])
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("code", [A.LINEAR, A.RELU])
@@ -440,7 +462,7 @@ def test_conv2d_runs_winograd_per_thread_part(monkeypatch, m, r, threads, dtype,
     assert calls.count("kernel_transform") == 2
 
 
-@pytest.mark.parametrize("code", [A.LINEAR, A.RELU, A.SIGMOID, A.TANH, A.HARD_SIGMOID, A.SOFTMAX])
+@pytest.mark.parametrize("code", ACTIVATIONS)
 @pytest.mark.parametrize("has_bias", [True, False])
 @pytest.mark.parametrize("threads", [1, 2])
 @pytest.mark.parametrize("need_dx", [True, False])
@@ -469,13 +491,15 @@ def test_the_activations_backward_pass_runs_inside_the_winograd_loop(monkeypatch
     x, kernel = rand(rng, (7, 10, 9, 6), np.float32), rand(rng, (r, r, 6, 5), np.float32)
     bias = rand(rng, 5, np.float32) if has_bias else None
     y = F.conv2d_forward(x, kernel, (1, 1), "same", bias=bias, code=code)
+    rtol = _rtol(m, r, np.float32)
+    assert_close(y, activation(R.conv2d_forward(x, kernel, (1, 1), "same") + (0 if bias is None else bias), code),
+                 rtol=rtol)
     dy = rand(rng, y.shape, np.float32)
     dx, dk, db = F.conv2d_activation_backward(x, kernel, y, dy, code, has_bias, (1, 1), "same", need_dx=need_dx)
     assert tiles and set(tiles) == {m}  # Winograd ran
     assert len(separate) == (1 if code == A.SOFTMAX or (code == A.LINEAR and not has_bias) else 0)
     dz, db_ref = R.bias_activation_backward(y, dy, code, has_bias)
     dx_ref, dk_ref = R.conv2d_backward(x, kernel, dz, (1, 1), "same")
-    rtol = _rtol(m, r, np.float32)
     assert (dx is None) == (not need_dx) and (db is None) == (not has_bias)
     if need_dx:
         assert_close(dx, dx_ref, rtol=rtol)
