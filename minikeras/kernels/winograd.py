@@ -493,10 +493,9 @@ def _check_sizes(m, kernel):
 # and activation kernels next to the convolutions (as dense.py describes).
 
 @njit(cache=True, no_cfunc_wrapper=True, nogil=True)
-def forward_chunks(x, U, m, pt, pl, BT, AT, activate, bias, code, nb, V, M, y, y_rows):
+def forward_chunks(x, U, m, th, tw, pt, pl, BT, AT, activate, bias, code, nb, V, M, y, y_rows):
     """winograd_forward's work, nb images at a time (the arguments: ``forward_call``)."""
     n, oh, ow, _ = y.shape
-    th, tw = -(-oh // m), -(-ow // m)
     pixels = oh * ow
     for b0 in range(0, n, nb):
         b1 = min(n, b0 + nb)
@@ -509,7 +508,7 @@ def forward_chunks(x, U, m, pt, pl, BT, AT, activate, bias, code, nb, V, M, y, y
             activate_rows(y_rows[b0 * pixels:b1 * pixels], bias, code)
 
 
-ForwardCall = namedtuple("ForwardCall", "x U m pt pl BT AT activate bias code nb V M y y_rows")
+ForwardCall = namedtuple("ForwardCall", "x U m th tw pt pl BT AT activate bias code nb V M y y_rows")
 
 
 def forward_call(x, kernel, m, out_hw, pads, bias=None, code=LINEAR, y=None, U=None):
@@ -529,7 +528,7 @@ def forward_call(x, kernel, m, out_hw, pads, bias=None, code=LINEAR, y=None, U=N
     BT, _, AT = _matrices(planes, x.dtype, m=m)[:3]
     activate = bias is not None or code != LINEAR
     bias = np.zeros(cout, x.dtype) if bias is None else np.ascontiguousarray(bias, dtype=x.dtype)
-    return ForwardCall(x, U, m, pads[0][0], pads[1][0], BT, AT, activate, bias, code, nb, V, M, y,
+    return ForwardCall(x, U, m, th, tw, pads[0][0], pads[1][0], BT, AT, activate, bias, code, nb, V, M, y,
                        y.reshape(-1, cout))
 
 
@@ -543,7 +542,7 @@ def winograd_forward(x, kernel, m, out_hw, pads, bias=None, code=LINEAR, y=None,
 
 
 @njit(cache=True, no_cfunc_wrapper=True, nogil=True)
-def backward_chunks(x, dy, m, pt, pl, BT, ATT, B, need_dx, UT, nb, V, D, dV, product, dU, dx,
+def backward_chunks(x, dy, m, th, tw, pt, pl, BT, ATT, B, need_dx, UT, nb, V, D, dV, product, dU, dx,
                     fused, code, y_rows, dy_rows, dz, dz_rows, dbias):
     """winograd_backward's work, nb images at a time (the arguments: ``backward_call``):
     dU += V^T dyhat per plane; with need_dx, dx += the input gradient (dx_transform).
@@ -551,7 +550,6 @@ def backward_chunks(x, dy, m, pt, pl, BT, ATT, B, need_dx, UT, nb, V, D, dV, pro
     each chunk of dy first becomes dz = dy * act'(y) (in the chunk-sized ``dz``) and its
     column sums are added to dbias (float64)."""
     n = x.shape[0]
-    th, tw = -(-dy.shape[1] // m), -(-dy.shape[2] // m)
     pixels = dy.shape[1] * dy.shape[2]
     no_padding = np.int64(0)
     dU_flat, product_flat, size = flat_view(dU), flat_view(product), np.uint64(dU.size)
@@ -574,7 +572,7 @@ def backward_chunks(x, dy, m, pt, pl, BT, ATT, B, need_dx, UT, nb, V, D, dV, pro
             _dx_transform(dV, pt, pl, m, th, tw, B, dx[b0:b1])
 
 
-BackwardCall = namedtuple("BackwardCall", "x dy m pt pl BT ATT B need_dx UT nb V D dV product dU dx "
+BackwardCall = namedtuple("BackwardCall", "x dy m th tw pt pl BT ATT B need_dx UT nb V D dV product dU dx "
                                           "fused code y_rows dy_rows dz dz_rows dbias")
 
 
@@ -606,8 +604,8 @@ def backward_call(x, kernel, dy, m, pads, need_dx, dx=None, UT=None, y=None, cod
     no_rows = np.empty((0, cout), x.dtype)
     y_rows = np.ascontiguousarray(y, dtype=x.dtype).reshape(-1, cout) if fused else no_rows
     dz = buffers.empty((nb,) + dy.shape[1:], x.dtype) if fused else np.empty((0,) + dy.shape[1:], x.dtype)
-    return BackwardCall(x, dy, m, pads[0][0], pads[1][0], BT, ATT, B, need_dx, UT, nb, V, D, dV, product, dU, dx,
-                        fused, code, y_rows, dy.reshape(-1, cout), dz, dz.reshape(-1, cout), np.zeros(cout))
+    return BackwardCall(x, dy, m, th, tw, pads[0][0], pads[1][0], BT, ATT, B, need_dx, UT, nb, V, D, dV, product,
+                        dU, dx, fused, code, y_rows, dy.reshape(-1, cout), dz, dz.reshape(-1, cout), np.zeros(cout))
 
 
 def kernel_gradient(dU, kernel_size):
